@@ -5,18 +5,21 @@ Every value the program uses comes from here. A missing or invalid value raises
 so ``pulumi up`` stops before anything is created.
 
 The minimums per environment (log retention, backup retention, key deletion window,
-rotation windows) come from ``shared/CONTROLS.md`` and live in ``ENVIRONMENT_POLICIES``;
-the CI gate and the live audit read the same table.
+rotation windows) come from ``shared/CONTROLS.md`` and live in
+``compliance_checks.conventions.ENVIRONMENT_POLICIES``; the CI gate and the live audit read the
+same table.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
+
+from compliance_checks.conventions import ENVIRONMENT_POLICIES, EnvironmentPolicy
 
 PROJECT = "leadping"
 
@@ -45,45 +48,6 @@ class SettingsError(ValueError):
         self.problem = problem
         self.accepted = accepted
         super().__init__(f"{key}: {problem}; accepted: {accepted}")
-
-
-@dataclass(frozen=True)
-class EnvironmentPolicy:
-    """What CONTROLS.md requires of an environment (minimums and maximums)."""
-
-    min_log_retention_days: int
-    min_key_deletion_window_days: int
-    daily_backup_retention_days: int
-    monthly_backup_retention_days: int | None
-    requires_backup_copy: bool
-    min_db_backup_retention_days: int
-    max_secret_rotation_days: int
-    max_provider_secret_rotation_days: int
-    min_vault_lock_retention_days: int = 7
-
-
-ENVIRONMENT_POLICIES: Mapping[str, EnvironmentPolicy] = {
-    "dev": EnvironmentPolicy(
-        min_log_retention_days=30,
-        min_key_deletion_window_days=7,
-        daily_backup_retention_days=7,
-        monthly_backup_retention_days=None,
-        requires_backup_copy=False,
-        min_db_backup_retention_days=7,
-        max_secret_rotation_days=90,
-        max_provider_secret_rotation_days=90,
-    ),
-    "prod": EnvironmentPolicy(
-        min_log_retention_days=365,
-        min_key_deletion_window_days=14,
-        daily_backup_retention_days=35,
-        monthly_backup_retention_days=365,
-        requires_backup_copy=True,
-        min_db_backup_retention_days=14,
-        max_secret_rotation_days=90,
-        max_provider_secret_rotation_days=30,
-    ),
-}
 
 
 @dataclass(frozen=True)

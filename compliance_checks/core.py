@@ -1,0 +1,151 @@
+"""The contract every live check follows.
+
+A check is a class in ``compliance_checks/checks/<service>/<check_id>.py`` whose module name is
+its id. It declares ``metadata`` (what it asserts, how bad a failure is, how to fix it, and the
+IAM read actions it needs) and implements ``evaluate(ctx)``, a pure evaluation over data read
+through ``ctx.reader``; it never builds AWS clients. It yields one ``Result`` per resource it
+judged. When the reader cannot see something (access denied, an API the endpoint lacks,
+throttling past the retries) it raises ``ReadError``; a check may catch it to report ERROR on one
+resource and go on, and ``execute`` turns an uncaught one into an ERROR for the whole check, so
+a check never passes on what it could not read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from compliance_checks.conventions import ENVIRONMENT_POLICIES, EnvironmentPolicy
+
+if TYPE_CHECKING:
+    from compliance_checks.reader import Reader
+
+
+class Status(enum.StrEnum):
+    PASS = "PASS"  # noqa: S105 - a status, not a password
+    FAIL = "FAIL"
+    ERROR = "ERROR"
+    MANUAL = "MANUAL"
+    WAIVED = "WAIVED"
+
+
+class Severity(enum.StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True)
+class CheckMetadata:
+    title: str
+    severity: Severity
+    resource_type: str  # CloudFormation-style, e.g. "AWS::S3::Bucket"
+    rationale: str
+    remediation: str
+    permissions: tuple[str, ...]  # IAM actions the check needs, all read-only
+    service: str = ""  # filled from the folder name by the registry
+
+
+class ReadError(Exception):
+    """The reader could not get what a check needs; the affected result is ERROR, never PASS."""
+
+    ACCESS_DENIED = "access-denied"
+    UNSUPPORTED = "unsupported"
+    THROTTLED = "throttled"
+    FAILED = "failed"
+
+    def __init__(self, kind: str, operation: str, reason: str, region: str | None = None) -> None:
+        self.kind = kind
+        self.operation = operation
+        self.reason = reason
+        self.region = region
+        where = f" in {region}" if region else ""
+        super().__init__(f"{operation}{where}: {kind}: {reason}")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One verdict of one check on one resource."""
+
+    status: Status
+    resource_id: str  # the ARN where one exists
+    message: str
+    region: str = "global"
+    resource_type: str | None = None  # defaults to the check's metadata.resource_type
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+def passed(resource_id: str, message: str, *, region: str = "global", **evidence: Any) -> Result:
+    return Result(Status.PASS, resource_id, message, region, evidence=evidence)
+
+
+def failed(resource_id: str, message: str, *, region: str = "global", **evidence: Any) -> Result:
+    return Result(Status.FAIL, resource_id, message, region, evidence=evidence)
+
+
+def errored(resource_id: str, error: ReadError | str, *, region: str = "global", **evidence: Any) -> Result:
+    reason = str(error)
+    if isinstance(error, ReadError):
+        evidence = {"error_kind": error.kind, "operation": error.operation, **evidence}
+        region = error.region or region
+    return Result(Status.ERROR, resource_id, f"could not read: {reason}", region, evidence=evidence)
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """What the audited environment must meet; defaults to prod (the strictest)."""
+
+    environment: str = "prod"
+    public_routes: tuple[str, ...] = ("GET /health",)  # "METHOD /path" served without authorizer
+    github_repository: str | None = None  # "owner/name" the CI role must be pinned to
+    protected_branch: str = "main"
+
+    @property
+    def policy(self) -> EnvironmentPolicy:
+        return ENVIRONMENT_POLICIES[self.environment]
+
+
+@dataclass
+class CheckContext:
+    reader: Reader
+    expectations: Expectations = field(default_factory=Expectations)
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+class Check:
+    """Base class of a live check; subclasses set ``metadata`` and implement ``evaluate``."""
+
+    id: ClassVar[str] = ""  # set by the registry from the module name
+    metadata: ClassVar[CheckMetadata]
+
+    def evaluate(self, ctx: CheckContext) -> Iterable[Result]:
+        raise NotImplementedError
+
+
+def execute(check: Check, ctx: CheckContext) -> list[Result]:
+    """Runs one check; a ReadError it lets escape, or a bug, becomes an ERROR result.
+
+    A check that judged nothing (no resource in scope) returns no result: the runner reports
+    that as "no resources in scope", never as PASS of a resource.
+    """
+    scope = f"arn:aws:::account/{ctx.reader.account_id_or_unknown()}"
+    try:
+        return list(check.evaluate(ctx))
+    except ReadError as error:
+        return [errored(scope, error)]
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+        return [
+            Result(
+                Status.ERROR,
+                scope,
+                f"the check failed: {type(exc).__name__}: {exc} ({where})",
+                evidence={"error_kind": "check-bug"},
+            )
+        ]

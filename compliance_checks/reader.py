@@ -1,0 +1,287 @@
+"""The shared, read-once AWS reader every check reads through.
+
+One boto3 session per audited account; one client per service and region, with botocore's
+adaptive retries. Every read is memoised by (service, region, operation, parameters), so a run
+reads each API at most once per resource however many checks need it, and concurrent checks
+asking for the same thing wait for the one request in flight. Reads are lazy: nothing is read
+until a check asks. Paginated operations are always read through botocore's paginators.
+
+Errors are classified once, here: a "missing" error code the caller names (for instance
+``NoSuchBucketPolicy``) means "this resource has no such configuration" and returns None; access
+denied, an operation the endpoint does not implement, and throttling past the retries raise
+``ReadError`` so the affected checks report ERROR, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from typing import Any
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from compliance_checks.core import ReadError
+
+GLOBAL_SERVICES = frozenset({"iam", "organizations", "cloudfront", "route53", "sts"})
+
+_ACCESS_DENIED = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedAccess",
+        "AuthorizationError",
+        "AuthFailure",
+        "Forbidden",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "SignatureDoesNotMatch",
+        "OptInRequired",
+    }
+)
+_THROTTLED = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+    }
+)
+_UNSUPPORTED = frozenset(
+    {
+        "InvalidAction",
+        "UnsupportedOperation",
+        "UnsupportedOperationException",
+        "UnknownOperationException",
+        "NotImplemented",
+        "NotImplementedException",
+        "InvalidRequest.NotSupported",
+    }
+)
+
+
+def classify(error: BaseException, operation: str, region: str | None) -> ReadError:
+    """Turns whatever botocore (or moto) raised into a ReadError with a readable reason."""
+    if isinstance(error, ReadError):
+        return error
+    if isinstance(error, botocore.exceptions.ClientError):
+        info = error.response.get("Error", {})
+        code = str(info.get("Code", "Unknown"))
+        message = str(info.get("Message", "")) or code
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        reason = f"{code}: {message}" if message != code else code
+        if code in _ACCESS_DENIED or status == 403:
+            return ReadError(ReadError.ACCESS_DENIED, operation, reason, region)
+        if code in _THROTTLED or status == 429:
+            return ReadError(ReadError.THROTTLED, operation, f"{reason} (after retries)", region)
+        if (
+            code in _UNSUPPORTED
+            or status == 501
+            or "not been implemented" in message
+            or "not yet implemented" in message
+        ):
+            return ReadError(ReadError.UNSUPPORTED, operation, reason, region)
+        return ReadError(ReadError.FAILED, operation, reason, region)
+    if isinstance(error, NotImplementedError):
+        return ReadError(ReadError.UNSUPPORTED, operation, f"not implemented by the endpoint: {error}", region)
+    if isinstance(error, botocore.exceptions.NoCredentialsError | botocore.exceptions.PartialCredentialsError):
+        return ReadError(ReadError.ACCESS_DENIED, operation, f"no AWS credentials: {error}", region)
+    if isinstance(error, botocore.exceptions.OperationNotPageableError | botocore.exceptions.UnknownServiceError):
+        return ReadError(ReadError.UNSUPPORTED, operation, str(error), region)
+    if isinstance(error, botocore.exceptions.BotoCoreError):
+        return ReadError(ReadError.FAILED, operation, f"{type(error).__name__}: {error}", region)
+    return ReadError(ReadError.FAILED, operation, f"{type(error).__name__}: {error}", region)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+class Reader:
+    """Read-only, memoised access to one AWS account in a set of regions."""
+
+    def __init__(
+        self,
+        session: boto3.Session,
+        regions: Sequence[str],
+        *,
+        endpoint_url: str | None = None,
+        max_attempts: int = 8,
+        max_pool_connections: int = 16,
+    ) -> None:
+        if not regions:
+            raise ValueError("the reader needs at least one region")
+        self.session = session
+        self.regions: tuple[str, ...] = tuple(dict.fromkeys(regions))
+        self.endpoint_url = endpoint_url
+        self._config = botocore.config.Config(
+            retries={"mode": "adaptive", "max_attempts": max_attempts},
+            max_pool_connections=max_pool_connections,
+            user_agent_extra="leadping-audit",
+        )
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients_lock = threading.Lock()
+        self._cache: dict[tuple[Any, ...], Future[Any]] = {}
+        self._cache_lock = threading.Lock()
+        self.requests: Counter[tuple[str, str]] = Counter()  # (service, operation) -> reads sent
+        self._account_id: str | None = None
+
+    # -- clients -------------------------------------------------------------------------
+
+    @property
+    def home_region(self) -> str:
+        """The region global services (IAM, S3 listing, ...) are read in."""
+        return self.regions[0]
+
+    def region_for(self, service: str, region: str | None) -> str:
+        if region is not None:
+            return region
+        return self.home_region
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        region = self.region_for(service, region)
+        key = (service, region)
+        with self._clients_lock:
+            client = self._clients.get(key)
+            if client is None:
+                kwargs: dict[str, Any] = {"region_name": region, "config": self._config}
+                if self.endpoint_url:
+                    kwargs["endpoint_url"] = self.endpoint_url
+                client = self.session.client(service, **kwargs)
+                self._clients[key] = client
+            return client
+
+    # -- memoised reads ------------------------------------------------------------------
+
+    def _once(self, key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
+        with self._cache_lock:
+            future = self._cache.get(key)
+            owner = future is None
+            if owner:
+                future = Future()
+                self._cache[key] = future
+        if owner:
+            try:
+                future.set_result(load())
+            except BaseException as exc:
+                future.set_exception(exc)
+        return future.result()
+
+    def call(
+        self,
+        service: str,
+        operation: str,
+        *,
+        region: str | None = None,
+        missing: Iterable[str] = (),
+        **params: Any,
+    ) -> dict[str, Any] | None:
+        """One API read (``operation`` is the boto3 method name), memoised.
+
+        Returns None when the error code is one of ``missing`` (the resource simply has no such
+        configuration); raises ReadError when the read is not possible.
+        """
+        region = self.region_for(service, region)
+        missing = frozenset(missing)
+        key = ("call", service, region, operation, _freeze(params))
+
+        def load() -> Any:
+            self.requests[(service, operation)] += 1
+            try:
+                return getattr(self.client(service, region), operation)(**params)
+            except botocore.exceptions.ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in missing:
+                    return None
+                raise classify(exc, f"{service}:{operation}", region) from exc
+            except Exception as exc:
+                raise classify(exc, f"{service}:{operation}", region) from exc
+
+        result = self._once(key, load)
+        return result
+
+    def paginate(
+        self,
+        service: str,
+        operation: str,
+        result_key: str,
+        *,
+        region: str | None = None,
+        missing: Iterable[str] = (),
+        **params: Any,
+    ) -> list[Any]:
+        """Every item of ``result_key`` over all pages of a paginated operation, memoised.
+
+        Returns [] when the error code is one of ``missing``.
+        """
+        region = self.region_for(service, region)
+        missing = frozenset(missing)
+        key = ("paginate", service, region, operation, result_key, _freeze(params))
+
+        def load() -> list[Any]:
+            items: list[Any] = []
+            try:
+                paginator = self.client(service, region).get_paginator(operation)
+                for page in paginator.paginate(**params):
+                    self.requests[(service, operation)] += 1
+                    items.extend(page.get(result_key) or [])
+            except botocore.exceptions.ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in missing:
+                    return []
+                raise classify(exc, f"{service}:{operation}", region) from exc
+            except Exception as exc:
+                raise classify(exc, f"{service}:{operation}", region) from exc
+            return items
+
+        return self._once(key, load)
+
+    # -- account -------------------------------------------------------------------------
+
+    @property
+    def account_id(self) -> str:
+        if self._account_id is None:
+            identity = self.call("sts", "get_caller_identity")
+            self._account_id = str((identity or {}).get("Account", "unknown"))
+        return self._account_id
+
+    def account_id_or_unknown(self) -> str:
+        try:
+            return self.account_id
+        except ReadError:
+            return "unknown"
+
+    def partition(self) -> str:
+        region = self.home_region
+        if region.startswith("cn-"):
+            return "aws-cn"
+        if region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+
+def enabled_regions(session: boto3.Session, endpoint_url: str | None = None, home: str = "us-east-1") -> list[str]:
+    """Every region enabled for the account (what ``--region all`` audits)."""
+    kwargs: dict[str, Any] = {"region_name": home}
+    if endpoint_url:
+        kwargs["endpoint_url"] = endpoint_url
+    try:
+        response = session.client("ec2", **kwargs).describe_regions(AllRegions=False)
+    except Exception as exc:
+        raise classify(exc, "ec2:describe_regions", home) from exc
+    return sorted(r["RegionName"] for r in response.get("Regions", []))

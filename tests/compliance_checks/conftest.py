@@ -1,0 +1,71 @@
+"""Fixtures for the live checks: an in-process moto account, a reader on it, and a way to deny
+one API call (as an auditor role without that permission would see it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse
+from moto import mock_aws
+
+from compliance_checks import registry
+from compliance_checks.core import CheckContext, Expectations, Result, execute
+from compliance_checks.reader import Reader
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"  # moto's default account
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def session(aws: None) -> boto3.Session:
+    return boto3.Session(region_name=REGION)
+
+
+@pytest.fixture
+def reader(session: boto3.Session) -> Reader:
+    return Reader(session, [REGION])
+
+
+def deny_operation(reader: Reader, service: str, operation_name: str, code: str = "AccessDenied") -> None:
+    """Makes every call of ``operation_name`` (e.g. "GetBucketEncryption") answer 403 ``code``."""
+
+    def refuse(**_: object):
+        response = AWSResponse(f"https://{service}.amazonaws.com/", 403, {}, None)
+        parsed = {
+            "Error": {"Code": code, "Message": f"not authorized to perform {operation_name}"},
+            "ResponseMetadata": {"HTTPStatusCode": 403},
+        }
+        return response, parsed
+
+    for region in reader.regions:
+        reader.client(service, region).meta.events.register(f"before-call.*.{operation_name}", refuse)
+
+
+@pytest.fixture
+def deny(reader: Reader) -> Callable[[str, str], None]:
+    def _deny(service: str, operation_name: str, code: str = "AccessDenied") -> None:
+        deny_operation(reader, service, operation_name, code)
+
+    return _deny
+
+
+def run_check(check_id: str, reader: Reader, **expectations: object) -> list[Result]:
+    check = registry.get(check_id)()
+    return execute(check, CheckContext(reader=reader, expectations=Expectations(**expectations)))
+
+
+def by_resource(results: list[Result]) -> dict[str, Result]:
+    """Results keyed by the resource id, failing on a duplicate (one verdict per resource)."""
+    keyed: dict[str, Result] = {}
+    for result in results:
+        assert result.resource_id not in keyed, f"two results for {result.resource_id}"
+        keyed[result.resource_id] = result
+    return keyed
