@@ -272,23 +272,12 @@ class FakeCloud:
         return resource_id, state
 
     def call(self, args: Any) -> dict[str, Any]:
-        function = args.token
-        if function == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {
-                "accountId": self.account_id,
-                "arn": f"arn:aws:iam::{self.account_id}:user/offline-render",
-                "userId": "AIDAOFFLINERENDER",
-                "id": self.account_id,
-            }
-        if function == "aws:index/getRegion:getRegion":
-            region = args.args.get("region") or self.region
-            return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com"}
-        if function == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws"}
-        if function == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            names = [f"{self.region}{suffix}" for suffix in "abcdef"]
-            return {"names": names, "zoneIds": [f"az{i}" for i in range(1, 7)], "id": self.region}
-        raise RenderError(f"the offline render does not know the provider function {function!r}")
+        from infra.fake_functions import FUNCTIONS
+
+        answer = FUNCTIONS.get(args.token)
+        if answer is None:
+            raise RenderError(f"the offline render does not know the provider function {args.token!r}")
+        return answer(dict(args.args), self.account_id, self.region)
 
 
 def _make_monitor(
