@@ -122,6 +122,9 @@ class Check:
 
     id: ClassVar[str] = ""  # set by the registry from the module name
     metadata: ClassVar[CheckMetadata]
+    # True when the check judges each region's resources on their own (no account-wide verdict):
+    # the runner then runs it once per audited region, concurrently, on a region-scoped reader.
+    regional: ClassVar[bool] = False
 
     def evaluate(self, ctx: CheckContext) -> Iterable[Result]:
         raise NotImplementedError

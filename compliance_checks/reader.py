@@ -14,6 +14,7 @@ denied, an operation the endpoint does not implement, and throttling past the re
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -141,14 +142,33 @@ class Reader:
         self._cache: dict[tuple[Any, ...], Future[Any]] = {}
         self._cache_lock = threading.Lock()
         self.requests: Counter[tuple[str, str]] = Counter()  # (service, operation) -> reads sent
+        self._requests_lock = threading.Lock()
         self._account_id: str | None = None
+        self._home: str | None = None  # set on a region-scoped view: global reads stay in the parent's home
+
+    def scoped(self, region: str) -> Reader:
+        """A view of this reader on one of its regions that shares clients, memo and request counts.
+
+        The runner gives one to each per-region run of a regional check, so regions are evaluated
+        concurrently while global reads (IAM, the S3 bucket list) still happen once, in the home region.
+        """
+        if region not in self.regions:
+            raise ValueError(f"{region} is not one of the audited regions {list(self.regions)}")
+        view = copy.copy(self)
+        view.regions = (region,)
+        view._home = self.home_region
+        return view
+
+    def _count(self, service: str, operation: str) -> None:
+        with self._requests_lock:
+            self.requests[(service, operation)] += 1
 
     # -- clients -------------------------------------------------------------------------
 
     @property
     def home_region(self) -> str:
         """The region global services (IAM, S3 listing, ...) are read in."""
-        return self.regions[0]
+        return self._home or self.regions[0]
 
     def region_for(self, service: str, region: str | None) -> str:
         if region is not None:
@@ -203,7 +223,7 @@ class Reader:
         key = ("call", service, region, operation, _freeze(params))
 
         def load() -> Any:
-            self.requests[(service, operation)] += 1
+            self._count(service, operation)
             try:
                 return getattr(self.client(service, region), operation)(**params)
             except botocore.exceptions.ClientError as exc:
@@ -239,7 +259,7 @@ class Reader:
             try:
                 paginator = self.client(service, region).get_paginator(operation)
                 for page in paginator.paginate(**params):
-                    self.requests[(service, operation)] += 1
+                    self._count(service, operation)
                     items.extend(page.get(result_key) or [])
             except botocore.exceptions.ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in missing:
@@ -285,3 +305,48 @@ def enabled_regions(session: boto3.Session, endpoint_url: str | None = None, hom
     except Exception as exc:
         raise classify(exc, "ec2:describe_regions", home) from exc
     return sorted(r["RegionName"] for r in response.get("Regions", []))
+
+
+# -- sessions ----------------------------------------------------------------------------
+
+
+def aws_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
+    """A session from the standard AWS environment (AWS_PROFILE, AWS_REGION/AWS_DEFAULT_REGION,
+    credentials chain); ``profile`` and ``region`` override it. AWS_ENDPOINT_URL is honoured by
+    boto3 itself when clients are made."""
+    try:
+        return boto3.Session(profile_name=profile, region_name=region)
+    except botocore.exceptions.ProfileNotFound as exc:
+        raise ReadError(ReadError.ACCESS_DENIED, "session", f"AWS profile not found: {exc}") from exc
+
+
+def has_credentials(session: boto3.Session) -> bool:
+    try:
+        return session.get_credentials() is not None
+    except botocore.exceptions.BotoCoreError:
+        return False
+
+
+def assume_role_session(
+    base: boto3.Session,
+    role_arn: str,
+    *,
+    external_id: str | None = None,
+    region: str | None = None,
+    session_name: str = "leadping-audit",
+) -> boto3.Session:
+    """A session in the audited account, from sts:AssumeRole with the base session's credentials."""
+    region = region or base.region_name or "us-east-1"
+    params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": session_name}
+    if external_id:
+        params["ExternalId"] = external_id
+    try:
+        credentials = base.client("sts", region_name=region).assume_role(**params)["Credentials"]
+    except Exception as exc:
+        raise classify(exc, "sts:assume_role", region) from exc
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=region,
+    )
