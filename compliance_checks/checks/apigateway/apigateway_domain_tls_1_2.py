@@ -30,6 +30,7 @@ class ApigatewayDomainTls12(Check):
     - given GetDomainNames is denied, then ERROR for the region
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="API Gateway custom domains require TLS 1.2 or later",
         severity=Severity.HIGH,

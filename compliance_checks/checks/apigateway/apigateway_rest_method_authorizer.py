@@ -39,6 +39,7 @@ class ApigatewayRestMethodAuthorizer(Check):
     - given GetResources is denied, then ERROR for that API
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="API Gateway REST API methods require an authorizer",
         severity=Severity.HIGH,

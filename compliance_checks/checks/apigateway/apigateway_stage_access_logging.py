@@ -28,6 +28,7 @@ class ApigatewayStageAccessLogging(Check):
     - given GetStages is denied, then ERROR for that API
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="API Gateway stages have access logging",
         severity=Severity.MEDIUM,

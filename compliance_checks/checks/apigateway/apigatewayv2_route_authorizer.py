@@ -38,6 +38,7 @@ class Apigatewayv2RouteAuthorizer(Check):
     - given GetRoutes is denied, then ERROR for that API
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="API Gateway HTTP/WebSocket routes require an authorizer",
         severity=Severity.HIGH,

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.services import elbv2
+
+ENABLED = "access_logs.s3.enabled"
+BUCKET = "access_logs.s3.bucket"
+
+
+class Elbv2AccessLogsEnabled(Check):
+    """Every Application Load Balancer writes access logs to an S3 bucket.
+
+    Scenarios:
+    - given an ALB with access_logs.s3.enabled = true and a bucket, then PASS
+    - given an ALB with access logs disabled, then FAIL
+    - given an ALB with access logs enabled but no bucket, then FAIL
+    - given DescribeLoadBalancerAttributes is denied, then ERROR for that load balancer
+    """
+
+    regional = True
+    metadata = CheckMetadata(
+        title="Application Load Balancers write access logs",
+        severity=Severity.MEDIUM,
+        resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer",
+        rationale="LP-LOG-1: requests to the platform are logged for abuse prevention and investigation (FSBP ELB.5).",
+        remediation=f"Set {ENABLED}=true and {BUCKET} to the log bucket (infra: the load balancer component does).",
+        permissions=(
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        ),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for lb in elbv2.load_balancers(ctx.reader):
+            if not lb.is_alb:
+                continue
+            try:
+                attributes = elbv2.attributes(ctx.reader, lb)
+            except ReadError as error:
+                yield errored(lb.arn, error, region=lb.region)
+                continue
+            enabled, bucket = attributes.get(ENABLED) == "true", attributes.get(BUCKET) or None
+            evidence = {"name": lb.name, "enabled": enabled, "bucket": bucket}
+            if enabled and bucket:
+                yield passed(lb.arn, f"access logs go to s3://{bucket}", region=lb.region, **evidence)
+            elif enabled:
+                yield failed(lb.arn, "access logs are enabled but no bucket is set", region=lb.region, **evidence)
+            else:
+                yield failed(lb.arn, "access logs are disabled", region=lb.region, **evidence)

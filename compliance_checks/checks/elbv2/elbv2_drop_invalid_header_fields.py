@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.services import elbv2
+
+ATTRIBUTE = "routing.http.drop_invalid_header_fields.enabled"
+
+
+class Elbv2DropInvalidHeaderFields(Check):
+    """Every Application Load Balancer drops HTTP headers with invalid fields (desync/smuggling defence).
+
+    Scenarios:
+    - given an ALB with routing.http.drop_invalid_header_fields.enabled = true, then PASS
+    - given an ALB with the attribute at its default (false), then FAIL
+    - given a network load balancer, then it is not judged (the attribute is ALB-only)
+    - given DescribeLoadBalancerAttributes is denied, then ERROR for that load balancer
+    """
+
+    regional = True
+    metadata = CheckMetadata(
+        title="Application Load Balancers drop invalid HTTP header fields",
+        severity=Severity.MEDIUM,
+        resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer",
+        rationale="LP-TX-1: the ingress drops malformed headers so requests cannot be smuggled past it (FSBP ELB.4).",
+        remediation=f"Set the ALB attribute {ATTRIBUTE} to true (infra: the load balancer component sets it).",
+        permissions=(
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        ),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for lb in elbv2.load_balancers(ctx.reader):
+            if not lb.is_alb:
+                continue
+            try:
+                value = elbv2.attributes(ctx.reader, lb).get(ATTRIBUTE)
+            except ReadError as error:
+                yield errored(lb.arn, error, region=lb.region)
+                continue
+            evidence = {"name": lb.name, ATTRIBUTE: value}
+            if value == "true":
+                yield passed(lb.arn, "drops invalid header fields", region=lb.region, **evidence)
+            else:
+                yield failed(lb.arn, f"{ATTRIBUTE} is {value or 'unset'}, not true", region=lb.region, **evidence)

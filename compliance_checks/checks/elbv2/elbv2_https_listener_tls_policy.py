@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.conventions import ALLOWED_TLS_POLICIES
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.services import elbv2
+
+
+class Elbv2HttpsListenerTlsPolicy(Check):
+    """Every HTTPS (ALB) and TLS (NLB) listener uses ELBSecurityPolicy-TLS13-1-2-2021-06 or a stricter policy.
+
+    Scenarios:
+    - given an HTTPS listener with ELBSecurityPolicy-TLS13-1-2-2021-06, then PASS
+    - given an HTTPS listener with ELBSecurityPolicy-2016-08 (TLS 1.0), then FAIL
+    - given an HTTPS listener with the TLS13-1-2-Ext1 policy (older ciphers, not stricter), then FAIL
+    - given a TLS listener on a network load balancer with a TLS 1.3-only policy, then PASS
+    - given DescribeListeners is denied, then ERROR for that load balancer
+    """
+
+    regional = True
+    metadata = CheckMetadata(
+        title="Load balancer HTTPS/TLS listeners use a TLS 1.2+ security policy",
+        severity=Severity.HIGH,
+        resource_type="AWS::ElasticLoadBalancingV2::Listener",
+        rationale="LP-TX-1: app and API traffic uses TLS 1.2 or later with strong ciphers (FSBP ELB.17).",
+        remediation="Set the listener's SslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 or a stricter policy "
+        "(infra: the load balancer component sets it).",
+        permissions=("elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners"),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for lb in elbv2.load_balancers(ctx.reader):
+            try:
+                listeners = elbv2.listeners(ctx.reader, lb)
+            except ReadError as error:
+                yield errored(lb.arn, error, region=lb.region)
+                continue
+            for listener in listeners:
+                protocol = listener.get("Protocol")
+                if protocol not in ("HTTPS", "TLS"):
+                    continue
+                policy = listener.get("SslPolicy")
+                evidence = {
+                    "load_balancer": lb.name,
+                    "protocol": protocol,
+                    "port": listener.get("Port"),
+                    "ssl_policy": policy,
+                }
+                if policy in ALLOWED_TLS_POLICIES:
+                    yield passed(
+                        listener["ListenerArn"], f"{protocol} listener uses {policy}", region=lb.region, **evidence
+                    )
+                else:
+                    yield failed(
+                        listener["ListenerArn"],
+                        f"{protocol} listener uses {policy}, not ELBSecurityPolicy-TLS13-1-2-2021-06 or stricter",
+                        region=lb.region,
+                        **evidence,
+                    )
