@@ -31,3 +31,14 @@ def is_customer_managed(reader: Reader, key_id: str | None, region: str) -> tupl
     if metadata.get("KeyManager") != "CUSTOMER":
         return False, f"key {metadata.get('Arn', key_id)} is managed by {metadata.get('KeyManager')}"
     return True, str(metadata.get("Arn", key_id))
+
+
+def keys(reader: Reader, region: str) -> list[dict[str, Any]]:
+    """Every key of the region (KeyId and KeyArn), customer-managed and AWS-managed alike."""
+    return reader.paginate("kms", "list_keys", "Keys", region=region)
+
+
+def rotation_enabled(reader: Reader, key_id: str, region: str) -> bool:
+    """Whether automatic rotation is on (GetKeyRotationStatus)."""
+    response = reader.call("kms", "get_key_rotation_status", region=region, KeyId=key_id) or {}
+    return bool(response.get("KeyRotationEnabled"))
