@@ -1,7 +1,7 @@
 """DynamoDB inventory: tables in the audited regions with their key schema and tags, and per-table reads.
 
-Listing needs dynamodb:ListTables, dynamodb:DescribeTable and dynamodb:ListTagsOfResource (the
-inventory reads each table's description, for its ARN and key schema, and its tags).
+Listing needs dynamodb:ListTables and dynamodb:DescribeTable (each table's description gives its ARN
+and key schema), and dynamodb:ListTagsOfResource unless the caller asks for no tags.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from typing import Any
 
 from compliance_checks.reader import Reader
 
-INVENTORY_PERMISSIONS = ("dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource")
+LIST_PERMISSIONS = ("dynamodb:ListTables", "dynamodb:DescribeTable")
+INVENTORY_PERMISSIONS = (*LIST_PERMISSIONS, "dynamodb:ListTagsOfResource")
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Table:
     arn: str
     region: str
     key_schema: tuple[dict[str, str], ...] = field(default=(), hash=False, compare=False)
-    tags: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    tags: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # {} when read without tags
 
     @property
     def hash_key(self) -> str | None:
@@ -32,8 +33,8 @@ class Table:
         return next((k["AttributeName"] for k in self.key_schema if k.get("KeyType") == "RANGE"), None)
 
 
-def tables(reader: Reader) -> list[Table]:
-    """Every table in every audited region, with key schema and tags."""
+def tables(reader: Reader, *, with_tags: bool = True) -> list[Table]:
+    """Every table in every audited region, with key schema and (unless ``with_tags`` is False) tags."""
     found = []
     for region in reader.regions:
         for name in reader.paginate("dynamodb", "list_tables", "TableNames", region=region):
@@ -47,7 +48,7 @@ def tables(reader: Reader) -> list[Table]:
                     arn=arn,
                     region=region,
                     key_schema=tuple(described.get("KeySchema", [])),
-                    tags=_tags(reader, arn, region),
+                    tags=_tags(reader, arn, region) if with_tags else {},
                 )
             )
     return found

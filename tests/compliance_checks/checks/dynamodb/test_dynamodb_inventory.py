@@ -51,3 +51,12 @@ def test_a_denied_listing_raises_a_read_error(reader, deny):
     deny("dynamodb", "ListTables")
     with pytest.raises(ReadError):
         dynamodb.tables(reader)
+
+
+def test_tables_without_tags_does_not_read_them(reader, deny):
+    _table("leads", "business_id", tags=[{"Key": "leadping:data-store", "Value": "true"}])
+    deny("dynamodb", "ListTagsOfResource")
+    [table] = dynamodb.tables(reader, with_tags=False)
+    assert table.tags == {}
+    with pytest.raises(ReadError):
+        dynamodb.tables(reader)

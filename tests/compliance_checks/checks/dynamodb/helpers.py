@@ -1,0 +1,25 @@
+"""Builders of DynamoDB state in moto, shared by the DynamoDB (and backup) check tests."""
+
+from __future__ import annotations
+
+import boto3
+
+from tests.compliance_checks.conftest import REGION
+
+
+def table(
+    name: str, *, sse: dict | None = None, tags: dict[str, str] | None = None, deletion_protection: bool = False
+) -> str:
+    """ARN of a new on-demand table keyed by business_id."""
+    kwargs: dict = {}
+    if sse is not None:
+        kwargs["SSESpecification"] = sse
+    return boto3.client("dynamodb", region_name=REGION).create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "business_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "business_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+        DeletionProtectionEnabled=deletion_protection,
+        **kwargs,
+    )["TableDescription"]["TableArn"]

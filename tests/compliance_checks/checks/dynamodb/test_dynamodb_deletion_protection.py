@@ -1,0 +1,28 @@
+"""Scenarios of dynamodb_deletion_protection (LP-BK-1)."""
+
+from __future__ import annotations
+
+from compliance_checks.core import Status
+from tests.compliance_checks.checks.dynamodb.helpers import table
+from tests.compliance_checks.conftest import by_resource, run_check
+
+CHECK = "dynamodb_deletion_protection"
+
+
+def test_given_a_table_with_deletion_protection_then_pass(reader):
+    arn = table("leads", deletion_protection=True)
+    assert by_resource(run_check(CHECK, reader))[arn].status is Status.PASS
+
+
+def test_given_a_table_without_deletion_protection_then_fail(reader):
+    good = table("leads", deletion_protection=True)
+    bad = table("messages")
+    results = by_resource(run_check(CHECK, reader))
+    assert results[good].status is Status.PASS
+    assert results[bad].status is Status.FAIL
+
+
+def test_given_describe_table_is_denied_then_error(reader, deny):
+    table("leads")
+    deny("dynamodb", "DescribeTable")
+    assert [r.status for r in run_check(CHECK, reader)] == [Status.ERROR]
