@@ -1,0 +1,363 @@
+"""leadping-audit: the live audit's command line (also ``python -m compliance_checks``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from compliance_checks import expectations as stack_expectations
+from compliance_checks import permissions, registry
+from compliance_checks.catalog import Catalog, load_catalog
+from compliance_checks.core import Expectations, ReadError
+from compliance_checks.permissions import NotReadOnlyError
+from compliance_checks.reader import Reader, assume_role_session, aws_session, enabled_regions, has_credentials
+from compliance_checks.reports import FORMATS, table
+from compliance_checks.reports.model import Report
+from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
+from compliance_checks.waivers import Waiver, WaiverError, load_waivers
+
+PROG = "leadping-audit"
+EXIT_CODES = """exit codes:
+  0  no FAIL and no ERROR finding (PASS, WAIVED and MANUAL only)
+  1  at least one FAIL finding
+  2  bad usage or input (unknown check or control, malformed waivers file, no AWS credentials, ...)
+  3  at least one ERROR finding (the audit could not read something) and no FAIL
+"""
+
+
+class UsageError(Exception):
+    """A mistake of the caller: reported in one line, exit code 2."""
+
+
+def _split(values: Sequence[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Leadping's live compliance audit: checks each control of the security page against an "
+        "AWS account (or the offline sandbox) and reports findings per control.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{audit,list,permissions}")
+
+    audit = commands.add_parser(
+        "audit",
+        help="audit an account and report",
+        description="Run the checks and report one finding per control, check and resource. "
+        "Credentials and region come from the standard AWS environment (AWS_PROFILE, AWS_REGION, "
+        "AWS_ENDPOINT_URL, ...) unless given here.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    where = audit.add_argument_group("what to audit")
+    where.add_argument("--sandbox", action="store_true", help="audit the stack deployed into the offline sandbox")
+    where.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default chain)")
+    where.add_argument(
+        "--region",
+        action="append",
+        metavar="REGION",
+        help="region to audit; repeatable; 'all' for every enabled region (default: AWS_REGION/AWS_DEFAULT_REGION)",
+    )
+    where.add_argument(
+        "--role-arn", action="append", metavar="ARN", help="assume this role in the audited account; repeatable"
+    )
+    where.add_argument("--external-id", help="external id for --role-arn")
+    where.add_argument("--checks", action="extend", nargs="+", metavar="ID", help="run only these checks")
+    where.add_argument("--controls", action="extend", nargs="+", metavar="ID", help="audit only these controls")
+    where.add_argument("--workers", type=int, default=8, help="concurrent checks (default 8)")
+
+    expect = audit.add_argument_group("what the environment must meet")
+    expect.add_argument("--stack", help="stack whose Pulumi.<stack>.yaml sets the expectations (default prod)")
+    expect.add_argument(
+        "--project-dir", type=Path, default=stack_expectations.PROJECT_ROOT, help="where Pulumi.<stack>.yaml lives"
+    )
+    expect.add_argument("--environment", choices=("dev", "prod"), help="override the stack's environment")
+    expect.add_argument(
+        "--public-route", action="append", metavar="'METHOD /path'", help="a route allowed without authorizer"
+    )
+    expect.add_argument("--github-repository", metavar="OWNER/NAME", help="the repository the CI role trusts")
+    expect.add_argument("--protected-branch", metavar="BRANCH", help="the only branch that may deploy")
+    expect.add_argument("--waivers", type=Path, metavar="FILE", help="YAML waivers (see compliance_checks/waivers.py)")
+
+    out = audit.add_argument_group("output")
+    out.add_argument(
+        "--format",
+        default="table",
+        help=f"comma-separated formats among {','.join(FORMATS)} (default table)",
+    )
+    out.add_argument("--output-dir", type=Path, help="write each format to a file here (audit.json, audit.html, ...)")
+    out.add_argument("--quiet", action="store_true", help="no progress display")
+
+    listing = commands.add_parser("list", help="list the catalog: controls, their checks and severities")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+
+    perms = commands.add_parser("permissions", help="print the auditor role's IAM policy (JSON)")
+    perms.add_argument("--checks", action="extend", nargs="+", metavar="ID", help="only what these checks need")
+    perms.add_argument("--controls", action="extend", nargs="+", metavar="ID", help="only what these controls need")
+    return parser
+
+
+# -- progress -----------------------------------------------------------------------------
+
+
+class ProgressDisplay:
+    """Rich progress on stderr, only on a terminal and without --quiet."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._progress = (
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            if enabled
+            else None
+        )
+        self._task: Any = None
+
+    @contextmanager
+    def running(self) -> Iterator[ProgressDisplay]:
+        if self._progress is None:
+            yield self
+            return
+        with self._progress:
+            yield self
+
+    def message(self, text: object, *_: object, **__: object) -> None:
+        """For the sandbox's progress reports."""
+        if self._progress is not None:
+            self._progress.console.print(f"[dim]{text}[/]", highlight=False)
+
+    def checks(self, done: int, total: int, what: str) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task("checks", total=total)
+        self._progress.update(self._task, completed=done, description=f"done {what}")
+
+    @property
+    def enabled(self) -> bool:
+        return self._progress is not None
+
+
+# -- audit --------------------------------------------------------------------------------
+
+
+def _formats(value: str) -> list[str]:
+    names = [n.strip().lower() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise UsageError(f"unknown format(s) {', '.join(unknown) or value!r}; choose among {', '.join(FORMATS)}")
+    return list(dict.fromkeys(names))
+
+
+def _selection(catalog: Catalog, checks: list[str] | None, controls: list[str] | None) -> Selection:
+    try:
+        return select(catalog, registry.all_checks(), check_ids=checks, control_ids=controls)
+    except SelectionError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _waivers(path: Path | None, catalog: Catalog) -> list[Waiver]:
+    if path is None:
+        return []
+    try:
+        return load_waivers(path, catalog.control_ids, set(catalog.check_ids) | set(registry.all_checks()))
+    except WaiverError as exc:
+        raise UsageError(f"waivers: {exc}") from None
+
+
+def _overrides(args: argparse.Namespace, base: Expectations) -> Expectations:
+    try:
+        return stack_expectations.with_overrides(
+            base,
+            environment=args.environment,
+            public_routes=args.public_route,
+            github_repository=args.github_repository,
+            protected_branch=args.protected_branch,
+        )
+    except stack_expectations.ExpectationsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _stack_expectations(args: argparse.Namespace) -> tuple[Expectations, str | None]:
+    try:
+        loaded = stack_expectations.from_stack(args.stack or "prod", args.project_dir, required=args.stack is not None)
+    except stack_expectations.ExpectationsError as exc:
+        raise UsageError(str(exc)) from None
+    return _overrides(args, loaded.expectations), loaded.source
+
+
+def _aws_readers(args: argparse.Namespace) -> list[Reader]:
+    regions = list(dict.fromkeys(args.region or []))
+    explicit = [r for r in regions if r != "all"]
+    try:
+        base = aws_session(args.profile, explicit[0] if explicit else None)
+    except ReadError as exc:
+        raise UsageError(exc.reason) from None
+    if not has_credentials(base):
+        raise UsageError(
+            "no AWS credentials found (AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, instance role, ...); "
+            "configure them, or audit the offline simulated account with --sandbox"
+        )
+    home = base.region_name or (explicit[0] if explicit else None)
+    if "all" in regions:
+        try:
+            regions = enabled_regions(base, home=home or "us-east-1")
+        except ReadError as exc:
+            raise UsageError(f"cannot list the enabled regions for --region all: {exc}") from None
+    elif not regions:
+        if not home:
+            raise UsageError("no region: pass --region REGION (or 'all'), or set AWS_REGION")
+        regions = [home]
+    sessions = [base]
+    if args.role_arn:
+        try:
+            sessions = [
+                assume_role_session(base, arn, external_id=args.external_id, region=home or regions[0])
+                for arn in dict.fromkeys(args.role_arn)
+            ]
+        except ReadError as exc:
+            raise UsageError(f"cannot assume the audit role: {exc}") from None
+    return [Reader(session, regions, max_pool_connections=max(16, args.workers * 2)) for session in sessions]
+
+
+def _target() -> str:
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    return f"aws (endpoint {endpoint})" if endpoint else "aws"
+
+
+def _write(report: Report, formats: list[str], output_dir: Path | None) -> None:
+    file_formats = [f for f in formats if f != "table"]
+    if output_dir is None and (len(file_formats) > 1 or (file_formats and "table" in formats)):
+        raise UsageError("several formats at once need --output-dir DIR (only one can go to standard output)")
+    if "table" in formats:
+        table.print_report(report, Console(width=None if sys.stdout.isatty() else 160))
+    if output_dir is None:
+        for name in file_formats:
+            sys.stdout.write(FORMATS[name].render(report))
+        return
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for name in formats:
+        (output_dir / FORMATS[name].filename).write_text(FORMATS[name].render(report), encoding="utf-8")
+
+
+def _start_sandbox() -> Callable[..., Any]:
+    try:
+        from sandbox.api import start_sandbox
+    except ImportError as exc:
+        raise UsageError(f"--sandbox needs the sandbox (sandbox/api.py, start_sandbox): {exc}") from None
+    return start_sandbox
+
+
+def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: AuditOptions, display) -> Report:
+    if args.profile or args.region or args.role_arn:
+        raise UsageError("--sandbox audits the simulated account: --profile, --region and --role-arn do not apply")
+    start_sandbox = _start_sandbox()
+    stack = args.stack or "prod"
+    with start_sandbox(stack, progress=display.message if display.enabled else None) as sb:
+        options.expectations = _overrides(args, sb.expectations)
+        options.known_gaps = list(sb.known_gaps)
+        options.metadata = {"stack": stack, **dict(sb.metadata or {})}
+        options.target = "sandbox (moto)"
+        return run_audit([Reader(sb.session, list(sb.regions))], selection, options)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    formats = _formats(args.format)
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if args.external_id and not args.role_arn:
+        raise UsageError("--external-id goes with --role-arn")
+    catalog = load_catalog()
+    selection = _selection(catalog, _split(args.checks), _split(args.controls))
+    display = ProgressDisplay(enabled=sys.stderr.isatty() and not args.quiet)
+    options = AuditOptions(waivers=_waivers(args.waivers, catalog), workers=args.workers, progress=display.checks)
+    with display.running():
+        if args.sandbox:
+            report = _audit_sandbox(args, selection, options, display)
+        else:
+            options.expectations, source = _stack_expectations(args)
+            options.metadata = {"stack": args.stack or "prod", "stack_file": source}
+            options.target = _target()
+            report = run_audit(_aws_readers(args), selection, options)
+    _write(report, formats, args.output_dir)
+    return report.exit_code()
+
+
+# -- list and permissions -----------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    import json
+
+    catalog = load_catalog()
+    checks = registry.all_checks()
+    rows = []
+    for control in catalog.controls:
+        entries = [
+            {
+                "id": check_id,
+                "severity": str(checks[check_id].metadata.severity) if check_id in checks else None,
+                "implemented": check_id in checks,
+                "title": checks[check_id].metadata.title if check_id in checks else None,
+            }
+            for check_id in control.checks
+        ]
+        rows.append({"id": control.id, "title": control.title, "manual": control.manual_evidence, "checks": entries})
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"controls": rows}, indent=2) + "\n")
+        return 0
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    from rich.markup import escape
+    from rich.table import Table
+
+    view = Table(title="Leadping controls and their live checks")
+    for column in ("Control", "Title", "Check", "Severity"):
+        view.add_column(column, overflow="fold")
+    for row in rows:
+        if row["manual"]:
+            view.add_row(row["id"], escape(row["title"]), "[blue]manual[/]: " + escape(row["manual"]), "")
+        for i, entry in enumerate(row["checks"]):
+            severity = entry["severity"] or "[yellow]not implemented[/]"
+            view.add_row(row["id"] if i == 0 else "", escape(row["title"]) if i == 0 else "", entry["id"], severity)
+    console.print(view)
+    return 0
+
+
+def cmd_permissions(args: argparse.Namespace) -> int:
+    selection = _selection(load_catalog(), _split(args.checks), _split(args.controls))
+    try:
+        sys.stdout.write(permissions.render(selection.checks))
+    except NotReadOnlyError as exc:
+        raise UsageError(f"a check declares a permission an auditor must not hold: {exc}") from None
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"audit": cmd_audit, "list": cmd_list, "permissions": cmd_permissions}
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,67 @@
+"""JUnit XML: one testsuite per control, one testcase per finding (CI systems render it natively).
+
+FAIL is a <failure>, ERROR an <error>, MANUAL and WAIVED are <skipped> with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+from compliance_checks.core import Status
+from compliance_checks.reports.model import Finding, Report
+
+# Characters XML 1.0 cannot carry even escaped; a message or evidence value may hold them.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _safe(text: object) -> str:
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def _evidence(finding: Finding) -> str:
+    return _safe(json.dumps(dict(finding.evidence), indent=2, default=str))
+
+
+def render(report: Report) -> str:
+    findings = report.sorted_findings()
+    root = ET.Element(
+        "testsuites",
+        name="leadping-audit",
+        tests=str(len(findings)),
+        failures=str(sum(f.status is Status.FAIL for f in findings)),
+        errors=str(sum(f.status is Status.ERROR for f in findings)),
+        skipped=str(sum(f.status in (Status.MANUAL, Status.WAIVED) for f in findings)),
+        timestamp=str(report.metadata.get("started", "")),
+    )
+    for control in report.controls:
+        mine = [f for f in findings if f.control_id == control.id]
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=f"{control.id} {control.title}",
+            tests=str(len(mine)),
+            failures=str(sum(f.status is Status.FAIL for f in mine)),
+            errors=str(sum(f.status is Status.ERROR for f in mine)),
+            skipped=str(sum(f.status in (Status.MANUAL, Status.WAIVED) for f in mine)),
+        )
+        for finding in mine:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{control.id}.{finding.check_id or 'manual'}",
+                name=_safe(f"{finding.resource_id} [{finding.region}]"),
+            )
+            if finding.status is Status.FAIL:
+                failure = ET.SubElement(
+                    case, "failure", message=_safe(finding.message), type=finding.severity or "FAIL"
+                )
+                failure.text = _evidence(finding)
+            elif finding.status is Status.ERROR:
+                ET.SubElement(case, "error", message=_safe(finding.message), type="ERROR").text = _evidence(finding)
+            elif finding.status in (Status.MANUAL, Status.WAIVED):
+                ET.SubElement(case, "skipped", message=_safe(f"{finding.status}: {finding.message}"))
+            ET.SubElement(case, "system-out").text = _safe(finding.message)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -1,0 +1,72 @@
+"""Markdown for a CI job summary: a table per control, then every finding that is not a PASS."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from compliance_checks.core import Status
+from compliance_checks.reports.links import runbook_href
+from compliance_checks.reports.model import Report
+
+_ICONS = {"PASS": "✅", "FAIL": "❌", "ERROR": "⚠️", "MANUAL": "📝", "WAIVED": "⏸️"}
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def escape(text: object) -> str:
+    """Text safe in a table cell: markdown and HTML specials escaped, newlines folded."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _runbooks(runbooks: tuple[str, ...]) -> str:
+    links = []
+    for runbook in runbooks:
+        href = runbook_href(runbook)
+        links.append(f"[{escape(runbook)}]({href})" if href else escape(runbook))
+    return ", ".join(links)
+
+
+def render(report: Report) -> str:
+    meta = report.metadata
+    counts = report.counts()
+    lines = [
+        "# Leadping live audit",
+        "",
+        f"Target: {escape(meta.get('target'))} · account {escape(meta.get('account'))} · "
+        f"regions {escape(', '.join(meta.get('regions', [])))} · {escape(meta.get('started'))} to "
+        f"{escape(meta.get('finished'))}",
+        "",
+        " · ".join(f"{_ICONS[s]} {s} {n}" for s, n in counts.items()),
+        "",
+        "| Control | Title | Status | PASS | FAIL | ERROR | WAIVED | MANUAL | Runbooks |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for s in report.control_summaries():
+        c = s.counts
+        lines.append(
+            f"| {escape(s.control.id)} | {escape(s.control.title)} | {_ICONS[str(s.status)]} {s.status} "
+            f"| {c['PASS']} | {c['FAIL']} | {c['ERROR']} | {c['WAIVED']} | {c['MANUAL']} "
+            f"| {_runbooks(s.control.runbooks)} |"
+        )
+    notes = meta.get("notes") or []
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {escape(n)}" for n in notes]
+    open_findings = [f for f in report.sorted_findings() if f.status is not Status.PASS]
+    if open_findings:
+        lines += [
+            "",
+            "## Findings that need attention",
+            "",
+            "| Status | Control | Check | Resource | Region | Message | Evidence | Runbook |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        runbooks = {c.id: c.runbooks for c in report.controls}
+        for f in open_findings:
+            evidence = json.dumps(dict(f.evidence), default=str, sort_keys=True)
+            runbook = _runbooks(runbooks.get(f.control_id, ())) if f.status is Status.FAIL else ""
+            lines.append(
+                f"| {_ICONS[str(f.status)]} {f.status} | {escape(f.control_id)} | {escape(f.check_id or 'manual')} "
+                f"| {escape(f.resource_id)} | {escape(f.region)} | {escape(f.message)} | {escape(evidence)} "
+                f"| {runbook} |"
+            )
+    return "\n".join(lines) + "\n"

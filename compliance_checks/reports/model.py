@@ -1,0 +1,94 @@
+"""What an audit produces: findings (one per control, check and resource) and the run's metadata.
+
+Every report format renders this one model; nothing else reaches a report, so what a check puts
+in a result's message and evidence is all a reader of the report sees.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance_checks.catalog import Control
+from compliance_checks.core import Status
+
+# Worst first: a control's status is the worst of its findings'.
+STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.WAIVED, Status.PASS)
+
+
+@dataclass(frozen=True)
+class Finding:
+    control_id: str
+    check_id: str | None  # None for a MANUAL control's finding
+    resource_id: str  # the ARN where one exists
+    resource_type: str
+    region: str
+    status: Status
+    message: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    severity: str | None = None
+    title: str = ""  # the check's title (the control's, for a MANUAL finding)
+    account_id: str = "unknown"
+    waiver: Mapping[str, Any] | None = None  # the waiver that applied, or that expired
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "control_id": self.control_id,
+            "check_id": self.check_id,
+            "resource_id": self.resource_id,
+            "resource_type": self.resource_type,
+            "region": self.region,
+            "account_id": self.account_id,
+            "status": str(self.status),
+            "severity": self.severity,
+            "title": self.title,
+            "message": self.message,
+            "evidence": dict(self.evidence),
+            "waiver": dict(self.waiver) if self.waiver is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class ControlSummary:
+    control: Control
+    status: Status
+    counts: Mapping[str, int]
+
+
+@dataclass
+class Report:
+    metadata: dict[str, Any]
+    findings: list[Finding]
+    controls: Sequence[Control]  # the audited controls, in catalog order
+    checks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check id -> title, severity, ...
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(str(f.status) for f in self.findings)
+        return {str(s): counted.get(str(s), 0) for s in STATUS_ORDER}
+
+    def control_summaries(self) -> list[ControlSummary]:
+        summaries = []
+        for control in self.controls:
+            statuses = Counter(str(f.status) for f in self.findings if f.control_id == control.id)
+            worst = next((s for s in STATUS_ORDER if statuses.get(str(s))), Status.PASS)
+            summaries.append(ControlSummary(control, worst, {str(s): statuses.get(str(s), 0) for s in STATUS_ORDER}))
+        return summaries
+
+    def exit_code(self) -> int:
+        """0 nothing failed or errored, 1 any FAIL, 3 an ERROR but no FAIL (2 is bad usage, in the CLI)."""
+        statuses = {f.status for f in self.findings}
+        if Status.FAIL in statuses:
+            return 1
+        if Status.ERROR in statuses:
+            return 3
+        return 0
+
+    def sorted_findings(self) -> list[Finding]:
+        order = {c.id: i for i, c in enumerate(self.controls)}
+        rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+        return sorted(
+            self.findings,
+            key=lambda f: (order.get(f.control_id, len(order)), rank[f.status], f.check_id or "", f.resource_id),
+        )

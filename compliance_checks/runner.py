@@ -1,0 +1,323 @@
+"""Runs the selected checks against one or more accounts and turns their results into findings.
+
+Checks run concurrently on a bounded thread pool (one unit per check, or per check and region for
+checks marked ``regional``); they share each account's reader, so every API is read once per
+resource however many checks need it. Then, per check: no result means "no resource in scope" (one
+PASS on the account, so every control is accounted for); known gaps of a simulated account turn
+the affected results into ERROR; each result becomes one finding per control the check asserts;
+waivers turn matching FAIL findings into WAIVED. Manual controls yield a MANUAL finding with the
+evidence a person must attach, and a planned check that does not exist yet an ERROR, never a PASS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from importlib import metadata as package_metadata
+from typing import Any, Protocol
+
+from compliance_checks.catalog import Catalog, Control
+from compliance_checks.core import Check, CheckContext, Expectations, Result, Status, execute
+from compliance_checks.reader import Reader
+from compliance_checks.reports.model import Finding, Report
+from compliance_checks.waivers import Waiver, apply_waivers
+
+ACCOUNT_RESOURCE_TYPE = "AWS::::Account"
+MANUAL_RESOURCE_TYPE = "Leadping::Evidence"
+TOOL = "leadping-audit"
+
+
+class SelectionError(ValueError):
+    """--checks/--controls named something that does not exist or does not fit together."""
+
+
+class KnownGap(Protocol):
+    """Something a simulated account cannot show; the affected results become ERROR."""
+
+    check_id: str
+    resource_id: str | None  # None: every result of the check
+    reason: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    controls: tuple[Control, ...]  # the audited controls, in catalog order
+    checks: Mapping[str, type[Check]]  # the checks to run, by id
+    unimplemented: tuple[str, ...] = ()  # planned checks of the audited controls that do not exist yet
+    include_manual: bool = True
+
+    def controls_of(self, check_id: str) -> tuple[Control, ...]:
+        return tuple(c for c in self.controls if check_id in c.checks)
+
+
+def select(
+    catalog: Catalog,
+    available: Mapping[str, type[Check]],
+    *,
+    check_ids: Sequence[str] | None = None,
+    control_ids: Sequence[str] | None = None,
+) -> Selection:
+    """The controls and checks of a run: ``control_ids`` narrows the controls (default all),
+    ``check_ids`` the checks (default every check of those controls)."""
+    controls = catalog.controls
+    if control_ids:
+        unknown = [c for c in control_ids if c not in catalog.control_ids]
+        if unknown:
+            raise SelectionError(
+                f"unknown control id(s): {', '.join(unknown)} (known: {', '.join(catalog.control_ids)})"
+            )
+        controls = tuple(c for c in catalog.controls if c.id in control_ids)
+    planned = [check for control in controls for check in control.checks]
+    if check_ids:
+        unknown = [c for c in check_ids if c not in catalog.check_ids and c not in available]
+        if unknown:
+            raise SelectionError(f"unknown check id(s): {', '.join(unknown)} (`list` shows the catalog)")
+        outside = [c for c in check_ids if c not in planned]
+        if outside:
+            raise SelectionError(f"check(s) {', '.join(outside)} assert none of the selected controls")
+        missing = [c for c in check_ids if c not in available]
+        if missing:
+            raise SelectionError(f"check(s) {', '.join(missing)} are planned but not implemented yet")
+        wanted = list(dict.fromkeys(check_ids))
+        controls = tuple(c for c in controls if set(c.checks) & set(wanted))
+        return Selection(controls, {c: available[c] for c in wanted}, (), include_manual=False)
+    wanted = list(dict.fromkeys(planned))
+    return Selection(
+        controls,
+        {c: available[c] for c in wanted if c in available},
+        tuple(c for c in wanted if c not in available),
+        include_manual=True,
+    )
+
+
+@dataclass
+class AuditOptions:
+    expectations: Expectations = field(default_factory=Expectations)
+    waivers: Sequence[Waiver] = ()
+    known_gaps: Sequence[KnownGap] = ()
+    workers: int = 8
+    now: dt.datetime | None = None
+    progress: Callable[[int, int, str], None] | None = None  # (done, total, what just finished)
+    metadata: Mapping[str, Any] = field(default_factory=dict)  # merged into the report's metadata
+    target: str = "aws"
+
+
+@dataclass
+class _CheckRun:
+    results: list[Result] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _units(checks: Mapping[str, type[Check]], reader: Reader) -> list[tuple[str, Reader]]:
+    units = []
+    for check_id, cls in checks.items():
+        if cls.regional and len(reader.regions) > 1:
+            units.extend((check_id, reader.scoped(region)) for region in reader.regions)
+        else:
+            units.append((check_id, reader))
+    return units
+
+
+def _run_checks(
+    checks: Mapping[str, type[Check]], reader: Reader, options: AuditOptions, now: dt.datetime
+) -> dict[str, _CheckRun]:
+    units = _units(checks, reader)
+    runs = {check_id: _CheckRun() for check_id in checks}
+    # Results are collected per unit, then joined in unit order so the output does not depend on timing.
+    unit_results: list[list[Result]] = [[] for _ in units]
+
+    def run(index: int) -> float:
+        check_id, view = units[index]
+        started = time.perf_counter()
+        ctx = CheckContext(reader=view, expectations=options.expectations, now=now)
+        unit_results[index] = execute(checks[check_id](), ctx)
+        return time.perf_counter() - started
+
+    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="audit") as pool:
+        futures = {pool.submit(run, i): i for i in range(len(units))}
+        for done, future in enumerate(as_completed(futures), start=1):
+            index = futures[future]
+            runs[units[index][0]].seconds += future.result()
+            if options.progress is not None:
+                check_id, view = units[index]
+                where = f" ({view.regions[0]})" if view is not reader else ""
+                options.progress(done, len(units), f"{check_id}{where}")
+    for (check_id, _), results in zip(units, unit_results, strict=True):
+        runs[check_id].results.extend(results)
+    return runs
+
+
+def _apply_known_gaps(check_id: str, results: Iterable[Result], gaps: Sequence[KnownGap]) -> list[Result]:
+    mine = [g for g in gaps if g.check_id == check_id]
+    out = []
+    for result in results:
+        gap = next((g for g in mine if g.resource_id is None or g.resource_id == result.resource_id), None)
+        if gap is None:
+            out.append(result)
+            continue
+        evidence = {**result.evidence, "known_gap": gap.reason, "status_without_gap": str(result.status)}
+        out.append(
+            replace(result, status=Status.ERROR, message=f"cannot be asserted here: {gap.reason}", evidence=evidence)
+        )
+    return out
+
+
+def _findings(
+    check_id: str, cls: type[Check], results: list[Result], controls: Sequence[Control], account_id: str
+) -> list[Finding]:
+    meta = cls.metadata
+    return [
+        Finding(
+            control_id=control.id,
+            check_id=check_id,
+            resource_id=result.resource_id,
+            resource_type=result.resource_type or meta.resource_type,
+            region=result.region,
+            status=result.status,
+            message=result.message,
+            evidence=dict(result.evidence),
+            severity=str(meta.severity),
+            title=meta.title,
+            account_id=account_id,
+        )
+        for result in results
+        for control in controls
+    ]
+
+
+def account_scope(account_id: str) -> str:
+    return f"arn:aws:::account/{account_id}"
+
+
+def _audit_account(
+    reader: Reader, selection: Selection, options: AuditOptions, now: dt.datetime
+) -> tuple[list[Finding], dict[str, float]]:
+    account_id = reader.account_id_or_unknown()
+    scope = account_scope(account_id)
+    runs = _run_checks(selection.checks, reader, options, now)
+    findings: list[Finding] = []
+    for check_id, cls in selection.checks.items():
+        results = runs[check_id].results
+        if not results:
+            results = [
+                Result(
+                    Status.PASS,
+                    scope,
+                    f"no {cls.metadata.resource_type} in scope in {', '.join(reader.regions)}",
+                    resource_type=ACCOUNT_RESOURCE_TYPE,
+                    evidence={"resources_evaluated": 0},
+                )
+            ]
+        results = _apply_known_gaps(check_id, results, options.known_gaps)
+        findings.extend(_findings(check_id, cls, results, selection.controls_of(check_id), account_id))
+    for check_id in selection.unimplemented:
+        for control in selection.controls_of(check_id):
+            findings.append(
+                Finding(
+                    control_id=control.id,
+                    check_id=check_id,
+                    resource_id=scope,
+                    resource_type=ACCOUNT_RESOURCE_TYPE,
+                    region="global",
+                    status=Status.ERROR,
+                    message="planned check not implemented in this version: the control is not fully asserted",
+                    evidence={"error_kind": "not-implemented"},
+                    account_id=account_id,
+                )
+            )
+    return findings, {check_id: round(run.seconds, 3) for check_id, run in runs.items()}
+
+
+def _manual_findings(selection: Selection) -> list[Finding]:
+    if not selection.include_manual:
+        return []
+    return [
+        Finding(
+            control_id=control.id,
+            check_id=None,
+            resource_id=f"evidence:{control.id}",
+            resource_type=MANUAL_RESOURCE_TYPE,
+            region="global",
+            status=Status.MANUAL,
+            message=f"a person must attach evidence: {control.manual_evidence}",
+            evidence={"evidence_to_attach": control.manual_evidence},
+            title=control.title,
+        )
+        for control in selection.controls
+        if control.manual
+    ]
+
+
+def _relevant_waivers(waivers: Sequence[Waiver], selection: Selection) -> list[Waiver]:
+    controls = {c.id for c in selection.controls}
+    return [
+        w
+        for w in waivers
+        if (w.control_id is None or w.control_id in controls) and (w.check_id is None or w.check_id in selection.checks)
+    ]
+
+
+def tool_version() -> str:
+    try:
+        return package_metadata.version("leadping-platform")
+    except package_metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def run_audit(readers: Sequence[Reader], selection: Selection, options: AuditOptions | None = None) -> Report:
+    """Audits each account (one reader per account) and returns the report."""
+    if not readers:
+        raise ValueError("run_audit needs at least one reader")
+    options = options or AuditOptions()
+    now = options.now or dt.datetime.now(dt.UTC)
+    started = dt.datetime.now(dt.UTC)
+    findings: list[Finding] = []
+    timings: dict[str, float] = {}
+    accounts: list[str] = []
+    for reader in readers:
+        account_findings, account_timings = _audit_account(reader, selection, options, now)
+        findings.extend(account_findings)
+        accounts.append(reader.account_id_or_unknown())
+        for check_id, seconds in account_timings.items():
+            timings[check_id] = round(timings.get(check_id, 0.0) + seconds, 3)
+    findings.extend(_manual_findings(selection))
+    findings, notes = apply_waivers(findings, _relevant_waivers(options.waivers, selection), now.date())
+    regions = list(dict.fromkeys(region for reader in readers for region in reader.regions))
+    expectations = options.expectations
+    metadata: dict[str, Any] = {
+        "tool": TOOL,
+        "version": tool_version(),
+        **dict(options.metadata),
+        "target": options.target,
+        "account": ",".join(accounts),
+        "accounts": accounts,
+        "regions": regions,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "controls": [c.id for c in selection.controls],
+        "checks": list(selection.checks),
+        "expectations": {
+            "environment": expectations.environment,
+            "public_routes": list(expectations.public_routes),
+            "github_repository": expectations.github_repository,
+            "protected_branch": expectations.protected_branch,
+        },
+        "check_seconds": timings,
+        "requests": sum(sum(r.requests.values()) for r in readers),
+        "notes": [*options.metadata.get("notes", []), *notes],
+    }
+    checks_info = {
+        check_id: {
+            "title": cls.metadata.title,
+            "severity": str(cls.metadata.severity),
+            "resource_type": cls.metadata.resource_type,
+            "rationale": cls.metadata.rationale,
+            "remediation": cls.metadata.remediation,
+            "controls": [c.id for c in selection.controls_of(check_id)],
+        }
+        for check_id, cls in selection.checks.items()
+    }
+    return Report(metadata=metadata, findings=findings, controls=selection.controls, checks=checks_info)

@@ -1,0 +1,218 @@
+"""Waivers: an accepted, justified and dated exception to a FAIL finding.
+
+File format (YAML)::
+
+    waivers:
+      - check: s3_bucket_default_encryption_kms      # and/or control: LP-DR-1
+        resource: arn:aws:s3:::legacy-exports         # exact ARN or id, or:
+        # resource_pattern: "arn:aws:s3:::legacy-*"   # a glob (* and ?), written as a pattern on purpose
+        justification: Read-only archive, migrated in Q3 (ticket SEC-142)
+        owner: platform-team
+        expires: 2026-09-30                           # the last day the waiver applies
+
+A waiver applies to FAIL findings only: an ERROR means the audit could not see, and no waiver makes
+that acceptable. A matching finding becomes WAIVED with the justification. After ``expires`` the
+waiver no longer applies: the finding stays FAIL, its message says the waiver expired, and the run
+carries a note. A malformed file is refused whole, naming the entry and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compliance_checks.core import Status
+from compliance_checks.reports.model import Finding
+
+_FIELDS = frozenset({"control", "check", "resource", "resource_pattern", "justification", "owner", "expires"})
+
+
+class WaiverError(ValueError):
+    """The waivers file is malformed; the message names the entry (index) and the field."""
+
+
+@dataclass(frozen=True)
+class Waiver:
+    index: int
+    justification: str
+    expires: dt.date
+    control_id: str | None = None
+    check_id: str | None = None
+    resource: str | None = None
+    resource_pattern: str | None = None
+    owner: str | None = None
+
+    def matches(self, finding: Finding) -> bool:
+        if self.control_id is not None and finding.control_id != self.control_id:
+            return False
+        if self.check_id is not None and finding.check_id != self.check_id:
+            return False
+        if self.resource is not None:
+            return finding.resource_id == self.resource
+        return fnmatch.fnmatchcase(finding.resource_id, self.resource_pattern or "")
+
+    def expired(self, today: dt.date) -> bool:
+        return today > self.expires
+
+    def describe(self) -> str:
+        target = " ".join(
+            part
+            for part in (
+                f"control {self.control_id}" if self.control_id else "",
+                f"check {self.check_id}" if self.check_id else "",
+                f"resource {self.resource}" if self.resource else f"resources matching {self.resource_pattern}",
+            )
+            if part
+        )
+        return f"waiver #{self.index} ({target})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "control": self.control_id,
+            "check": self.check_id,
+            "resource": self.resource,
+            "resource_pattern": self.resource_pattern,
+            "justification": self.justification,
+            "owner": self.owner,
+            "expires": self.expires.isoformat(),
+        }
+
+
+def _string(entry: dict[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
+    value = entry.get(key)
+    if value is None:
+        if required:
+            raise WaiverError(f"{where}: field '{key}' is required")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise WaiverError(f"{where}: field '{key}' must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _date(entry: dict[str, Any], where: str) -> dt.date:
+    value = entry.get("expires")
+    if value is None:
+        raise WaiverError(f"{where}: field 'expires' is required (a date, YYYY-MM-DD)")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise WaiverError(f"{where}: field 'expires' must be a date (YYYY-MM-DD), got {value!r}") from None
+
+
+def _waiver(entry: Any, index: int, known_controls: Collection[str], known_checks: Collection[str]) -> Waiver:
+    where = f"waiver #{index}"
+    if not isinstance(entry, dict):
+        raise WaiverError(f"{where}: expected a mapping of fields, got {type(entry).__name__}")
+    unknown = sorted(set(map(str, entry)) - _FIELDS)
+    if unknown:
+        raise WaiverError(f"{where}: unknown field '{unknown[0]}' (accepted: {', '.join(sorted(_FIELDS))})")
+    control = _string(entry, "control", where)
+    check = _string(entry, "check", where)
+    if control is None and check is None:
+        raise WaiverError(f"{where}: field 'control' or 'check' is required (which finding it waives)")
+    if control is not None and control not in known_controls:
+        raise WaiverError(f"{where}: field 'control': unknown control id {control!r}")
+    if check is not None and check not in known_checks:
+        raise WaiverError(f"{where}: field 'check': unknown check id {check!r}")
+    resource = _string(entry, "resource", where)
+    pattern = _string(entry, "resource_pattern", where)
+    if (resource is None) == (pattern is None):
+        raise WaiverError(f"{where}: field 'resource' or 'resource_pattern' is required (exactly one of them)")
+    if resource is not None and any(c in resource for c in "*?["):
+        raise WaiverError(f"{where}: field 'resource' holds a wildcard; write it as 'resource_pattern'")
+    return Waiver(
+        index=index,
+        control_id=control,
+        check_id=check,
+        resource=resource,
+        resource_pattern=pattern,
+        justification=_string(entry, "justification", where, required=True) or "",
+        owner=_string(entry, "owner", where),
+        expires=_date(entry, where),
+    )
+
+
+def parse_waivers(document: Any, known_controls: Collection[str], known_checks: Collection[str]) -> list[Waiver]:
+    """Waivers from a parsed YAML document: ``{waivers: [...]}`` or a bare list; indexes start at 0."""
+    if document is None:
+        return []
+    entries = document.get("waivers") if isinstance(document, dict) else document
+    if isinstance(document, dict) and set(document) - {"waivers"}:
+        raise WaiverError(f"unknown top-level key(s) {sorted(set(document) - {'waivers'})}: expected 'waivers'")
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise WaiverError("'waivers' must be a list of entries")
+    return [_waiver(entry, i, known_controls, known_checks) for i, entry in enumerate(entries)]
+
+
+def load_waivers(path: Path, known_controls: Collection[str], known_checks: Collection[str]) -> list[Waiver]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise WaiverError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise WaiverError(f"{path} is not valid YAML: {exc}") from None
+    try:
+        return parse_waivers(document, known_controls, known_checks)
+    except WaiverError as exc:
+        raise WaiverError(f"{path}: {exc}") from None
+
+
+def apply_waivers(
+    findings: Iterable[Finding], waivers: Sequence[Waiver], today: dt.date
+) -> tuple[list[Finding], list[str]]:
+    """Findings with waivers applied, and the run-level notes (expired and unused waivers)."""
+    out: list[Finding] = []
+    used: set[int] = set()
+    expired_hits: set[int] = set()
+    for finding in findings:
+        if finding.status is not Status.FAIL:
+            out.append(finding)
+            continue
+        matching = [w for w in waivers if w.matches(finding)]
+        active = next((w for w in matching if not w.expired(today)), None)
+        if active is not None:
+            used.add(active.index)
+            out.append(
+                replace(
+                    finding,
+                    status=Status.WAIVED,
+                    message=f"{finding.message} [waived until {active.expires.isoformat()}: {active.justification}]",
+                    waiver=active.to_dict(),
+                )
+            )
+        elif matching:
+            lapsed = matching[0]
+            expired_hits.add(lapsed.index)
+            out.append(
+                replace(
+                    finding,
+                    message=f"{finding.message} [{lapsed.describe()} expired on {lapsed.expires.isoformat()}; "
+                    "it no longer applies]",
+                    waiver={**lapsed.to_dict(), "expired": True},
+                )
+            )
+        else:
+            out.append(finding)
+    notes = []
+    for waiver in waivers:
+        if waiver.expired(today):
+            hit = " and a FAIL finding it covered stays FAIL" if waiver.index in expired_hits else ""
+            notes.append(f"{waiver.describe()} expired on {waiver.expires.isoformat()}{hit}; renew or remove it")
+        elif waiver.index not in used:
+            notes.append(f"{waiver.describe()} matched no failing finding; remove it if it is no longer needed")
+    return out, notes
