@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.services import securityhub
+
+
+class SecurityHubFsbpEnabled(Check):
+    """Security Hub is enabled with the AWS Foundational Security Best Practices standard READY, in
+    every audited region (one result per region).
+
+    Only StandardsStatus READY passes: PENDING is not evaluating yet, and INCOMPLETE means some of
+    the standard's controls could not be enabled (typically AWS Config is not recording), so
+    findings are missing; FAILED and DELETING are not running.
+
+    Scenarios:
+    - given Security Hub on with the FSBP standard READY, then PASS
+    - given Security Hub not enabled, then FAIL
+    - given Security Hub on without the FSBP standard, then FAIL
+    - given the FSBP standard INCOMPLETE, then FAIL
+    - given the endpoint does not implement GetEnabledStandards, then ERROR
+    - given DescribeHub is denied, then ERROR for that region
+    """
+
+    metadata = CheckMetadata(
+        title="Security Hub is enabled with the FSBP standard in every audited region",
+        severity=Severity.HIGH,
+        resource_type="AWS::SecurityHub::Hub",
+        rationale="LP-MON-1: suspicious configuration and usage are surfaced continuously against the AWS "
+        "Foundational Security Best Practices the controls cross-reference.",
+        remediation="Enable Security Hub in the region and subscribe the AWS Foundational Security Best "
+        "Practices standard (BatchEnableStandards); make sure AWS Config records in the region.",
+        permissions=("securityhub:DescribeHub", "securityhub:GetEnabledStandards"),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for region in ctx.reader.regions:
+            arn = securityhub.hub_arn(ctx.reader, region)
+            try:
+                hub = securityhub.hub(ctx.reader, region)
+                if hub is None:
+                    yield failed(arn, "Security Hub is not enabled", region=region)
+                    continue
+                arn = hub.get("HubArn", arn)
+                standards = securityhub.enabled_standards(ctx.reader, region)
+            except ReadError as error:
+                yield errored(arn, error, region=region)
+                continue
+            fsbp = [s for s in standards if securityhub.FSBP_STANDARD in s.get("StandardsArn", "")]
+            statuses = {s["StandardsArn"]: s.get("StandardsStatus") for s in fsbp}
+            if not fsbp:
+                yield failed(arn, "the FSBP standard is not enabled", region=region, fsbp=statuses)
+            elif any(status == "READY" for status in statuses.values()):
+                yield passed(arn, "Security Hub on with the FSBP standard READY", region=region, fsbp=statuses)
+            else:
+                reasons = sorted(
+                    {str((s.get("StandardsStatusReason") or {}).get("StatusReasonCode")) for s in fsbp} - {"None"}
+                )
+                why = f" ({', '.join(reasons)})" if reasons else ""
+                yield failed(
+                    arn,
+                    f"the FSBP standard is {', '.join(sorted(set(map(str, statuses.values()))))}, not READY{why}",
+                    region=region,
+                    fsbp=statuses,
+                )
