@@ -1,0 +1,3 @@
+from runbooks.cli import main
+
+raise SystemExit(main())
