@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.services import cloudtrail
+
+
+class CloudTrailLogFileValidation(Check):
+    """Every trail that applies to an audited region has log file integrity validation on.
+
+    Scenarios:
+    - given a trail with LogFileValidationEnabled, then PASS
+    - given a trail without log file validation, then FAIL
+    - given DescribeTrails is denied, then ERROR for the whole check
+    """
+
+    metadata = CheckMetadata(
+        title="CloudTrail log file validation is enabled",
+        severity=Severity.MEDIUM,
+        resource_type="AWS::CloudTrail::Trail",
+        rationale="LP-LOG-1: digest files prove the delivered logs were not altered or deleted, so they hold "
+        "as evidence (FSBP CloudTrail.4).",
+        remediation="Enable log file validation on the trail (UpdateTrail EnableLogFileValidation). Infra: the "
+        "log archive component's trail.",
+        permissions=("cloudtrail:DescribeTrails",),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for trail in cloudtrail.trails(ctx.reader):
+            arn, region = trail["TrailARN"], cloudtrail.home_region(trail)
+            if trail.get("LogFileValidationEnabled"):
+                yield passed(arn, "log file validation enabled", region=region)
+            else:
+                yield failed(arn, "log file validation disabled", region=region)

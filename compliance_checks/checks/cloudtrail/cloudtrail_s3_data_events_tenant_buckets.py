@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from compliance_checks.conventions import TENANT_DATA, TRUE
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.services import cloudtrail, s3
+
+
+class CloudTrailS3DataEventsTenantBuckets(Check):
+    """Every tenant bucket (tagged leadping:tenant-data=true) has its object reads and writes recorded
+    by a logging trail (one result per tenant bucket).
+
+    A trail counts for a bucket when it is logging, applies to the bucket's region (multi-region or
+    homed there), and its selectors cover every object of the bucket: basic DataResources of type
+    AWS::S3::Object with arn:aws:s3 / arn:aws:s3::: / arn:aws:s3:::<bucket>/, or advanced selectors
+    with eventCategory Data, resources.type AWS::S3::Object and a resources.ARN condition that
+    admits the whole bucket. A prefix of the bucket only, or a selector narrowed by event name or
+    other fields, does not count. Read and write may be covered by different selectors or trails.
+
+    Scenarios:
+    - given a logging trail with a basic selector for the tenant bucket (All), then PASS
+    - given a logging trail with an advanced selector StartsWith arn:aws:s3:::<bucket>/, then PASS
+    - given a selector recording only write events of the bucket, then FAIL
+    - given a selector for a prefix of the bucket only, then FAIL
+    - given a selector for the bucket on a trail whose logging is stopped, then FAIL
+    - given no selector for the bucket, then FAIL, while an untagged bucket is not judged
+    - given GetEventSelectors is denied and no other trail covers the bucket, then ERROR
+    """
+
+    metadata = CheckMetadata(
+        title="S3 data events are recorded for tenant-data buckets",
+        severity=Severity.HIGH,
+        resource_type="AWS::S3::Bucket",
+        rationale="LP-LOG-1: who read or wrote which tenant object is recorded for investigation and "
+        "compliance review (FSBP S3.22, S3.23).",
+        remediation="Add an advanced event selector (eventCategory Data, resources.type AWS::S3::Object, "
+        "resources.ARN StartsWith arn:aws:s3:::<bucket>/) to the multi-region trail. Infra: the log archive "
+        "component's trail lists the tenant buckets.",
+        permissions=(
+            "s3:ListAllMyBuckets",
+            "s3:GetBucketLocation",
+            "s3:GetBucketTagging",
+            "cloudtrail:DescribeTrails",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+        ),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        trails: dict[str, tuple[dict[str, Any], tuple[list, list]]] | None = None
+        unread: dict[str, ReadError] = {}
+        for bucket in s3.buckets(ctx.reader):
+            try:
+                if s3.tags(ctx.reader, bucket).get(TENANT_DATA) != TRUE:
+                    continue
+            except ReadError as error:
+                yield errored(bucket.arn, error, region=bucket.region)
+                continue
+            if trails is None:
+                trails = self._logging_trails(ctx, unread)
+            yield self._judge(ctx, bucket, trails, unread)
+
+    def _logging_trails(self, ctx: CheckContext, unread: dict[str, ReadError]) -> dict:
+        found = {}
+        for trail in cloudtrail.trails(ctx.reader):
+            try:
+                if cloudtrail.status(ctx.reader, trail).get("IsLogging"):
+                    found[trail["TrailARN"]] = (trail, cloudtrail.selectors(ctx.reader, trail))
+            except ReadError as error:
+                unread[trail["TrailARN"]] = error
+        return found
+
+    def _judge(self, ctx: CheckContext, bucket: s3.Bucket, trails: dict, unread: dict[str, ReadError]) -> Result:
+        covered: set[str] = set()
+        by: list[str] = []
+        notes: list[str] = []
+        for arn, (trail, (basic, advanced)) in trails.items():
+            if not cloudtrail.applies_to(trail, bucket.region):
+                continue
+            recorded, why = cloudtrail.s3_object_events(basic, advanced, bucket.name, ctx.reader.partition())
+            notes += why
+            if recorded:
+                covered |= recorded
+                by.append(arn)
+        evidence = {"recorded": sorted(covered), "trails": by, "notes": notes}
+        if covered >= cloudtrail.BOTH:
+            return passed(bucket.arn, "object reads and writes are recorded", region=bucket.region, **evidence)
+        if unread:
+            error = next(iter(unread.values()))
+            return errored(bucket.arn, error, region=bucket.region, unread_trails=sorted(unread), **evidence)
+        missing = " and ".join(sorted(cloudtrail.BOTH - covered))
+        return failed(
+            bucket.arn, f"object {missing} events are not recorded by a logging trail", region=bucket.region, **evidence
+        )
