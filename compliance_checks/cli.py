@@ -163,8 +163,15 @@ def _formats(value: str) -> list[str]:
     names = [n.strip().lower() for n in value.split(",") if n.strip()]
     unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
-        raise UsageError(f"unknown format(s) {', '.join(unknown) or value!r}; choose among {', '.join(FORMATS)}")
+        named = ", ".join(unknown) or repr(value)
+        raise UsageError(f"unknown format(s) {named}; choose among {', '.join(FORMATS)}")
     return list(dict.fromkeys(names))
+
+
+def _check_destinations(formats: list[str], output_dir: Path | None) -> None:
+    file_formats = [f for f in formats if f != "table"]
+    if output_dir is None and (len(file_formats) > 1 or (file_formats and "table" in formats)):
+        raise UsageError("several formats at once need --output-dir DIR (only one can go to standard output)")
 
 
 def _selection(catalog: Catalog, checks: list[str] | None, controls: list[str] | None) -> Selection:
@@ -245,8 +252,6 @@ def _target() -> str:
 
 def _write(report: Report, formats: list[str], output_dir: Path | None) -> None:
     file_formats = [f for f in formats if f != "table"]
-    if output_dir is None and (len(file_formats) > 1 or (file_formats and "table" in formats)):
-        raise UsageError("several formats at once need --output-dir DIR (only one can go to standard output)")
     if "table" in formats:
         table.print_report(report, Console(width=None if sys.stdout.isatty() else 160))
     if output_dir is None:
@@ -281,6 +286,7 @@ def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: Audi
 
 def cmd_audit(args: argparse.Namespace) -> int:
     formats = _formats(args.format)
+    _check_destinations(formats, args.output_dir)
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
     if args.external_id and not args.role_arn:

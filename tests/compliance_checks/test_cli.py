@@ -1,0 +1,389 @@
+"""The command line: exit codes, usage errors, AWS targets, expectations, the sandbox hook, list and
+permissions."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from compliance_checks import cli
+from compliance_checks.core import Expectations
+from compliance_checks.iam_actions import is_read_only
+from compliance_checks.reader import aws_session
+from tests.compliance_checks.conftest import ACCOUNT_ID, REGION
+
+MODEL = "s3_bucket_default_encryption_kms"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bucket(name: str, compliant: bool) -> str:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=name)
+    if compliant:
+        key = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+        rule = {
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key},
+            "BucketKeyEnabled": True,
+        }
+    else:
+        rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [rule]})
+    return f"arn:aws:s3:::{name}"
+
+
+def _audit_json(capsys, *args: str) -> tuple[int, dict]:
+    code = cli.main(["audit", "--checks", MODEL, "--format", "json", "--quiet", *args])
+    out = capsys.readouterr().out
+    return code, json.loads(out) if out.strip() else {}
+
+
+# -- exit codes -----------------------------------------------------------------------------
+
+
+def test_exit_0_when_nothing_fails_or_errors(aws, capsys):
+    arn = _bucket("compliant", compliant=True)
+    code, report = _audit_json(capsys)
+    assert code == 0
+    assert [(f["resource_id"], f["status"]) for f in report["findings"]] == [(arn, "PASS")]
+    assert report["metadata"]["target"] == "aws"
+    assert report["metadata"]["account"] == ACCOUNT_ID
+    assert report["metadata"]["regions"] == [REGION]
+
+
+def test_exit_1_on_any_fail(aws, capsys):
+    _bucket("compliant", compliant=True)
+    _bucket("aes-only", compliant=False)
+    code, report = _audit_json(capsys)
+    assert code == 1
+    assert sorted(f["status"] for f in report["findings"]) == ["FAIL", "PASS"]
+
+
+def test_exit_3_on_an_error_without_fail(aws, capsys, monkeypatch):
+    _bucket("compliant", compliant=True)
+
+    def denying_session(profile=None, region=None):
+        session = aws_session(profile, region)
+
+        def refuse(**_):
+            response = AWSResponse("https://s3.amazonaws.com/", 403, {}, None)
+            return response, {"Error": {"Code": "AccessDenied", "Message": "denied"}}
+
+        session.events.register("before-call.s3.GetBucketEncryption", refuse)
+        return session
+
+    monkeypatch.setattr(cli, "aws_session", denying_session)
+    code, report = _audit_json(capsys)
+    assert code == 3
+    [finding] = report["findings"]
+    assert finding["status"] == "ERROR"
+    assert "AccessDenied" in finding["message"]
+
+
+def test_the_help_documents_the_exit_codes(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["audit", "--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    for line in ("0  no FAIL", "1  at least one FAIL", "2  bad usage", "3  at least one ERROR"):
+        assert line in text
+
+
+# -- usage errors (exit 2) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--checks", "no_such_check"], "unknown check id(s): no_such_check"),
+        (["--controls", "LP-NOPE-1"], "unknown control id(s): LP-NOPE-1"),
+        (["--format", "pdf"], "unknown format(s) pdf"),
+        (["--format", "json,html"], "need --output-dir"),
+        (["--external-id", "abc"], "--external-id goes with --role-arn"),
+        (["--stack", "no-such-stack"], "no stack file"),
+        (["--workers", "0"], "--workers must be at least 1"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_clear_message(aws, capsys, args, message):
+    code = cli.main(["audit", "--quiet", *args])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert message in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_a_malformed_waivers_file_exits_2_naming_entry_and_field(aws, capsys, tmp_path):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - check: s3_bucket_default_encryption_kms\n"
+        "    resource: arn:aws:s3:::a\n"
+        "    justification: fine\n"
+        "    expires: 2099-01-01\n"
+        "  - check: s3_bucket_default_encryption_kms\n"
+        "    resource: arn:aws:s3:::b\n"
+        "    expires: 2099-01-01\n"
+    )
+    code = cli.main(["audit", "--quiet", "--checks", MODEL, "--waivers", str(waivers)])
+    assert code == 2
+    assert "waiver #1: field 'justification' is required" in capsys.readouterr().err
+
+
+def test_without_credentials_exit_2_and_suggest_the_sandbox(capsys, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    code = cli.main(["audit", "--quiet", "--checks", MODEL])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "no AWS credentials" in err
+    assert "--sandbox" in err
+
+
+def test_without_a_region_exit_2(aws, capsys, monkeypatch):
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    code = cli.main(["audit", "--quiet", "--checks", MODEL])
+    assert code == 2
+    assert "no region" in capsys.readouterr().err
+
+
+# -- targets ----------------------------------------------------------------------------------
+
+
+def test_waivers_apply_and_expired_ones_are_reported(aws, capsys, tmp_path):
+    waived = _bucket("legacy-exports", compliant=False)
+    lapsed = _bucket("legacy-old", compliant=False)
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        f"  - check: {MODEL}\n"
+        f"    resource: {waived}\n"
+        "    justification: read-only exports, migrated in Q3\n"
+        "    owner: data-team\n"
+        "    expires: 2099-12-31\n"
+        f"  - control: LP-DR-1\n"
+        f"    resource: {lapsed}\n"
+        "    justification: was temporary\n"
+        "    expires: 2020-01-01\n"
+    )
+    code, report = _audit_json(capsys, "--waivers", str(waivers))
+    statuses = {f["resource_id"]: f for f in report["findings"]}
+    assert statuses[waived]["status"] == "WAIVED"
+    assert "read-only exports, migrated in Q3" in statuses[waived]["message"]
+    assert statuses[lapsed]["status"] == "FAIL"
+    assert "expired on 2020-01-01" in statuses[lapsed]["message"]
+    assert any("expired on 2020-01-01" in note for note in report["metadata"]["notes"])
+    assert code == 1
+
+
+def test_all_regions_audits_every_enabled_region(aws, capsys):
+    code, report = _audit_json(capsys, "--region", "all")
+    regions = report["metadata"]["regions"]
+    assert len(regions) > 10
+    assert {"us-east-1", "eu-west-1"} <= set(regions)
+    assert code == 0
+
+
+def test_repeated_regions_are_audited(aws, capsys):
+    _bucket("east", compliant=False)
+    boto3.client("s3", region_name="eu-west-1").create_bucket(
+        Bucket="west", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    _, report = _audit_json(capsys, "--region", "eu-west-1", "--region", "us-east-1")
+    assert report["metadata"]["regions"] == ["eu-west-1", "us-east-1"]
+    assert {f["region"] for f in report["findings"]} == {"eu-west-1", "us-east-1"}
+
+
+def test_role_arn_audits_the_assumed_account(aws, capsys):
+    _bucket("in-the-caller-account", compliant=False)
+    code, report = _audit_json(
+        capsys, "--role-arn", "arn:aws:iam::111111111111:role/leadping-auditor", "--external-id", "ext-4242"
+    )
+    assert report["metadata"]["accounts"] == ["111111111111"]
+    [finding] = report["findings"]
+    assert finding["resource_id"] == "arn:aws:::account/111111111111"
+    assert finding["evidence"] == {"resources_evaluated": 0}
+    assert code == 0
+
+
+def test_a_custom_endpoint_is_named_in_the_target(monkeypatch):
+    assert cli._target() == "aws"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+    assert cli._target() == "aws (endpoint http://127.0.0.1:1)"
+
+
+def test_every_format_is_written_to_the_output_dir(aws, capsys, tmp_path):
+    _bucket("aes-only", compliant=False)
+    formats = "table,json,junit,sarif,markdown,html"
+    code = cli.main(["audit", "--quiet", "--checks", MODEL, "--format", formats, "--output-dir", str(tmp_path)])
+    assert code == 1
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["audit.html", "audit.json", "audit.junit.xml", "audit.md", "audit.sarif", "audit.txt"]
+    assert "LP-DR-1" in capsys.readouterr().out  # the table also goes to the terminal
+
+
+def test_stack_expectations_and_overrides_reach_the_report(aws, capsys, tmp_path):
+    (tmp_path / "Pulumi.staging.yaml").write_text(
+        "config:\n  leadping:environment: dev\n  leadping:publicRoutes: [GET /health, GET /status]\n"
+        "  leadping:githubRepository: leadping/platform\n"
+    )
+    _, report = _audit_json(capsys, "--stack", "staging", "--project-dir", str(tmp_path))
+    assert report["metadata"]["expectations"]["environment"] == "dev"
+    assert report["metadata"]["expectations"]["public_routes"] == ["GET /health", "GET /status"]
+    assert report["metadata"]["stack"] == "staging"
+    _, report = _audit_json(
+        capsys,
+        "--stack",
+        "staging",
+        "--project-dir",
+        str(tmp_path),
+        "--environment",
+        "prod",
+        "--public-route",
+        "GET /ping",
+    )
+    assert report["metadata"]["expectations"]["environment"] == "prod"
+    assert report["metadata"]["expectations"]["public_routes"] == ["GET /ping"]
+    assert report["metadata"]["expectations"]["github_repository"] == "leadping/platform"
+
+
+# -- sandbox hook ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Gap:
+    check_id: str
+    resource_id: str | None
+    reason: str
+
+
+@dataclass
+class _Sandbox:
+    session: boto3.Session
+    regions: list[str]
+    expectations: Expectations
+    known_gaps: list[_Gap] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+
+def _install_fake_sandbox(monkeypatch, calls: list) -> None:
+    @contextlib.contextmanager
+    def start_sandbox(stack_name, progress=None):
+        from moto import mock_aws
+
+        calls.append((stack_name, progress))
+        with mock_aws():
+            _bucket("sandbox-data", compliant=False)
+            _bucket("sandbox-ok", compliant=True)
+            yield _Sandbox(
+                session=boto3.Session(region_name=REGION),
+                regions=[REGION],
+                expectations=Expectations(environment="dev", public_routes=("GET /health",)),
+                known_gaps=[_Gap(MODEL, "arn:aws:s3:::sandbox-data", "moto ignores BucketKeyEnabled")],
+                metadata={"stack": stack_name, "timings": {"deploy_seconds": 1.5}},
+            )
+
+    package = types.ModuleType("sandbox")
+    package.__path__ = []
+    api = types.ModuleType("sandbox.api")
+    api.start_sandbox = start_sandbox
+    monkeypatch.setitem(sys.modules, "sandbox", package)
+    monkeypatch.setitem(sys.modules, "sandbox.api", api)
+
+
+def test_sandbox_audits_the_simulated_account_and_known_gaps_become_errors(capsys, monkeypatch):
+    calls: list = []
+    _install_fake_sandbox(monkeypatch, calls)
+    code = cli.main(["audit", "--sandbox", "--stack", "prod", "--checks", MODEL, "--format", "json", "--quiet"])
+    report = json.loads(capsys.readouterr().out)
+    assert calls == [("prod", None)]
+    meta = report["metadata"]
+    assert meta["target"] == "sandbox (moto)"
+    assert meta["stack"] == "prod"
+    assert meta["timings"] == {"deploy_seconds": 1.5}
+    assert meta["expectations"]["environment"] == "dev"
+    by_resource = {f["resource_id"]: f for f in report["findings"]}
+    gap = by_resource["arn:aws:s3:::sandbox-data"]
+    assert gap["status"] == "ERROR"
+    assert "moto ignores BucketKeyEnabled" in gap["message"]
+    assert by_resource["arn:aws:s3:::sandbox-ok"]["status"] == "PASS"
+    assert code == 3
+
+
+def test_sandbox_refuses_real_account_options(capsys, monkeypatch):
+    _install_fake_sandbox(monkeypatch, [])
+    code = cli.main(["audit", "--sandbox", "--region", "eu-west-1", "--quiet"])
+    assert code == 2
+    assert "do not apply" in capsys.readouterr().err
+
+
+def test_sandbox_missing_exits_2(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sandbox.api", None)
+    code = cli.main(["audit", "--sandbox", "--quiet", "--checks", MODEL])
+    assert code == 2
+    assert "--sandbox needs the sandbox" in capsys.readouterr().err
+
+
+# -- list and permissions -------------------------------------------------------------------
+
+
+def test_list_shows_every_control_with_its_checks_and_severities(capsys):
+    assert cli.main(["list", "--format", "json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    controls = {c["id"]: c for c in listing["controls"]}
+    assert "LP-SEC-4" in controls
+    assert controls["LP-SEC-4"]["manual"]
+    model = next(c for c in controls["LP-DR-1"]["checks"] if c["id"] == MODEL)
+    assert model == {"id": MODEL, "severity": "high", "implemented": True, "title": model["title"]}
+    assert cli.main(["list"]) == 0
+    text = capsys.readouterr().out
+    assert "LP-IR-1" in text
+    assert MODEL in text
+
+
+def test_permissions_prints_a_read_only_policy_from_the_declared_permissions(capsys):
+    assert cli.main(["permissions"]) == 0
+    policy = json.loads(capsys.readouterr().out)
+    assert policy["Version"] == "2012-10-17"
+    actions = [a for statement in policy["Statement"] for a in statement["Action"]]
+    assert actions == sorted(actions)
+    assert {"s3:GetEncryptionConfiguration", "s3:ListAllMyBuckets", "sts:GetCallerIdentity"} <= set(actions)
+    assert all(is_read_only(a) for a in actions)
+    assert all(s["Resource"] == "*" and s["Effect"] == "Allow" for s in policy["Statement"])
+    prefixes = [s["Action"][0].split(":")[0] for s in policy["Statement"]]
+    assert prefixes == sorted(set(prefixes))  # one statement per service
+
+
+def test_permissions_for_a_subset(capsys):
+    assert cli.main(["permissions", "--checks", MODEL]) == 0
+    policy = json.loads(capsys.readouterr().out)
+    actions = {a for statement in policy["Statement"] for a in statement["Action"]}
+    assert actions == {
+        "ec2:DescribeRegions",
+        "kms:DescribeKey",
+        "s3:GetBucketLocation",
+        "s3:GetEncryptionConfiguration",
+        "s3:ListAllMyBuckets",
+        "sts:GetCallerIdentity",
+    }
+
+
+def test_the_module_entry_point_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "compliance_checks", "list", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["controls"]
