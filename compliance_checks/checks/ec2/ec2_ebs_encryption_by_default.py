@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.services import ec2, kms
+
+
+class Ec2EbsEncryptionByDefault(Check):
+    """In every audited region, EBS encryption by default is on and its default key is customer-managed.
+
+    Scenarios:
+    - given encryption by default on with a customer-managed default key, then PASS
+    - given encryption by default off, then FAIL
+    - given encryption by default on with the AWS-managed alias/aws/ebs key, then FAIL
+    - given GetEbsEncryptionByDefault is denied, then ERROR for the region
+    """
+
+    regional = True
+    metadata = CheckMetadata(
+        title="EBS encryption by default is on with a customer-managed key",
+        severity=Severity.MEDIUM,
+        resource_type="AWS::::Account",
+        rationale="LP-DR-1: every new volume and snapshot is encrypted with a key Leadping controls (FSBP EC2.7).",
+        remediation="Enable EBS encryption by default in the region and set the default KMS key to a customer key "
+        "(infra: the account baseline does).",
+        permissions=("ec2:GetEbsEncryptionByDefault", "ec2:GetEbsDefaultKmsKeyId", "kms:DescribeKey"),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        account = ctx.reader.account_id_or_unknown()
+        for region in ctx.reader.regions:
+            resource = f"arn:{ctx.reader.partition()}:ec2:{region}:{account}:ebs-encryption-by-default"
+            try:
+                enabled = ec2.ebs_encryption_by_default(ctx.reader, region)
+                if not enabled:
+                    yield failed(resource, "EBS encryption by default is off", region=region, enabled=False)
+                    continue
+                key = ec2.ebs_default_kms_key(ctx.reader, region)
+                customer, detail = kms.is_customer_managed(ctx.reader, key, region)
+            except ReadError as error:
+                yield errored(resource, error, region=region)
+                continue
+            evidence = {"enabled": True, "default_kms_key": key}
+            if customer:
+                yield passed(resource, f"on, with customer key {detail}", region=region, **evidence)
+            else:
+                yield failed(
+                    resource, f"on, but the default key is not customer-managed ({detail})", region=region, **evidence
+                )

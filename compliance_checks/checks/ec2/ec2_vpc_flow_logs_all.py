@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.services import ec2
+
+
+class Ec2VpcFlowLogsAll(Check):
+    """Every VPC of the account has an active flow log capturing ALL traffic (accepted and rejected).
+
+    A flow log counts when FlowLogStatus is ACTIVE, TrafficType is ALL and its delivery is not failing
+    (DeliverLogsStatus FAILED means nothing is written). VPCs shared into the account by another
+    account are judged in the owner's audit.
+
+    Scenarios:
+    - given a VPC with an active flow log of ALL traffic, then PASS
+    - given a VPC without a flow log, then FAIL
+    - given a VPC whose only flow log captures REJECT traffic, then FAIL
+    - given DescribeFlowLogs is denied, then ERROR
+    """
+
+    regional = True
+    metadata = CheckMetadata(
+        title="VPCs have flow logs of all traffic",
+        severity=Severity.MEDIUM,
+        resource_type="AWS::EC2::VPC",
+        rationale="LP-LOG-1: network traffic is recorded for abuse prevention and incident investigation (FSBP EC2.6).",
+        remediation="Create a flow log on the VPC with TrafficType ALL to the log archive or a log group "
+        "(infra: the network component does).",
+        permissions=("ec2:DescribeVpcs", "ec2:DescribeFlowLogs"),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        account = ctx.reader.account_id_or_unknown()
+        for region in ctx.reader.regions:
+            vpcs = [v for v in ec2.vpcs(ctx.reader, region) if v.get("OwnerId") in (None, account)]
+            if not vpcs:
+                continue
+            flow_logs = ec2.flow_logs_by_resource(ctx.reader, region)
+            for vpc in vpcs:
+                arn = f"arn:{ctx.reader.partition()}:ec2:{region}:{vpc.get('OwnerId', account)}:vpc/{vpc['VpcId']}"
+                logs = flow_logs.get(vpc["VpcId"], [])
+                seen = [f"{f.get('TrafficType')}/{f.get('FlowLogStatus')}/{f.get('DeliverLogsStatus')}" for f in logs]
+                good = [
+                    f
+                    for f in logs
+                    if f.get("TrafficType") == "ALL"
+                    and f.get("FlowLogStatus") == "ACTIVE"
+                    and f.get("DeliverLogsStatus") != "FAILED"
+                ]
+                evidence = {"vpc_id": vpc["VpcId"], "flow_logs": seen}
+                if good:
+                    destination = good[0].get("LogDestination") or good[0].get("LogGroupName")
+                    yield passed(arn, f"flow log of ALL traffic to {destination}", region=region, **evidence)
+                elif logs:
+                    yield failed(
+                        arn, f"no active ALL-traffic flow log (found {', '.join(seen)})", region=region, **evidence
+                    )
+                else:
+                    yield failed(arn, "no flow log", region=region, **evidence)
