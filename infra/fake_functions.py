@@ -37,9 +37,23 @@ def _availability_zones(args: dict[str, Any], account: str, region: str) -> dict
     return {"names": names, "zoneIds": [f"az{i}" for i in range(1, 7)], "id": region}
 
 
+def _secret_version(args: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+    # The value exists only in Secrets Manager; an offline render never has one.
+    secret = args.get("secretId", "")
+    return {
+        "arn": secret,
+        "id": f"{secret}|AWSCURRENT",
+        "secretId": secret,
+        "secretString": "offline-render-no-secret-value",
+        "versionId": "offline-render",
+        "versionStages": ["AWSCURRENT"],
+    }
+
+
 FUNCTIONS: dict[str, Function] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getRegion:getRegion": _region,
     "aws:index/getPartition:getPartition": _partition,
     "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
+    "aws:secretsmanager/getSecretVersion:getSecretVersion": _secret_version,
 }

@@ -206,23 +206,13 @@ COMPUTED_ATTRIBUTES: dict[str, dict[str, str]] = {
         "url": "https://sqs.{region}.amazonaws.com/{account}/{id}",
     },
     "aws:secretsmanager/secret:Secret": {"arn": "arn:aws:secretsmanager:{region}:{account}:secret:{id}-{hash6}"},
-    "aws:backup/vault:Vault": {"arn": "arn:aws:backup:{region}:{account}:backup-vault:{id}", "name": "{id}"},
     "aws:backup/plan:Plan": {"arn": "arn:aws:backup:{region}:{account}:backup-plan:{hash}"},
     "aws:cloudtrail/trail:Trail": {"arn": "arn:aws:cloudtrail:{region}:{account}:trail/{id}"},
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": {
         "arn": "arn:aws:firehose:{region}:{account}:deliverystream/{id}"
     },
     "aws:wafv2/webAcl:WebAcl": {"arn": "arn:aws:wafv2:{region}:{account}:regional/webacl/{id}/{hash}"},
-    "aws:apigatewayv2/api:Api": {
-        "apiEndpoint": "https://{hash}.execute-api.{region}.amazonaws.com",
-        "executionArn": "arn:aws:execute-api:{region}:{account}:{hash}",
-        "arn": "arn:aws:apigateway:{region}::/apis/{hash}",
-    },
     "aws:apigatewayv2/stage:Stage": {"arn": "arn:aws:apigateway:{region}::/apis/{hash}/stages/{id}"},
-    "aws:cognito/userPool:UserPool": {
-        "arn": "arn:aws:cognito-idp:{region}:{account}:userpool/{region}_{hash}",
-        "endpoint": "cognito-idp.{region}.amazonaws.com/{region}_{hash}",
-    },
     "aws:acm/certificate:Certificate": {"arn": "arn:aws:acm:{region}:{account}:certificate/{hash}"},
     "aws:ec2/vpc:Vpc": {"id": "vpc-{hash}", "arn": "arn:aws:ec2:{region}:{account}:vpc/vpc-{hash}"},
     "aws:ec2/subnet:Subnet": {"id": "subnet-{hash}", "arn": "arn:aws:ec2:{region}:{account}:subnet/subnet-{hash}"},
@@ -231,6 +221,56 @@ COMPUTED_ATTRIBUTES: dict[str, dict[str, str]] = {
         "arn": "arn:aws:ec2:{region}:{account}:security-group/sg-{hash}",
     },
     "aws:guardduty/detector:Detector": {"id": "{hash}{hash}"},
+    "aws:apigatewayv2/api:Api": {
+        "id": "{hash}",
+        "apiEndpoint": "https://{hash}.execute-api.{region}.amazonaws.com",
+        "executionArn": "arn:aws:execute-api:{region}:{account}:{hash}",
+        "arn": "arn:aws:apigateway:{region}::/apis/{hash}",
+    },
+    "aws:cognito/userPool:UserPool": {
+        "id": "{region}_{hash}",
+        "arn": "arn:aws:cognito-idp:{region}:{account}:userpool/{region}_{hash}",
+        "endpoint": "cognito-idp.{region}.amazonaws.com/{region}_{hash}",
+    },
+    "aws:lambda/function:Function": {"arn": "arn:aws:lambda:{region}:{account}:function:{id}"},
+    "aws:route53/record:Record": {"fqdn": "{id}"},
+    "aws:backup/vault:Vault": {"arn": "arn:aws:backup:{region}:{account}:backup-vault:{id}", "name": "{id}"},
+    "aws:cloudwatch/eventConnection:EventConnection": {
+        "arn": "arn:aws:events:{region}:{account}:connection/{id}/{hash}",
+    },
+    "aws:cloudwatch/eventApiDestination:EventApiDestination": {
+        "arn": "arn:aws:events:{region}:{account}:api-destination/{id}/{hash}",
+    },
+}
+
+
+def _certificate_validation(state: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    names = [state.get("domainName"), *(state.get("subjectAlternativeNames") or [])]
+    return {
+        "domainValidationOptions": [
+            {
+                "domainName": name,
+                "resourceRecordName": f"_{values['hash']}.{name}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{values['hash']}.acm-validations.aws.",
+            }
+            for name in names
+            if isinstance(name, str)
+        ]
+    }
+
+
+def _api_domain_target(state: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    configuration = dict(state.get("domainNameConfiguration") or {})
+    configuration.setdefault("targetDomainName", f"d-{values['hash']}.execute-api.{values['region']}.amazonaws.com")
+    configuration.setdefault("hostedZoneId", "Z1UJRXOUMOOFQ8")
+    return {"domainNameConfiguration": configuration}
+
+
+# Computed attributes that are lists or nested objects: type -> function(state, values) -> attributes.
+COMPUTED_STRUCTURES: dict[str, Any] = {
+    "aws:acm/certificate:Certificate": _certificate_validation,
+    "aws:apigatewayv2/domainName:DomainName": _api_domain_target,
 }
 
 
@@ -240,16 +280,21 @@ class FakeCloud:
     def __init__(self, account_id: str = FAKE_ACCOUNT_ID, region: str = "us-east-1") -> None:
         self.account_id = account_id
         self.region = region
+        # Explicit providers' regions by provider id, so their resources get that region's ARNs.
+        self._provider_regions: dict[str, str] = {}
 
     def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
         state = dict(args.inputs)
         if args.typ.startswith("pulumi:providers:"):
+            if isinstance(state.get("region"), str):
+                self._provider_regions[f"{args.name}-provider-id"] = state["region"]
             return f"{args.name}-provider-id", state
         module, cls = _module_and_class(args.typ)
         digest = _short_hash(args.typ, args.name)
         physical = state.get("name") or state.get("bucket")
         resource_id = physical if isinstance(physical, str) else f"{args.name}-{digest}"
-        region = state["region"] if isinstance(state.get("region"), str) else self.region
+        provider_region = self._provider_regions.get((args.provider or "").rsplit("::", 1)[-1])
+        region = state["region"] if isinstance(state.get("region"), str) else provider_region or self.region
         values = {
             "id": resource_id,
             "name": args.name,
@@ -267,6 +312,9 @@ class FakeCloud:
         values["arn"] = computed.get("arn", default_arn).format(**values)
         for attribute, template in computed.items():
             state.setdefault(attribute, template.format(**values))
+        structures = COMPUTED_STRUCTURES.get(args.typ)
+        if structures is not None:
+            state.update(structures(state, values))
         state.setdefault("arn", values["arn"])
         state.setdefault("id", resource_id)
         return resource_id, state

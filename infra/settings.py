@@ -30,6 +30,8 @@ CLOUDWATCH_RETENTION_DAYS = (
 )  # fmt: skip
 
 WORKLOADS = ("api", "workers", "ingestion")
+# The connected system used for outbound webhooks when webhookCredential is not set.
+DEFAULT_WEBHOOK_CREDENTIAL = "webhook-signing"
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
 _ROUTE_RE = re.compile(r"^(?P<method>[A-Z]+) (?P<path>/[A-Za-z0-9_\-./{}+]*)$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
@@ -119,6 +121,8 @@ class Settings:
     break_glass_principals: tuple[str, ...]
     auditor_principals: tuple[str, ...]
     waf_rate_limit: int
+    # The connected system whose secret authenticates outbound webhooks; None without targets.
+    webhook_credential: str | None = None
 
     @property
     def is_prod(self) -> bool:
@@ -371,6 +375,20 @@ def read_settings(
     if len(set(names)) != len(names):
         raise SettingsError(systems_key, "names a system twice", "one entry per system (LP-SEC-2)")
 
+    credential_key = r.key("webhookCredential")
+    credential_accepted = "the name of a connectedSystems entry whose secret authenticates outbound webhooks"
+    webhook_credential = r.raw("webhookCredential")
+    if webhook_credential is None and webhook_targets:
+        if DEFAULT_WEBHOOK_CREDENTIAL not in names:
+            raise SettingsError(
+                credential_key, "missing; webhookTargets need a credential (LP-SEC-1)", credential_accepted
+            )
+        webhook_credential = DEFAULT_WEBHOOK_CREDENTIAL
+    if webhook_credential is not None and webhook_credential not in names:
+        raise SettingsError(
+            credential_key, f"{webhook_credential!r} is not one of connectedSystems", credential_accepted
+        )
+
     repo = r.string("githubRepository", "owner/name of the repository that deploys this stack")
     if not _REPO_RE.match(repo):
         raise SettingsError(r.key("githubRepository"), f"{repo!r} is not owner/name", "owner/name of the repository")
@@ -466,6 +484,7 @@ def read_settings(
         break_glass_principals=break_glass,
         auditor_principals=auditors,
         waf_rate_limit=rate,
+        webhook_credential=webhook_credential,
     )
 
 

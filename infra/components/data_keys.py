@@ -11,24 +11,33 @@ import pulumi_aws as aws
 from compliance_checks import conventions
 from infra import policy_documents
 
-# The AWS services that encrypt each data class for us, and the services through which the
-# account's own principals use the key.
+# The AWS services that encrypt each data class for us (admitted for this account only), and the
+# services through which the account's own principals use the key. CloudWatch is on the logs
+# key because it publishes alarms to the alarm topic, which is encrypted with the logs key.
 _SERVICE_PRINCIPALS: dict[str, tuple[str, ...]] = {
     "leads": ("dynamodb.amazonaws.com", "rds.amazonaws.com"),
     "messages": ("dynamodb.amazonaws.com", "sns.amazonaws.com", "sqs.amazonaws.com"),
     "call-recordings": ("s3.amazonaws.com",),
-    "logs": ("cloudtrail.amazonaws.com", "delivery.logs.amazonaws.com", "firehose.amazonaws.com"),
+    "logs": (
+        "cloudtrail.amazonaws.com",
+        "cloudwatch.amazonaws.com",
+        "delivery.logs.amazonaws.com",
+        "events.amazonaws.com",
+        "firehose.amazonaws.com",
+    ),
     "backups": ("backup.amazonaws.com",),
     "secrets": ("secretsmanager.amazonaws.com",),
 }
 _VIA_SERVICES: dict[str, tuple[str, ...]] = {
     "leads": ("dynamodb", "rds", "s3"),
-    "messages": ("dynamodb", "sns", "sqs", "s3"),
+    "messages": ("dynamodb", "sns", "sqs"),
     "call-recordings": ("s3",),
-    "logs": ("s3", "firehose", "sns"),
+    "logs": ("s3", "firehose", "sns", "logs"),
     "backups": ("backup",),
-    "secrets": ("secretsmanager",),
+    "secrets": ("secretsmanager", "lambda", "events", "sqs"),
 }
+# CloudWatch Logs encrypts log groups with the logs key (LP-LOG-2).
+_CLOUDWATCH_LOGS = ("logs",)
 
 
 @dataclass(frozen=True)
@@ -53,12 +62,16 @@ class DataKeys(pulumi.ComponentResource):
             raise ValueError(f"unknown data classes {sorted(unknown)}; known: {conventions.DATA_CLASSES}")
         self.keys = {}
         for data_class in args.data_classes:
-            principals = _SERVICE_PRINCIPALS[data_class]
-            if data_class == "logs":
-                principals = (*principals, f"logs.{args.region}.amazonaws.com")
             policy = pulumi.Output.from_input(args.account_id).apply(
-                lambda account, p=principals, v=_VIA_SERVICES[data_class]: json.dumps(
-                    policy_documents.key_policy(account, args.region, service_principals=p, via_services=v)
+                lambda account, dc=data_class: json.dumps(
+                    policy_documents.key_policy(
+                        account,
+                        args.region,
+                        service_principals=_SERVICE_PRINCIPALS[dc],
+                        via_services=_VIA_SERVICES[dc],
+                        cloudwatch_logs=dc in _CLOUDWATCH_LOGS,
+                    ),
+                    sort_keys=True,
                 )
             )
             key = aws.kms.Key(

@@ -1,0 +1,226 @@
+"""Production IAM: one role per workload (LP-AC-2), tenant-scoped data access (LP-AC-3), the CI
+deploy role pinned to the repository's protected branch, an auditor and a break-glass role
+(LP-PA-1).
+
+Tenant scoping works through the session tag ``business_id``: a workload's compute identity
+re-assumes its own role with ``sts:TagSession`` and the tag of the business it is serving; the
+tenant statements compare ``${aws:PrincipalTag/business_id}`` with the DynamoDB leading key and
+the S3 prefix ``businesses/<business_id>/``. A session without the tag reaches no tenant data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from compliance_checks import conventions
+from infra import policy_documents
+from infra.components._outputs import child, policy_json
+
+ONE_HOUR = 3600
+SECURITY_AUDIT = "arn:aws:iam::aws:policy/SecurityAudit"
+GITHUB_OIDC_URL = f"https://{policy_documents.GITHUB_OIDC_HOST}"
+# The compute service each tenant workload runs on.
+COMPUTE_SERVICES = {"api": "ecs-tasks.amazonaws.com", "workers": "ecs-tasks.amazonaws.com",
+                    "ingestion": "lambda.amazonaws.com"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WorkloadAccess:
+    """The resources one tenant workload uses; tables and buckets are reached tenant-scoped."""
+
+    table_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    bucket_names: list[pulumi.Input[str]] = field(default_factory=list)
+    key_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    send_queue_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    consume_queue_arns: list[pulumi.Input[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProductionAccessArgs:
+    name_prefix: str
+    environment: str
+    account_id: pulumi.Input[str]
+    region: str
+    deploy_regions: tuple[str, ...]
+    workloads: dict[str, WorkloadAccess]
+    github_repository: str
+    protected_branch: str
+    github_oidc_provider_arn: str | None
+    auditor_principals: tuple[str, ...] = ()
+    break_glass_principals: tuple[str, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class ProductionAccess(pulumi.ComponentResource):
+    roles: dict[str, aws.iam.Role]
+
+    def __init__(self, name: str, args: ProductionAccessArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("leadping:identity:ProductionAccess", name, None, opts)
+        prefix = self._prefix = args.name_prefix
+        account = pulumi.Output.from_input(args.account_id)
+        self.roles = {}
+
+        boundary = aws.iam.Policy(
+            f"{name}-workload-boundary",
+            name=f"{prefix}-workload-boundary",
+            description="Ceiling of every Leadping workload role: this stack's data, no IAM, no audit changes",
+            policy=policy_json(policy_documents.permission_boundary, account, args.region, prefix, args.environment),
+            tags=args.tags,
+            opts=child(self),
+        )
+        self.boundary = boundary
+
+        for workload, access in args.workloads.items():
+            role_name = f"{prefix}-{workload}"
+            role = self._role(
+                name,
+                workload,
+                role_name=role_name,
+                trust=policy_json(
+                    lambda a, w=workload, n=role_name: policy_documents.workload_trust(
+                        a, COMPUTE_SERVICES[w], policy_documents.role_arn(a, n)
+                    ),
+                    account,
+                ),
+                description=f"Leadping {workload} workload (tenant-scoped by the business_id session tag)",
+                boundary_arn=boundary.arn,
+                tags=args.tags,
+            )
+            self._attach(
+                name,
+                workload,
+                role,
+                policy_json(
+                    lambda tables, buckets, keys, send, consume: policy_documents.workload_policy(
+                        table_arns=tables,
+                        bucket_names=buckets,
+                        key_arns=keys,
+                        send_queue_arns=send,
+                        consume_queue_arns=consume,
+                    ),
+                    pulumi.Output.all(*access.table_arns),
+                    pulumi.Output.all(*access.bucket_names),
+                    pulumi.Output.all(*access.key_arns),
+                    pulumi.Output.all(*access.send_queue_arns),
+                    pulumi.Output.all(*access.consume_queue_arns),
+                ),
+                f"What the {workload} workload may touch, tenant-scoped",
+                args.tags,
+            )
+
+        if args.github_oidc_provider_arn:
+            provider_arn: pulumi.Input[str] = args.github_oidc_provider_arn
+        else:
+            provider_arn = aws.iam.OpenIdConnectProvider(
+                f"{name}-github-oidc",
+                url=GITHUB_OIDC_URL,
+                client_id_lists=[policy_documents.GITHUB_OIDC_AUDIENCE],
+                tags=args.tags,
+                opts=child(self),
+            ).arn
+        deploy = self._role(
+            name,
+            "ci-deploy",
+            role_name=f"{prefix}-ci-deploy",
+            trust=policy_json(
+                policy_documents.github_oidc_trust, provider_arn, args.github_repository, args.protected_branch
+            ),
+            description=f"Deploys the stack from {args.github_repository}@{args.protected_branch} (GitHub OIDC)",
+            tags=args.tags,
+        )
+        self._attach(
+            name,
+            "ci-deploy",
+            deploy,
+            policy_json(
+                policy_documents.ci_deploy_policy, account, list(args.deploy_regions), prefix, args.environment
+            ),
+            "What pulumi up needs; data services by name only",
+            args.tags,
+        )
+
+        auditor = self._role(
+            name,
+            "auditor",
+            role_name=f"{prefix}-auditor",
+            trust=policy_json(
+                lambda a: policy_documents.human_role_trust(args.auditor_principals, a, require_mfa=False), account
+            ),
+            description="Read-only security audit (configuration metadata, no data)",
+            tags=args.tags,
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-auditor-security-audit", role=auditor.name, policy_arn=SECURITY_AUDIT, opts=child(self)
+        )
+
+        break_glass = self._role(
+            name,
+            conventions.BREAK_GLASS,
+            role_name=f"{prefix}-{conventions.BREAK_GLASS}",
+            trust=policy_json(
+                lambda a: policy_documents.human_role_trust(args.break_glass_principals, a, require_mfa=True), account
+            ),
+            description="Emergency administrator: MFA required, one-hour sessions",
+            tags=args.tags,
+        )
+        self._attach(
+            name,
+            conventions.BREAK_GLASS,
+            break_glass,
+            pulumi.Output.json_dumps(policy_documents.break_glass_admin_policy()),
+            "Full administrator, for emergencies only",
+            args.tags,
+        )
+        self.register_outputs({f"{w}_role_arn": r.arn for w, r in self.roles.items()})
+
+    def _role(
+        self,
+        name: str,
+        workload: str,
+        *,
+        role_name: str,
+        trust: pulumi.Input[str],
+        description: str,
+        tags: dict[str, str],
+        boundary_arn: pulumi.Input[str] | None = None,
+    ) -> aws.iam.Role:
+        role = aws.iam.Role(
+            f"{name}-{workload}-role",
+            name=role_name,
+            description=description,
+            assume_role_policy=trust,
+            max_session_duration=ONE_HOUR,
+            permissions_boundary=boundary_arn,
+            tags={**tags, conventions.WORKLOAD: workload},
+            opts=child(self),
+        )
+        self.roles[workload] = role
+        return role
+
+    def _attach(
+        self,
+        name: str,
+        workload: str,
+        role: aws.iam.Role,
+        document: pulumi.Input[str],
+        description: str,
+        tags: dict[str, str],
+    ) -> aws.iam.Policy:
+        policy = aws.iam.Policy(
+            f"{name}-{workload}-policy",
+            name=f"{self._prefix}-{workload}-access",
+            description=description,
+            policy=document,
+            tags={**tags, conventions.WORKLOAD: workload},
+            opts=child(self),
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-{workload}-attachment", role=role.name, policy_arn=policy.arn, opts=child(self)
+        )
+        return policy
+
+    def arn(self, workload: str) -> pulumi.Output[str]:
+        return self.roles[workload].arn
