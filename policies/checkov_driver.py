@@ -1,0 +1,75 @@
+"""Runs Checkov inside its own environment (.venv-checkov) and describes the checks it has.
+
+Started by the gate as ``.venv-checkov/bin/python policies/checkov_driver.py CATALOG -- <checkov args>``.
+It runs Checkov in-process (one interpreter start instead of two), then writes CATALOG: every
+Terraform check Checkov loaded (built-in and ours) with its name, categories and resource
+types, which the gate uses to validate the skip list and to name a failure's control.
+
+Only the standard library and Checkov are imported: the project's packages (pulumi, infra/) are
+not installed in this environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+# Checkov would otherwise call its vendor's API at start (guidelines) and check for a new version.
+os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")
+os.environ.setdefault("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "false")
+
+
+def _category_names(check: Any) -> list[str]:
+    categories = getattr(check, "categories", None) or []
+    if not categories and getattr(check, "category", None):
+        categories = [check.category]
+    return sorted({getattr(c, "name", str(c)) for c in categories})
+
+
+def catalog() -> dict[str, dict[str, Any]]:
+    from checkov.common.checks_infra.registry import get_graph_checks_registry
+    from checkov.terraform.checks.data.registry import data_registry
+    from checkov.terraform.checks.provider.registry import provider_registry
+    from checkov.terraform.checks.resource.registry import resource_registry
+
+    found: dict[str, dict[str, Any]] = {}
+
+    def add(check: Any, kind: str, resource_types: list[str]) -> None:
+        entry = found.setdefault(
+            check.id,
+            {"name": check.name, "kind": kind, "categories": _category_names(check), "resource_types": []},
+        )
+        entry["resource_types"] = sorted(set(entry["resource_types"]) | set(resource_types))
+
+    for registry, kind in ((resource_registry, "resource"), (data_registry, "data"), (provider_registry, "provider")):
+        for entity, checks in registry.checks.items():
+            for check in checks:
+                add(check, kind, [entity])
+        for entity, checks in getattr(registry, "wildcard_checks", {}).items():
+            for check in checks:
+                add(check, kind, [entity])
+    graph_registry = get_graph_checks_registry("terraform")
+    if not graph_registry.checks:
+        graph_registry.load_checks()
+    for check in graph_registry.checks:
+        add(check, "graph", list(getattr(check, "resource_types", None) or ["all"]))
+    return found
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[1] != "--":
+        print("usage: checkov_driver.py CATALOG_OUT -- <checkov arguments>", file=sys.stderr)
+        return 2
+    catalog_out, checkov_args = argv[0], argv[2:]
+    from checkov.main import Checkov
+
+    exit_code = Checkov(argv=checkov_args).run() or 0
+    with open(catalog_out, "w") as handle:
+        json.dump(catalog(), handle, sort_keys=True)
+    return int(exit_code)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

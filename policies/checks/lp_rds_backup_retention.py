@@ -1,0 +1,31 @@
+"""LP-BK-1: databases keep automated backups at least the environment's minimum (prod 14 days, dev 7).
+
+Scenarios:
+- given backup_retention_period at or above the minimum, then PASS
+- given a shorter period, or none (the engine default is 1 day or off), then FAIL
+"""
+
+from checkov.common.models.enums import CheckCategories, CheckResult
+
+import lp_common as lp
+
+
+class RdsBackupRetention(lp.LeadpingCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            name="RDS instances and clusters keep backups for at least the environment's minimum",
+            id="LP_RDS_BACKUP_RETENTION",
+            categories=[CheckCategories.BACKUP_AND_RECOVERY],
+            supported_resources=["aws_db_instance", "aws_rds_cluster"],
+        )
+
+    def evaluate(self, conf):
+        environment, policy = self.context("environment", "policy")
+        minimum = int(policy["min_db_backup_retention_days"])
+        days = lp.value(conf, "backup_retention_period")
+        if days is None or int(days) < minimum:
+            return CheckResult.FAILED, f"backup retention {days} days is below {environment}'s minimum of {minimum}"
+        return CheckResult.PASSED, ""
+
+
+check = RdsBackupRetention()

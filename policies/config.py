@@ -1,0 +1,146 @@
+"""The gate's checked-in configuration: the skip list and the check -> control map.
+
+``skips.yaml`` lists every built-in Checkov check the gate does not run, each with the reason an
+auditor reads, and the paths the secrets scan leaves out (test fixtures), each with its reason.
+``controls.yaml`` says which control of shared/CONTROLS.md each check enforces. Both are
+validated: a skip without a reason, or for an id Checkov does not have, fails the gate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SKIPS_FILE = PACKAGE_DIR / "skips.yaml"
+CONTROLS_FILE = PACKAGE_DIR / "controls.yaml"
+CHECKS_DIR = PACKAGE_DIR / "checks"
+CONTROL_ID = re.compile(r"^LP-[A-Z]+-\d+$")
+MIN_REASON_WORDS = 5
+
+
+class ConfigError(ValueError):
+    """The gate's own configuration is invalid (the message names the file and entry)."""
+
+
+@dataclass(frozen=True)
+class Skip:
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PathSkip:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SkipList:
+    checks: tuple[Skip, ...]
+    secret_paths: tuple[PathSkip, ...]
+
+    @property
+    def ids(self) -> list[str]:
+        return [s.id for s in self.checks]
+
+
+def _reasoned(entry: Any, key: str, where: str) -> tuple[str, str]:
+    if not isinstance(entry, Mapping) or not isinstance(entry.get(key), str) or not entry[key].strip():
+        raise ConfigError(f"{where}: each entry needs a {key!r}")
+    reason = entry.get("reason")
+    if not isinstance(reason, str) or len(reason.split()) < MIN_REASON_WORDS:
+        raise ConfigError(f"{where}: {entry[key]} has no written reason (at least {MIN_REASON_WORDS} words)")
+    return entry[key].strip(), " ".join(reason.split())
+
+
+def load_skips(path: Path = SKIPS_FILE) -> SkipList:
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read the skip list {path}: {exc}") from None
+    checks = []
+    for entry in document.get("checks") or []:
+        check_id, reason = _reasoned(entry, "id", f"{path.name} checks")
+        checks.append(Skip(check_id, reason))
+    duplicates = sorted({s.id for s in checks if [c.id for c in checks].count(s.id) > 1})
+    if duplicates:
+        raise ConfigError(f"{path.name}: checks listed twice: {', '.join(duplicates)}")
+    paths = []
+    for entry in document.get("secrets_scan_skip_paths") or []:
+        pattern, reason = _reasoned(entry, "path", f"{path.name} secrets_scan_skip_paths")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{path.name}: {pattern!r} is not a valid regular expression: {exc}") from None
+        paths.append(PathSkip(pattern, reason))
+    return SkipList(tuple(checks), tuple(paths))
+
+
+def validate_skips(skips: SkipList, known_ids: set[str]) -> list[str]:
+    """Problems with the skip list against the checks Checkov has (empty when valid)."""
+    return [
+        f"{SKIPS_FILE.name} skips {s.id}, which Checkov {checkov_version_hint()} does not have"
+        for s in skips.checks
+        if s.id not in known_ids
+    ]
+
+
+def checkov_version_hint() -> str:
+    requirement = PACKAGE_DIR / "requirements-checkov.in"
+    for line in requirement.read_text().splitlines():
+        if line.startswith("checkov=="):
+            return line.split("==", 1)[1]
+    return ""
+
+
+@dataclass(frozen=True)
+class ControlMap:
+    by_check: Mapping[str, str]
+    by_category: Mapping[str, str]
+
+    def control_for(self, check_id: str, categories: list[str] | tuple[str, ...] = ()) -> str:
+        if check_id in self.by_check:
+            return self.by_check[check_id]
+        for category in categories:
+            control = self.by_category.get(category.upper())
+            if control:
+                return control
+        return "unmapped"
+
+
+def load_controls(path: Path = CONTROLS_FILE) -> ControlMap:
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    by_check: dict[str, str] = {}
+    for control, check_ids in (document.get("controls") or {}).items():
+        if not CONTROL_ID.match(str(control)):
+            raise ConfigError(f"{path.name}: {control!r} is not a control id (LP-XX-n)")
+        for check_id in check_ids or []:
+            if check_id in by_check:
+                raise ConfigError(f"{path.name}: {check_id} is mapped to {by_check[check_id]} and {control}")
+            by_check[check_id] = str(control)
+    by_category = {str(k).upper(): str(v) for k, v in (document.get("categories") or {}).items()}
+    for category, control in by_category.items():
+        if not CONTROL_ID.match(control):
+            raise ConfigError(f"{path.name}: category {category} maps to {control!r}, not a control id")
+    return ControlMap(by_check, by_category)
+
+
+def custom_check_ids(directory: Path = CHECKS_DIR) -> dict[str, Path]:
+    """Our checks' ids, read from their files (the Checkov environment is not importable here)."""
+    found: dict[str, Path] = {}
+    id_pattern = re.compile(r"""\bid\s*[:=]\s*["'](LP_[A-Z0-9_]+)["']""")
+    for path in sorted(directory.iterdir()):
+        if path.suffix not in (".py", ".yaml", ".yml") or path.name.startswith(("_", "lp_common")):
+            continue
+        for match in id_pattern.finditer(path.read_text()):
+            found[match.group(1)] = path
+    return found

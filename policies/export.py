@@ -1,0 +1,326 @@
+"""A rendered Pulumi stack -> the Terraform plan JSON that Checkov's ``terraform_plan`` framework reads.
+
+What Checkov reads (checkov/terraform/plan_parser.py): ``planned_values.root_module.resources[]``
+(``address``, ``mode``, ``type``, ``name``, ``values``) and, matched by type and name,
+``configuration.root_module.resources[].expressions``, where ``{"attr": {"references": [...]}}``
+fills an attribute whose value is unknown at plan time with the address it comes from. Checkov's
+graph builds its edges (the CKV2_* connection checks: a bucket and its encryption configuration,
+public access block, policy, logging) from those address strings.
+
+So the plan is written the way Terraform writes the plan of a first deployment: an input that
+is another resource's output (Pulumi records it as a property dependency) is left out of
+``values`` and named in ``expressions`` as ``<type>.<name>.<attribute>``. Inside lists (security
+group ids, subnet ids) Checkov substitutes only one reference per attribute, so list elements
+carry the address string in ``values`` directly; a composite value that merely embeds an output
+(a policy JSON with a bucket ARN) keeps its rendered value, which the checks need to read.
+
+The stack's context (environment, its minimums, public routes, tenant stores, which roles a
+policy is attached to) goes into the plan's ``variables``; our own checks read it from there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from compliance_checks import conventions
+from infra.render import Rendering, RenderedResource
+from policies.mapping import TypeMap, UnknownTypeError
+
+TERRAFORM_VERSION = "1.9.8"  # any version: Checkov only requires the key to be present
+PLAN_FORMAT_VERSION = "1.2"
+VARIABLE_PREFIX = "leadping_"
+
+_ADDRESS_NAME = re.compile(r"[^A-Za-z0-9_-]")
+# Output attributes preferred when an input equals several outputs of the resource it refers to.
+_REFERENCE_PREFERENCE = ("id", "arn", "name", "bucket", "keyId")
+
+
+@dataclass(frozen=True)
+class PulumiResource:
+    """What a Terraform address in the plan stands for in the Pulumi program."""
+
+    address: str
+    urn: str
+    name: str
+    type: str
+    parent: str | None
+
+    def label(self) -> str:
+        return f"{self.name} ({self.type})"
+
+
+@dataclass
+class ExportedPlan:
+    stack: str
+    plan: dict[str, Any]
+    resources: dict[str, PulumiResource]
+    unmapped_attributes: dict[str, list[str]] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def index(self) -> dict[str, Any]:
+        return {address: asdict(resource) for address, resource in self.resources.items()}
+
+
+def _is_exported(resource: RenderedResource) -> bool:
+    # Components have no cloud counterpart; providers become provider_config.
+    return resource.custom and not resource.type.startswith("pulumi:")
+
+
+def _address_names(resources: Iterable[RenderedResource], type_map: TypeMap) -> dict[str, str]:
+    """A unique Terraform address per resource (names are unique per Pulumi type and parent only)."""
+    addresses: dict[str, str] = {}
+    taken: set[str] = set()
+    for resource in resources:
+        tf_type = type_map.terraform_type(resource.type)
+        name = _ADDRESS_NAME.sub("_", resource.name)
+        if not name or not (name[0].isalpha() or name[0] == "_"):
+            name = f"r_{name}"
+        address = f"{tf_type}.{name}"
+        if address in taken:
+            import hashlib
+
+            address = f"{address}_{hashlib.sha256(resource.urn.encode()).hexdigest()[:6]}"
+        taken.add(address)
+        addresses[resource.urn] = address
+    return addresses
+
+
+def _candidates(
+    dependency_urns: Iterable[str], by_urn: Mapping[str, RenderedResource], addresses: Mapping[str, str], tm: TypeMap
+) -> dict[str, list[str]]:
+    """Output value -> [reference, address] for every string output of the resources depended on."""
+    found: dict[str, list[str]] = {}
+    for urn in dependency_urns:
+        target = by_urn.get(urn)
+        if target is None or urn not in addresses:
+            continue
+        address = addresses[urn]
+        outputs = dict(target.outputs)
+        if target.id:
+            outputs.setdefault("id", target.id)
+        ordered = [k for k in _REFERENCE_PREFERENCE if k in outputs] + sorted(
+            k for k in outputs if k not in _REFERENCE_PREFERENCE
+        )
+        for key in ordered:
+            value = outputs[key]
+            if isinstance(value, str) and len(value) > 2 and value not in found:
+                found[value] = [f"{address}.{tm.terraform_attribute(target.type, key)}", address]
+    return found
+
+
+def _link(value: Any, candidates: Mapping[str, list[str]]) -> tuple[Any, Any, bool]:
+    """Replaces outputs of other resources by their addresses: (value or OMIT, expression, linked)."""
+    if isinstance(value, str) and value in candidates:
+        return _OMIT, {"references": list(candidates[value])}, True
+    if isinstance(value, list):
+        if all(not isinstance(item, Mapping) for item in value):
+            references: list[str] = []
+            new_items = []
+            for item in value:
+                if isinstance(item, str) and item in candidates:
+                    references.extend(candidates[item])
+                    new_items.append(candidates[item][0])
+                else:
+                    new_items.append(item)
+            if references:
+                return new_items, {"references": references}, True
+            return value, None, False
+        new_list, expressions, linked = [], [], False
+        for item in value:
+            if isinstance(item, Mapping):
+                new_item, expression, item_linked = _link_block(item, candidates)
+                new_list.append(new_item)
+                expressions.append(expression)
+                linked = linked or item_linked
+            else:
+                new_list.append(item)
+                expressions.append({})
+        return new_list, expressions if linked else None, linked
+    return value, None, False
+
+
+def _link_block(block: Mapping[str, Any], candidates: Mapping[str, list[str]]) -> tuple[dict, dict, bool]:
+    new_block: dict[str, Any] = {}
+    expressions: dict[str, Any] = {}
+    linked = False
+    for key, value in block.items():
+        new_value, expression, value_linked = _link(value, candidates)
+        if new_value is not _OMIT:
+            new_block[key] = new_value
+        if expression is not None:
+            expressions[key] = expression
+        linked = linked or value_linked
+    return new_block, expressions, linked
+
+
+class _Omit:
+    def __repr__(self) -> str:
+        return "OMIT"
+
+
+_OMIT = _Omit()
+
+
+def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[str, Any]:
+    """What our checks need to know about the stack that no single resource says."""
+    config = rendering.config
+    environment = _config_value(config, "environment")
+    environment_source = "stack config"
+    if environment not in conventions.ENVIRONMENT_POLICIES:
+        environment_source = "default (strictest) - the stack config names no known environment"
+        environment = "prod"
+    public_routes = _config_value(config, "publicRoutes")
+    try:
+        routes = json.loads(public_routes) if public_routes else []
+    except json.JSONDecodeError:
+        routes = []
+    tenant_tables, tenant_buckets = [], []
+    tenant_bucket_addresses: dict[str, str] = {}
+    roles: dict[str, str] = {}
+    for resource in rendering.of_custom():
+        tags = resource.inputs.get("tags") or {}
+        tenant = isinstance(tags, Mapping) and tags.get(conventions.TENANT_DATA) == conventions.TRUE
+        if resource.type == "aws:dynamodb/table:Table":
+            if tenant or resource.inputs.get("hashKey") == conventions.TENANT_PARTITION_KEY:
+                tenant_tables.append(str(resource.outputs.get("arn", "")))
+        elif resource.type in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2") and tenant:
+            bucket = str(resource.outputs.get("bucket") or resource.id or "")
+            tenant_buckets.append(bucket)
+            if resource.urn in addresses:
+                tenant_bucket_addresses[bucket] = addresses[resource.urn]
+        elif resource.type == "aws:iam/role:Role":
+            roles[resource.urn] = _workload(resource)
+    return {
+        "environment": environment,
+        "environment_source": environment_source,
+        "policy": asdict(conventions.ENVIRONMENT_POLICIES[environment]),
+        "allowed_tls_policies": list(conventions.ALLOWED_TLS_POLICIES),
+        "data_services": list(conventions.DATA_SERVICES),
+        "public_routes": [str(route).strip() for route in routes],
+        "tenant_tables": sorted(filter(None, tenant_tables)),
+        "tenant_buckets": sorted(filter(None, tenant_buckets)),
+        "tenant_bucket_addresses": tenant_bucket_addresses,
+        "tenant_prefix": conventions.TENANT_PREFIX,
+        "tenant_partition_key": conventions.TENANT_PARTITION_KEY,
+        "policy_workloads": _policy_workloads(rendering, roles, addresses),
+    }
+
+
+def _config_value(config: Mapping[str, str], key: str) -> str | None:
+    for full_key, value in config.items():
+        if full_key.split(":", 1)[-1] == key and not full_key.startswith("aws:"):
+            return value
+    return None
+
+
+def _workload(role: RenderedResource) -> str:
+    """The role's workload (tag), else break-glass by name, else "unknown" (treated as a workload)."""
+    tags = role.inputs.get("tags") or {}
+    if isinstance(tags, Mapping) and tags.get(conventions.WORKLOAD):
+        return str(tags[conventions.WORKLOAD])
+    name = f"{role.name} {role.inputs.get('name', '')}".lower()
+    if "break-glass" in name or "breakglass" in name:
+        return conventions.BREAK_GLASS
+    return "unknown"
+
+
+def _policy_workloads(
+    rendering: Rendering, roles: Mapping[str, str], addresses: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """Plan address of each identity policy -> the workloads of the roles it is attached to."""
+    attached: dict[str, set[str]] = {}
+    for resource in rendering.of_custom():
+        if resource.urn not in addresses:
+            continue
+        deps = resource.property_dependencies
+        role_urns = [u for u in deps.get("role", ()) if u in roles]
+        if resource.type == "aws:iam/role:Role":
+            attached.setdefault(addresses[resource.urn], set()).add(roles[resource.urn])
+        elif resource.type == "aws:iam/rolePolicy:RolePolicy":
+            attached.setdefault(addresses[resource.urn], set()).update(roles[u] for u in role_urns)
+        elif resource.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            for policy_urn in deps.get("policyArn", ()):
+                if policy_urn in addresses:
+                    attached.setdefault(addresses[policy_urn], set()).update(roles[u] for u in role_urns)
+    return {address: sorted(workloads) for address, workloads in sorted(attached.items())}
+
+
+def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPlan:
+    """Builds the plan document; raises UnknownTypeError naming every unmapped type first met."""
+    tm = type_map or TypeMap()
+    exported = [r for r in rendering.resources if _is_exported(r)]
+    unknown: dict[str, list[str]] = {}
+    for resource in exported:
+        if not tm.knows(resource.type):
+            unknown.setdefault(resource.type, []).append(resource.name)
+    if unknown:
+        token, names = sorted(unknown.items())[0]
+        error = UnknownTypeError(token, names)
+        error.all_unknown = unknown  # type: ignore[attr-defined]
+        raise error
+    by_urn = rendering.by_urn()
+    addresses = _address_names(exported, tm)
+    planned, configured = [], []
+    index: dict[str, PulumiResource] = {}
+    unmapped: dict[str, list[str]] = {}
+    for resource in exported:
+        address = addresses[resource.urn]
+        tf_type, name = address.split(".", 1)
+        converter = tm.converter(resource.type)
+        values = converter.convert(resource.inputs)
+        if converter.unmapped:
+            unmapped[address] = list(converter.unmapped)
+        names = converter.top_level_names
+        expressions: dict[str, Any] = {}
+        for input_name, urns in resource.property_dependencies.items():
+            tf_name = names.get(input_name)
+            dependencies = [u for u in urns if u in addresses]
+            if tf_name is None or not dependencies:
+                continue
+            candidates = _candidates(dependencies, by_urn, addresses, tm)
+            new_value, expression, linked = _link(values[tf_name], candidates)
+            if linked:
+                if new_value is _OMIT:
+                    del values[tf_name]
+                else:
+                    values[tf_name] = new_value
+                expressions[tf_name] = expression
+            else:
+                # The value embeds the other resource's output (a policy document, a name built
+                # from it): keep the rendered value and record the dependency.
+                expressions[tf_name] = {"references": sorted({addresses[u] for u in dependencies})}
+        planned.append({"address": address, "mode": "managed", "type": tf_type, "name": name, "values": values})
+        configured.append(
+            {
+                "address": address,
+                "mode": "managed",
+                "type": tf_type,
+                "name": name,
+                "provider_config_key": "aws",
+                "expressions": expressions,
+            }
+        )
+        index[address] = PulumiResource(address, resource.urn, resource.name, resource.type, resource.parent)
+    context = stack_context(rendering, addresses)
+    region = rendering.config.get("aws:region", "us-east-1")
+    plan = {
+        "format_version": PLAN_FORMAT_VERSION,
+        "terraform_version": TERRAFORM_VERSION,
+        "variables": {f"{VARIABLE_PREFIX}{key}": {"value": value} for key, value in context.items()},
+        "planned_values": {"root_module": {"resources": planned}},
+        "configuration": {
+            "provider_config": {
+                "aws": {
+                    "name": "aws",
+                    "full_name": "registry.terraform.io/hashicorp/aws",
+                    "expressions": {"region": {"constant_value": region}},
+                }
+            },
+            "root_module": {"resources": configured},
+        },
+    }
+    return ExportedPlan(rendering.stack, plan, index, unmapped, context)

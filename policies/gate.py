@@ -1,0 +1,356 @@
+"""The CI gate: render each stack offline, export it as a Terraform plan, scan it with Checkov.
+
+One Checkov run scans every stack's plan (built-in checks plus ours from ``policies/checks``,
+minus the reasoned skip list) while a second, concurrent run scans the repository for secrets.
+Each failure is reported with the check, the Pulumi resource it concerns (logical name and
+type), the stack, and the control of shared/CONTROLS.md it enforces.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infra.render import PROJECT_ROOT, RenderError, render
+from policies import config as gate_config
+from policies.export import ExportedPlan, PulumiResource, export
+from policies.mapping import UnknownTypeError
+
+CHECKOV_VENV_ENV = "LEADPING_CHECKOV_VENV"
+DEFAULT_CHECKOV_VENV = PROJECT_ROOT / ".venv-checkov"
+DRIVER = Path(__file__).resolve().parent / "checkov_driver.py"
+CHECKOV_TIMEOUT_SECONDS = 600
+SECRETS_FRAMEWORK = "secrets"
+
+
+class GateError(RuntimeError):
+    """The gate could not judge (bad input, missing tool, broken configuration): exit 2."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One stack of one Pulumi program to gate."""
+
+    stack: str
+    project_dir: Path
+    program_dir: Path | None = None
+    config_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    stack: str
+    check_id: str
+    check_name: str
+    address: str
+    resource: PulumiResource | None
+    control: str
+    details: tuple[str, ...] = ()
+    file: str = ""
+
+    @property
+    def resource_label(self) -> str:
+        if self.resource is None:
+            return self.address
+        return self.resource.label()
+
+
+@dataclass
+class GateResult:
+    stacks: list[str]
+    failures: list[Finding] = field(default_factory=list)
+    passed: list[Finding] = field(default_factory=list)
+    secret_findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped_ids: list[str] = field(default_factory=list)
+    exports: dict[str, ExportedPlan] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    program_file: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.secret_findings and not self.problems
+
+
+def checkov_python() -> Path:
+    venv = Path(os.environ.get(CHECKOV_VENV_ENV) or DEFAULT_CHECKOV_VENV)
+    python = venv / "bin" / "python"
+    if not python.exists() or not (venv / "bin" / "checkov").exists():
+        raise GateError(
+            f"Checkov is not installed in {venv}; run `make checkov-setup` (or `make setup-gate`), "
+            "which creates it from policies/requirements-checkov.txt"
+        )
+    return python
+
+
+def export_target(target: Target) -> ExportedPlan:
+    if target.program_dir is not None and not (Path(target.program_dir) / "__main__.py").exists():
+        raise GateError(f"no Pulumi Python program (__main__.py) in {target.program_dir}")
+    try:
+        rendering = render(
+            target.stack,
+            project_dir=target.project_dir,
+            program_dir=target.program_dir,
+            config_file=target.config_file,
+        )
+    except RenderError as exc:
+        raise GateError(f"cannot render stack {target.stack!r}: {exc}") from None
+    try:
+        return export(rendering)
+    except UnknownTypeError as exc:
+        raise GateError(str(exc)) from None
+
+
+def write_plans(exports: Sequence[ExportedPlan], plans_dir: Path) -> dict[str, Path]:
+    plans_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for exported in exports:
+        path = plans_dir / f"{exported.stack}.tfplan.json"
+        path.write_text(json.dumps(exported.plan, indent=1, sort_keys=True) + "\n")
+        (plans_dir / f"{exported.stack}.pulumi-index.txt").write_text(json.dumps(exported.index(), indent=1) + "\n")
+        written[exported.stack] = path
+    return written
+
+
+def _checkov_env(plans_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(
+        {
+            "LEADPING_GATE_PLANS_DIR": str(plans_dir),
+            # Offline and quiet: no vendor API call for guidelines, no version check.
+            "BC_SKIP_MAPPING": "TRUE",
+            "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    return env
+
+
+def plan_scan_command(python: Path, plans_dir: Path, out_dir: Path, skip_ids: Sequence[str]) -> list[str]:
+    command = [
+        str(python),
+        str(DRIVER),
+        str(out_dir / "catalog.json"),
+        "--",
+        "--directory",
+        str(plans_dir),
+        "--framework",
+        "terraform_plan",
+        "--external-checks-dir",
+        str(gate_config.CHECKS_DIR),
+        "--output",
+        "json",
+        "--output-file-path",
+        str(out_dir),
+        "--skip-download",
+        "--compact",
+    ]
+    if skip_ids:
+        command += ["--skip-check", ",".join(skip_ids)]
+    return command
+
+
+def secrets_scan_command(python: Path, root: Path, out_dir: Path, skip_paths: Sequence[str]) -> list[str]:
+    checkov = python.parent / "checkov"
+    command = [
+        str(checkov),
+        "--directory",
+        str(root),
+        "--framework",
+        SECRETS_FRAMEWORK,
+        "--output",
+        "json",
+        "--output-file-path",
+        str(out_dir),
+        "--skip-download",
+        "--compact",
+    ]
+    for pattern in skip_paths:
+        command += ["--skip-path", pattern]
+    return command
+
+
+def _reports(path: Path) -> list[dict[str, Any]]:
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise GateError(f"Checkov wrote no readable report at {path}: {exc}") from None
+    documents = document if isinstance(document, list) else [document]
+    return [d for d in documents if isinstance(d, dict) and "results" in d]
+
+
+def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    handle = log.open("w")
+    try:
+        return subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env)  # noqa: S603
+    finally:
+        handle.close()
+
+
+def _wait(process: subprocess.Popen, what: str, log: Path) -> int:
+    try:
+        code = process.wait(timeout=CHECKOV_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise GateError(f"Checkov ({what}) did not finish within {CHECKOV_TIMEOUT_SECONDS}s") from None
+    if code not in (0, 1):
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+        raise GateError(f"Checkov ({what}) failed with exit code {code}:\n{tail}")
+    return code
+
+
+def _file_stack(file_path: str, plan_files: dict[str, Path]) -> str:
+    name = Path(str(file_path)).name
+    for stack, path in plan_files.items():
+        if path.name == name:
+            return stack
+    return "?"
+
+
+def _finding(record: dict[str, Any], stack: str, exported: ExportedPlan | None, control: str) -> Finding:
+    address = str(record.get("resource_address") or record.get("resource") or "")
+    resource = exported.resources.get(address) if exported else None
+    details = tuple(str(d) for d in record.get("details") or [])
+    return Finding(
+        stack=stack,
+        check_id=str(record.get("check_id")),
+        check_name=str(record.get("check_name") or ""),
+        address=address,
+        resource=resource,
+        control=control,
+        details=details,
+        file=str(record.get("file_path") or ""),
+    )
+
+
+def run_gate(
+    targets: Sequence[Target],
+    *,
+    output_dir: Path | None = None,
+    secrets_root: Path | None = PROJECT_ROOT,
+    program_file: str = "infra/__main__.py",
+) -> GateResult:
+    """Renders, exports and scans every target; returns what failed (never raises for findings)."""
+    skips = _load(gate_config.load_skips)
+    controls = _load(gate_config.load_controls)
+    python = checkov_python()
+    result = GateResult(stacks=[t.stack for t in targets], skipped_ids=skips.ids, program_file=program_file)
+
+    started = time.perf_counter()
+    exports = [export_target(target) for target in targets]
+    result.seconds["render+export"] = time.perf_counter() - started
+    result.exports = {e.stack: e for e in exports}
+    for exported in exports:
+        for address, paths in exported.unmapped_attributes.items():
+            result.warnings.append(f"{exported.stack}: {address}: attributes not in the Terraform schema: {paths}")
+        if exported.context.get("environment_source", "").startswith("default"):
+            result.warnings.append(f"{exported.stack}: no environment in the stack config; judged as prod")
+
+    work = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="leadping-gate-"))
+    plans_dir = work / "plans"
+    if plans_dir.exists():
+        shutil.rmtree(plans_dir)
+    plan_files = write_plans(exports, plans_dir)
+    scan_dir, secrets_dir = work / "checkov-plans", work / "checkov-secrets"
+    for directory in (scan_dir, secrets_dir):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+
+    started = time.perf_counter()
+    env = _checkov_env(plans_dir)
+    plan_log, secrets_log = work / "checkov-plans.log", work / "checkov-secrets.log"
+    plan_process = _start(plan_scan_command(python, plans_dir, scan_dir, skips.ids), env, plan_log)
+    secrets_process = None
+    if secrets_root is not None:
+        command = secrets_scan_command(python, Path(secrets_root), secrets_dir, [p.path for p in skips.secret_paths])
+        secrets_process = _start(command, env, secrets_log)
+    try:
+        _wait(plan_process, "plan scan", plan_log)
+        if secrets_process is not None:
+            _wait(secrets_process, "secrets scan", secrets_log)
+    finally:
+        for process in (plan_process, secrets_process):
+            if process is not None and process.poll() is None:
+                process.kill()
+    result.seconds["checkov"] = time.perf_counter() - started
+
+    catalog = _read_catalog(scan_dir / "catalog.json")
+    result.problems += gate_config.validate_skips(skips, set(catalog))
+    expected = sum(len(e.resources) for e in exports)
+    for report in _reports(scan_dir / "results_json.json"):
+        summary = report.get("summary") or {}
+        if summary.get("parsing_errors"):
+            result.problems.append(f"Checkov could not parse {summary['parsing_errors']} plan file(s)")
+        seen = {str(r.get("resource_address")) for r in _records(report, "passed_checks", "failed_checks")}
+        unseen = [a for e in exports for a in e.resources if a not in seen and _has_checks(a, catalog)]
+        if unseen:
+            result.warnings.append(f"{len(unseen)} resources got no check result (e.g. {unseen[:3]})")
+        for status, sink in (("failed_checks", result.failures), ("passed_checks", result.passed)):
+            for record in report["results"].get(status) or []:
+                stack = _file_stack(record.get("file_path", ""), plan_files)
+                check_id = str(record.get("check_id"))
+                categories = catalog.get(check_id, {}).get("categories", [])
+                sink.append(_finding(record, stack, result.exports.get(stack), controls.control_for(check_id, categories)))
+    if expected and not result.passed and not result.failures:
+        result.problems.append("Checkov judged none of the exported resources (is the plan format still read?)")
+    if secrets_process is not None:
+        secrets_report = secrets_dir / "results_json.json"
+        for report in _reports(secrets_report) if secrets_report.exists() else []:
+            for record in report["results"].get("failed_checks") or []:
+                result.secret_findings.append(
+                    Finding(
+                        stack="repository",
+                        check_id=str(record.get("check_id")),
+                        check_name=str(record.get("check_name") or ""),
+                        address=f"{record.get('file_path')}:{(record.get('file_line_range') or ['?'])[0]}",
+                        resource=None,
+                        control="LP-SEC-1",
+                    )
+                )
+    result.failures.sort(key=lambda f: (f.stack, f.check_id, f.address))
+    return result
+
+
+def _records(report: dict[str, Any], *statuses: str) -> list[dict[str, Any]]:
+    return [r for s in statuses for r in report["results"].get(s) or []]
+
+
+def _has_checks(address: str, catalog: dict[str, Any]) -> bool:
+    resource_type = address.split(".", 1)[0]
+    return any(resource_type in entry.get("resource_types", []) for entry in catalog.values())
+
+
+def _read_catalog(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise GateError(f"the Checkov driver wrote no check catalog ({exc})") from None
+
+
+def _load(loader):
+    try:
+        return loader()
+    except gate_config.ConfigError as exc:
+        raise GateError(str(exc)) from None
+
+
+def repo_targets(stacks: Sequence[str]) -> list[Target]:
+    return [Target(stack=s, project_dir=PROJECT_ROOT) for s in stacks]
+
+
+def available_stacks(project_dir: Path = PROJECT_ROOT) -> list[str]:
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+
+
+if __name__ == "__main__":  # pragma: no cover - use `python -m policies`
+    sys.exit("use: python -m policies gate --help")
