@@ -12,7 +12,6 @@ Space-delimited ``[...]`` patterns do not apply to JSON events; a pattern it can
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 from collections.abc import Mapping
@@ -208,7 +207,10 @@ def _comparison(selector: str, operator: str, value: _Token):
         return numeric
 
     if value.kind == "regex":
-        expression = re.compile(text[1:-1])
+        try:
+            expression = re.compile(text[1:-1])
+        except re.error as exc:
+            raise FilterPatternError(f"unreadable regular expression {text}: {exc}") from exc
 
         def equal(found: Any) -> bool:
             return isinstance(found, str) and expression.search(found) is not None
@@ -221,15 +223,13 @@ def _comparison(selector: str, operator: str, value: _Token):
             return isinstance(found, str) and found == text
 
     else:
-        # Only "*" is a wildcard in filter patterns; escape fnmatch's other metacharacters.
-        glob = re.escape(text).replace(r"\*", "*")
-        wildcard = "*" in text
+        # Only "*" is a wildcard in filter patterns; everything else is literal.
+        glob = re.compile(".*".join(re.escape(part) for part in text.split("*")), re.DOTALL)
 
         def equal(found: Any) -> bool:
             if isinstance(found, bool) or found is None or isinstance(found, Mapping | list):
                 return False
-            found_text = str(found)
-            return fnmatch.fnmatchcase(found_text, glob) if wildcard else found_text == text
+            return glob.fullmatch(str(found)) is not None
 
     def test(event: Any) -> bool:
         found = _resolve(event, selector)
