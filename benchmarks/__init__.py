@@ -1,0 +1,1 @@
+"""Benchmarks of the live audit (run with ``python -m benchmarks.<name>``)."""
