@@ -69,9 +69,9 @@ class CloudWatchSecurityAlarmsConfigured(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        groups, trail_errors = self._trail_log_groups(ctx)
+        groups, elsewhere, trail_errors = self._trail_log_groups(ctx)
         for signal in LOG_SIGNALS:
-            yield self._log_signal(ctx, signal, groups, trail_errors)
+            yield self._log_signal(ctx, signal, groups, elsewhere, trail_errors)
         for signal in METRIC_SIGNALS:
             yield self._metric_signal(ctx, signal)
 
@@ -84,10 +84,14 @@ class CloudWatchSecurityAlarmsConfigured(Check):
         result = errored(scope, errors[0], **evidence) if errors else failed(scope, message, **evidence)
         return dataclasses.replace(result, resource_type="AWS::::Account")
 
-    def _trail_log_groups(self, ctx: CheckContext) -> tuple[list[tuple[str, str]], list[ReadError]]:
-        groups, errors = set(), []
+    def _trail_log_groups(self, ctx: CheckContext) -> tuple[list[tuple[str, str]], list[str], list[ReadError]]:
+        """(region, name) of this account's log groups that qualifying trails deliver to; the ARNs of
+        such groups in other accounts (an organization trail's), whose filters cannot be read here;
+        and the errors reading trails."""
+        groups, elsewhere, errors = set(), set(), []
         for trail in cloudtrail.trails(ctx.reader):
-            if not trail.get("CloudWatchLogsLogGroupArn"):
+            arn = trail.get("CloudWatchLogsLogGroupArn")
+            if not arn:
                 continue
             try:
                 if cloudtrail.multi_region_logging_gaps(ctx.reader, trail):
@@ -95,10 +99,13 @@ class CloudWatchSecurityAlarmsConfigured(Check):
             except ReadError as error:
                 errors.append(error)
                 continue
-            groups.add(logs.parse_log_group_arn(trail["CloudWatchLogsLogGroupArn"]))
-        return sorted(groups), errors
+            if arn.split(":")[4] != ctx.reader.account_id:
+                elsewhere.add(arn)
+            else:
+                groups.add(logs.parse_log_group_arn(arn))
+        return sorted(groups), sorted(elsewhere), errors
 
-    def _log_signal(self, ctx: CheckContext, signal: LogSignal, groups, trail_errors) -> Result:
+    def _log_signal(self, ctx: CheckContext, signal: LogSignal, groups, elsewhere, trail_errors) -> Result:
         caught: dict[str, str] = {}  # record label -> alarm ARN
         filters: dict[str, list[str]] = {}  # serving filter -> notifying alarms
         errors, unparsed = list(trail_errors), []
@@ -130,7 +137,12 @@ class CloudWatchSecurityAlarmsConfigured(Check):
                 for label in labels if notified else ():
                     caught.setdefault(label, notified[0])
         missing = [label for label, _ in signal.must_catch if label not in caught]
-        evidence = {"log_groups": [g for _, g in groups], "filters": filters, "unparsed_filters": unparsed}
+        evidence = {
+            "log_groups": [g for _, g in groups],
+            "other_account_log_groups": elsewhere,
+            "filters": filters,
+            "unparsed_filters": unparsed,
+        }
         if not missing:
             first = caught[signal.must_catch[0][0]]
             return passed(
@@ -141,7 +153,9 @@ class CloudWatchSecurityAlarmsConfigured(Check):
                 alarms=sorted(set(caught.values())),
                 **evidence,
             )
-        if not groups:
+        if not groups and elsewhere:
+            message = "the logging trails deliver only to another account's log groups; not verifiable here"
+        elif not groups:
             message = "no multi-region logging trail delivers to CloudWatch Logs"
         elif any(filters.values()):
             message = f"{signal.title}: no alarmed metric filter counts {', '.join(missing)}"

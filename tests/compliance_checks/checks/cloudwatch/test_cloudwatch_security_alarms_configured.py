@@ -271,3 +271,12 @@ def test_given_describe_metric_filters_is_denied_then_error_for_the_cloudtrail_s
     assert {results[key].status for key in CIS_PATTERNS} == {Status.ERROR}
     assert results["api-latency"].status is Status.PASS
     assert results["load-balancer-5xx"].status is Status.FAIL
+
+
+def test_given_the_trail_delivers_to_another_accounts_log_group_then_fail_as_not_verifiable_here(reader):
+    other = f"arn:aws:logs:{REGION}:999999999999:log-group:org-cloudtrail:*"
+    trail(CloudWatchLogsLogGroupArn=other, CloudWatchLogsRoleArn="arn:aws:iam::999999999999:role/ct")
+    result = _by_signal(run_check(CHECK, reader))["root-account-use"]
+    assert result.status is Status.FAIL
+    assert "another account" in result.message
+    assert result.evidence["other_account_log_groups"] == [other]
