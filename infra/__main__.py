@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from compliance_checks import conventions
+from infra import policy_documents
 from infra.components.backups import Backups, BackupsArgs
 from infra.components.data_keys import DataKeys, DataKeysArgs
 from infra.components.data_stores import DataStores, DataStoresArgs
@@ -105,6 +106,15 @@ messaging = Messaging(
 tables = data.tables
 recordings = data.recordings.name
 work = messaging.queue.arn
+
+
+def database_user(workload: str) -> pulumi.Output[str]:
+    """Each workload connects to PostgreSQL as its own IAM-authenticated user."""
+    return pulumi.Output.all(account_id, data.database.resource_id).apply(
+        lambda values: policy_documents.database_user_arn(settings.region, values[0], values[1], workload)
+    )
+
+
 access = ProductionAccess(
     "access",
     ProductionAccessArgs(
@@ -119,6 +129,7 @@ access = ProductionAccess(
                 bucket_names=[recordings],
                 key_arns=[key("leads"), key("messages"), key("call-recordings")],
                 send_queue_arns=[work],
+                database_user_arns=[database_user("api")],
             ),
             "workers": WorkloadAccess(
                 table_arns=[tables["leads"].arn, tables["messages"].arn],
@@ -126,12 +137,14 @@ access = ProductionAccess(
                 key_arns=[key("leads"), key("messages"), key("call-recordings")],
                 send_queue_arns=[work],
                 consume_queue_arns=[work],
+                database_user_arns=[database_user("workers")],
             ),
             "ingestion": WorkloadAccess(
                 table_arns=[tables["leads"].arn],
                 bucket_names=[recordings],
                 key_arns=[key("leads"), key("messages"), key("call-recordings")],
                 send_queue_arns=[work],
+                database_user_arns=[database_user("ingestion")],
             ),
         },
         github_repository=settings.github_repository,

@@ -346,6 +346,11 @@ TENANT_TABLE_ACTIONS = (
 TENANT_OBJECT_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject")
 
 
+def database_user_arn(region: str, account_id: str, resource_id: str, user: str, partition: str = "aws") -> str:
+    """IAM database authentication: the ARN naming one database user of one instance."""
+    return f"arn:{partition}:rds-db:{region}:{account_id}:dbuser:{resource_id}/{user}"
+
+
 def tenant_prefix_arn(bucket_name: str, partition: str = "aws") -> str:
     return f"arn:{partition}:s3:::{bucket_name}/{conventions.TENANT_PREFIX}${{aws:PrincipalTag/business_id}}/*"
 
@@ -406,10 +411,20 @@ def workload_policy(
     send_queue_arns: Sequence[str] = (),
     consume_queue_arns: Sequence[str] = (),
     log_group_arns: Sequence[str] = (),
+    database_user_arns: Sequence[str] = (),
     partition: str = "aws",
 ) -> Policy:
     """The permissions of one tenant workload role: named resources only, tenant-scoped data."""
     statements = tenant_data_statements(table_arns, bucket_names, partition)
+    if database_user_arns:
+        statements.append(
+            {
+                "Sid": "ConnectAsOwnDatabaseUser",
+                "Effect": "Allow",
+                "Action": "rds-db:connect",
+                "Resource": sorted(database_user_arns),
+            }
+        )
     if key_arns:
         statements.append(key_use_statement(key_arns))
     if send_queue_arns:
@@ -564,9 +579,9 @@ def ci_deploy_policy(
     """What ``pulumi up`` from CI needs (LP-PA-1): control planes, and data services by name only.
 
     Data services (S3, DynamoDB, KMS, Secrets Manager) get named configuration actions on this
-    stack's resources, never ``service:*`` and never their data-plane reads. The few calls AWS
-    only authorises on ``*`` (creating a key, listing) carry a request-tag or are read-only
-    discovery. ``iam:PassRole`` is limited to this stack's roles and the services they serve.
+    stack's resources, never ``service:*`` and never their data-plane reads. The two calls IAM
+    only authorises on ``*`` are creating a key (only with this environment's tag) and listing
+    key aliases. ``iam:PassRole`` is limited to this stack's roles and the services they serve.
     """
     arn = f"arn:{partition}"
     stack_roles = f"{arn}:iam::{account_id}:role/{name_prefix}-*"
@@ -710,9 +725,10 @@ def ci_deploy_policy(
                 "Condition": {"StringEquals": {f"aws:RequestTag/{conventions.ENVIRONMENT}": environment}},
             },
             {
-                "Sid": "DiscoverOnly",
+                # Aliases are read through ListAliases, which IAM only authorises on "*".
+                "Sid": "ReadKeyAliases",
                 "Effect": "Allow",
-                "Action": ["kms:ListAliases", "kms:ListKeys", "s3:ListAllMyBuckets", "dynamodb:ListTables"],
+                "Action": "kms:ListAliases",
                 "Resource": "*",
             },
         ]

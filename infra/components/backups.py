@@ -54,6 +54,7 @@ class Backups(pulumi.ComponentResource):
         prefix = args.name_prefix
         tags = {**args.tags, conventions.DATA_CLASS: "backups"}
         compliance_lock = args.environment == "prod"
+        self._min_retention_days = args.policy.min_vault_lock_retention_days
 
         self.vault = aws.backup.Vault(
             f"{name}-vault",
@@ -105,26 +106,23 @@ class Backups(pulumi.ComponentResource):
             )
             self._lock(name, "copy-vault-lock", self.copy_vault, compliance_lock, provider)
 
-        copy_actions = (
-            [{"destination_vault_arn": self.copy_vault.arn, "lifecycle": {"delete_after": 0}}]
-            if self.copy_vault is not None
-            else []
-        )
+        copy_vault = self.copy_vault
 
         def rule(rule_name: str, schedule: str, keep_days: int) -> dict[str, object]:
-            actions = [
-                {"destination_vault_arn": a["destination_vault_arn"], "lifecycle": {"delete_after": keep_days}}
-                for a in copy_actions
-            ]
+            # Copies in the second region are kept as long as the originals.
+            copies = (
+                [{"destination_vault_arn": copy_vault.arn, "lifecycle": {"delete_after": keep_days}}]
+                if copy_vault is not None
+                else []
+            )
             return {
                 "rule_name": rule_name,
                 "target_vault_name": self.vault.name,
                 "schedule": schedule,
                 "start_window": 60,
                 "completion_window": 360,
-                "enable_continuous_backup": False,
                 "lifecycle": {"delete_after": keep_days},
-                "copy_actions": actions,
+                "copy_actions": copies,
                 "recovery_point_tags": tags,
             }
 
@@ -177,7 +175,7 @@ class Backups(pulumi.ComponentResource):
         return aws.backup.VaultLockConfiguration(
             f"{name}-{role}",
             backup_vault_name=vault.name,
-            min_retention_days=7,
+            min_retention_days=self._min_retention_days,
             max_retention_days=MAX_RETENTION_DAYS,
             # Without a grace period the lock stays in governance mode (removable by admins).
             changeable_for_days=LOCK_GRACE_DAYS if compliance else None,

@@ -36,6 +36,8 @@ class WorkloadAccess:
     key_arns: list[pulumi.Input[str]] = field(default_factory=list)
     send_queue_arns: list[pulumi.Input[str]] = field(default_factory=list)
     consume_queue_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    # IAM database authentication: the database users (rds-db ARNs) the workload connects as.
+    database_user_arns: list[pulumi.Input[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,18 +96,20 @@ class ProductionAccess(pulumi.ComponentResource):
                 workload,
                 role,
                 policy_json(
-                    lambda tables, buckets, keys, send, consume: policy_documents.workload_policy(
+                    lambda tables, buckets, keys, send, consume, users: policy_documents.workload_policy(
                         table_arns=tables,
                         bucket_names=buckets,
                         key_arns=keys,
                         send_queue_arns=send,
                         consume_queue_arns=consume,
+                        database_user_arns=users,
                     ),
                     pulumi.Output.all(*access.table_arns),
                     pulumi.Output.all(*access.bucket_names),
                     pulumi.Output.all(*access.key_arns),
                     pulumi.Output.all(*access.send_queue_arns),
                     pulumi.Output.all(*access.consume_queue_arns),
+                    pulumi.Output.all(*access.database_user_arns),
                 ),
                 f"What the {workload} workload may touch, tenant-scoped",
                 args.tags,
