@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from compliance_checks.core import ReadError
 from compliance_checks.reader import Reader
 
 
@@ -60,3 +61,18 @@ def tags(reader: Reader, bucket: Bucket) -> dict[str, str]:
         "s3", "get_bucket_tagging", region=bucket.region, missing=("NoSuchTagSet",), Bucket=bucket.name
     )
     return {t["Key"]: t["Value"] for t in (response or {}).get("TagSet", [])}
+
+
+def buckets_tagged(reader: Reader, key: str, value: str = "true") -> tuple[list[Bucket], dict[Bucket, ReadError]]:
+    """The buckets whose tag ``key`` equals ``value`` (case-insensitively), and the buckets whose tags
+    could not be read (a check reports those as ERROR rather than leaving them out)."""
+    tagged, unreadable = [], {}
+    for bucket in buckets(reader):
+        try:
+            found = tags(reader, bucket).get(key)
+        except ReadError as error:
+            unreadable[bucket] = error
+            continue
+        if found is not None and found.strip().lower() == value.lower():
+            tagged.append(bucket)
+    return tagged, unreadable

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.policy_eval import statements, wildcard_resources
+from compliance_checks.services import iam
+
+
+class IamNoPassroleWildcard(Check):
+    """No role, user or group is allowed iam:PassRole on every role.
+
+    A statement counts when it allows ``iam:PassRole`` (directly or through ``iam:*``, ``iam:Pass*``,
+    ``*`` or a NotAction block that leaves it in) on ``*``, on every role (``arn:aws:iam::*:role/*``,
+    ``arn:aws:iam::<account>:role/*``) or through a NotResource block, whatever its conditions
+    (``iam:PassedToService`` narrows the service, not the roles that can be handed over). Inline,
+    customer-managed and AWS-managed policies are read. The break-glass role is not judged: LP-PA-1
+    allows it full administrative access, which includes PassRole. Service-linked roles are AWS's.
+
+    Scenarios:
+    - given a role allowed iam:PassRole on one named role, then PASS
+    - given a role with a customer-managed policy allowing iam:PassRole on "*", then FAIL
+    - given a user with an inline policy allowing iam:* on "*", then FAIL
+    - given a role allowed iam:Pass* on arn:aws:iam::<account>:role/*, then FAIL
+    - given the break-glass role allowed "*" on "*", then no result for it
+    - given GetAccountAuthorizationDetails is denied, then ERROR
+    """
+
+    metadata = CheckMetadata(
+        title="iam:PassRole is never granted on every role",
+        severity=Severity.HIGH,
+        resource_type="AWS::IAM::Role",
+        rationale="LP-PA-1: iam:PassRole on * lets a principal hand any role, including admin roles, to a "
+        "service it controls: a privilege escalation path.",
+        remediation="Name the role ARNs that may be passed (and add iam:PassedToService); infra: the workload "
+        "role components pass only their own execution roles.",
+        permissions=(*iam.INVENTORY_PERMISSIONS, *iam.AWS_MANAGED_PERMISSIONS),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for principal in iam.principals(ctx.reader):
+            if principal.service_linked or iam.is_break_glass(principal):
+                continue
+            try:
+                held = iam.policies_of(ctx.reader, principal)
+            except ReadError as error:
+                yield iam.typed(errored(principal.arn, error), principal)
+                continue
+            grants = sorted(
+                {
+                    f"{policy.label} on {', '.join(wildcard_resources(stmt))}"
+                    for policy in held
+                    for stmt in statements(policy.document)
+                    if stmt.allows and stmt.grants_action("iam:PassRole") and wildcard_resources(stmt)
+                }
+            )
+            evidence = {"kind": principal.kind, "passrole_on_every_role": grants}
+            if grants:
+                message = f"iam:PassRole is allowed on every role: {'; '.join(grants)}"
+                result = failed(principal.arn, message, **evidence)
+            else:
+                result = passed(principal.arn, "iam:PassRole is not allowed on every role", **evidence)
+            yield iam.typed(result, principal)

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from compliance_checks import conventions
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.policy_eval import (
+    DYNAMODB_ITEM_ACTIONS,
+    Statement,
+    granted,
+    leading_keys_problem,
+    listing_scope,
+    object_scope,
+    statements,
+)
+from compliance_checks.services import dynamodb, iam, s3
+
+
+def _problems(stmt: Statement, tables: list[dynamodb.Table], buckets: list[s3.Bucket]) -> tuple[bool, list[str]]:
+    """Whether an Allow statement reaches tenant data, and what about it is not tenant-scoped."""
+    touches, problems = False, []
+    for table in tables:
+        if granted(stmt, DYNAMODB_ITEM_ACTIONS) and (
+            stmt.covers_resource(table.arn) or stmt.covers_resource(f"{table.arn}/index/any")
+        ):
+            touches = True
+            problem = leading_keys_problem(stmt)
+            if problem:
+                problems.append(f"table {table.name}: {problem}")
+    for bucket in buckets:
+        for scope in (object_scope, listing_scope):
+            reaches, problem = scope(stmt, bucket.arn)
+            touches = touches or reaches
+            if problem:
+                problems.append(f"bucket {bucket.name}: {problem}")
+    return touches, problems
+
+
+class IamTenantDataAccessScoped(Check):
+    """Every policy statement that grants data-plane access to a tenant table or tenant bucket is
+    limited to the caller's business.
+
+    Tenant tables: tagged ``leadping:tenant-data=true`` or partitioned (HASH key) on business_id.
+    Tenant buckets: tagged ``leadping:tenant-data=true``. Judged: every Allow statement of every
+    inline, customer-managed and AWS-managed policy of every role, user and group, and of each tenant
+    bucket's policy. A statement granting item actions (GetItem, Query, Scan, PutItem, PartiQL...,
+    also through wildcards) on a tenant table or its indexes needs ``(ForAllValues:)StringEquals
+    dynamodb:LeadingKeys = ${aws:PrincipalTag/business_id}``; with ForAllValues, Scan and PartiQLSelect
+    (which carry no partition key, so the condition holds vacuously) also need ``Null
+    dynamodb:LeadingKeys = false``. A statement granting object actions must cover only
+    ``businesses/${aws:PrincipalTag/business_id}/...`` (``bucket/*`` or ``*`` fails), and s3:ListBucket
+    needs an s3:prefix condition under that prefix. The break-glass role (LP-PA-1's administrator) and
+    service-linked roles are not judged. Principals that reach no tenant data get no result.
+
+    Scenarios:
+    - given a role allowed dynamodb:GetItem/Query on a tenant table with ForAllValues LeadingKeys, then PASS
+    - given a role allowed dynamodb:Query on a tenant table without a LeadingKeys condition, then FAIL
+    - given a role allowed dynamodb:* on "*" and a table keyed on business_id (untagged), then FAIL
+    - given a role allowed dynamodb:Scan with ForAllValues LeadingKeys but no Null guard, then FAIL
+    - given a role allowed s3:GetObject on tenant-bucket/businesses/${aws:PrincipalTag/business_id}/*, then PASS
+    - given a role allowed s3:GetObject on tenant-bucket/*, then FAIL
+    - given a role allowed s3:PutObject on tenant-bucket/businesses/*, then FAIL
+    - given a role allowed s3:ListBucket on a tenant bucket without an s3:prefix condition, then FAIL
+    - given a tenant bucket policy allowing a role s3:GetObject on bucket/*, then FAIL for the bucket
+    - given a role allowed s3:GetObject on a bucket not tagged as tenant data, then no result
+    - given GetAccountAuthorizationDetails is denied, then ERROR
+    - given GetBucketTagging is denied for one bucket, then ERROR for that bucket
+    """
+
+    metadata = CheckMetadata(
+        title="Access to tenant tables and buckets is scoped to the caller's business",
+        severity=Severity.CRITICAL,
+        resource_type="AWS::IAM::Role",
+        rationale="LP-AC-3: customer data is separated by business context; a statement that reaches tenant "
+        "data without the business_id condition or prefix lets one business's request read another's data.",
+        remediation="Add Condition ForAllValues:StringEquals dynamodb:LeadingKeys = ${aws:PrincipalTag/"
+        "business_id} to table statements and limit object statements to arn:aws:s3:::<bucket>/businesses/"
+        "${aws:PrincipalTag/business_id}/* (infra: the tenant data access policies).",
+        permissions=(
+            *iam.INVENTORY_PERMISSIONS,
+            *iam.AWS_MANAGED_PERMISSIONS,
+            *dynamodb.INVENTORY_PERMISSIONS,
+            "s3:ListAllMyBuckets",
+            "s3:GetBucketLocation",
+            "s3:GetBucketTagging",
+            "s3:GetBucketPolicy",
+        ),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        tables = [
+            t
+            for t in dynamodb.tables(ctx.reader)
+            if t.tags.get(conventions.TENANT_DATA, "").lower() == conventions.TRUE
+            or t.hash_key == conventions.TENANT_PARTITION_KEY
+        ]
+        buckets, unreadable = s3.buckets_tagged(ctx.reader, conventions.TENANT_DATA)
+        for bucket, error in unreadable.items():
+            yield replace(errored(bucket.arn, error, region=bucket.region), resource_type="AWS::S3::Bucket")
+        if not tables and not buckets:
+            return
+        for principal in iam.principals(ctx.reader):
+            if principal.service_linked or iam.is_break_glass(principal):
+                continue
+            try:
+                documents = [(p.label, p.document) for p in iam.policies_of(ctx.reader, principal)]
+            except ReadError as error:
+                yield iam.typed(errored(principal.arn, error), principal)
+                continue
+            result = _verdict(principal.arn, documents, tables, buckets)
+            if result is not None:
+                yield iam.typed(result, principal)
+        for bucket in buckets:
+            try:
+                documents = [("bucket policy", s3.policy(ctx.reader, bucket))]
+            except ReadError as error:
+                yield replace(errored(bucket.arn, error, region=bucket.region), resource_type="AWS::S3::Bucket")
+                continue
+            result = _verdict(bucket.arn, documents, tables, [bucket], bucket.region)
+            if result is not None:
+                yield replace(result, resource_type="AWS::S3::Bucket")
+
+
+def _verdict(
+    resource: str,
+    documents: list[tuple[str, Any]],
+    tables: list[dynamodb.Table],
+    buckets: list[s3.Bucket],
+    region: str = "global",
+) -> Result | None:
+    """PASS or FAIL for one principal or bucket policy; None when none of its statements reach tenant data."""
+    touches, problems = False, []
+    for label, document in documents:
+        for stmt in statements(document):
+            if stmt.allows:
+                reaches, found = _problems(stmt, tables, buckets)
+                touches = touches or reaches
+                problems.extend(f"{label}: {p}" for p in found)
+    if not touches:
+        return None
+    if problems:
+        return failed(
+            resource, "reaches other businesses' data: " + "; ".join(problems), region=region, problems=problems
+        )
+    return passed(resource, "every statement reaching tenant data is scoped to the business", region=region)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.conventions import DATA_SERVICES
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.policy_eval import (
+    data_actions_granted,
+    grants_whole_service,
+    statements,
+    wildcard_resources,
+)
+from compliance_checks.services import iam
+
+
+class IamWorkloadRoleNoWildcardDataAccess(Check):
+    """No customer-managed or inline policy of a workload role grants ``*`` actions or ``*`` resources
+    on a data service (s3, dynamodb, kms, secretsmanager, rds-data) (FSBP IAM.1, IAM.21).
+
+    An Allow statement fails when it
+    - grants every action of a data service: ``*``, ``s3:*``, or a NotAction block that leaves the
+      service in, on any resource; or
+    - grants a data-service action beyond metadata reads (anything but Get/List/Describe, plus the
+      reads that return data: s3:GetObject*, s3:ListBucket*, dynamodb:GetItem/Query/Scan/...,
+      secretsmanager:GetSecretValue) on a wildcard resource: ``*``, a NotResource block, or an ARN
+      whose resource name starts with a wildcard (``arn:aws:s3:::*``, ``...:table/*``, ``...:key/*``).
+    Metadata reads on ``*`` (kms:DescribeKey, s3:GetEncryptionConfiguration) pass: they reveal no data,
+    and the auditor role needs them. AWS-managed policies are outside this control's wording (and
+    judged by iam_no_full_admin_policy and iam_tenant_data_access_scoped). The break-glass role is not
+    judged (LP-PA-1 allows it full access).
+
+    Scenarios:
+    - given a workload role allowed s3:GetObject on one bucket's objects and kms:Decrypt on one key, then PASS
+    - given a workload role with a customer-managed policy allowing s3:* on one bucket, then FAIL
+    - given a workload role with an inline policy allowing dynamodb:GetItem on "*", then FAIL
+    - given a workload role allowed kms:Decrypt on arn:aws:kms:*:*:key/*, then FAIL
+    - given a workload role with a NotAction block that leaves secretsmanager in, then FAIL
+    - given a workload role allowed only kms:DescribeKey and s3:GetEncryptionConfiguration on "*", then PASS
+    - given a role outside the workload tagging with s3:*, then no result for it
+    - given GetAccountAuthorizationDetails is denied, then ERROR
+    """
+
+    metadata = CheckMetadata(
+        title="Workload roles hold no wildcard access to data services",
+        severity=Severity.HIGH,
+        resource_type="AWS::IAM::Role",
+        rationale="LP-AC-2: access is scoped by role and credential; a workload role names the actions and "
+        "the tables, buckets, keys and secrets it uses.",
+        remediation="Replace wildcard actions with the named actions the workload calls and wildcard resources "
+        "with the ARNs of its own tables, buckets, keys and secrets (infra: workload role policies are built "
+        "from the resources each workload is given).",
+        permissions=iam.INVENTORY_PERMISSIONS,
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for role in iam.workload_roles(ctx.reader):
+            try:
+                held = iam.policies_of(ctx.reader, role, aws_managed=False)
+            except ReadError as error:
+                yield errored(role.arn, error)
+                continue
+            findings: set[str] = set()
+            for policy in held:
+                for stmt in statements(policy.document):
+                    if not stmt.allows:
+                        continue
+                    for service in DATA_SERVICES:
+                        whole = grants_whole_service(stmt, service)
+                        if whole:
+                            findings.add(f"{policy.label}: {whole} grants every {service} action")
+                            continue
+                        actions, resources = data_actions_granted(stmt, service), wildcard_resources(stmt)
+                        if actions and resources:
+                            findings.add(f"{policy.label}: {', '.join(actions)} on {', '.join(resources)}")
+            evidence = {"workload": role.workload, "findings": sorted(findings)}
+            if findings:
+                yield failed(role.arn, "wildcard access to data: " + "; ".join(sorted(findings)), **evidence)
+            else:
+                yield passed(role.arn, "no wildcard actions or resources on data services", **evidence)
