@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator
 
 from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.policy_eval import Statement
 from compliance_checks.services import iam
 
 # "api,workers", "api workers", "api|workers", "api+workers", "api/workers", "api;workers", "api&workers".
@@ -12,9 +13,23 @@ _SEPARATORS = re.compile(r"[\s,;|+/&]+")
 _SAME_KIND = {"edgelambda.amazonaws.com": "lambda.amazonaws.com"}
 
 
+def _self_assumption(stmt: Statement, role: iam.Principal) -> bool:
+    """A statement that only lets the role re-assume itself (e.g. to add a business_id session tag)."""
+    if set(stmt.principals) != {"AWS"}:
+        return False
+    if all(v == role.arn for v in stmt.principals["AWS"]):
+        return True
+    return any(
+        (pinned := stmt.condition(op, "aws:PrincipalArn")) and all(v == role.arn for v in pinned)
+        for op in ("ArnEquals", "ArnLike", "StringEquals", "StringLike")
+    )
+
+
 def _trust_kinds(role: iam.Principal) -> set[str]:
     kinds = set()
     for stmt in iam.assume_statements(role):
+        if _self_assumption(stmt, role):
+            continue
         for principal_type, values in stmt.principals.items():
             for value in values:
                 if principal_type == "*" or value == "*":
@@ -41,8 +56,11 @@ class IamWorkloadRoleSingleWorkload(Check):
       lambda, ...), one web-identity provider (GitHub's OIDC provider, Cognito), or people and other
       accounts (IAM principals and SAML). A role that both an ECS task and a Lambda function, or a
       service and a person, can assume is shared by two workloads.
-    Two roles tagged with the same workload do not fail: a workload may own several roles (a task role
-    and its execution role); what CONTROLS forbids is one role serving two workloads.
+    A statement that only lets the role assume itself (principal = the role, or the account with
+    aws:PrincipalArn pinned to the role, as tenant workloads do to add a business_id session tag)
+    adds no principal. Two roles tagged with the same workload do not fail: a workload may own
+    several roles (a task role and its execution role); what CONTROLS forbids is one role serving two
+    workloads.
 
     Scenarios:
     - given a role tagged api trusted by ecs-tasks.amazonaws.com only, then PASS
@@ -50,6 +68,7 @@ class IamWorkloadRoleSingleWorkload(Check):
     - given a role trusted by both ecs-tasks.amazonaws.com and lambda.amazonaws.com, then FAIL
     - given a role trusted by lambda.amazonaws.com and an IAM role of the account, then FAIL
     - given a Lambda@Edge role trusted by lambda and edgelambda, then PASS
+    - given an ECS task role that may also re-assume itself (account principal, PrincipalArn = itself), then PASS
     - given two roles tagged api, each trusted by one service, then PASS for both
     - given GetAccountAuthorizationDetails is denied, then ERROR
     """

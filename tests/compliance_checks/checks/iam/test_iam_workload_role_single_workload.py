@@ -46,6 +46,37 @@ def test_given_a_lambda_at_edge_role_then_pass(reader):
     assert by_resource(run_check(CHECK, reader))[arn].status is Status.PASS
 
 
+def test_given_a_task_role_that_may_re_assume_itself_then_pass(reader):
+    own = f"arn:aws:iam::{ACCOUNT_ID}:role/api"
+    trust = document(
+        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"},
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": own}},
+        },
+    )
+    arn = role("api", workload="api", trust=trust)
+    result = by_resource(run_check(CHECK, reader))[arn]
+    assert result.status is Status.PASS
+    assert result.evidence["trusted_principal_kinds"] == ["service ecs-tasks.amazonaws.com"]
+
+
+def test_given_the_account_principal_pinned_to_another_role_then_fail(reader):
+    trust = document(
+        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"},
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT_ID}:role/workers"}},
+        },
+    )
+    arn = role("api", workload="api", trust=trust)
+    assert by_resource(run_check(CHECK, reader))[arn].status is Status.FAIL
+
+
 def test_given_two_roles_of_the_same_workload_then_pass_for_both(reader):
     task = role("api-task", workload="api", trust=service_trust("ecs-tasks.amazonaws.com"))
     execution = role("api-execution", workload="api", trust=service_trust("ecs-tasks.amazonaws.com"))
