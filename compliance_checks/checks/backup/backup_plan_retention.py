@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.services import backup
+
+
+def _days(value: float) -> str:
+    return "forever" if value == float("inf") else f"{int(value)} days"
+
+
+class BackupPlanRetention(Check):
+    """Some backup plan meets the environment's backup policy (expectations.policy).
+
+    The plan needs: a rule that runs every day whose recovery points are kept at least
+    daily_backup_retention_days (35 in prod, 7 in dev); when monthly_backup_retention_days is set
+    (365 in prod), a rule that runs every month kept at least that long; when requires_backup_copy
+    (prod), a rule that copies to a vault in another region. A lifecycle without DeleteAfterDays keeps
+    recovery points until deleted, which meets any minimum. One result per audited region that has
+    backup plans (plans only protect resources of their own region); with no plan in any audited
+    region, one FAIL for the account.
+
+    Scenarios:
+    - given a plan with a daily rule kept 35 days, a monthly rule kept 365 days and a copy to another region, then PASS
+    - given a plan whose daily rule is kept 7 days in prod, then FAIL
+    - given a plan without a copy to another region in prod, then FAIL
+    - given a plan whose only copy goes to a vault in the same region in prod, then FAIL
+    - given a plan with a daily rule kept 7 days and no monthly rule or copy in dev, then PASS
+    - given a weekly schedule kept 35 days as the only rule, then FAIL (no daily backups)
+    - given no backup plan at all, then FAIL
+    - given GetBackupPlan is denied, then ERROR for the region
+    """
+
+    metadata = CheckMetadata(
+        title="A backup plan keeps daily and monthly backups long enough and copies them to another region",
+        severity=Severity.HIGH,
+        resource_type="AWS::Backup::BackupPlan",
+        rationale="LP-BK-1: data can be recovered from daily backups over the retention window, from monthly "
+        "backups for a year, and from another region if the primary region is lost.",
+        remediation="Give the backup plan a daily rule with DeleteAfterDays >= the environment minimum, a monthly "
+        "rule kept a year in prod, and a copy action to the DR region's vault (infra: the backup component).",
+        permissions=("backup:ListBackupPlans", "backup:GetBackupPlan"),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        policy = ctx.expectations.policy
+        account = ctx.reader.account_id_or_unknown()
+        any_plan = False
+        for region in ctx.reader.regions:
+            scope = f"arn:{ctx.reader.partition()}:backup:{region}:{account}:backup-plans"
+            try:
+                listed = backup.plans(ctx.reader, region)
+                judged = [(plan, self._shortfalls(ctx, region, plan, policy)) for plan in listed]
+            except ReadError as error:
+                yield errored(scope, error, region=region)
+                any_plan = True  # unknown: do not also claim there is no plan
+                continue
+            if not judged:
+                continue
+            any_plan = True
+            shortfalls = {plan.get("BackupPlanName", plan["BackupPlanId"]): gaps for plan, gaps in judged}
+            compliant = [name for name, gaps in shortfalls.items() if not gaps]
+            if compliant:
+                yield passed(
+                    scope,
+                    f"plan {compliant[0]} meets the {ctx.expectations.environment} backup policy",
+                    region=region,
+                    compliant_plans=compliant,
+                )
+            else:
+                summary = "; ".join(f"{name}: {', '.join(gaps)}" for name, gaps in shortfalls.items())
+                yield failed(
+                    scope,
+                    f"no plan meets the {ctx.expectations.environment} backup policy ({summary})",
+                    region=region,
+                    shortfalls=shortfalls,
+                )
+        if not any_plan:
+            home = ctx.reader.home_region
+            yield failed(
+                f"arn:{ctx.reader.partition()}:backup:{home}:{account}:backup-plans",
+                f"no backup plan in any audited region ({', '.join(ctx.reader.regions)})",
+                region=home,
+            )
+
+    @staticmethod
+    def _shortfalls(ctx: CheckContext, region: str, plan: dict[str, Any], policy: Any) -> list[str]:
+        rules = backup.plan_rules(ctx.reader, region, plan["BackupPlanId"])
+        gaps = []
+        daily = [
+            backup.retention_days(r.get("Lifecycle"))
+            for r in rules
+            if backup.runs_every_day(r.get("ScheduleExpression"))
+        ]
+        if not daily:
+            gaps.append("no daily rule")
+        elif max(daily) < policy.daily_backup_retention_days:
+            gaps.append(f"daily backups kept {_days(max(daily))} < {policy.daily_backup_retention_days}")
+        if policy.monthly_backup_retention_days:
+            monthly = [
+                backup.retention_days(r.get("Lifecycle"))
+                for r in rules
+                if backup.runs_every_month(r.get("ScheduleExpression"))
+            ]
+            if not monthly or max(monthly) < policy.monthly_backup_retention_days:
+                kept = f"kept {_days(max(monthly))}" if monthly else "none"
+                gaps.append(f"monthly backups {kept} < {policy.monthly_backup_retention_days}")
+        if policy.requires_backup_copy:
+            copies = [c.get("DestinationBackupVaultArn", "") for r in rules for c in r.get("CopyActions") or []]
+            if not any(backup.region_of(arn) not in ("", region) for arn in copies):
+                gaps.append("no copy to another region")
+        return gaps

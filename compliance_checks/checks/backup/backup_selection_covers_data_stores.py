@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from compliance_checks.conventions import DATA_STORE, TRUE
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.services import backup, dynamodb, rds, s3
+
+# Resource types whose opt-in AWS Backup ignores when a selection names their ARNs explicitly
+# (it never does for Aurora).
+EXPLICIT_OVERRIDES_OPT_IN = ("RDS", "DynamoDB", "S3")
+
+
+@dataclass(frozen=True)
+class DataStore:
+    arn: str
+    region: str
+    backup_type: str  # AWS Backup resource type for opt-in: RDS, Aurora, DynamoDB, S3
+    tags: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    tagged_via: str | None = None  # the cluster member that carries the tag, when the cluster does not
+
+
+def _is_data_store(tags: dict[str, str]) -> bool:
+    return tags.get(DATA_STORE, "").lower() == TRUE
+
+
+def _data_stores(ctx: CheckContext) -> Iterator[DataStore | tuple[str, str, ReadError]]:
+    instances = rds.instances(ctx.reader)
+    for db in rds.clusters(ctx.reader):
+        kind = "Aurora" if db.engine.startswith("aurora") else "RDS"
+        members = [i for i in instances if i.cluster_id == db.id and i.region == db.region and _is_data_store(i.tags)]
+        if _is_data_store(db.tags) or members:
+            # AWS Backup backs up a cluster as a whole, so a tagged member makes its cluster a data store.
+            yield DataStore(db.arn, db.region, kind, db.tags, None if _is_data_store(db.tags) else members[0].arn)
+    for db in instances:
+        if db.cluster_id is None and _is_data_store(db.tags):
+            yield DataStore(db.arn, db.region, "RDS", db.tags)
+    for table in dynamodb.tables(ctx.reader):
+        if _is_data_store(table.tags):
+            yield DataStore(table.arn, table.region, "DynamoDB", table.tags)
+    for bucket in s3.buckets(ctx.reader):
+        try:
+            tags = s3.tags(ctx.reader, bucket)
+        except ReadError as error:
+            yield (bucket.arn, bucket.region, error)
+            continue
+        if _is_data_store(tags):
+            yield DataStore(bucket.arn, bucket.region, "S3", tags)
+
+
+class BackupSelectionCoversDataStores(Check):
+    """Every data store (RDS instance or cluster, DynamoDB table, S3 bucket tagged leadping:data-store=true)
+    is assigned to a backup plan of its region by some backup selection.
+
+    A selection assigns a resource as AWS Backup does: Resources (ARN wildcards) or ListOfTags, then
+    every Conditions entry (StringEquals/Like/NotEquals/NotLike), minus NotResources. AWS Backup only
+    protects a resource type the region has opted in to, unless a selection names the resource's ARN
+    pattern explicitly (never enough for Aurora), so that is required too. A tagged cluster member
+    makes its cluster the data store (clusters are backed up whole).
+
+    Scenarios:
+    - given a tagged table selected by a ListOfTags on leadping:data-store, then PASS
+    - given a tagged table no selection matches, then FAIL
+    - given a tagged table matched by Resources but excluded by NotResources, then FAIL
+    - given a tagged database matched by Resources but not by the selection's StringEquals condition, then FAIL
+    - given a tagged bucket selected by a StringLike condition on all resources, then PASS
+    - given a tagged Aurora cluster selected by tag while Aurora is not opted in, then FAIL
+    - given a tagged table selected by its ARN while DynamoDB is not opted in, then PASS
+    - given a tagged table selected by a plan of another region, then FAIL
+    - given GetBackupSelection is denied, then ERROR
+    """
+
+    regional = True
+    metadata = CheckMetadata(
+        title="Every data store is covered by a backup selection",
+        severity=Severity.HIGH,
+        resource_type="AWS::Backup::BackupSelection",
+        rationale="LP-BK-1: every data store is backed up by the backup plan, so it can be restored.",
+        remediation="Tag the data store for the plan's selection (leadping:data-store=true) or add it to a "
+        "selection, and opt the resource type in to AWS Backup in the region (infra: the backup component "
+        "selects by this tag).",
+        permissions=(
+            "backup:ListBackupPlans",
+            "backup:ListBackupSelections",
+            "backup:GetBackupSelection",
+            "backup:DescribeRegionSettings",
+            "rds:DescribeDBInstances",
+            "rds:DescribeDBClusters",
+            *dynamodb.INVENTORY_PERMISSIONS,
+            "s3:ListAllMyBuckets",
+            "s3:GetBucketLocation",
+            "s3:GetBucketTagging",
+        ),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for store in _data_stores(ctx):
+            if isinstance(store, tuple):
+                arn, region, error = store
+                yield errored(arn, error, region=region)
+                continue
+            yield self._judge(ctx, store)
+
+    @staticmethod
+    def _judge(ctx: CheckContext, store: DataStore) -> Result:
+        evidence: dict = {"backup_type": store.backup_type}
+        if store.tagged_via:
+            evidence["tagged_member"] = store.tagged_via
+        reasons = []
+        for selection in backup.selections(ctx.reader, store.region):
+            assignment = backup.assigns(selection.document, store.arn, store.tags)
+            label = f"{selection.plan_name}/{selection.name}"
+            if not assignment.selected:
+                reasons.append(f"{label}: {assignment.reason}")
+                continue
+            explicit = assignment.by_resource_pattern not in (None, "*")
+            if explicit and store.backup_type in EXPLICIT_OVERRIDES_OPT_IN:
+                return passed(
+                    store.arn,
+                    f"assigned by {label} (ARN {assignment.by_resource_pattern})",
+                    region=store.region,
+                    selection=label,
+                    **evidence,
+                )
+            try:
+                opted_in = backup.opt_in_preferences(ctx.reader, store.region).get(store.backup_type, False)
+            except ReadError as error:
+                return errored(store.arn, error, region=store.region, **evidence)
+            if opted_in:
+                return passed(store.arn, f"assigned by {label}", region=store.region, selection=label, **evidence)
+            reasons.append(
+                f"{label}: assigns it, but {store.backup_type} is not opted in to AWS Backup in {store.region}"
+            )
+        if not reasons:
+            return failed(store.arn, f"no backup selection in {store.region}", region=store.region, **evidence)
+        return failed(
+            store.arn, "no backup selection covers it", region=store.region, not_covered_by=reasons, **evidence
+        )

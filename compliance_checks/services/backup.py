@@ -1,0 +1,174 @@
+"""AWS Backup inventory (vaults, plans, selections, opt-in settings) and the rules AWS Backup applies
+to them: which resources a selection assigns, and how often a rule's schedule runs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance_checks.reader import Reader
+
+# -- reads ---------------------------------------------------------------------------------
+
+
+def vaults(reader: Reader, region: str) -> list[dict[str, Any]]:
+    """Backup vaults with their key and lock state (backup:ListBackupVaults)."""
+    return reader.paginate("backup", "list_backup_vaults", "BackupVaultList", region=region)
+
+
+def plans(reader: Reader, region: str) -> list[dict[str, Any]]:
+    """Backup plans of ``region`` (backup:ListBackupPlans)."""
+    return reader.paginate("backup", "list_backup_plans", "BackupPlansList", region=region)
+
+
+def plan_rules(reader: Reader, region: str, plan_id: str) -> list[dict[str, Any]]:
+    """The rules of the plan's current version (backup:GetBackupPlan)."""
+    response = reader.call("backup", "get_backup_plan", region=region, BackupPlanId=plan_id) or {}
+    return (response.get("BackupPlan") or {}).get("Rules") or []
+
+
+@dataclass(frozen=True)
+class Selection:
+    plan_id: str
+    plan_name: str
+    name: str
+    region: str
+    document: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+def selections(reader: Reader, region: str) -> list[Selection]:
+    """Every resource assignment of every plan in ``region`` (backup:ListBackupSelections, GetBackupSelection)."""
+    found = []
+    for plan in plans(reader, region):
+        plan_id = plan["BackupPlanId"]
+        listed = reader.paginate(
+            "backup", "list_backup_selections", "BackupSelectionsList", region=region, BackupPlanId=plan_id
+        )
+        for item in listed:
+            response = reader.call(
+                "backup", "get_backup_selection", region=region, BackupPlanId=plan_id, SelectionId=item["SelectionId"]
+            )
+            document = (response or {}).get("BackupSelection") or {}
+            found.append(
+                Selection(plan_id, plan.get("BackupPlanName", ""), item.get("SelectionName", ""), region, document)
+            )
+    return found
+
+
+def opt_in_preferences(reader: Reader, region: str) -> dict[str, bool]:
+    """Which resource types AWS Backup protects in ``region`` (backup:DescribeRegionSettings)."""
+    response = reader.call("backup", "describe_region_settings", region=region) or {}
+    return dict(response.get("ResourceTypeOptInPreference") or {})
+
+
+# -- resource assignment ---------------------------------------------------------------------
+
+
+def _wildcard(pattern: str, value: str) -> bool:
+    """AWS Backup's ARN and StringLike wildcard: ``*`` is any run of characters; case-sensitive."""
+    return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), value) is not None
+
+
+def _tag_key(condition_key: str) -> str:
+    return condition_key.removeprefix("aws:ResourceTag/")
+
+
+def _condition_holds(operator: str, key: str, value: str, tags: Mapping[str, str]) -> bool:
+    actual = tags.get(_tag_key(key))
+    if operator == "StringEquals":
+        return actual == value
+    if operator == "StringLike":
+        return actual is not None and _wildcard(value, actual)
+    # Negated operators hold for a resource without the tag, as in IAM.
+    if operator == "StringNotEquals":
+        return actual != value
+    if operator == "StringNotLike":
+        return actual is None or not _wildcard(value, actual)
+    return False
+
+
+@dataclass(frozen=True)
+class Assignment:
+    selected: bool
+    by_resource_pattern: str | None = None  # the Resources entry that matched, when one did
+    reason: str = ""
+
+
+def assigns(document: Mapping[str, Any], arn: str, tags: Mapping[str, str]) -> Assignment:
+    """Whether a BackupSelection assigns the resource, as AWS Backup evaluates it.
+
+    Resources (ARNs with ``*`` wildcards) and ListOfTags (StringEquals) are ORed with each other; with
+    neither, every resource is a candidate. Conditions (StringEquals, StringLike, StringNotEquals,
+    StringNotLike) are ANDed and narrow the candidates. NotResources excludes.
+    """
+    resources = list(document.get("Resources") or [])
+    list_of_tags = list(document.get("ListOfTags") or [])
+    matched_pattern = next((p for p in resources if _wildcard(p, arn)), None)
+    tag_match = any(
+        t.get("ConditionType", "STRINGEQUALS").upper() == "STRINGEQUALS"
+        and tags.get(_tag_key(t.get("ConditionKey", ""))) == t.get("ConditionValue")
+        for t in list_of_tags
+    )
+    if (resources or list_of_tags) and matched_pattern is None and not tag_match:
+        return Assignment(False, reason="neither its Resources nor its ListOfTags match")
+    for operator, conditions in (document.get("Conditions") or {}).items():
+        for condition in conditions or []:
+            if not _condition_holds(
+                operator, condition.get("ConditionKey", ""), condition.get("ConditionValue", ""), tags
+            ):
+                return Assignment(False, reason=f"condition {operator} {condition.get('ConditionKey')} does not hold")
+    excluded = next((p for p in document.get("NotResources") or [] if _wildcard(p, arn)), None)
+    if excluded:
+        return Assignment(False, reason=f"excluded by NotResources {excluded}")
+    return Assignment(True, matched_pattern)
+
+
+# -- schedules ------------------------------------------------------------------------------
+
+_EVERY = ("*", "?", "*/1")
+
+
+def _cron_fields(expression: str | None) -> list[str] | None:
+    match = re.fullmatch(r"\s*cron\((.*)\)\s*", expression or "")
+    if not match:
+        return None
+    fields = match.group(1).split()
+    return fields if len(fields) in (5, 6) else None
+
+
+def runs_every_day(expression: str | None) -> bool:
+    """True when a cron schedule runs on every day (once or more), e.g. cron(0 5 * * ? *)."""
+    fields = _cron_fields(expression)
+    if fields is None:
+        return False
+    day_of_month, month, day_of_week = fields[2], fields[3], fields[4]
+    year = fields[5] if len(fields) == 6 else "*"
+    return (
+        day_of_month in (*_EVERY, "1-31", "1/1")
+        and month in (*_EVERY, "1-12", "JAN-DEC")
+        and day_of_week.upper() in (*_EVERY, "1-7", "SUN-SAT")
+        and year in _EVERY
+    )
+
+
+def runs_every_month(expression: str | None) -> bool:
+    """True when a cron schedule runs in every month (once or more), e.g. cron(0 5 1 * ? *)."""
+    fields = _cron_fields(expression)
+    if fields is None:
+        return False
+    month = fields[3]
+    year = fields[5] if len(fields) == 6 else "*"
+    return month.upper() in (*_EVERY, "1-12", "JAN-DEC") and year in _EVERY
+
+
+def retention_days(lifecycle: Mapping[str, Any] | None) -> float:
+    """Days a recovery point is kept; no DeleteAfterDays means it is kept until deleted by hand."""
+    days = (lifecycle or {}).get("DeleteAfterDays")
+    return float("inf") if days is None else float(days)
+
+
+def region_of(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 3 else ""
