@@ -32,6 +32,8 @@ class ConfigError(ValueError):
 class Skip:
     id: str
     reason: str
+    # Environments the skip is limited to; empty: every stack (passed to Checkov's --skip-check).
+    environments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,16 @@ class SkipList:
     @property
     def ids(self) -> list[str]:
         return [s.id for s in self.checks]
+
+    @property
+    def global_ids(self) -> list[str]:
+        return [s.id for s in self.checks if not s.environments]
+
+    def skipped_in(self, check_id: str, environment: str) -> Skip | None:
+        for skip in self.checks:
+            if skip.id == check_id and environment in skip.environments:
+                return skip
+        return None
 
 
 def _reasoned(entry: Any, key: str, where: str) -> tuple[str, str]:
@@ -67,7 +79,10 @@ def load_skips(path: Path = SKIPS_FILE) -> SkipList:
     checks = []
     for entry in document.get("checks") or []:
         check_id, reason = _reasoned(entry, "id", f"{path.name} checks")
-        checks.append(Skip(check_id, reason))
+        environments = entry.get("environments") or []
+        if not isinstance(environments, list) or not all(isinstance(e, str) for e in environments):
+            raise ConfigError(f"{path.name}: {check_id}: 'environments' must be a list of environment names")
+        checks.append(Skip(check_id, reason, tuple(environments)))
     duplicates = sorted({s.id for s in checks if [c.id for c in checks].count(s.id) > 1})
     if duplicates:
         raise ConfigError(f"{path.name}: checks listed twice: {', '.join(duplicates)}")

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from compliance_checks import conventions
+from compliance_checks import conventions, policy_eval
 from infra.render import Rendering, RenderedResource
 from policies.mapping import TypeMap, UnknownTypeError
 
@@ -35,6 +35,9 @@ PLAN_FORMAT_VERSION = "1.2"
 VARIABLE_PREFIX = "leadping_"
 
 _ADDRESS_NAME = re.compile(r"[^A-Za-z0-9_-]")
+# How Pulumi's wire format marks a secret value; the plan carries a marker, never the value.
+_SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
+SECRET_MARKER = "(pulumi secret)"
 # Output attributes preferred when an input equals several outputs of the resource it refers to.
 _REFERENCE_PREFERENCE = ("id", "arn", "name", "bucket", "keyId")
 
@@ -63,6 +66,17 @@ class ExportedPlan:
 
     def index(self) -> dict[str, Any]:
         return {address: asdict(resource) for address, resource in self.resources.items()}
+
+
+def redact_secrets(value: Any) -> Any:
+    """Replaces Pulumi secrets by a marker: the plan lands on disk and in CI artifacts."""
+    if isinstance(value, Mapping):
+        if _SECRET_SIGNATURE in value:
+            return SECRET_MARKER
+        return {k: redact_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_secrets(v) for v in value]
+    return value
 
 
 def _is_exported(resource: RenderedResource) -> bool:
@@ -207,7 +221,28 @@ def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[st
         "tenant_prefix": conventions.TENANT_PREFIX,
         "tenant_partition_key": conventions.TENANT_PARTITION_KEY,
         "policy_workloads": _policy_workloads(rendering, roles, addresses),
+        # Like the live checks: when no role carries the workload tag, every role but break-glass counts.
+        "roles_tagged": any(
+            isinstance(r.inputs.get("tags"), Mapping) and r.inputs["tags"].get(conventions.WORKLOAD)
+            for r in rendering.of_type("aws:iam/role:Role")
+        ),
+        "permission_boundaries": _permission_boundaries(rendering, addresses),
+        "dynamodb_item_actions": list(policy_eval.DYNAMODB_ITEM_ACTIONS),
+        "dynamodb_keyless_actions": list(policy_eval.DYNAMODB_KEYLESS_ACTIONS),
+        "s3_object_actions": list(policy_eval.S3_OBJECT_ACTIONS),
+        "data_read_actions": {k: list(v) for k, v in policy_eval.DATA_READ_ACTIONS.items()},
+        "tenant_variable": policy_eval.TENANT_VARIABLE,
     }
+
+
+def _permission_boundaries(rendering: Rendering, addresses: Mapping[str, str]) -> list[str]:
+    """Policies used as permission boundaries: they cap a role and grant nothing by themselves."""
+    found = set()
+    for resource in rendering.of_type("aws:iam/role:Role"):
+        for urn in resource.property_dependencies.get("permissionsBoundary", ()):
+            if urn in addresses:
+                found.add(addresses[urn])
+    return sorted(found)
 
 
 def _config_value(config: Mapping[str, str], key: str) -> str | None:
@@ -218,14 +253,14 @@ def _config_value(config: Mapping[str, str], key: str) -> str | None:
 
 
 def _workload(role: RenderedResource) -> str:
-    """The role's workload (tag), else break-glass by name, else "unknown" (treated as a workload)."""
+    """The role's workload tag, else break-glass by name, else "" (untagged)."""
     tags = role.inputs.get("tags") or {}
     if isinstance(tags, Mapping) and tags.get(conventions.WORKLOAD):
         return str(tags[conventions.WORKLOAD])
     name = f"{role.name} {role.inputs.get('name', '')}".lower()
     if "break-glass" in name or "breakglass" in name:
         return conventions.BREAK_GLASS
-    return "unknown"
+    return ""
 
 
 def _policy_workloads(
@@ -271,7 +306,7 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
         address = addresses[resource.urn]
         tf_type, name = address.split(".", 1)
         converter = tm.converter(resource.type)
-        values = converter.convert(resource.inputs)
+        values = converter.convert(redact_secrets(resource.inputs))
         if converter.unmapped:
             unmapped[address] = list(converter.unmapped)
         names = converter.top_level_names
@@ -279,7 +314,14 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
         for input_name, urns in resource.property_dependencies.items():
             tf_name = names.get(input_name)
             dependencies = [u for u in urns if u in addresses]
-            if tf_name is None or not dependencies:
+            if not dependencies:
+                continue
+            if tf_name is None:
+                # The input is another resource's output the offline render could not know (an EIP's
+                # allocation id): Terraform would leave it out of the values and name its source.
+                tf_name = converter.name_of(input_name)
+                first = addresses[dependencies[0]]
+                expressions[tf_name] = {"references": [f"{first}.id", first]}
                 continue
             candidates = _candidates(dependencies, by_urn, addresses, tm)
             new_value, expression, linked = _link(values[tf_name], candidates)

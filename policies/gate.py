@@ -73,6 +73,8 @@ class GateResult:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped_ids: list[str] = field(default_factory=list)
+    # Failures an environment-limited skip (policies/skips.yaml) accepted, shown but not failing.
+    accepted: list[Finding] = field(default_factory=list)
     exports: dict[str, ExportedPlan] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     program_file: str = ""
@@ -269,10 +271,15 @@ def run_gate(
     started = time.perf_counter()
     env = _checkov_env(plans_dir)
     plan_log, secrets_log = work / "checkov-plans.log", work / "checkov-secrets.log"
-    plan_process = _start(plan_scan_command(python, plans_dir, scan_dir, skips.ids), env, plan_log)
+    plan_process = _start(plan_scan_command(python, plans_dir, scan_dir, skips.global_ids), env, plan_log)
     secrets_process = None
     if secrets_root is not None:
-        command = secrets_scan_command(python, Path(secrets_root), secrets_dir, [p.path for p in skips.secret_paths])
+        skip_paths = [p.path for p in skips.secret_paths]
+        try:  # the gate's own output (plans, reports) is not source
+            skip_paths.append(str(work.resolve().relative_to(Path(secrets_root).resolve())) + "/")
+        except ValueError:
+            pass
+        command = secrets_scan_command(python, Path(secrets_root), secrets_dir, skip_paths)
         secrets_process = _start(command, env, secrets_log)
     try:
         _wait(plan_process, "plan scan", plan_log)
@@ -317,7 +324,14 @@ def run_gate(
                         control="LP-SEC-1",
                     )
                 )
-    result.failures.sort(key=lambda f: (f.stack, f.check_id, f.address))
+    environments = {stack: e.context.get("environment", "") for stack, e in result.exports.items()}
+    kept = []
+    for finding in result.failures:
+        if skips.skipped_in(finding.check_id, environments.get(finding.stack, "")):
+            result.accepted.append(finding)
+        else:
+            kept.append(finding)
+    result.failures = sorted(kept, key=lambda f: (f.stack, f.check_id, f.address))
     return result
 
 
@@ -327,7 +341,10 @@ def _records(report: dict[str, Any], *statuses: str) -> list[dict[str, Any]]:
 
 def _has_checks(address: str, catalog: dict[str, Any]) -> bool:
     resource_type = address.split(".", 1)[0]
-    return any(resource_type in entry.get("resource_types", []) for entry in catalog.values())
+    return any(
+        entry.get("kind") == "resource" and resource_type in entry.get("resource_types", [])
+        for entry in catalog.values()
+    )
 
 
 def _read_catalog(path: Path) -> dict[str, Any]:

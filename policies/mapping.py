@@ -116,9 +116,14 @@ class Converter:
     def convert(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         return self._block(inputs, self.schema, path="")
 
+    def name_of(self, key: str) -> str:
+        """The Terraform name of a top-level input the render left out (an unknown value)."""
+        return self._name(key, None, self.schema, "")
+
     def _name(self, key: str, value: Any, node: dict[str, Any] | None, path: str) -> str:
-        if key in self.entry.rename:
-            return self.entry.rename[key]
+        renamed = self.entry.rename.get(f"{path}{key}")  # top level: "topic"; nested: "rule.someName"
+        if renamed:
+            return renamed
         name = snake(key)
         if node is None:
             return singular(name) if _list_of_dicts(value) else name
@@ -126,8 +131,8 @@ class Converter:
         blocks = node.get("blocks") or {}
         if name in attributes or name in blocks:
             return name
-        if singular(name) in blocks:
-            return singular(name)
+        if singular(name) in blocks or singular(name) in attributes:
+            return singular(name)  # Pulumi pluralises list blocks and list/set attributes alike
         if name not in KNOWN_NEWER_ATTRIBUTES:
             self.unmapped.append(f"{path}{name}")
         return singular(name) if _list_of_dicts(value) else name

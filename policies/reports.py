@@ -38,6 +38,8 @@ def cli_text(result: GateResult) -> str:
         lines.append(_line(finding))
     for finding in result.secret_findings:
         lines.append(f"FAIL {finding.check_id} [{finding.control}] secret in {finding.address}: {finding.check_name}")
+    for finding in result.accepted:
+        lines.append(f"accepted (skips.yaml, {finding.stack} only): {_line(finding)[5:]}")
     by_stack = Counter(f.stack for f in result.failures)
     passed = Counter(f.stack for f in result.passed)
     for stack in result.stacks:

@@ -28,7 +28,8 @@ PROVIDER = "registry.terraform.io/hashicorp/aws"
 def trim_block(block: dict[str, Any], depth: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {}
     attributes = {name: spec.get("type", "dynamic") for name, spec in (block.get("attributes") or {}).items()}
-    attributes.pop("id", None)
+    if depth == 0:
+        attributes.pop("id", None)  # the resource id is computed; nested `id`s (rule ids) are arguments
     if attributes:
         out["attributes"] = attributes
     if depth < MAX_DEPTH:

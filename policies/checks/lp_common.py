@@ -149,6 +149,42 @@ def is_break_glass_only(check: Any, address: str | None) -> bool:
     return bool(workloads) and set(workloads) == {"break-glass"}
 
 
+def is_permission_boundary(check: Any, address: str | None) -> bool:
+    """A permission boundary caps what a role may do and grants nothing itself."""
+    return (address or "") in (stack_context(check).get("permission_boundaries") or [])
+
+
+def attached_to_workload(check: Any, address: str | None) -> bool:
+    """Whether a policy belongs to a workload role, as the live checks scope it.
+
+    Roles tagged leadping:workload are workload roles (break-glass excepted); when the stack tags no
+    role at all, every role but break-glass is one (fail closed).
+    """
+    context = stack_context(check)
+    workloads = (context.get("policy_workloads") or {}).get(address or "") or []
+    tagged = bool(context.get("roles_tagged"))
+    return any(w != "break-glass" and (w or not tagged) for w in workloads)
+
+
+def is_wildcard_resource(pattern: str) -> bool:
+    """A Resource pattern that names every resource of its kind (``*``, ``arn:aws:s3:::*``,
+    ``...:table/*``), as compliance_checks.policy_eval.is_wildcard_resource decides it."""
+    text = pattern.strip()
+    if text in ("*", "arn:*"):
+        return True
+    parts = text.split(":", 5)
+    if len(parts) < 6:
+        return text.startswith(("*", "?"))
+    service, resource = parts[2], parts[5]
+    if service in ("*", "") and resource.startswith(("*", "?")):
+        return True
+    if service == "s3":
+        return resource.startswith(("*", "?"))
+    cuts = [i for i in (resource.find("/"), resource.find(":")) if i >= 0]
+    name = resource[min(cuts) + 1 :] if cuts else resource
+    return name.startswith(("*", "?"))
+
+
 def address(conf: dict[str, Any]) -> str | None:
     raw = conf.get("__address__")
     return raw if isinstance(raw, str) else None

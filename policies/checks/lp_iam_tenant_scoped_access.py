@@ -1,15 +1,17 @@
 """LP-AC-3: access to tenant data is scoped to the caller's business_id.
 
-Tenant tables and buckets come from the plan's stack context (tagged leadping:tenant-data=true,
-or tables keyed by business_id).
+Tenant tables and buckets, the item and object actions, and the tenant variable come from the plan's
+stack context (compliance_checks.conventions / policy_eval): the gate judges what the live check
+iam_tenant_data_access_scoped judges, on the policies the program declares.
 
 Scenarios:
-- given DynamoDB item actions on a tenant table with ForAllValues:StringEquals
+- given DynamoDB item actions on a tenant table with (ForAllValues:)StringEquals
   dynamodb:LeadingKeys = ${aws:PrincipalTag/business_id}, then PASS
 - given S3 object actions on a tenant bucket only under businesses/${aws:PrincipalTag/business_id}/*, then PASS
 - given DynamoDB item actions on a tenant table (or on "*") without that condition, then FAIL
+- given ForAllValues scoping that also allows Scan without a Null guard on dynamodb:LeadingKeys, then FAIL
 - given S3 object actions on a whole tenant bucket (bucket/*, or "*"), then FAIL
-- given statements that touch no tenant store, then PASS
+- given statements that touch no tenant store, a break-glass policy or a permission boundary, then PASS
 """
 
 import fnmatch
@@ -18,32 +20,26 @@ from checkov.common.models.enums import CheckCategories, CheckResult
 
 import lp_common as lp
 
-TENANT_TAG = "${aws:PrincipalTag/business_id}"
-ITEM_ACTIONS = (
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-)
-OBJECT_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion")
 
-
-def _matches(pattern: str, arn: str) -> bool:
+def _covers(pattern: str, arn: str) -> bool:
     return fnmatch.fnmatchcase(arn, pattern)
 
 
-def _leading_keys_scoped(condition) -> bool:
-    if not isinstance(condition, dict):
-        return False
-    for operator in ("ForAllValues:StringEquals", "ForAllValues:StringLike"):
-        keys = (condition.get(operator) or {}).get("dynamodb:LeadingKeys")
-        if keys is not None and lp.as_list(keys) == [TENANT_TAG]:
-            return True
-    return False
+def _leading_keys_problem(statement, variable: str, keyless) -> str:
+    condition = statement.get("Condition") or {}
+    for operator in ("ForAllValues:StringEquals", "StringEquals"):
+        block = condition.get(operator) or {}
+        if "dynamodb:LeadingKeys" not in block:
+            continue
+        values = [str(v).lower() for v in lp.as_list(block["dynamodb:LeadingKeys"])]
+        if values != [variable.lower()]:
+            return f"{operator} dynamodb:LeadingKeys is {values}, not [{variable}]"
+        guarded = [str(v).lower() for v in lp.as_list((condition.get("Null") or {}).get("dynamodb:LeadingKeys"))]
+        unguarded = [a for a in keyless if lp.grants(statement, a)]
+        if operator.startswith("ForAllValues") and unguarded and guarded != ["false"]:
+            return f"ForAllValues lets {unguarded} through without a partition key (no Null guard)"
+        return ""
+    return f"no dynamodb:LeadingKeys = {variable} condition"
 
 
 class TenantScopedAccess(lp.LeadpingCheck):
@@ -59,23 +55,35 @@ class TenantScopedAccess(lp.LeadpingCheck):
         documents = lp.identity_policy_documents(conf, self.entity_type)
         if not documents:
             return CheckResult.UNKNOWN, ""
-        tables, buckets, prefix = self.context("tenant_tables", "tenant_buckets", "tenant_prefix")
+        tables, buckets, prefix, variable, item_actions, keyless, object_actions = self.context(
+            "tenant_tables",
+            "tenant_buckets",
+            "tenant_prefix",
+            "tenant_variable",
+            "dynamodb_item_actions",
+            "dynamodb_keyless_actions",
+            "s3_object_actions",
+        )
+        address = lp.address(conf)
+        if lp.is_break_glass_only(self, address) or lp.is_permission_boundary(self, address):
+            return CheckResult.PASSED, ""
         for document in documents:
             for statement in lp.statements(document):
                 sid = statement.get("Sid", "(no Sid)")
-                resources = [str(r) for r in lp.as_list(statement.get("Resource"))]
-                if "NotResource" in statement:
-                    resources = ["*"]
-                if any(lp.grants(statement, a) for a in ITEM_ACTIONS):
-                    touched = [t for t in tables if any(_matches(r, t) for r in resources)]
-                    if touched and not _leading_keys_scoped(statement.get("Condition")):
-                        return CheckResult.FAILED, f"statement {sid} reaches tenant tables {touched} unscoped"
-                if any(lp.grants(statement, a) for a in OBJECT_ACTIONS):
+                resources = ["*"] if "NotResource" in statement else [str(r) for r in lp.as_list(statement.get("Resource"))]
+                if any(lp.grants(statement, a) for a in item_actions):
+                    touched = [
+                        t for t in tables if any(_covers(r, t) or _covers(r, f"{t}/index/any") for r in resources)
+                    ]
+                    problem = _leading_keys_problem(statement, variable, keyless) if touched else ""
+                    if problem:
+                        return CheckResult.FAILED, f"statement {sid} reaches tenant tables {touched}: {problem}"
+                if any(lp.grants(statement, a) for a in object_actions):
                     for bucket in buckets:
-                        scoped = f"arn:aws:s3:::{bucket}/{prefix}{TENANT_TAG}/"
+                        scoped = f"arn:aws:s3:::{bucket}/{prefix}{variable}/"
                         probe = f"arn:aws:s3:::{bucket}/any-object"
                         for resource in resources:
-                            if _matches(resource, probe) and not resource.startswith(scoped):
+                            if _covers(resource, probe) and not resource.startswith(scoped):
                                 return CheckResult.FAILED, f"statement {sid} reaches {bucket} outside {scoped}*"
         return CheckResult.PASSED, ""
 
