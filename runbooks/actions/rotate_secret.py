@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from runbooks.aws import error_code
-from runbooks.core import Action, ActionFailed, InputError, Outcome, Plan, Verification, positive_int
+from runbooks.core import Action, ActionFailed, InputError, Outcome, Plan, Verification, non_negative_int
 
 # Fixed namespace: the same secret and incident always give the same version id.
 _TOKEN_NAMESPACE = uuid.UUID("5b0d6a52-8a4e-4b7f-9a57-3f1b2c8e9d10")
@@ -57,10 +57,10 @@ class RotateSecret(Action):
         )
         parser.add_argument(
             "--timeout-minutes",
-            type=positive_int,
+            type=non_negative_int,
             default=5,
             metavar="N",
-            help="how long to wait for the rotation function to finish (default 5)",
+            help="how long to wait for the rotation function to finish (default 5; 0: check once)",
         )
 
     def _describe(self, secret_id: str) -> dict[str, Any]:
@@ -100,7 +100,7 @@ class RotateSecret(Action):
         token = rotation_token(secret["ARN"], self.args.incident)
         versions = state["versions"]
         target = f"secret {name} ({secret['ARN']})"
-        data = {"arn": secret["ARN"], "token": token, "start": True}
+        data = {"arn": secret["ARN"], "token": token, "start": True, "function": state["rotation_function"]}
         if CURRENT in versions.get(token, []):
             return Plan(
                 target,
@@ -136,7 +136,11 @@ class RotateSecret(Action):
         client = self.aws.client("secretsmanager")
         token = plan.data["token"]
         if plan.data["start"]:
-            client.rotate_secret(SecretId=plan.data["arn"], ClientRequestToken=token, RotateImmediately=True)
+            request = {"SecretId": plan.data["arn"], "ClientRequestToken": token, "RotateImmediately": True}
+            if plan.data["function"]:
+                # Exactly the function the plan showed, even if someone reconfigured rotation since.
+                request["RotationLambdaARN"] = plan.data["function"]
+            client.rotate_secret(**request)
         deadline = time.monotonic() + self.args.timeout_minutes * 60
         while True:
             state = self._state(self._describe(plan.data["arn"]))

@@ -1,0 +1,178 @@
+"""revoke-role-sessions: scenarios.
+
+Given a role, a dry run prints the plan and the exact command with the cutoff pinned, and
+changes nothing; --apply puts AWSRevokeOlderSessions (deny * when aws:TokenIssueTime is before
+the cutoff) and nothing else; the same command again is a logged no-op; a later cutoff replaces
+an earlier one, an earlier one is a no-op. An unknown role, a user ARN, a service-linked role, a
+cutoff in the future, or the caller's own role is refused with exit 2 and nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import boto3
+import pytest
+
+from runbooks.actions.revoke_role_sessions import POLICY_NAME, policy_cutoff, revocation_policy
+from runbooks.core import iso, utc_now
+from tests.runbooks.conftest import ACCOUNT_ID, RunCli, iam_state
+
+CUTOFF = "2026-06-26T14:05:00Z"
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
+
+
+@pytest.fixture
+def roles(session: boto3.Session) -> None:
+    iam = session.client("iam")
+    for name in ("api", "workers"):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
+    iam.put_role_policy(
+        RoleName="api",
+        PolicyName="data",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}]}
+        ),
+    )
+
+
+def test_dry_run_changes_nothing_and_pins_the_cutoff(run: RunCli, session: boto3.Session, roles: None) -> None:
+    before = iam_state(session)
+    result = run("revoke-role-sessions", "--role-name", "api")
+    assert result.code == 0
+    pinned = re.search(r"to apply exactly this plan: (python -m runbooks .*)$", result.out, re.MULTILINE)
+    assert pinned, result.out
+    assert re.search(r"--issued-before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ --apply$", pinned.group(1))
+    assert iam_state(session) == before
+    assert result.records == []
+
+
+def test_apply_puts_exactly_the_revocation_policy(run: RunCli, session: boto3.Session, roles: None) -> None:
+    before = iam_state(session)
+    result = run("revoke-role-sessions", "--role-name", "api", "--issued-before", CUTOFF, "--apply")
+    assert result.code == 0, result.err
+    after = iam_state(session)
+    assert after["role/api"]["inline"][POLICY_NAME] == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": ["*"],
+                "Resource": ["*"],
+                "Condition": {"DateLessThan": {"aws:TokenIssueTime": CUTOFF}},
+            }
+        ],
+    }
+    del after["role/api"]["inline"][POLICY_NAME]
+    assert after == before
+    (record,) = result.records
+    assert record["result"] == "applied"
+    assert record["before"]["revocation_policy"] is None
+    assert record["after"]["revoked_before"] == CUTOFF
+    assert record["what"]["arguments"] == {"role_name": "api", "issued_before": CUTOFF}
+
+
+def test_same_command_again_is_a_noop(run: RunCli, session: boto3.Session, roles: None) -> None:
+    argv = ("revoke-role-sessions", "--role-name", "api", "--issued-before", CUTOFF, "--apply")
+    assert run(*argv).code == 0
+    between = iam_state(session)
+    again = run(*argv)
+    assert again.code == 0
+    assert f"sessions issued before {CUTOFF} are already revoked" in again.out
+    assert iam_state(session) == between
+    assert again.records[0]["result"] == "no-op"
+
+
+def test_pinned_command_from_the_dry_run_applies_then_is_a_noop(run: RunCli, roles: None) -> None:
+    dry = run("revoke-role-sessions", "--role-name", "api")
+    command = re.search(r"to apply exactly this plan: python -m runbooks (.*)$", dry.out, re.MULTILINE).group(1)
+    assert run(*command.split()).code == 0
+    assert run(*command.split()).records[0]["result"] == "no-op"
+
+
+def test_later_cutoff_replaces_earlier_one_and_earlier_is_noop(
+    run: RunCli, session: boto3.Session, roles: None
+) -> None:
+    assert run("revoke-role-sessions", "--role-name", "api", "--issued-before", CUTOFF, "--apply").code == 0
+    later = run("revoke-role-sessions", "--role-name", "api", "--issued-before", "2026-06-26T15:00:00Z", "--apply")
+    assert later.code == 0
+    assert "replaces the cutoff 2026-06-26T14:05:00Z" in later.out
+    document = session.client("iam").get_role_policy(RoleName="api", PolicyName=POLICY_NAME)["PolicyDocument"]
+    assert iso(policy_cutoff(document)) == "2026-06-26T15:00:00Z"
+    earlier = run("revoke-role-sessions", "--role-name", "api", "--issued-before", "2026-06-26T12:00:00Z", "--apply")
+    assert earlier.records[0]["result"] == "no-op"
+
+
+def test_role_arn_and_session_arn_name_the_role(run: RunCli, session: boto3.Session, roles: None) -> None:
+    session_arn = f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/api/i-0abc123"
+    assert run("revoke-role-sessions", "--role-name", session_arn, "--issued-before", CUTOFF, "--apply").code == 0
+    role_arn = f"arn:aws:iam::{ACCOUNT_ID}:role/api"
+    assert (
+        run("revoke-role-sessions", "--role-name", role_arn, "--issued-before", CUTOFF, "--apply").records[0]["result"]
+        == "no-op"
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "extra", "message"),
+    [
+        ("ghost", [], "there is no IAM role 'ghost'"),
+        (f"arn:aws:iam::{ACCOUNT_ID}:user/alice", [], "is a user, not a role"),
+        ("arn:aws:iam::999999999999:role/api", [], "is in account 999999999999"),
+        ("api", ["--issued-before", "2099-01-01T00:00:00Z"], "is in the future"),
+        ("not a role name", [], "is not a valid IAM role name"),
+    ],
+)
+def test_bad_input_is_refused(
+    run: RunCli, session: boto3.Session, roles: None, role: str, extra: list[str], message: str
+) -> None:
+    before = iam_state(session)
+    result = run("revoke-role-sessions", "--role-name", role, *extra, "--apply")
+    assert result.code == 2
+    assert message in result.err
+    assert "Nothing was changed." in result.err
+    assert iam_state(session) == before
+    assert result.records == []
+
+
+def test_service_linked_role_is_refused(run: RunCli, session: boto3.Session) -> None:
+    iam = session.client("iam")
+    name = iam.create_service_linked_role(AWSServiceName="elasticloadbalancing.amazonaws.com")["Role"]["RoleName"]
+    result = run("revoke-role-sessions", "--role-name", name, "--apply")
+    assert result.code == 2
+    assert "service-linked role" in result.err
+
+
+def test_own_role_is_refused(run: RunCli, session: boto3.Session, roles: None) -> None:
+    credentials = session.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/api", RoleSessionName="oncall"
+    )["Credentials"]
+
+    def as_api(profile: str | None, region: str | None) -> boto3.Session:
+        return boto3.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+            region_name=region or "us-east-1",
+        )
+
+    before = iam_state(session)
+    result = run("revoke-role-sessions", "--role-name", "api", "--apply", session_factory=as_api)
+    assert result.code == 2
+    assert "end your own session" in result.err
+    assert iam_state(session) == before
+
+
+def test_default_cutoff_is_now_rounded_up_to_the_second() -> None:
+    document = revocation_policy(utc_now().replace(microsecond=0) + dt.timedelta(seconds=1))
+    assert policy_cutoff(document) > utc_now() - dt.timedelta(seconds=1)
+    assert policy_cutoff({"Statement": [{"Effect": "Allow"}]}) is None
