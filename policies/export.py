@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from compliance_checks import conventions, policy_eval
-from infra.render import Rendering, RenderedResource
+from infra.render import RenderedResource, Rendering
 from policies.mapping import TypeMap, UnknownTypeError
 
 TERRAFORM_VERSION = "1.9.8"  # any version: Checkov only requires the key to be present
@@ -36,8 +36,8 @@ VARIABLE_PREFIX = "leadping_"
 
 _ADDRESS_NAME = re.compile(r"[^A-Za-z0-9_-]")
 # How Pulumi's wire format marks a secret value; the plan carries a marker, never the value.
-_SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
-SECRET_MARKER = "(pulumi secret)"
+_SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"  # noqa: S105 - a type marker, not a secret
+SECRET_MARKER = "(pulumi secret)"  # noqa: S105 - what the plan shows instead of the value
 # Output attributes preferred when an input equals several outputs of the resource it refers to.
 _REFERENCE_PREFERENCE = ("id", "arn", "name", "bucket", "keyId")
 

@@ -8,6 +8,7 @@ type), the stack, and the control of shared/CONTROLS.md it enforces.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -275,10 +276,8 @@ def run_gate(
     secrets_process = None
     if secrets_root is not None:
         skip_paths = [p.path for p in skips.secret_paths]
-        try:  # the gate's own output (plans, reports) is not source
+        with contextlib.suppress(ValueError):  # the gate's own output (plans, reports) is not source
             skip_paths.append(str(work.resolve().relative_to(Path(secrets_root).resolve())) + "/")
-        except ValueError:
-            pass
         command = secrets_scan_command(python, Path(secrets_root), secrets_dir, skip_paths)
         secrets_process = _start(command, env, secrets_log)
     try:
@@ -307,7 +306,8 @@ def run_gate(
                 stack = _file_stack(record.get("file_path", ""), plan_files)
                 check_id = str(record.get("check_id"))
                 categories = catalog.get(check_id, {}).get("categories", [])
-                sink.append(_finding(record, stack, result.exports.get(stack), controls.control_for(check_id, categories)))
+                control = controls.control_for(check_id, categories)
+                sink.append(_finding(record, stack, result.exports.get(stack), control))
     if expected and not result.passed and not result.failures:
         result.problems.append("Checkov judged none of the exported resources (is the plan format still read?)")
     if secrets_process is not None:

@@ -9,9 +9,8 @@ Scenarios:
 - given a JWT/CUSTOM route without an authorizer_id, then FAIL
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 class RouteAuthorizer(lp.LeadpingCheck):

@@ -13,9 +13,8 @@ Scenarios:
 
 import re
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 CRON = re.compile(r"^cron\((?P<fields>[^)]*)\)$")
 

@@ -11,9 +11,8 @@ Scenarios:
 - given a stack without tenant buckets, then not applicable
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 ALL_BUCKETS = ("arn:aws:s3", "arn:aws:s3:::")
 

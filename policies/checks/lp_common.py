@@ -34,7 +34,7 @@ def value(conf: dict[str, Any], key: str, default: Any = None) -> Any:
     """The scalar (or JSON document) Checkov wrapped in a one-element list."""
     raw = conf.get(key, default)
     if isinstance(raw, list):
-        return raw[0] if len(raw) == 1 else (default if not raw else raw)
+        return raw[0] if len(raw) == 1 else (raw or default)
     return raw
 
 

@@ -5,9 +5,8 @@ Scenarios:
 - given ACCEPT or REJECT only (or unset), then FAIL
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 class FlowLogAllTraffic(lp.LeadpingCheck):

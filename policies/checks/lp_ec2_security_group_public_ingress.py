@@ -8,9 +8,8 @@ aws_vpc_security_group_ingress_rule. Which group port 80 is open on is left to t
 (ec2_security_group_public_ingress_restricted), which sees the load balancer's groups.
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 WORLD = {"0.0.0.0/0", "::/0"}
 PUBLIC_PORTS = {443, 80}

@@ -7,9 +7,8 @@ Scenarios:
 - given an HTTPS listener, then not applicable
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 class HttpListenerRedirects(lp.LeadpingCheck):

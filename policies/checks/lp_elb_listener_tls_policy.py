@@ -7,9 +7,8 @@ Scenarios:
 - given an HTTP listener, then not applicable (LP_ELB_HTTP_LISTENER_REDIRECTS judges it)
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 class ListenerTlsPolicy(lp.LeadpingCheck):

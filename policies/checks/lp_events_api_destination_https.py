@@ -5,9 +5,8 @@ Scenarios:
 - given an http:// (or any other) endpoint, then FAIL
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 class ApiDestinationHttps(lp.LeadpingCheck):

@@ -13,9 +13,8 @@ Scenarios:
 - given a policy attached only to break-glass roles, then PASS
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 def _every_role(resource: str) -> bool:

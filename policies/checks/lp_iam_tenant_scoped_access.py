@@ -16,9 +16,8 @@ Scenarios:
 
 import fnmatch
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 def _covers(pattern: str, arn: str) -> bool:
@@ -70,7 +69,9 @@ class TenantScopedAccess(lp.LeadpingCheck):
         for document in documents:
             for statement in lp.statements(document):
                 sid = statement.get("Sid", "(no Sid)")
-                resources = ["*"] if "NotResource" in statement else [str(r) for r in lp.as_list(statement.get("Resource"))]
+                resources = [str(r) for r in lp.as_list(statement.get("Resource"))]
+                if "NotResource" in statement:
+                    resources = ["*"]
                 if any(lp.grants(statement, a) for a in item_actions):
                     touched = [
                         t for t in tables if any(_covers(r, t) or _covers(r, f"{t}/index/any") for r in resources)

@@ -13,9 +13,8 @@ Scenarios:
 - given a policy of the break-glass role, a permission boundary or a non-workload role, then PASS
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 METADATA_PREFIXES = ("get", "list", "describe")
 PROBE = "LeadpingWildcardProbe"

@@ -5,9 +5,8 @@ Scenarios:
 - given a shorter window, then FAIL
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 AWS_DEFAULT_WINDOW = 30
 

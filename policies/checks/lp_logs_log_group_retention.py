@@ -6,9 +6,8 @@ Scenarios:
 - given no retention (or 0, "never expire"), then FAIL: the control asks for a set retention
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 class LogGroupRetention(lp.LeadpingCheck):

@@ -5,9 +5,8 @@ Scenarios:
 - given a shorter period, or none (the engine default is 1 day or off), then FAIL
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 class RdsBackupRetention(lp.LeadpingCheck):

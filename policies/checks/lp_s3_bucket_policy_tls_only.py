@@ -8,9 +8,8 @@ Scenarios:
 - given a policy with no such Deny, then FAIL
 """
 
-from checkov.common.models.enums import CheckCategories, CheckResult
-
 import lp_common as lp
+from checkov.common.models.enums import CheckCategories, CheckResult
 
 
 def _everyone(principal) -> bool:
