@@ -6,9 +6,13 @@ worker), which keeps the suite fast on a small machine.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from infra.render import Rendering, render
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
