@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.conventions import DATA_STORE
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.services import s3
+
+
+class S3BucketVersioningEnabled(Check):
+    """Data buckets and the log archive keep every object version (FSBP S3.14).
+
+    In scope: buckets tagged ``leadping:data-store=true`` (CONTROLS LP-BK-1: "versioning on data
+    buckets") and the log-archive bucket (LP-LOG-2: "versioned"; tagged ``leadping:log-archive=true``,
+    else the buckets CloudTrail delivers to). Other buckets get no result: CONTROLS asks nothing of
+    them. Versioning must be Enabled; Suspended or never enabled fails.
+
+    Scenarios:
+    - given a data bucket with versioning Enabled, then PASS
+    - given a data bucket whose versioning was never enabled, then FAIL
+    - given a data bucket with versioning Suspended, then FAIL
+    - given the log archive (found through the CloudTrail trail) without versioning, then FAIL
+    - given a bucket that is neither a data store nor the archive, then no result
+    - given GetBucketVersioning is denied, then ERROR for that bucket
+    - given GetBucketTagging is denied, then ERROR for that bucket
+    """
+
+    metadata = CheckMetadata(
+        title="Data buckets and the log archive have versioning enabled",
+        severity=Severity.MEDIUM,
+        resource_type="AWS::S3::Bucket",
+        rationale="LP-BK-1, LP-LOG-2: versioning lets a deleted or overwritten object be recovered; the log "
+        "archive must keep what was written to it.",
+        remediation="Enable versioning on the bucket (infra: SecureBucket enables it for data buckets and the "
+        "log archive).",
+        permissions=(*s3.ARCHIVE_PERMISSIONS, "s3:GetBucketVersioning"),
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        data, unreadable = s3.buckets_tagged(ctx.reader, DATA_STORE)
+        archive = s3.log_archive(ctx.reader)
+        errors = {**unreadable, **dict(archive.unreadable)}
+        for bucket, error in errors.items():
+            yield errored(bucket.arn, error, region=bucket.region)
+        in_scope = {b.name: b for b in (*data, *archive.buckets) if b not in errors}
+        for bucket in in_scope.values():
+            role = "log archive" if bucket in archive.buckets else "data bucket"
+            try:
+                status = s3.versioning(ctx.reader, bucket).get("Status")
+            except ReadError as error:
+                yield errored(bucket.arn, error, region=bucket.region)
+                continue
+            evidence = {"versioning": status, "scope": role}
+            if status == "Enabled":
+                yield passed(bucket.arn, f"{role}: versioning enabled", region=bucket.region, **evidence)
+            else:
+                state = "suspended" if status == "Suspended" else "never enabled"
+                yield failed(bucket.arn, f"{role}: versioning {state}", region=bucket.region, **evidence)
