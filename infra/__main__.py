@@ -21,7 +21,7 @@ from infra.components.data_keys import DataKeys, DataKeysArgs
 from infra.components.data_stores import DataStores, DataStoresArgs
 from infra.components.identity import ProductionAccess, ProductionAccessArgs, WorkloadAccess
 from infra.components.ingress import Ingress, IngressArgs
-from infra.components.integrations import Webhooks, WebhooksArgs
+from infra.components.integrations import API_KEY_HEADER, Webhooks, WebhooksArgs, connection_name
 from infra.components.log_archive import LogArchive, LogArchiveArgs
 from infra.components.log_pipeline import LogPipeline, LogPipelineArgs
 from infra.components.messaging import Messaging, MessagingArgs
@@ -156,6 +156,22 @@ access = ProductionAccess(
     ),
 )
 
+webhooks = None
+if settings.webhook_targets and settings.webhook_credential:
+    # Before the credential's secret: its first rotation writes the key into these connections.
+    webhooks = Webhooks(
+        "webhooks",
+        WebhooksArgs(
+            name_prefix=prefix,
+            account_id=account_id,
+            targets=settings.webhook_targets,
+            credential_system=settings.webhook_credential,
+            secrets_key_arn=key("secrets"),
+            messages_key_arn=key("messages"),
+            tags=tags,
+        ),
+    )
+
 secrets = Secrets(
     "secrets",
     SecretsArgs(
@@ -171,25 +187,17 @@ secrets = Secrets(
         private_subnet_ids=network.private_subnet_ids,
         security_group_id=network.security_groups["app"].id,
         recovery_window_days=30 if settings.is_prod else 7,
+        # The webhook credential's rotation writes each new key into the webhooks' connections.
+        connections={
+            settings.webhook_credential: tuple(connection_name(prefix, t.name) for t in settings.webhook_targets)
+        }
+        if webhooks and settings.webhook_credential
+        else {},
+        connections_ready=list(webhooks.connections.values()) if webhooks else [],
+        webhook_api_key_header=API_KEY_HEADER,
         tags=tags,
     ),
 )
-
-webhooks = None
-if settings.webhook_targets and settings.webhook_credential:
-    webhooks = Webhooks(
-        "webhooks",
-        WebhooksArgs(
-            name_prefix=prefix,
-            account_id=account_id,
-            targets=settings.webhook_targets,
-            credential_secret_arn=secrets.secrets[settings.webhook_credential].arn,
-            credential_ready=[secrets.rotations[settings.webhook_credential]],
-            secrets_key_arn=key("secrets"),
-            messages_key_arn=key("messages"),
-            tags=tags,
-        ),
-    )
 
 ingress = Ingress(
     "ingress",

@@ -802,11 +802,42 @@ def logs_to_firehose_policy(stream_arn: str) -> Policy:
 
 
 def rotation_function_policy(
-    secret_arns: Sequence[str], key_arn: str, dead_letter_queue_arn: str, log_group_arn: str
+    secret_arns: Sequence[str],
+    key_arn: str,
+    dead_letter_queue_arn: str,
+    log_group_arn: str,
+    *,
+    connection_arns: Sequence[str] = (),
 ) -> Policy:
-    """The secret-rotation Lambda: its secrets' rotation calls, the secrets key, its DLQ and logs."""
+    """The secret-rotation Lambda: its secrets' rotation calls, the secrets key, its DLQ and logs.
+
+    With ``connection_arns`` it also writes rotated keys into those EventBridge connections, which
+    keep them in secrets EventBridge manages (``events!connection/...``).
+    """
+    connections: list[Statement] = []
+    if connection_arns:
+        connections = [
+            {
+                "Sid": "WriteRotatedKeysIntoConnections",
+                "Effect": "Allow",
+                "Action": ["events:UpdateConnection", "events:DescribeConnection"],
+                "Resource": sorted(connection_arns),
+            },
+            {
+                "Sid": "EventBridgeManagedConnectionSecrets",
+                "Effect": "Allow",
+                "Action": [
+                    "secretsmanager:CreateSecret",
+                    "secretsmanager:UpdateSecret",
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:PutSecretValue",
+                ],
+                "Resource": "arn:aws:secretsmanager:*:*:secret:events!connection/*",
+            },
+        ]
     return document(
         [
+            *connections,
             {
                 "Sid": "RotateTheStacksSecrets",
                 "Effect": "Allow",

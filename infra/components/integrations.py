@@ -2,9 +2,13 @@
 
 The application puts an event with detail-type ``webhook.<target>`` on the stack's webhook bus; a
 rule per target sends it to the target's API destination, with retries and a dead-letter queue.
-Each connection authenticates with an API key read at deploy time from the connected system's
-secret (never from the program or the stack file), and EventBridge keeps it encrypted with the
-secrets key. When the secret rotates, the next ``pulumi up`` carries the new value over.
+
+No credential passes through the program or the Pulumi state. Each connection is created with
+a marker that no receiver accepts, and the connected system's secret names the connections it
+authenticates (tag ``leadping:eventbridge-connections``): the rotation function writes each new
+key into those connections (``events:UpdateConnection``) when it rotates the secret, the first
+time right after the secret is created. EventBridge keeps the key encrypted with the secrets key.
+Pulumi ignores later changes to the connections' auth parameters, which rotation owns.
 """
 
 from __future__ import annotations
@@ -21,17 +25,12 @@ from infra.components._outputs import child, policy_json
 from infra.settings import WebhookTarget
 
 API_KEY_HEADER = "X-Leadping-Webhook-Key"
+# Not a credential: what a connection holds until the first rotation writes the real key.
+UNSET_UNTIL_ROTATION = "unset-until-first-rotation"
 
 
-def _secret_value(secret_string: str) -> str:
-    """The credential inside a secret written by the rotation function (``{"value": ...}``)."""
-    if not isinstance(secret_string, str):
-        return secret_string  # not known yet (preview)
-    try:
-        document = json.loads(secret_string)
-    except ValueError:
-        return secret_string
-    return document.get("value", secret_string) if isinstance(document, dict) else secret_string
+def connection_name(name_prefix: str, target: str) -> str:
+    return f"{name_prefix}-{target}"
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,8 @@ class WebhooksArgs:
     name_prefix: str
     account_id: pulumi.Input[str]
     targets: tuple[WebhookTarget, ...]
-    credential_secret_arn: pulumi.Input[str]
-    # Resources that must exist before the credential has a value (the secret's rotation).
-    credential_ready: list[pulumi.Resource]
+    # The connected system whose secret's rotation writes the connections' key.
+    credential_system: str
     secrets_key_arn: pulumi.Input[str]
     messages_key_arn: pulumi.Input[str]
     invocation_rate_per_second: int = 20
@@ -81,22 +79,17 @@ class Webhooks(pulumi.ComponentResource):
             ),
             opts=child(self),
         )
-        credential = aws.secretsmanager.get_secret_version_output(
-            secret_id=args.credential_secret_arn,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=args.credential_ready),
-        )
-        api_key = pulumi.Output.secret(credential.secret_string.apply(_secret_value))
-
         self.destinations = {}
+        self.connections: dict[str, aws.cloudwatch.EventConnection] = {}
         for target in args.targets:
-            connection = aws.cloudwatch.EventConnection(
+            connection = self.connections[target.name] = aws.cloudwatch.EventConnection(
                 f"{name}-{target.name}-connection",
-                name=f"{prefix}-{target.name}",
-                description=f"Credential Leadping presents to the {target.name} webhook",
+                name=connection_name(prefix, target.name),
+                description=f"{target.name} webhook; key from the {args.credential_system} secret's rotation",
                 authorization_type="API_KEY",
-                auth_parameters={"api_key": {"key": API_KEY_HEADER, "value": api_key}},
+                auth_parameters={"api_key": {"key": API_KEY_HEADER, "value": UNSET_UNTIL_ROTATION}},
                 kms_key_identifier=args.secrets_key_arn,
-                opts=child(self),
+                opts=child(self, ignore_changes=["authParameters"]),
             )
             self.destinations[target.name] = aws.cloudwatch.EventApiDestination(
                 f"{name}-{target.name}-destination",

@@ -20,6 +20,7 @@ from infra.settings import ConnectedSystem
 
 ROTATION_CODE = Path(__file__).resolve().parent.parent / "lambdas" / "secret_rotation"
 KIND_TAG = "leadping:credential-kind"
+CONNECTIONS_TAG = "leadping:eventbridge-connections"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class SecretsArgs:
     private_subnet_ids: list[pulumi.Input[str]]
     security_group_id: pulumi.Input[str]
     recovery_window_days: int = 30
+    # System -> EventBridge connection names its rotation writes the new key into.
+    connections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Those connections: the first rotation (at creation) waits for them.
+    connections_ready: list[pulumi.Resource] = field(default_factory=list)
+    webhook_api_key_header: str = ""
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -82,8 +88,12 @@ class Secrets(pulumi.ComponentResource):
             opts=child(self),
         )
 
+        unknown = set(args.connections) - {s.name for s in args.systems}
+        if unknown:
+            raise ValueError(f"connections name systems that are not connected: {sorted(unknown)}")
         self.secrets = {}
         for system in args.systems:
+            connections = args.connections.get(system.name, ())
             self.secrets[system.name] = aws.secretsmanager.Secret(
                 f"{name}-{system.name}",
                 name=f"{prefix}/{system.name}",
@@ -95,6 +105,8 @@ class Secrets(pulumi.ComponentResource):
                     conventions.SYSTEM: system.name,
                     conventions.CONSUMER: system.consumer,
                     KIND_TAG: "provider" if system.provider else "generated",
+                    # Tag values allow no commas: the names are space-separated.
+                    **({CONNECTIONS_TAG: " ".join(connections)} if connections else {}),
                 },
                 opts=child(self),
             )
@@ -104,13 +116,22 @@ class Secrets(pulumi.ComponentResource):
             name=f"{function_name}-access",
             description="The rotation function's secrets, key, dead-letter queue and logs",
             policy=policy_json(
-                lambda secret_arns, key, dlq, logs: policy_documents.rotation_function_policy(
-                    secret_arns, key, dlq, logs
+                lambda secret_arns, key, dlq, logs, account: policy_documents.rotation_function_policy(
+                    secret_arns,
+                    key,
+                    dlq,
+                    logs,
+                    connection_arns=[
+                        f"arn:aws:events:{args.region}:{account}:connection/{c}/*"
+                        for names in args.connections.values()
+                        for c in names
+                    ],
                 ),
                 pulumi.Output.all(*(s.arn for s in self.secrets.values())),
                 args.secrets_key_arn,
                 self.dead_letter_queue.arn,
                 log_group.arn,
+                args.account_id,
             ),
             tags=args.tags,
             opts=child(self),
@@ -137,6 +158,7 @@ class Secrets(pulumi.ComponentResource):
                 "variables": {
                     "SECRETS_MANAGER_ENDPOINT": f"https://secretsmanager.{args.region}.amazonaws.com",
                     "PASSWORD_LENGTH": "48",
+                    **({"WEBHOOK_API_KEY_HEADER": args.webhook_api_key_header} if args.connections else {}),
                 }
             },
             vpc_config={"subnet_ids": args.private_subnet_ids, "security_group_ids": [args.security_group_id]},
@@ -177,7 +199,10 @@ class Secrets(pulumi.ComponentResource):
                 # A generated credential gets its first value now; a provider credential waits
                 # for the operator to put the one the provider issued.
                 rotate_immediately=not system.provider,
-                opts=child(self, depends_on=[permission]),
+                opts=child(
+                    self,
+                    depends_on=[permission, *(args.connections_ready if system.name in args.connections else [])],
+                ),
             )
         self.rotation_role = role
         self.register_outputs({"secret_arns": {n: s.arn for n, s in self.secrets.items()}})

@@ -6,6 +6,9 @@ depends on who issues the credential, read from the secret's ``leadping:credenti
 
 - ``generated``: Leadping issues the credential (e.g. the webhook signing key). A new random
   value is generated; consumers accept the current and the previous version while they roll.
+  If the secret names EventBridge connections (tag ``leadping:eventbridge-connections``, names
+  separated by spaces), the new key is written into each of them, so outbound webhooks present
+  it; the program never sees the value.
 - ``provider``: the provider (Twilio, SendGrid, ...) issues it. The function needs the provider's
   adapter to create the new key there; without one it fails the rotation loudly (the rotation
   alarm fires and the secret keeps its current value) instead of storing a key nobody accepts.
@@ -27,6 +30,7 @@ logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 
 KIND_TAG = "leadping:credential-kind"
+CONNECTIONS_TAG = "leadping:eventbridge-connections"
 GENERATED = "generated"
 PROVIDER = "provider"
 CURRENT, PENDING = "AWSCURRENT", "AWSPENDING"
@@ -45,11 +49,15 @@ def _client() -> Any:
     return boto3.client("secretsmanager", endpoint_url=os.environ.get("SECRETS_MANAGER_ENDPOINT") or None)
 
 
+def _events() -> Any:
+    return boto3.client("events")
+
+
 def _tags(metadata: dict[str, Any]) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in metadata.get("Tags", [])}
 
 
-def handler(event: dict[str, Any], context: Any, client: Any = None) -> None:
+def handler(event: dict[str, Any], context: Any, client: Any = None, events: Any = None) -> None:
     client = client or _client()
     arn, token, step = event["SecretId"], event["ClientRequestToken"], event["Step"]
     metadata = client.describe_secret(SecretId=arn)
@@ -63,11 +71,16 @@ def handler(event: dict[str, Any], context: Any, client: Any = None) -> None:
         return
     if PENDING not in versions[token]:
         raise RotationError(f"version {token} of {arn} is not pending")
-    steps = {"createSecret": create_secret, "setSecret": set_secret, "testSecret": test_secret,
-             "finishSecret": finish_secret}  # fmt: skip
-    if step not in steps:
+    if step == "createSecret":
+        create_secret(client, arn, token, metadata)
+    elif step == "setSecret":
+        set_secret(client, arn, token, metadata, events)
+    elif step == "testSecret":
+        test_secret(client, arn, token, metadata)
+    elif step == "finishSecret":
+        finish_secret(client, arn, token, metadata)
+    else:
         raise RotationError(f"unknown rotation step {step!r}")
-    steps[step](client, arn, token, metadata)
 
 
 def create_secret(client: Any, arn: str, token: str, metadata: dict[str, Any]) -> None:
@@ -88,11 +101,28 @@ def create_secret(client: Any, arn: str, token: str, metadata: dict[str, Any]) -
     logger.info("created pending version %s of %s", token, arn)
 
 
-def set_secret(client: Any, arn: str, token: str, metadata: dict[str, Any]) -> None:
+def _pending(client: Any, arn: str, token: str) -> dict[str, str]:
+    return json.loads(client.get_secret_value(SecretId=arn, VersionId=token, VersionStage=PENDING)["SecretString"])
+
+
+def set_secret(client: Any, arn: str, token: str, metadata: dict[str, Any], events: Any = None) -> None:
     tags = _tags(metadata)
     kind = tags.get(KIND_TAG, PROVIDER)
     if kind == GENERATED:
-        return  # Leadping issues this credential: nothing to register elsewhere.
+        # Leadping issues this credential; only the connections that present it need the new key.
+        connections = tags.get(CONNECTIONS_TAG, "").split()
+        if connections:
+            events = events or _events()
+            header = os.environ["WEBHOOK_API_KEY_HEADER"]
+            value = _pending(client, arn, token)["value"]
+            for name in connections:
+                events.update_connection(
+                    Name=name,
+                    AuthorizationType="API_KEY",
+                    AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": header, "ApiKeyValue": value}},
+                )
+                logger.info("wrote pending version %s of %s into connection %s", token, arn, name)
+        return
     system = tags.get("system", "")
     adapter = PROVIDER_ADAPTERS.get(system)
     if adapter is None:
@@ -100,8 +130,7 @@ def set_secret(client: Any, arn: str, token: str, metadata: dict[str, Any]) -> N
             f"{arn}: no provider adapter for system {system!r}; rotate it with the provider and "
             "put the new value by hand (runbook: credential rotation)"
         )
-    pending = json.loads(client.get_secret_value(SecretId=arn, VersionId=token, VersionStage=PENDING)["SecretString"])
-    adapter(client, arn, pending)
+    adapter(client, arn, _pending(client, arn, token))
 
 
 def test_secret(client: Any, arn: str, token: str, metadata: dict[str, Any]) -> None:
