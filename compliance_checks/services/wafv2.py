@@ -11,6 +11,7 @@ def web_acl_for(reader: Reader, region: str, resource_arn: str) -> dict[str, Any
     """The web ACL associated with an ALB or API Gateway REST stage, None when there is none.
 
     Needs wafv2:GetWebACLForResource (and wafv2:GetWebACL, which AWS also authorizes for this call).
+    Rule groups the ACL references are read with wafv2:GetRuleGroup.
     """
     response = reader.call(
         "wafv2",
@@ -27,26 +28,50 @@ def _counts_only(rule: dict[str, Any]) -> bool:
     return "Count" in (rule.get("OverrideAction") or {}) or "Count" in (rule.get("Action") or {})
 
 
-def aws_managed_rule_groups(web_acl: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(enforced, count-only) AWS managed rule groups of the ACL, Firewall Manager groups included."""
-    enforced, counting = [], []
+def _all_rules(web_acl: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ACL's rules plus the Firewall Manager rule groups around them, as rules with a Statement."""
     rules = list(web_acl.get("Rules") or [])
     for key in ("PreProcessFirewallManagerRuleGroups", "PostProcessFirewallManagerRuleGroups"):
         for group in web_acl.get(key) or []:
-            statement = (group.get("FirewallManagerStatement") or {}).get("ManagedRuleGroupStatement")
-            if statement:
-                rules.append({**group, "Statement": {"ManagedRuleGroupStatement": statement}})
-    for rule in rules:
+            rules.append({**group, "Statement": dict(group.get("FirewallManagerStatement") or {})})
+    return rules
+
+
+def aws_managed_rule_groups(web_acl: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(enforced, count-only) AWS managed rule groups of the ACL, Firewall Manager groups included."""
+    enforced, counting = [], []
+    for rule in _all_rules(web_acl):
         statement = (rule.get("Statement") or {}).get("ManagedRuleGroupStatement") or {}
         if statement.get("VendorName") == "AWS":
             (counting if _counts_only(rule) else enforced).append(statement.get("Name", rule.get("Name", "")))
     return enforced, counting
 
 
-def rate_based_rules(web_acl: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(enforced, count-only) rate-based rules of the ACL."""
+def rule_group(reader: Reader, region: str, arn: str) -> dict[str, Any]:
+    """A customer rule group referenced by an ACL (wafv2:GetRuleGroup)."""
+    response = reader.call("wafv2", "get_rule_group", region=region, ARN=arn) or {}
+    return response.get("RuleGroup") or {}
+
+
+def rate_based_rules(reader: Reader, region: str, web_acl: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(enforced, count-only) rate-based rules of the ACL, those inside referenced rule groups included
+    (a rate-based rule may live in a rule group; the group's rule action overrides can set it to Count)."""
     enforced, counting = [], []
-    for rule in web_acl.get("Rules") or []:
-        if "RateBasedStatement" in (rule.get("Statement") or {}):
+    for rule in _all_rules(web_acl):
+        statement = rule.get("Statement") or {}
+        if "RateBasedStatement" in statement:
             (counting if _counts_only(rule) else enforced).append(rule.get("Name", ""))
+        reference = statement.get("RuleGroupReferenceStatement")
+        if not reference:
+            continue
+        group = rule_group(reader, region, reference["ARN"])
+        overridden = {
+            o.get("Name") for o in reference.get("RuleActionOverrides") or [] if "Count" in (o.get("ActionToUse") or {})
+        }
+        overridden |= {e.get("Name") for e in reference.get("ExcludedRules") or []}  # excluded rules only count
+        for inner in group.get("Rules") or []:
+            if "RateBasedStatement" in (inner.get("Statement") or {}):
+                name = f"{group.get('Name', reference['ARN'])}/{inner.get('Name', '')}"
+                counts = _counts_only(rule) or _counts_only(inner) or inner.get("Name") in overridden
+                (counting if counts else enforced).append(name)
     return enforced, counting

@@ -40,7 +40,8 @@ def _describe(protocol: str, from_port: Any, to_port: Any, source: str) -> str:
 class Ec2SecurityGroupPublicIngressRestricted(Check):
     """No security group admits 0.0.0.0/0 or ::/0 except to port 443, and to port 80 only on a load balancer's
     security group (for the HTTP-to-HTTPS redirect). Open sources are read from IP ranges and from the
-    managed prefix lists a rule references. One result per security group.
+    managed prefix lists a rule references. Port 443 may be TCP or UDP (HTTP/3); port 80 only TCP. Any
+    range wider than the single port, and protocol -1 (all), fails. One result per security group.
 
     Scenarios:
     - given a security group that admits 0.0.0.0/0 only on TCP 443, then PASS

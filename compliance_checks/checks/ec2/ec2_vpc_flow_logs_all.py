@@ -34,7 +34,10 @@ class Ec2VpcFlowLogsAll(Check):
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
         account = ctx.reader.account_id_or_unknown()
         for region in ctx.reader.regions:
-            vpcs = [v for v in ec2.vpcs(ctx.reader, region) if v.get("OwnerId") in (None, account)]
+            # With the account unknown, judge every VPC rather than skip them all.
+            vpcs = [
+                v for v in ec2.vpcs(ctx.reader, region) if account == "unknown" or v.get("OwnerId") in (None, account)
+            ]
             if not vpcs:
                 continue
             flow_logs = ec2.flow_logs_by_resource(ctx.reader, region)

@@ -62,6 +62,9 @@ class RdsForceSsl(Check):
         name = rds.force_ssl_parameter(db.engine)
         group = rds.parameter_group(db)
         evidence = {"engine": db.engine, "kind": db.kind, "parameter_group": group, "parameter": name}
+        if not db.is_cluster and db.raw.get("DBParameterGroups"):
+            # "pending-reboot": the group's value is not yet what the running engine uses.
+            evidence["apply_status"] = db.raw["DBParameterGroups"][0].get("ParameterApplyStatus")
         if name is None:
             message = f"not judged: {db.engine} does not enforce TLS through a parameter; verify it by hand"
             return Result(Status.ERROR, db.arn, message, db.region, evidence={"error_kind": "not-judged", **evidence})

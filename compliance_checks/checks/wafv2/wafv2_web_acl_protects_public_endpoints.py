@@ -23,16 +23,17 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
 
     Internet-facing Application Load Balancers and REST API stages (of APIs not PRIVATE-only) must be
     associated with a WAFv2 web ACL holding at least one AWS managed rule group and one rate-based
-    rule, both enforcing (a group overridden to Count, or a rate rule whose action is Count, only
-    records and does not count here). AWS WAF cannot be associated with HTTP or WebSocket APIs
-    (apigatewayv2): their stages must instead throttle by default (DefaultRouteSettings with
-    ThrottlingRateLimit and ThrottlingBurstLimit).
+    rule (in the ACL or in a rule group it references), both enforcing: a group overridden to Count, or a
+    rate rule whose action is Count, only records and does not count here. AWS WAF cannot be associated
+    with HTTP or WebSocket APIs (apigatewayv2): their stages must instead throttle by default
+    (DefaultRouteSettings with ThrottlingRateLimit and ThrottlingBurstLimit).
 
     Scenarios:
     - given an internet-facing ALB with a web ACL holding an AWS managed group and a rate-based rule, then PASS
     - given an internet-facing ALB with no web ACL, then FAIL
     - given an ALB whose web ACL has a rate-based rule but no AWS managed rule group, then FAIL
     - given an ALB whose web ACL has the AWS managed group only in Count mode, then FAIL
+    - given an ALB whose web ACL references a rule group holding the rate-based rule, then PASS
     - given an internal ALB, then it is not judged
     - given a REST API stage with a protecting web ACL, then PASS
     - given a REST API stage without a web ACL, then FAIL
@@ -55,6 +56,7 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
             "apigateway:GET",
             "wafv2:GetWebACLForResource",
             "wafv2:GetWebACL",
+            "wafv2:GetRuleGroup",
         ),
     )
 
@@ -88,12 +90,12 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
     def _judge_web_acl(ctx: CheckContext, region: str, arn: str, evidence: dict[str, Any]) -> Result:
         try:
             web_acl = wafv2.web_acl_for(ctx.reader, region, arn)
+            if web_acl is None:
+                return failed(arn, "no WAF web ACL is associated", region=region, **evidence)
+            rate, rate_counting = wafv2.rate_based_rules(ctx.reader, region, web_acl)
         except ReadError as error:
             return errored(arn, error, region=region, **evidence)
-        if web_acl is None:
-            return failed(arn, "no WAF web ACL is associated", region=region, **evidence)
         managed, managed_counting = wafv2.aws_managed_rule_groups(web_acl)
-        rate, rate_counting = wafv2.rate_based_rules(web_acl)
         evidence |= {
             "web_acl": web_acl.get("ARN") or web_acl.get("Name"),
             "aws_managed_rule_groups": managed,

@@ -148,3 +148,36 @@ def test_given_get_web_acl_for_resource_is_denied_then_error(reader, deny):
     result = by_resource(run_check(CHECK, reader))[lb]
     assert result.status is Status.ERROR
     assert result.evidence["error_kind"] == "access-denied"
+
+
+def _rule_group(*rules: dict) -> str:
+    return boto3.client("wafv2", region_name=REGION).create_rule_group(
+        Name="leadping-rate", Scope="REGIONAL", Capacity=100, Rules=list(rules), VisibilityConfig=VISIBILITY
+    )["Summary"]["ARN"]
+
+
+def _reference(group_arn: str, **extra: object) -> dict:
+    return {
+        "Name": "leadping-group",
+        "Priority": 3,
+        "Statement": {"RuleGroupReferenceStatement": {"ARN": group_arn, **extra}},
+        "OverrideAction": {"None": {}},
+        "VisibilityConfig": VISIBILITY,
+    }
+
+
+def test_given_a_web_acl_referencing_a_rule_group_with_the_rate_based_rule_then_pass(reader):
+    lb = load_balancer()
+    _associate(_web_acl("edge", MANAGED, _reference(_rule_group(RATE))), lb)
+    result = by_resource(run_check(CHECK, reader))[lb]
+    assert result.status is Status.PASS
+    assert result.evidence["rate_based_rules"] == ["leadping-rate/rate"]
+
+
+def test_given_the_referenced_rate_based_rule_is_overridden_to_count_then_fail(reader):
+    lb = load_balancer()
+    override = [{"Name": "rate", "ActionToUse": {"Count": {}}}]
+    _associate(_web_acl("edge", MANAGED, _reference(_rule_group(RATE), RuleActionOverrides=override)), lb)
+    result = by_resource(run_check(CHECK, reader))[lb]
+    assert result.status is Status.FAIL
+    assert result.evidence["count_only"] == ["leadping-rate/rate"]
