@@ -387,3 +387,47 @@ def test_the_module_entry_point_runs():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["controls"]
+
+
+# -- progress -------------------------------------------------------------------------------
+
+
+class _RecordingDisplay(cli.ProgressDisplay):
+    instances: list[_RecordingDisplay] = []
+
+    def __init__(self, enabled: bool) -> None:
+        super().__init__(enabled)
+        self.updates: list[tuple[int, int, str]] = []
+        _RecordingDisplay.instances.append(self)
+
+    def checks(self, done: int, total: int, what: str) -> None:
+        self.updates.append((done, total, what))
+        super().checks(done, total, what)
+
+
+class _Terminal:
+    """A stderr that says it is a terminal."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def isatty(self) -> bool:
+        return True
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@pytest.mark.parametrize(("tty", "quiet", "enabled"), [(True, False, True), (True, True, False), (False, False, False)])
+def test_progress_shows_on_a_terminal_unless_quiet(aws, capsys, monkeypatch, tty, quiet, enabled):
+    _bucket("progress", compliant=True)
+    _RecordingDisplay.instances = []
+    monkeypatch.setattr(cli, "ProgressDisplay", _RecordingDisplay)
+    if tty:
+        monkeypatch.setattr(sys, "stderr", _Terminal(sys.stderr))
+    args = ["audit", "--checks", MODEL, "--format", "json", *(["--quiet"] if quiet else [])]
+    assert cli.main(args) == 0
+    [display] = _RecordingDisplay.instances
+    assert display.enabled is enabled
+    assert display.updates == [(1, 1, MODEL)]  # the runner reports each finished check either way
+    json.loads(capsys.readouterr().out)  # progress never mixes into standard output

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
 
 from compliance_checks import registry
 from compliance_checks.catalog import Catalog, Control, load_catalog
@@ -307,3 +308,32 @@ def test_a_bug_in_a_check_is_an_error_finding(reader):
     report = run_audit([reader], select(_catalog(_control("LP-T-1", "buggy")), {"buggy": Buggy}))
     assert [f.status for f in report.findings] == [Status.ERROR]
     assert "KeyError" in report.findings[0].message
+
+
+def _answer(reader: Reader, operation_name: str, status: int, code: str) -> None:
+    """Makes every call of ``operation_name`` answer ``status``/``code`` (as a throttled or old endpoint would)."""
+
+    def respond(**_):
+        response = AWSResponse("https://s3.amazonaws.com/", status, {}, None)
+        return response, {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}}
+
+    reader.client("s3", REGION).meta.events.register(f"before-call.s3.{operation_name}", respond)
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "kind"),
+    [
+        (400, "ThrottlingException", "throttled"),
+        (501, "NotImplemented", "unsupported"),
+        (403, "AccessDenied", "access-denied"),
+    ],
+)
+def test_throttling_unsupported_and_denied_reads_are_errors_with_the_reason(reader, status, code, kind):
+    _bucket("throttled-bucket")
+    _bucket("second-bucket")
+    _answer(reader, "GetBucketEncryption", status, code)
+    selection = select(load_catalog(), registry.all_checks(), check_ids=[MODEL])
+    report = run_audit([reader], selection)
+    assert [f.status for f in report.findings] == [Status.ERROR, Status.ERROR]  # each bucket, and the run went on
+    assert {f.evidence["error_kind"] for f in report.findings} == {kind}
+    assert all(code in f.message for f in report.findings)
