@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -11,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from compliance_checks import expectations as stack_expectations
 from compliance_checks import permissions, registry
@@ -224,24 +228,27 @@ def _aws_readers(args: argparse.Namespace) -> list[Reader]:
             "configure them, or audit the offline simulated account with --sandbox"
         )
     home = base.region_name or (explicit[0] if explicit else None)
+    sessions = [base]
+    if args.role_arn:
+        try:
+            sessions = [
+                assume_role_session(base, arn, external_id=args.external_id, region=home or "us-east-1")
+                for arn in dict.fromkeys(args.role_arn)
+            ]
+        except ReadError as exc:
+            raise UsageError(f"cannot assume the audit role: {exc}") from None
     if "all" in regions:
         try:
-            regions = enabled_regions(base, home=home or "us-east-1")
+            # The audited account's enabled regions (the first one's, when several are audited).
+            regions = enabled_regions(sessions[0], home=home or "us-east-1")
+            # Global services are read in the first region: keep it the caller's home region.
+            regions.sort(key=lambda region: region != home)
         except ReadError as exc:
             raise UsageError(f"cannot list the enabled regions for --region all: {exc}") from None
     elif not regions:
         if not home:
             raise UsageError("no region: pass --region REGION (or 'all'), or set AWS_REGION")
         regions = [home]
-    sessions = [base]
-    if args.role_arn:
-        try:
-            sessions = [
-                assume_role_session(base, arn, external_id=args.external_id, region=home or regions[0])
-                for arn in dict.fromkeys(args.role_arn)
-            ]
-        except ReadError as exc:
-            raise UsageError(f"cannot assume the audit role: {exc}") from None
     return [Reader(session, regions, max_pool_connections=max(16, args.workers * 2)) for session in sessions]
 
 
@@ -276,7 +283,11 @@ def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: Audi
         raise UsageError("--sandbox audits the simulated account: --profile, --region and --role-arn do not apply")
     start_sandbox = _start_sandbox()
     stack = args.stack or "prod"
-    with start_sandbox(stack, progress=display.message if display.enabled else None) as sb:
+    with contextlib.ExitStack() as cleanup:
+        try:
+            sb = cleanup.enter_context(start_sandbox(stack, progress=display.message if display.enabled else None))
+        except Exception as exc:
+            raise UsageError(f"the sandbox could not start stack {stack!r}: {type(exc).__name__}: {exc}") from None
         options.expectations = _overrides(args, sb.expectations)
         options.known_gaps = list(sb.known_gaps)
         options.metadata = {"stack": stack, **dict(sb.metadata or {})}
@@ -311,8 +322,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    import json
-
     catalog = load_catalog()
     checks = registry.all_checks()
     rows = []
@@ -331,9 +340,6 @@ def cmd_list(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps({"controls": rows}, indent=2) + "\n")
         return 0
     console = Console(width=None if sys.stdout.isatty() else 160)
-    from rich.markup import escape
-    from rich.table import Table
-
     view = Table(title="Leadping controls and their live checks")
     for column in ("Control", "Title", "Check", "Severity"):
         view.add_column(column, overflow="fold")

@@ -187,6 +187,7 @@ def test_waivers_apply_and_expired_ones_are_reported(aws, capsys, tmp_path):
 def test_all_regions_audits_every_enabled_region(aws, capsys):
     code, report = _audit_json(capsys, "--region", "all")
     regions = report["metadata"]["regions"]
+    assert regions[0] == REGION  # the home region, where global services are read
     assert len(regions) > 10
     assert {"us-east-1", "eu-west-1"} <= set(regions)
     assert code == 0
@@ -323,6 +324,22 @@ def test_sandbox_refuses_real_account_options(capsys, monkeypatch):
     code = cli.main(["audit", "--sandbox", "--region", "eu-west-1", "--quiet"])
     assert code == 2
     assert "do not apply" in capsys.readouterr().err
+
+
+def test_a_sandbox_that_cannot_start_exits_2_with_the_reason(capsys, monkeypatch):
+    @contextlib.contextmanager
+    def start_sandbox(stack_name, progress=None):
+        raise ValueError(f"Pulumi.{stack_name}.yaml: leadping:environment: unknown environment 'qa'")
+        yield
+
+    api = types.ModuleType("sandbox.api")
+    api.start_sandbox = start_sandbox
+    monkeypatch.setitem(sys.modules, "sandbox.api", api)
+    code = cli.main(["audit", "--sandbox", "--stack", "qa", "--quiet", "--checks", MODEL])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "the sandbox could not start stack 'qa'" in err
+    assert "unknown environment 'qa'" in err
 
 
 def test_sandbox_missing_exits_2(capsys, monkeypatch):
