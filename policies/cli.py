@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             if stack == "all":
                 name = stack_file.name
                 stack = name[len("Pulumi.") : -len(".yaml")] if name.startswith("Pulumi.") else stack_file.stem
-            targets = [Target(stack=stack, project_dir=program.parent, program_dir=program, config_file=stack_file)]
+            project_dir = next((d for d in (program, program.parent) if (d / "Pulumi.yaml").exists()), program)
+            targets = [Target(stack=stack, project_dir=project_dir, program_dir=program, config_file=stack_file)]
             secrets_root = program
             program_file = _relative(program / "__main__.py")
         else:

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.render import PROJECT_ROOT, RenderError, render
+from infra.render import PROJECT_ROOT, RenderError, load_stack_config, render
 from policies import config as gate_config
+from policies.cloud import GateCloud
 from policies.export import ExportedPlan, PulumiResource, export
 from policies.mapping import UnknownTypeError
 
@@ -99,12 +100,15 @@ def checkov_python() -> Path:
 def export_target(target: Target) -> ExportedPlan:
     if target.program_dir is not None and not (Path(target.program_dir) / "__main__.py").exists():
         raise GateError(f"no Pulumi Python program (__main__.py) in {target.program_dir}")
+    config_file = target.config_file or Path(target.project_dir) / f"Pulumi.{target.stack}.yaml"
     try:
+        config = load_stack_config(config_file)
         rendering = render(
             target.stack,
             project_dir=target.project_dir,
             program_dir=target.program_dir,
-            config_file=target.config_file,
+            config=config,
+            handler=GateCloud(region=config.get("aws:region", "us-east-1")),
         )
     except RenderError as exc:
         raise GateError(f"cannot render stack {target.stack!r}: {exc}") from None
@@ -246,7 +250,7 @@ def run_gate(
     """Renders, exports and scans every target; returns what failed (never raises for findings)."""
     skips = _load(gate_config.load_skips)
     controls = _load(gate_config.load_controls)
-    python = checkov_python()
+    checkov_python()  # before the render: say at once when Checkov is missing
     result = GateResult(stacks=[t.stack for t in targets], skipped_ids=skips.ids, program_file=program_file)
 
     started = time.perf_counter()
@@ -264,36 +268,17 @@ def run_gate(
     if plans_dir.exists():
         shutil.rmtree(plans_dir)
     plan_files = write_plans(exports, plans_dir)
-    scan_dir, secrets_dir = work / "checkov-plans", work / "checkov-secrets"
-    for directory in (scan_dir, secrets_dir):
-        shutil.rmtree(directory, ignore_errors=True)
-        directory.mkdir(parents=True)
-
-    started = time.perf_counter()
-    env = _checkov_env(plans_dir)
-    plan_log, secrets_log = work / "checkov-plans.log", work / "checkov-secrets.log"
-    plan_process = _start(plan_scan_command(python, plans_dir, scan_dir, skips.global_ids), env, plan_log)
-    secrets_process = None
+    skip_paths = [p.path for p in skips.secret_paths]
     if secrets_root is not None:
-        skip_paths = [p.path for p in skips.secret_paths]
         with contextlib.suppress(ValueError):  # the gate's own output (plans, reports) is not source
             skip_paths.append(str(work.resolve().relative_to(Path(secrets_root).resolve())) + "/")
-        command = secrets_scan_command(python, Path(secrets_root), secrets_dir, skip_paths)
-        secrets_process = _start(command, env, secrets_log)
-    try:
-        _wait(plan_process, "plan scan", plan_log)
-        if secrets_process is not None:
-            _wait(secrets_process, "secrets scan", secrets_log)
-    finally:
-        for process in (plan_process, secrets_process):
-            if process is not None and process.poll() is None:
-                process.kill()
+    started = time.perf_counter()
+    run = run_checkov(plans_dir, work, skips.global_ids, secrets_root=secrets_root, secrets_skip_paths=skip_paths)
     result.seconds["checkov"] = time.perf_counter() - started
-
-    catalog = _read_catalog(scan_dir / "catalog.json")
+    catalog = run.catalog
     result.problems += gate_config.validate_skips(skips, set(catalog))
     expected = sum(len(e.resources) for e in exports)
-    for report in _reports(scan_dir / "results_json.json"):
+    for report in run.plan_reports:
         summary = report.get("summary") or {}
         if summary.get("parsing_errors"):
             result.problems.append(f"Checkov could not parse {summary['parsing_errors']} plan file(s)")
@@ -310,9 +295,8 @@ def run_gate(
                 sink.append(_finding(record, stack, result.exports.get(stack), control))
     if expected and not result.passed and not result.failures:
         result.problems.append("Checkov judged none of the exported resources (is the plan format still read?)")
-    if secrets_process is not None:
-        secrets_report = secrets_dir / "results_json.json"
-        for report in _reports(secrets_report) if secrets_report.exists() else []:
+    if secrets_root is not None:
+        for report in run.secrets_reports:
             for record in report["results"].get("failed_checks") or []:
                 result.secret_findings.append(
                     Finding(
@@ -333,6 +317,55 @@ def run_gate(
             kept.append(finding)
     result.failures = sorted(kept, key=lambda f: (f.stack, f.check_id, f.address))
     return result
+
+
+@dataclass
+class CheckovRun:
+    """What one Checkov run over a directory of plans (and optionally a secrets scan) reported."""
+
+    plan_reports: list[dict[str, Any]]
+    catalog: dict[str, Any]
+    secrets_reports: list[dict[str, Any]] = field(default_factory=list)
+
+    def records(self, *statuses: str) -> list[dict[str, Any]]:
+        return [r for report in self.plan_reports for r in _records(report, *statuses)]
+
+
+def run_checkov(
+    plans_dir: Path,
+    work: Path,
+    skip_ids: Sequence[str] = (),
+    *,
+    secrets_root: Path | None = None,
+    secrets_skip_paths: Sequence[str] = (),
+) -> CheckovRun:
+    """Runs Checkov once over every plan in ``plans_dir`` (and, concurrently, the secrets scan)."""
+    python = checkov_python()
+    scan_dir, secrets_dir = work / "checkov-plans", work / "checkov-secrets"
+    for directory in (scan_dir, secrets_dir):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+    env = _checkov_env(plans_dir)
+    plan_log, secrets_log = work / "checkov-plans.log", work / "checkov-secrets.log"
+    plan_process = _start(plan_scan_command(python, plans_dir, scan_dir, skip_ids), env, plan_log)
+    secrets_process = None
+    if secrets_root is not None:
+        command = secrets_scan_command(python, Path(secrets_root), secrets_dir, list(secrets_skip_paths))
+        secrets_process = _start(command, env, secrets_log)
+    try:
+        _wait(plan_process, "plan scan", plan_log)
+        if secrets_process is not None:
+            _wait(secrets_process, "secrets scan", secrets_log)
+    finally:
+        for process in (plan_process, secrets_process):
+            if process is not None and process.poll() is None:
+                process.kill()
+    secrets_report = secrets_dir / "results_json.json"
+    return CheckovRun(
+        plan_reports=_reports(scan_dir / "results_json.json"),
+        catalog=_read_catalog(scan_dir / "catalog.json"),
+        secrets_reports=_reports(secrets_report) if secrets_report.exists() else [],
+    )
 
 
 def _records(report: dict[str, Any], *statuses: str) -> list[dict[str, Any]]:

@@ -14,7 +14,9 @@ account = aws.get_caller_identity().account_id
 vpc_lookup = aws.ec2.get_vpc(default=True)
 ami = aws.ec2.get_ami(most_recent=True, owners=["amazon"], filters=[{"name": "name", "values": ["al2023-ami-*"]}])
 assume_lambda = aws.iam.get_policy_document(
-    statements=[{"actions": ["sts:AssumeRole"], "principals": [{"type": "Service", "identifiers": ["lambda.amazonaws.com"]}]}]
+    statements=[
+        {"actions": ["sts:AssumeRole"], "principals": [{"type": "Service", "identifiers": ["lambda.amazonaws.com"]}]}
+    ]
 )
 
 # kms
@@ -108,7 +110,9 @@ flow_role = aws.iam.Role(
         }
     ),
 )
-aws.ec2.FlowLog("flow-log", vpc_id=vpc.id, traffic_type="ALL", log_destination=flow_logs.arn, iam_role_arn=flow_role.arn)
+aws.ec2.FlowLog(
+    "flow-log", vpc_id=vpc.id, traffic_type="ALL", log_destination=flow_logs.arn, iam_role_arn=flow_role.arn
+)
 aws.ec2.VpcEndpoint("s3-endpoint", vpc_id=vpc.id, service_name="com.amazonaws.us-east-1.s3")
 template = aws.ec2.LaunchTemplate(
     "template",
@@ -146,7 +150,9 @@ certificate = aws.acm.Certificate("certificate", domain_name="api.example.com", 
 record = aws.route53.Record(
     "validation", zone_id="Z0CATALOG", name="_x.api.example.com", type="CNAME", ttl=300, records=["_y.acm"]
 )
-aws.acm.CertificateValidation("certificate-valid", certificate_arn=certificate.arn, validation_record_fqdns=[record.fqdn])
+aws.acm.CertificateValidation(
+    "certificate-valid", certificate_arn=certificate.arn, validation_record_fqdns=[record.fqdn]
+)
 listener = aws.lb.Listener(
     "https",
     load_balancer_arn=alb.arn,
@@ -174,7 +180,9 @@ acl = aws.wafv2.WebAcl(
             "name": "common",
             "priority": 1,
             "override_action": {"none": {}},
-            "statement": {"managed_rule_group_statement": {"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS"}},
+            "statement": {
+                "managed_rule_group_statement": {"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS"}
+            },
             "visibility_config": visibility,
         }
     ],
@@ -261,7 +269,10 @@ aws.apigateway.Account("apigw-account", cloudwatch_role_arn=api_gateway_role.arn
 
 # identity
 pool = aws.cognito.UserPool(
-    "users", mfa_configuration="ON", software_token_mfa_configuration={"enabled": True}, password_policy={"minimum_length": 14}
+    "users",
+    mfa_configuration="ON",
+    software_token_mfa_configuration={"enabled": True},
+    password_policy={"minimum_length": 14},
 )
 aws.cognito.UserPoolClient("users-app", user_pool_id=pool.id)
 aws.cognito.UserPoolDomain("users-domain", domain="catalog-auth", user_pool_id=pool.id)
@@ -310,7 +321,9 @@ cluster = aws.rds.Cluster(
     db_cluster_parameter_group_name=cluster_parameters.name,
     backup_retention_period=14,
 )
-aws.rds.ClusterInstance("cluster-1", cluster_identifier=cluster.id, instance_class="db.r6g.large", engine="aurora-postgresql")
+aws.rds.ClusterInstance(
+    "cluster-1", cluster_identifier=cluster.id, instance_class="db.r6g.large", engine="aurora-postgresql"
+)
 cache_subnets = aws.elasticache.SubnetGroup("cache-subnets", subnet_ids=[subnet.id, subnet_b.id])
 aws.elasticache.ReplicationGroup(
     "cache",
@@ -336,8 +349,13 @@ aws.opensearch.DomainPolicy(
 )
 aws.redshift.SubnetGroup("warehouse-subnets", subnet_ids=[subnet.id, subnet_b.id])
 aws.redshift.Cluster(
-    "warehouse", cluster_identifier="catalog", node_type="ra3.xlplus", encrypted=True, kms_key_id=key.arn,
-    master_username="catalog", manage_master_password=True,
+    "warehouse",
+    cluster_identifier="catalog",
+    node_type="ra3.xlplus",
+    encrypted=True,
+    kms_key_id=key.arn,
+    master_username="catalog",
+    manage_master_password=True,
 )
 efs = aws.efs.FileSystem("files", encrypted=True, kms_key_id=key.arn)
 aws.efs.MountTarget("files-mount", file_system_id=efs.id, subnet_id=subnet.id)
@@ -351,7 +369,9 @@ role = aws.iam.Role(
     inline_policies=[{"name": "inline", "policy": json.dumps({"Version": "2012-10-17", "Statement": []})}],
 )
 policy_document = aws.iam.get_policy_document(
-    statements=[{"sid": "ReadTable", "actions": ["dynamodb:GetItem"], "resources": ["arn:aws:dynamodb:us-east-1:1:table/t"]}]
+    statements=[
+        {"sid": "ReadTable", "actions": ["dynamodb:GetItem"], "resources": ["arn:aws:dynamodb:us-east-1:1:table/t"]}
+    ]
 )
 policy = aws.iam.Policy("policy", policy=policy_document.json)
 aws.iam.RolePolicy("role-inline", role=role.id, policy=policy_document.json)
@@ -383,9 +403,14 @@ function = aws.lambda_.Function(
     tracing_config={"mode": "Active"},
     environment={"variables": {"MODE": "catalog"}},
 )
-aws.lambda_.Permission("function-invoke", function=function.name, action="lambda:InvokeFunction", principal="s3.amazonaws.com")
+aws.lambda_.Permission(
+    "function-invoke", function=function.name, action="lambda:InvokeFunction", principal="s3.amazonaws.com"
+)
 aws.secretsmanager.SecretRotation(
-    "secret-rotation", secret_id=secret.id, rotation_lambda_arn=function.arn, rotation_rules={"automatically_after_days": 30}
+    "secret-rotation",
+    secret_id=secret.id,
+    rotation_lambda_arn=function.arn,
+    rotation_rules={"automatically_after_days": 30},
 )
 
 # logging, events, monitoring
@@ -412,7 +437,9 @@ aws.cloudwatch.MetricAlarm(
     alarm_actions=[topic.arn],
 )
 bus = aws.cloudwatch.EventBus("bus", name="catalog")
-rule = aws.cloudwatch.EventRule("event-rule", event_bus_name=bus.name, event_pattern=json.dumps({"source": ["catalog"]}))
+rule = aws.cloudwatch.EventRule(
+    "event-rule", event_bus_name=bus.name, event_pattern=json.dumps({"source": ["catalog"]})
+)
 connection = aws.cloudwatch.EventConnection(
     "connection",
     authorization_type="API_KEY",
@@ -455,7 +482,9 @@ trail = aws.cloudtrail.Trail(
     kms_key_id=key.arn,
     cloud_watch_logs_group_arn=logs.arn.apply(lambda a: f"{a}:*"),
     cloud_watch_logs_role_arn=role.arn,
-    event_selectors=[{"read_write_type": "All", "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}],
+    event_selectors=[
+        {"read_write_type": "All", "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}
+    ],
 )
 
 # backup
@@ -465,7 +494,10 @@ aws.backup.VaultPolicy(
     "vault-policy", backup_vault_name=vault.name, policy=json.dumps({"Version": "2012-10-17", "Statement": []})
 )
 aws.backup.VaultNotifications(
-    "vault-notifications", backup_vault_name=vault.name, sns_topic_arn=topic.arn, backup_vault_events=["BACKUP_JOB_FAILED"]
+    "vault-notifications",
+    backup_vault_name=vault.name,
+    sns_topic_arn=topic.arn,
+    backup_vault_events=["BACKUP_JOB_FAILED"],
 )
 plan = aws.backup.Plan(
     "plan",
@@ -505,7 +537,9 @@ task = aws.ecs.TaskDefinition(
     network_mode="awsvpc",
     cpu="256",
     memory="512",
-    container_definitions=json.dumps([{"name": "app", "image": "app:1", "essential": True, "readonlyRootFilesystem": True}]),
+    container_definitions=json.dumps(
+        [{"name": "app", "image": "app:1", "essential": True, "readonlyRootFilesystem": True}]
+    ),
 )
 aws.ecs.Service(
     "service",
@@ -531,7 +565,9 @@ oac = aws.cloudfront.OriginAccessControl(
 aws.cloudfront.Distribution(
     "cdn",
     enabled=True,
-    origins=[{"domain_name": bucket.bucket_regional_domain_name, "origin_id": "s3", "origin_access_control_id": oac.id}],
+    origins=[
+        {"domain_name": bucket.bucket_regional_domain_name, "origin_id": "s3", "origin_access_control_id": oac.id}
+    ],
     default_cache_behavior={
         "target_origin_id": "s3",
         "viewer_protocol_policy": "redirect-to-https",
