@@ -15,7 +15,11 @@ catalog and the audit report use to point a failing control at its procedure.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
+import shlex
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +29,8 @@ RUNBOOKS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = RUNBOOKS_DIR.parent
 CONTROL_ID = re.compile(r"^LP-[A-Z]+-\d+$")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
-_FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
+# Fences may be indented (a code block inside a numbered step).
+_FENCE = re.compile(r"^[ \t]*```[^\n]*\n(.*?)^[ \t]*```", re.DOTALL | re.MULTILINE)
 _CONTROL_HEADING = re.compile(r"^###\s+(LP-[A-Z]+-\d+)\b", re.MULTILINE)
 COMMAND_PREFIX = "python -m runbooks "
 
@@ -93,16 +98,37 @@ def controls_to_runbooks(directory: Path = RUNBOOKS_DIR) -> dict[str, list[str]]
     return {control: sorted(paths) for control, paths in sorted(mapping.items())}
 
 
+def _code_lines(path: Path) -> list[str]:
+    lines = []
+    for block in _FENCE.findall(path.read_text(encoding="utf-8")):
+        joined = re.sub(r"[ \t]*\\\n\s*", " ", block)
+        lines.extend(line.strip().removeprefix("$ ") for line in joined.splitlines())
+    return lines
+
+
 def commands_in(path: Path) -> list[str]:
     """Every ``python -m runbooks ...`` command in the file's fenced code blocks, continuations joined."""
-    commands = []
-    for block in _FENCE.findall(path.read_text(encoding="utf-8")):
-        joined = re.sub(r"\\\n\s*", " ", block)
-        for line in joined.splitlines():
-            stripped = line.strip().removeprefix("$ ")
-            if stripped.startswith(COMMAND_PREFIX):
-                commands.append(stripped)
-    return commands
+    return [line for line in _code_lines(path) if line.startswith(COMMAND_PREFIX)]
+
+
+def example_environment(path: Path) -> dict[str, str]:
+    """The ``export NAME=value`` lines of a runbook's code blocks: the set-up the on-call engineer
+    edits and pastes first, and the values the runbook's commands are checked with."""
+    environment: dict[str, str] = {}
+    for line in _code_lines(path):
+        if line.startswith("export ") and "=" in line:
+            (assignment,) = shlex.split(line.removeprefix("export "))
+            name, value = assignment.split("=", 1)
+            environment[name] = string.Template(value).safe_substitute(environment)
+    return environment
+
+
+def expand(command: str, environment: dict[str, str]) -> list[str]:
+    """A command as the shell would pass it: variables substituted, then split into words.
+
+    Raises KeyError naming a variable the runbook uses but never sets.
+    """
+    return [string.Template(word).substitute(environment) for word in shlex.split(command)]
 
 
 def control_ids(controls_md: Path) -> set[str]:
@@ -113,3 +139,31 @@ def control_ids(controls_md: Path) -> set[str]:
 def default_controls_file() -> Path:
     """``shared/CONTROLS.md`` beside the repository (the spec lives outside the repo)."""
     return REPO_ROOT.parent / "shared" / "CONTROLS.md"
+
+
+def command_problems(path: Path) -> list[str]:
+    """What is wrong with the ``python -m runbooks`` commands of a runbook, parsed by the CLI's own
+    parser after substituting the runbook's example environment; empty when every one is valid."""
+    from runbooks.cli import build_parser  # here: the CLI imports every action, links need none of that
+
+    environment = example_environment(path)
+    skip = len(COMMAND_PREFIX.split())
+    problems = []
+    for command in commands_in(path):
+        try:
+            argv = expand(command, environment)[skip:]
+        except KeyError as missing:
+            problems.append(f"{path.name}: `{command}` uses ${missing.args[0]}, which no export line sets")
+            continue
+        except ValueError as error:
+            problems.append(f"{path.name}: `{command}` cannot be split into words: {error}")
+            continue
+        errors = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+                build_parser().parse_args(argv)
+        except SystemExit as exit_:
+            if exit_.code not in (0, None):
+                reason = (errors.getvalue().strip().splitlines() or ["rejected"])[-1]
+                problems.append(f"{path.name}: `{command}`: {reason}")
+    return problems

@@ -77,8 +77,12 @@ class RestoreDb(Action):
         if args.snapshot:
             if args.restore_time:
                 raise InputError("--restore-time goes with --source-instance; a snapshot is a fixed point")
+            query = {"DBSnapshotIdentifier": args.snapshot}
+            if args.snapshot.startswith("rds:"):
+                # RDS names its automated snapshots rds:<instance>-<time> and finds them only with their type.
+                query["SnapshotType"] = "automated"
             try:
-                snapshot = self.aws.client("rds").describe_db_snapshots(DBSnapshotIdentifier=args.snapshot)
+                snapshot = self.aws.client("rds").describe_db_snapshots(**query)
             except ClientError as error:
                 if error_code(error) in ("DBSnapshotNotFound", "InvalidParameterValue"):
                     raise InputError(f"there is no DB snapshot {args.snapshot!r} in {self.aws.region}") from None

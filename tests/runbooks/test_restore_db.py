@@ -77,6 +77,16 @@ def test_snapshot_restore_is_verified_and_timed(run: RunCli, session: boto3.Sess
     assert record["after"]["seconds_to_verified_restore"] == pytest.approx(float(timing.group(1)), abs=0.01)
 
 
+def test_automated_snapshot_restore_is_verified(run: RunCli, session: boto3.Session, database: dict[str, str]) -> None:
+    rds = session.client("rds")
+    automated = rds.describe_db_snapshots(DBInstanceIdentifier="app", SnapshotType="automated")["DBSnapshots"]
+    snapshot = automated[0]["DBSnapshotIdentifier"]
+    assert snapshot.startswith("rds:app-")
+    result = run("restore-db", "--snapshot", snapshot, "--target-instance", "app-auto", "--apply")
+    assert result.code == 0, result.out + result.err
+    assert TIMING.search(result.out)
+
+
 def test_point_in_time_restore_is_verified(run: RunCli, session: boto3.Session, database: dict[str, str]) -> None:
     result = run("restore-db", "--source-instance", "app", "--target-instance", "app-pitr", "--apply")
     assert result.code == 0, result.out + result.err

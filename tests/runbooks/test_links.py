@@ -1,0 +1,142 @@
+"""Runbooks <-> controls: every runbook names existing controls in its header, the control map is
+built from those headers, and every ``python -m runbooks`` command shown in a runbook parses with
+the CLI's real parser (after the runbook's own ``export`` lines are substituted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compliance_checks.catalog import load_catalog
+from runbooks import links
+from runbooks.actions import ACTIONS
+
+RUNBOOKS = links.all_runbooks()
+EXPECTED = {
+    "access-removal.md",
+    "backup-restore-drill.md",
+    "credential-exposure.md",
+    "data-exposure.md",
+    "failed-compliance-check.md",
+    "triage-security-concern.md",
+    "unauthorized-access.md",
+}
+
+
+def test_the_runbooks_the_issue_asks_for_exist() -> None:
+    assert {r.path.name for r in RUNBOOKS} == EXPECTED
+    assert len({r.title for r in RUNBOOKS}) == len(RUNBOOKS)
+
+
+@pytest.mark.parametrize("runbook", RUNBOOKS, ids=lambda r: r.path.name)
+def test_runbook_names_controls_that_exist_in_controls_md(runbook: links.Runbook) -> None:
+    controls_md = links.default_controls_file()
+    if not controls_md.exists():
+        pytest.skip(f"{controls_md} is not beside this checkout (the catalog test below still runs)")
+    known = links.control_ids(controls_md)
+    assert len(known) >= 17
+    assert runbook.controls
+    assert set(runbook.controls) <= known, set(runbook.controls) - known
+
+
+@pytest.mark.parametrize("runbook", RUNBOOKS, ids=lambda r: r.path.name)
+def test_runbook_names_controls_that_exist_in_the_catalog(runbook: links.Runbook) -> None:
+    known = set(load_catalog().control_ids)
+    assert set(runbook.controls) <= known, set(runbook.controls) - known
+
+
+@pytest.mark.parametrize("runbook", RUNBOOKS, ids=lambda r: r.path.name)
+def test_every_command_shown_is_a_valid_invocation(runbook: links.Runbook) -> None:
+    commands = links.commands_in(runbook.path)
+    assert len(commands) >= len(runbook.actions)  # nothing slipped past the fence parser
+    assert links.command_problems(runbook.path) == []
+
+
+@pytest.mark.parametrize("runbook", RUNBOOKS, ids=lambda r: r.path.name)
+def test_header_actions_are_the_actions_the_runbook_runs(runbook: links.Runbook) -> None:
+    skip = len(links.COMMAND_PREFIX.split())
+    environment = links.example_environment(runbook.path)
+    used = {links.expand(c, environment)[skip] for c in links.commands_in(runbook.path)}
+    assert set(runbook.actions) <= set(ACTIONS)
+    assert used == set(runbook.actions)
+
+
+def test_every_action_appears_in_some_runbook() -> None:
+    assert {a for r in RUNBOOKS for a in r.actions} == set(ACTIONS)
+
+
+def test_every_catalog_control_links_to_a_runbook() -> None:
+    mapping = links.controls_to_runbooks()
+    assert set(mapping) == set(load_catalog().control_ids)
+    assert mapping["LP-BK-1"] == ["runbooks/backup-restore-drill.md", "runbooks/failed-compliance-check.md"]
+    assert "runbooks/credential-exposure.md" in mapping["LP-SEC-3"]
+    assert all(
+        path.startswith("runbooks/") and (links.REPO_ROOT / path).is_file() for p in mapping.values() for path in p
+    )
+
+
+def test_controls_named_in_controls_md_have_specific_runbooks() -> None:
+    # LP-IR-1, LP-SEC-3, LP-SEC-4, LP-PA-2 and LP-BK-1 ask for runbooks of their own, not only the generic one.
+    mapping = links.controls_to_runbooks()
+    for control in ("LP-IR-1", "LP-SEC-3", "LP-SEC-4", "LP-PA-2", "LP-BK-1"):
+        assert set(mapping[control]) - {"runbooks/failed-compliance-check.md"}, control
+
+
+# --- the checks themselves catch mistakes ---------------------------------------------------
+
+
+def _runbook(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sample.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEADER = "---\ntitle: Sample\ncontrols: [LP-SEC-4]\nactions: [disable-access-key]\n---\n\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [
+        ("python -m runbooks disable-acces-key --user-name x", "invalid choice: 'disable-acces-key'"),
+        ("python -m runbooks disable-access-key --user x --apply --region us-east-1 --force", "unrecognized arguments"),
+        ("python -m runbooks disable-access-key --access-key-id nonsense", "is not an access key id"),
+        ('python -m runbooks disable-access-key --user-name "$NOBODY"', "uses $NOBODY, which no export line sets"),
+        ("python -m runbooks rotate-secret --secret-id s", "the following arguments are required: --incident"),
+        ("python -m runbooks revoke-role-sessions --role-name r --issued-before yesterday", "is not a time"),
+    ],
+)
+def test_a_broken_command_is_reported(tmp_path: Path, command: str, problem: str) -> None:
+    path = _runbook(tmp_path, HEADER + f"```sh\nexport USER=alice\n{command}\n```\n")
+    (found,) = links.command_problems(path)
+    assert problem in found
+
+
+def test_continued_lines_and_exports_are_followed(tmp_path: Path) -> None:
+    text = HEADER + (
+        "1. Disable it:\n\n   ```sh\n   export KEY=AKIAIOSFODNN7EXAMPLE\n"
+        '   python -m runbooks disable-access-key \\\n      --access-key-id "$KEY" --apply\n   ```\n'
+    )
+    path = _runbook(tmp_path, text)
+    assert links.commands_in(path) == ['python -m runbooks disable-access-key --access-key-id "$KEY" --apply']
+    assert links.command_problems(path) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("# No header\n", "no YAML front matter"),
+        ("---\ntitle: X\n---\n", "'controls' must be a non-empty list"),
+        ("---\ntitle: X\ncontrols: [SEC-3]\n---\n", "not control ids: SEC-3"),
+        ("---\ncontrols: [LP-SEC-3]\n---\n", "'title' is missing"),
+        ("---\ntitle: X\ncontrols: LP-SEC-3\n---\n", "'controls' must be a non-empty list"),
+    ],
+)
+def test_a_bad_header_is_refused(tmp_path: Path, text: str, problem: str) -> None:
+    with pytest.raises(links.RunbookHeaderError, match=problem):
+        links.read_runbook(_runbook(tmp_path, text))
+
+
+def test_index_is_not_a_runbook() -> None:
+    assert all(p.name != "README.md" for p in links.runbook_files())
+    assert (links.RUNBOOKS_DIR / "README.md").is_file()
