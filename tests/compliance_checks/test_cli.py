@@ -110,6 +110,7 @@ def test_the_help_documents_the_exit_codes(capsys):
         (["--external-id", "abc"], "--external-id goes with --role-arn"),
         (["--stack", "no-such-stack"], "no stack file"),
         (["--workers", "0"], "--workers must be at least 1"),
+        (["--profile", "no-such-profile"], "AWS profile not found"),
     ],
 )
 def test_bad_usage_exits_2_with_a_clear_message(aws, capsys, args, message):

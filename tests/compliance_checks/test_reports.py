@@ -237,3 +237,28 @@ def test_every_format_has_a_file_name():
 def test_status_enum_in_schema_matches_the_code():
     schema = json.loads((SCHEMAS / "audit-report.schema.json").read_text())
     assert set(schema["$defs"]["status"]["enum"]) == {str(s) for s in Status}
+
+
+def test_a_full_audit_of_a_populated_account_renders_valid_reports(session, tmp_path):
+    from compliance_checks import cli
+    from tests.compliance_checks.test_least_privilege import populate_account
+
+    populate_account()
+    code = cli.main(["audit", "--quiet", "--format", ",".join(FORMATS), "--output-dir", str(tmp_path)])
+    assert code in (1, 3)
+    document = json.loads((tmp_path / "audit.json").read_text())
+    schema = json.loads((SCHEMAS / "audit-report.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).validate(
+        document
+    )
+    sarif_schema = json.loads((SCHEMAS / "sarif-2.1.0.json").read_text())
+    jsonschema.validators.validator_for(sarif_schema)(sarif_schema).validate(
+        json.loads((tmp_path / "audit.sarif").read_text())
+    )
+    ET.fromstring((tmp_path / "audit.junit.xml").read_bytes())  # noqa: S314 - our own output, parsed back
+    parser = _Collector()
+    parser.feed((tmp_path / "audit.html").read_text())
+    assert len(parser.rows) == len(document["findings"])
+    assert {c["id"] for c in document["controls"]} == set(document["metadata"]["controls"])
+    assert len(document["controls"]) == 17
+    assert all(c["counts"] != {s: 0 for s in c["counts"]} for c in document["controls"])  # every control accounted
