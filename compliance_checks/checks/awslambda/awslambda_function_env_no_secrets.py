@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.secret_detector import scan_all
+from compliance_checks.services import awslambda
+
+
+class AwslambdaFunctionEnvNoSecrets(Check):
+    """No Lambda function holds a credential in its environment variables.
+
+    Every version of every function is scanned ($LATEST and published versions, which keep the
+    environment they were published with) with compliance_checks.secret_detector. The result names
+    the variable, the version and the detector rule, never the value. A version whose variables
+    cannot be decrypted for the auditor is an ERROR for the function.
+
+    Scenarios:
+    - given a function whose variables hold only settings and a secret's ARN, then PASS
+    - given a function with a GitHub token in a variable, then FAIL naming the variable, not the value
+    - given a published version that still holds a password while $LATEST is clean, then FAIL
+    - given a function without environment variables, then PASS
+    - given ListFunctions is denied, then ERROR
+    """
+
+    metadata = CheckMetadata(
+        title="Lambda environment variables hold no secrets",
+        severity=Severity.HIGH,
+        resource_type="AWS::Lambda::Function",
+        rationale="LP-SEC-1: credentials live in Secrets Manager; environment variables are readable by anyone "
+        "with lambda:GetFunctionConfiguration and are copied into every published version.",
+        remediation="Move the value to Secrets Manager (infra: connectedSystems), pass the secret's ARN instead, "
+        "rotate the exposed credential, and delete published versions that still carry it.",
+        permissions=awslambda.PERMISSIONS,
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for region in ctx.reader.regions:
+            try:
+                found = awslambda.functions(ctx.reader, region)
+            except ReadError as error:
+                yield errored(f"arn:aws:lambda:{region}:{ctx.reader.account_id_or_unknown()}:function:*", error)
+                continue
+            for function in found:
+                unreadable = [f"{v.version}: {v.error}" for v in function.versions if v.error]
+                if unreadable:
+                    yield errored(function.arn, "; ".join(unreadable), region=region)
+                    continue
+                hits = sorted(
+                    {
+                        f"{finding} in version {v.version}"
+                        for v in function.versions
+                        for finding in scan_all(v.variables)
+                    }
+                )
+                variables = sorted({name for v in function.versions for name in v.variables})
+                if hits:
+                    yield failed(
+                        function.arn,
+                        "secrets in environment variables: " + "; ".join(hits),
+                        region=region,
+                        findings=hits,
+                    )
+                else:
+                    yield passed(
+                        function.arn,
+                        f"no secret in {len(variables)} environment variables",
+                        region=region,
+                        variables=variables,
+                    )

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
+from compliance_checks.secret_detector import scan
+from compliance_checks.services import ecs
+
+
+class EcsTaskDefinitionEnvNoSecrets(Check):
+    """No active ECS task definition holds a credential in a container's environment.
+
+    Every ACTIVE revision (each can still be run) is read; each container's ``environment`` entries
+    are scanned with compliance_checks.secret_detector. ``secrets`` entries (valueFrom Secrets
+    Manager or SSM) are the right way and are not values. The result names the container and the
+    variable with the detector rule, never the value.
+
+    Scenarios:
+    - given a task definition with plain settings and secrets passed through valueFrom, then PASS
+    - given a container environment holding a Stripe secret key, then FAIL naming container and variable
+    - given an older active revision with a password while the newest is clean, then FAIL for the older one
+    - given DescribeTaskDefinition is denied, then ERROR for the task definition
+    - given ListTaskDefinitions is denied, then ERROR
+    """
+
+    metadata = CheckMetadata(
+        title="ECS task definitions hold no secrets in container environments",
+        severity=Severity.HIGH,
+        resource_type="AWS::ECS::TaskDefinition",
+        rationale="LP-SEC-1: credentials live in Secrets Manager; task definition environments are readable by "
+        "anyone with ecs:DescribeTaskDefinition and every revision keeps them.",
+        remediation="Pass the credential with the container's secrets (valueFrom the Secrets Manager ARN), rotate "
+        "the exposed value, and deregister the revisions that hold it.",
+        permissions=ecs.PERMISSIONS,
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for region in ctx.reader.regions:
+            try:
+                arns = ecs.active_task_definition_arns(ctx.reader, region)
+            except ReadError as error:
+                yield errored(f"arn:aws:ecs:{region}:{ctx.reader.account_id_or_unknown()}:task-definition/*", error)
+                continue
+            for arn in arns:
+                try:
+                    definition = ecs.task_definition(ctx.reader, arn, region)
+                except ReadError as error:
+                    yield errored(arn, error, region=region)
+                    continue
+                hits = [
+                    f"{container.get('name', '?')}/{finding}"
+                    for container in definition.get("containerDefinitions", [])
+                    for entry in container.get("environment") or []
+                    for finding in scan(str(entry.get("name", "")), entry.get("value"))
+                ]
+                if hits:
+                    yield failed(
+                        arn, "secrets in container environment: " + "; ".join(hits), region=region, findings=hits
+                    )
+                else:
+                    yield passed(arn, "no secret in container environments", region=region)
