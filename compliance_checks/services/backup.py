@@ -8,7 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from compliance_checks.conventions import DATA_STORE
+from compliance_checks.core import ReadError
 from compliance_checks.reader import Reader
+from compliance_checks.services import dynamodb, rds, s3
 
 # -- reads ---------------------------------------------------------------------------------
 
@@ -172,3 +175,45 @@ def retention_days(lifecycle: Mapping[str, Any] | None) -> float:
 def region_of(arn: str) -> str:
     parts = arn.split(":")
     return parts[3] if len(parts) > 3 else ""
+
+
+# -- data stores -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataStore:
+    """A resource tagged leadping:data-store=true, as AWS Backup sees it."""
+
+    arn: str
+    region: str
+    backup_type: str  # AWS Backup resource type, as in opt-in settings: RDS, Aurora, DynamoDB, S3
+    tags: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    tagged_via: str | None = None  # the cluster member carrying the tag, when the cluster does not
+
+
+def _is_data_store(tags: Mapping[str, str]) -> bool:
+    return tags.get(DATA_STORE, "").strip().lower() == "true"
+
+
+def data_stores(reader: Reader) -> tuple[list[DataStore], dict[str, tuple[str, ReadError]]]:
+    """Every data store in the audited regions, and the buckets whose tags could not be read
+    ({arn: (region, error)}). AWS Backup backs up a DB cluster whole, so a tagged member makes its
+    cluster the data store; members are never data stores of their own."""
+    found: list[DataStore] = []
+    instances = rds.instances(reader)
+    for db in rds.clusters(reader):
+        kind = "Aurora" if db.engine.startswith("aurora") else "RDS"
+        members = [i for i in instances if i.cluster_id == db.id and i.region == db.region and _is_data_store(i.tags)]
+        if _is_data_store(db.tags) or members:
+            found.append(
+                DataStore(db.arn, db.region, kind, db.tags, None if _is_data_store(db.tags) else members[0].arn)
+            )
+    found += [
+        DataStore(db.arn, db.region, "RDS", db.tags)
+        for db in instances
+        if db.cluster_id is None and _is_data_store(db.tags)
+    ]
+    found += [DataStore(t.arn, t.region, "DynamoDB", t.tags) for t in dynamodb.tables(reader) if _is_data_store(t.tags)]
+    tagged, unreadable = s3.buckets_tagged(reader, DATA_STORE)
+    found += [DataStore(b.arn, b.region, "S3", s3.tags(reader, b)) for b in tagged]
+    return found, {b.arn: (b.region, error) for b, error in unreadable.items()}

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from compliance_checks.conventions import DATA_STORE, TRUE
 from compliance_checks.core import (
     Check,
     CheckContext,
@@ -15,48 +13,11 @@ from compliance_checks.core import (
     failed,
     passed,
 )
-from compliance_checks.services import backup, dynamodb, rds, s3
+from compliance_checks.services import backup, dynamodb
 
 # Resource types whose opt-in AWS Backup ignores when a selection names their ARNs explicitly
 # (it never does for Aurora).
 EXPLICIT_OVERRIDES_OPT_IN = ("RDS", "DynamoDB", "S3")
-
-
-@dataclass(frozen=True)
-class DataStore:
-    arn: str
-    region: str
-    backup_type: str  # AWS Backup resource type for opt-in: RDS, Aurora, DynamoDB, S3
-    tags: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-    tagged_via: str | None = None  # the cluster member that carries the tag, when the cluster does not
-
-
-def _is_data_store(tags: dict[str, str]) -> bool:
-    return tags.get(DATA_STORE, "").lower() == TRUE
-
-
-def _data_stores(ctx: CheckContext) -> Iterator[DataStore | tuple[str, str, ReadError]]:
-    instances = rds.instances(ctx.reader)
-    for db in rds.clusters(ctx.reader):
-        kind = "Aurora" if db.engine.startswith("aurora") else "RDS"
-        members = [i for i in instances if i.cluster_id == db.id and i.region == db.region and _is_data_store(i.tags)]
-        if _is_data_store(db.tags) or members:
-            # AWS Backup backs up a cluster as a whole, so a tagged member makes its cluster a data store.
-            yield DataStore(db.arn, db.region, kind, db.tags, None if _is_data_store(db.tags) else members[0].arn)
-    for db in instances:
-        if db.cluster_id is None and _is_data_store(db.tags):
-            yield DataStore(db.arn, db.region, "RDS", db.tags)
-    for table in dynamodb.tables(ctx.reader):
-        if _is_data_store(table.tags):
-            yield DataStore(table.arn, table.region, "DynamoDB", table.tags)
-    for bucket in s3.buckets(ctx.reader):
-        try:
-            tags = s3.tags(ctx.reader, bucket)
-        except ReadError as error:
-            yield (bucket.arn, bucket.region, error)
-            continue
-        if _is_data_store(tags):
-            yield DataStore(bucket.arn, bucket.region, "S3", tags)
 
 
 class BackupSelectionCoversDataStores(Check):
@@ -105,15 +66,14 @@ class BackupSelectionCoversDataStores(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for store in _data_stores(ctx):
-            if isinstance(store, tuple):
-                arn, region, error = store
-                yield errored(arn, error, region=region)
-                continue
+        stores, unreadable = backup.data_stores(ctx.reader)
+        for arn, (region, error) in unreadable.items():
+            yield errored(arn, error, region=region)
+        for store in stores:
             yield self._judge(ctx, store)
 
     @staticmethod
-    def _judge(ctx: CheckContext, store: DataStore) -> Result:
+    def _judge(ctx: CheckContext, store: backup.DataStore) -> Result:
         evidence: dict = {"backup_type": store.backup_type}
         if store.tagged_via:
             evidence["tagged_member"] = store.tagged_via

@@ -145,3 +145,13 @@ def test_selection_documents_are_read_as_aws_backup_reads_them():
     # wildcards are anchored and case-sensitive
     assert not assigns({"Resources": ["arn:aws:dynamodb:*:*:table/Leads"]}, arn, tags).selected
     assert assigns({"Resources": ["arn:aws:dynamodb:*:*:table/lea*"]}, arn, tags).by_resource_pattern
+
+
+def test_given_bucket_tags_cannot_be_read_then_error_for_that_bucket(reader, deny):
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket="leadping-leads")
+    covered = table("leads", tags=DATA_STORE)
+    deny("s3", "GetBucketTagging")
+    Selections(reader).add(plan("leadping", DAILY), ListOfTags=DATA_STORE_TAGS)
+    results = by_resource(run_check(CHECK, reader))
+    assert results["arn:aws:s3:::leadping-leads"].status is Status.ERROR
+    assert results[covered].status is Status.PASS
