@@ -27,6 +27,9 @@ WORKLOAD = "leadping:workload"
 SYSTEM = "system"
 # The workload role that consumes a secret.
 CONSUMER = "leadping:consumer"
+# "true" on a secret holding a provider credential (connectedSystems provider: true); those rotate
+# within max_provider_secret_rotation_days (LP-SEC-3).
+PROVIDER_CREDENTIAL = "leadping:provider"
 
 TRUE = "true"
 
