@@ -103,7 +103,8 @@ class ApigatewayRestMethodAuthorizer(Check):
                 )
             return failed(
                 arn,
-                f"{key} reaches a {evidence['integration_type']} backend without authorization",
+                f"{key} has no authorizer and is not a MOCK CORS preflight "
+                f"(integration {evidence['integration_type']})",
                 region=api.region,
                 **evidence,
             )
