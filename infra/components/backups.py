@@ -17,7 +17,7 @@ import pulumi_aws as aws
 from compliance_checks import conventions
 from compliance_checks.conventions import EnvironmentPolicy
 from infra import policy_documents
-from infra.components._outputs import child
+from infra.components._outputs import child, policy_json
 
 BACKUP_POLICIES = (
     "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
@@ -135,7 +135,9 @@ class Backups(pulumi.ComponentResource):
             f"{name}-service-role",
             name=f"{prefix}-backup",
             description="AWS Backup backs up and restores the stack's data stores",
-            assume_role_policy=pulumi.Output.json_dumps(policy_documents.service_trust("backup.amazonaws.com")),
+            assume_role_policy=policy_json(
+                lambda a: policy_documents.service_trust("backup.amazonaws.com", a), args.account_id
+            ),
             tags=args.tags,
             opts=child(self),
         )

@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from compliance_checks import conventions
 from infra import policy_documents
-from infra.components._outputs import child
+from infra.components._outputs import child, policy_json
 from infra.components.secure_bucket import LifecycleTier, SecureBucket, SecureBucketArgs
 
 # Table name suffix -> sort key; every tenant table is partitioned by business_id.
@@ -129,7 +129,9 @@ class DataStores(pulumi.ComponentResource):
         monitoring_role = aws.iam.Role(
             f"{name}-db-monitoring-role",
             name=f"{args.name_prefix}-rds-monitoring",
-            assume_role_policy=pulumi.Output.json_dumps(policy_documents.service_trust("monitoring.rds.amazonaws.com")),
+            assume_role_policy=policy_json(
+                lambda a: policy_documents.service_trust("monitoring.rds.amazonaws.com", a), args.account_id
+            ),
             tags=args.tags,
             opts=child(self),
         )
