@@ -165,16 +165,26 @@ def _apply_known_gaps(check_id: str, results: Iterable[Result], gaps: Sequence[K
     return out
 
 
+def _resource_type(result: Result, cls: type[Check], scope: str) -> str:
+    if result.resource_type:
+        return result.resource_type
+    # A whole-check ERROR (core.execute) stands for the account, not for a resource of the check's type.
+    if result.status is Status.ERROR and result.resource_id == scope:
+        return ACCOUNT_RESOURCE_TYPE
+    return cls.metadata.resource_type
+
+
 def _findings(
     check_id: str, cls: type[Check], results: list[Result], controls: Sequence[Control], account_id: str
 ) -> list[Finding]:
     meta = cls.metadata
+    scope = account_scope(account_id)
     return [
         Finding(
             control_id=control.id,
             check_id=check_id,
             resource_id=result.resource_id,
-            resource_type=result.resource_type or meta.resource_type,
+            resource_type=_resource_type(result, cls, scope),
             region=result.region,
             status=result.status,
             message=result.message,

@@ -221,6 +221,7 @@ def test_a_read_error_is_an_error_finding_and_the_run_goes_on(reader):
     assert statuses[("two", "arn:aws:s3:::good")] is Status.PASS
     denied = next(f for f in report.findings if f.check_id == "denied")
     assert "AccessDenied" in denied.message
+    assert denied.resource_type == "AWS::::Account"
     assert report.exit_code() == 1
 
 
