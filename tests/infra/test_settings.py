@@ -171,3 +171,24 @@ def test_missing_region_names_the_aws_key():
 def test_structured_value_that_is_not_json_is_refused():
     error = error_for("dev", apiRoutes="GET /health, GET /leads")
     assert error.key == "leadping:apiRoutes"
+
+
+def test_webhooks_default_to_the_webhook_signing_credential():
+    assert settings_for("dev").webhook_credential == "webhook-signing"
+
+
+def test_webhook_credential_must_be_a_connected_system():
+    error = error_for("dev", webhookCredential="stripe")
+    assert error.key == "leadping:webhookCredential"
+    assert "'stripe' is not one of connectedSystems" in str(error)
+
+
+def test_webhook_targets_without_any_credential_are_refused():
+    systems = [{"name": "twilio", "consumer": "workers", "provider": True, "rotationDays": 30}]
+    error = error_for("dev", connectedSystems=systems)
+    assert error.key == "leadping:webhookCredential"
+    assert "webhookTargets need a credential" in str(error)
+
+
+def test_no_webhook_credential_is_needed_without_targets():
+    assert settings_for("dev", webhookTargets={}).webhook_credential is None
