@@ -24,7 +24,7 @@ workload tag, has "break-glass"/"breakglass" in its name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -286,6 +286,51 @@ def trusts_github_oidc(role: Principal) -> bool:
 def ci_deploy_roles(reader: Reader) -> list[Principal]:
     """Roles whose trust admits GitHub's OIDC provider, and roles tagged as the ci-deploy workload."""
     return [r for r in roles(reader) if not r.service_linked and (trusts_github_oidc(r) or r.workload == "ci-deploy")]
+
+
+class RequestContext(Mapping[str, tuple[str, ...] | None]):
+    """What is known of a request a role makes in its own account, as policy_eval.condition_holds
+    reads it: the principal's ARN, account and tags, and the target resource's tags. A tag the
+    role or resource does not carry is known to be absent; any other key stays unknown."""
+
+    _PRINCIPAL_TAG = "aws:principaltag/"
+    _RESOURCE_TAGS = ("aws:resourcetag/", "secretsmanager:resourcetag/")
+
+    def __init__(self, role: Principal, account_id: str, resource_tags: Mapping[str, str] | None = None) -> None:
+        self._fixed = {
+            "aws:principalarn": (role.arn,),
+            "aws:principalaccount": (account_id,),
+            "aws:principaltype": ("AssumedRole",),
+        }
+        self._principal_tags = {k.lower(): v for k, v in role.tags.items()}
+        self._resource_tags = {k.lower(): v for k, v in (resource_tags or {}).items()}
+
+    def __contains__(self, key: object) -> bool:
+        lowered = str(key).lower()
+        return lowered in self._fixed or lowered.startswith((self._PRINCIPAL_TAG, *self._RESOURCE_TAGS))
+
+    def __getitem__(self, key: str) -> tuple[str, ...] | None:
+        lowered = key.lower()
+        if lowered in self._fixed:
+            return self._fixed[lowered]
+        if lowered.startswith(self._PRINCIPAL_TAG):
+            value = self._principal_tags.get(lowered.removeprefix(self._PRINCIPAL_TAG))
+            return None if value is None else (value,)
+        for prefix in self._RESOURCE_TAGS:
+            if lowered.startswith(prefix):
+                value = self._resource_tags.get(lowered.removeprefix(prefix))
+                return None if value is None else (value,)
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fixed)
+
+    def __len__(self) -> int:
+        return len(self._fixed)
+
+
+def request_context(role: Principal, account_id: str, resource_tags: Mapping[str, str] | None = None) -> RequestContext:
+    return RequestContext(role, account_id, resource_tags)
 
 
 def get_role(reader: Reader, name: str) -> dict[str, Any]:

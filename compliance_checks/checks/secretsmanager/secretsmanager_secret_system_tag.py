@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance_checks.conventions import SYSTEM
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.services import secretsmanager
+
+
+class SecretsmanagerSecretSystemTag(Check):
+    """Every secret names the connected system it belongs to with a non-empty ``system`` tag.
+
+    The key is exactly ``system`` (CONTROLS LP-SEC-2); a blank value fails.
+
+    Scenarios:
+    - given a secret tagged system=twilio, then PASS
+    - given a secret without tags, then FAIL
+    - given a secret tagged system with a blank value, then FAIL
+    - given ListSecrets is denied, then ERROR
+    """
+
+    metadata = CheckMetadata(
+        title="Secrets carry a system tag",
+        severity=Severity.LOW,
+        resource_type="AWS::SecretsManager::Secret",
+        rationale="LP-SEC-2: separate credentials per system, tagged system=<name>, so each credential can be "
+        "traced, rotated and revoked per connected system.",
+        remediation="Tag the secret with system=<connected system> (infra: connectedSystems tags every secret).",
+        permissions=secretsmanager.LIST_PERMISSIONS,
+    )
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        for region in ctx.reader.regions:
+            for secret in secretsmanager.secrets(ctx.reader, region):
+                system = secretsmanager.tags(secret).get(SYSTEM, "").strip()
+                if system:
+                    yield passed(secret["ARN"], f"belongs to system {system}", region=region, system=system)
+                else:
+                    yield failed(secret["ARN"], f"no non-empty {SYSTEM!r} tag", region=region, system=None)
