@@ -17,20 +17,10 @@ SHARED = ROOT.parent / "shared"
 # so it shrinks as checks land; the lead empties it at integration.
 PENDING = frozenset(
     {
-        "awslambda_function_env_no_secrets",
-        "backup_selection_covers_data_stores",
-        "ecs_task_definition_env_no_secrets",
-        "s3_bucket_access_logging",
-        "s3_bucket_policy_tls_only",
-        "s3_bucket_public_access_blocked",
-        "s3_bucket_versioning_enabled",
-        "s3_log_archive_lifecycle",
-        "s3_log_archive_object_lock",
         "secretsmanager_rotation_enabled",
         "secretsmanager_secret_encrypted_cmk",
         "secretsmanager_secret_single_consumer",
         "secretsmanager_secret_system_tag",
-        "ssm_parameter_no_plaintext_secrets",
     }
 )
 MANUAL_CONTROLS = frozenset({"LP-SEC-4", "LP-IR-1"})
