@@ -19,7 +19,6 @@ from infra.components._outputs import child, policy_json
 from infra.settings import ConnectedSystem
 
 ROTATION_CODE = Path(__file__).resolve().parent.parent / "lambdas" / "secret_rotation"
-KIND_TAG = "leadping:credential-kind"
 CONNECTIONS_TAG = "leadping:eventbridge-connections"
 
 
@@ -104,7 +103,9 @@ class Secrets(pulumi.ComponentResource):
                     **tags,
                     conventions.SYSTEM: system.name,
                     conventions.CONSUMER: system.consumer,
-                    KIND_TAG: "provider" if system.provider else "generated",
+                    # Provider credentials rotate within the provider window (LP-SEC-3) and need a
+                    # provider adapter in the rotation function.
+                    conventions.PROVIDER_CREDENTIAL: "true" if system.provider else "false",
                     # Tag values allow no commas: the names are space-separated.
                     **({CONNECTIONS_TAG: " ".join(connections)} if connections else {}),
                 },

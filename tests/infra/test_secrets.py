@@ -122,3 +122,9 @@ def test_rotation_role_reaches_only_the_stacks_secrets(stack):
     arns = sorted(output(s, "arn") for s in stack.of_type("aws:secretsmanager/secret:Secret"))
     assert by_sid["RotateTheStacksSecrets"]["Resource"] == arns
     assert "secretsmanager:GetSecretValue" in by_sid["RotateTheStacksSecrets"]["Action"]
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_secret_marks_provider_credentials(stack, system):
+    expected = "true" if systems(stack)[system]["provider"] else "false"
+    assert tags(secret(stack, system))[conventions.PROVIDER_CREDENTIAL] == expected

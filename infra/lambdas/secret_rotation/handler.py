@@ -2,14 +2,14 @@
 
 Secrets Manager calls the function four times per rotation (createSecret, setSecret, testSecret,
 finishSecret) with the secret's ARN and the new version's token. What happens in setSecret
-depends on who issues the credential, read from the secret's ``leadping:credential-kind`` tag:
+depends on who issues the credential, read from the secret's ``leadping:provider`` tag:
 
-- ``generated``: Leadping issues the credential (e.g. the webhook signing key). A new random
+- ``false``: Leadping issues the credential (e.g. the webhook signing key). A new random
   value is generated; consumers accept the current and the previous version while they roll.
   If the secret names EventBridge connections (tag ``leadping:eventbridge-connections``, names
   separated by spaces), the new key is written into each of them, so outbound webhooks present
   it; the program never sees the value.
-- ``provider``: the provider (Twilio, SendGrid, ...) issues it. The function needs the provider's
+- ``true`` (or no tag): the provider (Twilio, SendGrid, ...) issues it. The function needs the provider's
   adapter to create the new key there; without one it fails the rotation loudly (the rotation
   alarm fires and the secret keeps its current value) instead of storing a key nobody accepts.
 
@@ -29,10 +29,9 @@ import boto3
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 
-KIND_TAG = "leadping:credential-kind"
+# compliance_checks.conventions.PROVIDER_CREDENTIAL; the function is packaged alone, so it is repeated.
+PROVIDER_TAG = "leadping:provider"
 CONNECTIONS_TAG = "leadping:eventbridge-connections"
-GENERATED = "generated"
-PROVIDER = "provider"
 CURRENT, PENDING = "AWSCURRENT", "AWSPENDING"
 
 
@@ -107,8 +106,7 @@ def _pending(client: Any, arn: str, token: str) -> dict[str, str]:
 
 def set_secret(client: Any, arn: str, token: str, metadata: dict[str, Any], events: Any = None) -> None:
     tags = _tags(metadata)
-    kind = tags.get(KIND_TAG, PROVIDER)
-    if kind == GENERATED:
+    if tags.get(PROVIDER_TAG, "true") == "false":
         # Leadping issues this credential; only the connections that present it need the new key.
         connections = tags.get(CONNECTIONS_TAG, "").split()
         if connections:

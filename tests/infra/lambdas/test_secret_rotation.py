@@ -27,7 +27,7 @@ def aws(monkeypatch):
         yield boto3.client("secretsmanager", region_name="us-east-1"), boto3.client("events", region_name="us-east-1")
 
 
-def start_rotation(client, name: str, kind: str, **tags: str) -> str:
+def start_rotation(client, name: str, issuer: str, **tags: str) -> str:
     """A secret with a current value and a rotation begun: the state Secrets Manager calls the function in.
 
     Secrets Manager starts a rotation by adding a version staged AWSPENDING that has no value yet.
@@ -37,7 +37,10 @@ def start_rotation(client, name: str, kind: str, **tags: str) -> str:
     client.create_secret(
         Name=name,
         SecretString=json.dumps({"value": OLD_VALUE}),
-        Tags=[{"Key": rotation.KIND_TAG, "Value": kind}, {"Key": "system", "Value": name.split("/")[-1]}]
+        Tags=[
+            {"Key": rotation.PROVIDER_TAG, "Value": "true" if issuer == "provider" else "false"},
+            {"Key": "system", "Value": name.split("/")[-1]},
+        ]
         + [{"Key": k, "Value": v} for k, v in tags.items()],
     )
     client.rotate_secret(SecretId=name, RotationRules={"AutomaticallyAfterDays": 30}, RotateImmediately=False)
@@ -130,6 +133,14 @@ def test_provider_credential_without_an_adapter_fails_and_keeps_the_current_valu
     with pytest.raises(rotation.RotationError, match="no provider adapter for system 'twilio'"):
         run(client, events, "leadping-dev/twilio", token, "setSecret")
     assert current(client, "leadping-dev/twilio") == OLD_VALUE
+
+
+def test_secret_without_the_provider_tag_is_treated_as_a_provider_credential(aws):
+    client, events = aws
+    client.create_secret(Name="leadping-dev/untagged", SecretString=json.dumps({"value": OLD_VALUE}))
+    metadata = {"Tags": [{"Key": "system", "Value": "untagged"}]}
+    with pytest.raises(rotation.RotationError, match="no provider adapter"):
+        rotation.set_secret(client, "leadping-dev/untagged", "token", metadata, events)
 
 
 def test_provider_credential_with_an_adapter_registers_the_pending_value(aws, monkeypatch):
