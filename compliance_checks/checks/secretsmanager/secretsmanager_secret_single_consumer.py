@@ -36,6 +36,7 @@ class SecretsmanagerSecretSingleConsumer(Check):
     - given a role allowed through the resource policy and another through its identity policy, then FAIL
     - given a role allowed only secrets tagged system=twilio and a secret tagged system=stripe, then it is no reader
     - given a role whose permissions boundary excludes Secrets Manager, then it is no reader
+    - given a deny for all but the consumer and the (untagged) rotation role, then PASS with the consumer
     - given GetResourcePolicy is denied, then ERROR for the secret
     """
 

@@ -104,3 +104,34 @@ def test_given_get_resource_policy_is_denied_then_error(reader, deny):
     role("api", workload="api", inline=[allow(READ, arn)])
     deny("secretsmanager", "GetResourcePolicy")
     assert by_resource(run_check(CHECK, reader))[arn].status is Status.ERROR
+
+
+def test_given_a_deny_naming_the_consumer_and_the_rotation_role_then_only_workload_readers_count(reader):
+    rotation = f"arn:aws:iam::{ACCOUNT_ID}:role/secret-rotation"
+    readers = [API, rotation]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": READ,
+                "Resource": "*",
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": readers}},
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
+                "Action": READ,
+                "Resource": "*",
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": readers}},
+            },
+        ],
+    }
+    arn = secret("leadping/twilio", policy=policy)
+    role("api", workload="api", inline=[allow(READ, "*")])
+    role("workers", workload="workers", inline=[allow(READ, "*")])
+    role("secret-rotation", inline=[allow(READ, "*")])  # not a workload role: no leadping:workload tag
+    result = by_resource(run_check(CHECK, reader))[arn]
+    assert result.status is Status.PASS
+    assert result.evidence["readers"] == [API]
