@@ -15,14 +15,7 @@ SHARED = ROOT.parent / "shared"
 
 # Planned checks (coord/CHECKS.md) that are not written yet. It may only hold ids that do not exist,
 # so it shrinks as checks land; the lead empties it at integration.
-PENDING = frozenset(
-    {
-        "secretsmanager_rotation_enabled",
-        "secretsmanager_secret_encrypted_cmk",
-        "secretsmanager_secret_single_consumer",
-        "secretsmanager_secret_system_tag",
-    }
-)
+PENDING: frozenset[str] = frozenset()
 MANUAL_CONTROLS = frozenset({"LP-SEC-4", "LP-IR-1"})
 
 _HEADING = re.compile(r"^### (LP-[A-Z]+-\d+) (.+)$")
