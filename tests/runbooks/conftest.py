@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
 from runbooks import cli
 from runbooks.audit_log import read_records
-from runbooks.aws import make_session
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -42,6 +43,17 @@ class Run:
     records: list[dict[str, Any]] = field(default_factory=list)  # audit records this run appended
 
 
+_LOADER = botocore.loaders.create_loader()
+
+
+def make_session(profile: str | None, region: str | None) -> boto3.Session:
+    """runbooks.aws.make_session, sharing one botocore loader: every CLI run builds a new session,
+    and reading the service models from disk again each time would be most of a test's time."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _LOADER)
+    return boto3.Session(botocore_session=core, profile_name=profile, region_name=region)
+
+
 @pytest.fixture
 def aws() -> Iterator[None]:
     with mock_aws(config={"lambda": {"use_docker": False}}):
@@ -50,7 +62,7 @@ def aws() -> Iterator[None]:
 
 @pytest.fixture
 def session(aws: None) -> boto3.Session:
-    return boto3.Session(region_name=REGION)
+    return make_session(None, REGION)
 
 
 @pytest.fixture

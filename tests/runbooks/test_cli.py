@@ -18,8 +18,7 @@ from botocore.awsrequest import AWSResponse
 
 from runbooks import cli
 from runbooks.actions import ACTIONS
-from runbooks.aws import make_session
-from tests.runbooks.conftest import REGION, RunCli, iam_state
+from tests.runbooks.conftest import REGION, RunCli, iam_state, make_session
 
 
 def refusing(operation: str, code: str = "AccessDenied") -> Callable[[str | None, str | None], boto3.Session]:

@@ -21,9 +21,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from runbooks.aws import make_session
 from runbooks.core import utc_now
-from tests.runbooks.conftest import ACCOUNT_ID, RunCli, cloudtrail_event, stub_lookup_events
+from tests.runbooks.conftest import ACCOUNT_ID, RunCli, cloudtrail_event, make_session, stub_lookup_events
 
 NOW = utc_now().replace(microsecond=0)
 ALICE = {
