@@ -7,6 +7,7 @@ because several actions take "a user or a role" in any of the forms CloudTrail s
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,7 +24,9 @@ CLIENT_CONFIG = Config(retries={"max_attempts": 10, "mode": "adaptive"}, user_ag
 
 
 def make_session(profile: str | None, region: str | None) -> boto3.Session:
-    return boto3.Session(profile_name=profile, region_name=region)
+    # AWS_REGION is the SDKs' standard variable, which boto3 does not read (it reads AWS_DEFAULT_REGION
+    # and the profile); honour it so the region is the one the rest of the engineer's tools use.
+    return boto3.Session(profile_name=profile, region_name=region or os.environ.get("AWS_REGION") or None)
 
 
 def error_code(error: ClientError) -> str:

@@ -39,7 +39,9 @@ def _common_options() -> argparse.ArgumentParser:
         metavar="FILE",
         help=f"JSON-lines audit log that applied actions append to (default ./{DEFAULT_PATH})",
     )
-    group.add_argument("--region", metavar="REGION", help="AWS region (default: AWS_REGION or the profile's)")
+    group.add_argument(
+        "--region", metavar="REGION", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile's)"
+    )
     group.add_argument("--profile", metavar="NAME", help="AWS profile from your AWS config")
     return common
 
@@ -124,7 +126,7 @@ def main(
     try:
         aws = Aws(session_factory(args.profile, args.region))
         if not aws.region:
-            return refuse("no AWS region: pass --region or set AWS_REGION")
+            return refuse("no AWS region: pass --region, or set AWS_REGION or the profile's region")
         caller = aws.identity["Arn"]
     except ProfileNotFound as error:
         return refuse(f"{error} (check --profile and your AWS config)")

@@ -84,6 +84,14 @@ def test_missing_region_is_refused(aws: None, monkeypatch: pytest.MonkeyPatch) -
     assert "no AWS region: pass --region" in err.getvalue()
 
 
+def test_aws_region_alone_is_enough(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    out = io.StringIO()
+    assert cli.main(["disable-access-key", "--user-name", "nobody"], stdout=out, stderr=io.StringIO()) == 2
+    assert "region eu-west-1" in out.getvalue()
+
+
 def test_missing_credentials_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
