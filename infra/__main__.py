@@ -21,7 +21,7 @@ from infra.components.data_keys import DataKeys, DataKeysArgs
 from infra.components.data_stores import DataStores, DataStoresArgs
 from infra.components.identity import ProductionAccess, ProductionAccessArgs, WorkloadAccess
 from infra.components.ingress import Ingress, IngressArgs
-from infra.components.integrations import API_KEY_HEADER, Webhooks, WebhooksArgs, connection_name
+from infra.components.integrations import Webhooks, WebhooksArgs, connection_name
 from infra.components.log_archive import LogArchive, LogArchiveArgs
 from infra.components.log_pipeline import LogPipeline, LogPipelineArgs
 from infra.components.messaging import Messaging, MessagingArgs
@@ -194,7 +194,6 @@ secrets = Secrets(
         if webhooks and settings.webhook_credential
         else {},
         connections_ready=list(webhooks.connections.values()) if webhooks else [],
-        webhook_api_key_header=API_KEY_HEADER,
         tags=tags,
     ),
 )

@@ -573,15 +573,15 @@ PASSED_TO_SERVICES = (
 )
 
 
-def ci_deploy_policy(
-    account_id: str, regions: Sequence[str], name_prefix: str, environment: str, partition: str = "aws"
-) -> Policy:
+def ci_deploy_policy(account_id: str, regions: Sequence[str], name_prefix: str, partition: str = "aws") -> Policy:
     """What ``pulumi up`` from CI needs (LP-PA-1): control planes, and data services by name only.
 
     Data services (S3, DynamoDB, KMS, Secrets Manager) get named configuration actions on this
-    stack's resources, never ``service:*`` and never their data-plane reads. The two calls IAM
-    only authorises on ``*`` are creating a key (only with this environment's tag) and listing
-    key aliases. ``iam:PassRole`` is limited to this stack's roles and the services they serve.
+    stack's resources, never ``service:*`` and never their data-plane reads. Key administration
+    (which IAM only authorises on ``*`` for CreateKey, and on ``key/*`` for keys whose ids are not
+    known before they exist) comes from the AWS managed ``AWSKeyManagementServicePowerUser``
+    policy, which grants no use of a key (no Encrypt, Decrypt or GenerateDataKey).
+    ``iam:PassRole`` is limited to this stack's roles and the services they serve.
     """
     arn = f"arn:{partition}"
     stack_roles = f"{arn}:iam::{account_id}:role/{name_prefix}-*"
@@ -694,43 +694,6 @@ def ci_deploy_policy(
                 ],
                 "Resource": f"{arn}:secretsmanager:*:{account_id}:secret:{name_prefix}/*",
             },
-            {
-                "Sid": "ConfigureStackKeys",
-                "Effect": "Allow",
-                "Action": [
-                    "kms:DescribeKey",
-                    "kms:GetKeyPolicy",
-                    "kms:GetKeyRotationStatus",
-                    "kms:PutKeyPolicy",
-                    "kms:EnableKeyRotation",
-                    "kms:UpdateKeyDescription",
-                    "kms:TagResource",
-                    "kms:UntagResource",
-                    "kms:ListResourceTags",
-                    "kms:CreateAlias",
-                    "kms:UpdateAlias",
-                    "kms:DeleteAlias",
-                    "kms:CreateGrant",
-                ],
-                "Resource": [
-                    f"{arn}:kms:*:{account_id}:key/*",
-                    f"{arn}:kms:*:{account_id}:alias/leadping-{environment}-*",
-                ],
-            },
-            {
-                "Sid": "CreateKeysOnlyTaggedForThisEnvironment",
-                "Effect": "Allow",
-                "Action": "kms:CreateKey",
-                "Resource": "*",
-                "Condition": {"StringEquals": {f"aws:RequestTag/{conventions.ENVIRONMENT}": environment}},
-            },
-            {
-                # Aliases are read through ListAliases, which IAM only authorises on "*".
-                "Sid": "ReadKeyAliases",
-                "Effect": "Allow",
-                "Action": "kms:ListAliases",
-                "Resource": "*",
-            },
         ]
     )
 
@@ -811,6 +774,8 @@ def rotation_function_policy(
 ) -> Policy:
     """The secret-rotation Lambda: its secrets' rotation calls, the secrets key, its DLQ and logs.
 
+    Running in the VPC and tracing come from the AWS managed Lambda VPC-access and X-Ray policies.
+
     With ``connection_arns`` it also writes rotated keys into those EventBridge connections, which
     keep them in secrets EventBridge manages (``events!connection/...``).
     """
@@ -849,12 +814,6 @@ def rotation_function_policy(
                 ],
                 "Resource": sorted(secret_arns),
             },
-            {
-                "Sid": "GeneratePasswords",
-                "Effect": "Allow",
-                "Action": "secretsmanager:GetRandomPassword",
-                "Resource": "*",
-            },
             key_use_statement([key_arn], ("kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey")),
             {"Sid": "DeadLetters", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": dead_letter_queue_arn},
             {
@@ -862,24 +821,6 @@ def rotation_function_policy(
                 "Effect": "Allow",
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                 "Resource": f"{log_group_arn}:*",
-            },
-            {
-                "Sid": "RunInTheVpc",
-                "Effect": "Allow",
-                "Action": [
-                    "ec2:CreateNetworkInterface",
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:UnassignPrivateIpAddresses",
-                ],
-                "Resource": "*",
-            },
-            {
-                "Sid": "Tracing",
-                "Effect": "Allow",
-                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                "Resource": "*",
             },
         ]
     )
@@ -945,7 +886,11 @@ def queue_policy(queue_arn: str, account_id: str, publisher_services: Mapping[st
 
 
 def alarm_topic_policy(topic_arn: str, account_id: str) -> Policy:
-    """The alarm topic: CloudWatch and EventBridge of this account publish; TLS only."""
+    """The alarm topic: CloudWatch and EventBridge of this account publish; TLS only.
+
+    The account's own principals reach the topic through their IAM policies; the topic policy
+    names no account principal, so it grants nothing across accounts.
+    """
     return document(
         [
             {
@@ -963,13 +908,6 @@ def alarm_topic_policy(topic_arn: str, account_id: str) -> Policy:
                 "Action": "sns:Publish",
                 "Resource": topic_arn,
                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            },
-            {
-                "Sid": "AccountManagesTopic",
-                "Effect": "Allow",
-                "Principal": {"AWS": account_root(account_id)},
-                "Action": ["sns:GetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic"],
-                "Resource": topic_arn,
             },
         ]
     )

@@ -21,6 +21,9 @@ from infra.components._outputs import child, policy_json
 
 ONE_HOUR = 3600
 SECURITY_AUDIT = "arn:aws:iam::aws:policy/SecurityAudit"
+# Key administration without key use (no Encrypt/Decrypt/GenerateDataKey): the deploy role creates
+# and manages the stack's keys, whose ids no policy can name before they exist.
+KMS_POWER_USER = "arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser"
 GITHUB_OIDC_URL = f"https://{policy_documents.GITHUB_OIDC_HOST}"
 # The compute service each tenant workload runs on.
 COMPUTE_SERVICES = {"api": "ecs-tasks.amazonaws.com", "workers": "ecs-tasks.amazonaws.com",
@@ -139,11 +142,12 @@ class ProductionAccess(pulumi.ComponentResource):
             name,
             "ci-deploy",
             deploy,
-            policy_json(
-                policy_documents.ci_deploy_policy, account, list(args.deploy_regions), prefix, args.environment
-            ),
+            policy_json(policy_documents.ci_deploy_policy, account, list(args.deploy_regions), prefix),
             "What pulumi up needs; data services by name only",
             args.tags,
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-ci-deploy-key-administration", role=deploy.name, policy_arn=KMS_POWER_USER, opts=child(self)
         )
 
         auditor = self._role(

@@ -28,7 +28,11 @@ MANAGED_RULE_GROUPS = (
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",  # Log4j (CVE-2021-44228) and other known-bad inputs
     "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesAnonymousIpList",
 )
+# Rules of a managed group that only count: lead sources post from servers in cloud hosting
+# ranges, which the anonymous-IP group would otherwise block; VPNs and Tor stay blocked.
+COUNT_ONLY_RULES = {"AWSManagedRulesAnonymousIpList": ("HostingProviderIPList",)}
 ACCESS_LOG_FORMAT = json.dumps(
     {
         "requestId": "$context.requestId",
@@ -184,7 +188,16 @@ class Ingress(pulumi.ComponentResource):
                     "name": group,
                     "priority": priority,
                     "override_action": {"none": {}},
-                    "statement": {"managed_rule_group_statement": {"vendor_name": "AWS", "name": group}},
+                    "statement": {
+                        "managed_rule_group_statement": {
+                            "vendor_name": "AWS",
+                            "name": group,
+                            "rule_action_overrides": [
+                                {"name": rule, "action_to_use": {"count": {}}}
+                                for rule in COUNT_ONLY_RULES.get(group, ())
+                            ],
+                        }
+                    },
                     "visibility_config": visibility(f"{prefix}-{group}"),
                 }
             )

@@ -18,6 +18,11 @@ from infra import policy_documents
 from infra.components._outputs import child, policy_json
 from infra.settings import ConnectedSystem
 
+# Network interfaces in the VPC and X-Ray traces: the AWS managed policies Lambda documents.
+LAMBDA_MANAGED_POLICIES = (
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+    "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+)
 ROTATION_CODE = Path(__file__).resolve().parent.parent / "lambdas" / "secret_rotation"
 CONNECTIONS_TAG = "leadping:eventbridge-connections"
 
@@ -40,7 +45,6 @@ class SecretsArgs:
     connections: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Those connections: the first rotation (at creation) waits for them.
     connections_ready: list[pulumi.Resource] = field(default_factory=list)
-    webhook_api_key_header: str = ""
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -137,9 +141,17 @@ class Secrets(pulumi.ComponentResource):
             tags=args.tags,
             opts=child(self),
         )
-        attachment = aws.iam.RolePolicyAttachment(
-            f"{name}-rotation-attachment", role=role.name, policy_arn=policy.arn, opts=child(self)
-        )
+        attachments = [
+            aws.iam.RolePolicyAttachment(
+                f"{name}-rotation-attachment", role=role.name, policy_arn=policy.arn, opts=child(self)
+            ),
+            *(
+                aws.iam.RolePolicyAttachment(
+                    f"{name}-rotation-{arn.rsplit('/', 1)[-1]}", role=role.name, policy_arn=arn, opts=child(self)
+                )
+                for arn in LAMBDA_MANAGED_POLICIES
+            ),
+        ]
         self.rotation_function = aws.lambda_.Function(
             f"{name}-rotation-function",
             name=function_name,
@@ -158,15 +170,13 @@ class Secrets(pulumi.ComponentResource):
             environment={
                 "variables": {
                     "SECRETS_MANAGER_ENDPOINT": f"https://secretsmanager.{args.region}.amazonaws.com",
-                    "PASSWORD_LENGTH": "48",
-                    **({"WEBHOOK_API_KEY_HEADER": args.webhook_api_key_header} if args.connections else {}),
                 }
             },
             vpc_config={"subnet_ids": args.private_subnet_ids, "security_group_ids": [args.security_group_id]},
             tracing_config={"mode": "Active"},
             logging_config={"log_format": "JSON", "log_group": log_group.name},
             tags=args.tags,
-            opts=child(self, depends_on=[attachment, log_group]),
+            opts=child(self, depends_on=[*attachments, log_group]),
         )
         permission = aws.lambda_.Permission(
             f"{name}-rotation-invoke",

@@ -114,6 +114,19 @@ def test_ci_deploy_role_trusts_only_github_oidc_on_the_protected_branch(stack):
     assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
 
 
+def test_ci_deploy_role_administers_keys_without_using_them(stack):
+    deploy = output(role(stack, "ci-deploy"), "name")
+    attached_arns = sorted(
+        a.inputs["policyArn"]
+        for a in stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        if a.inputs["role"] == deploy
+    )
+    own = output(named(stack, "aws:iam/policy:Policy", "access-ci-deploy-policy"), "arn")
+    assert attached_arns == sorted([own, "arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser"])
+    for statement in statements(document(named(stack, "aws:iam/policy:Policy", "access-ci-deploy-policy"))):
+        assert not any(a.startswith("kms:") for a in as_list(statement["Action"])), statement["Sid"]
+
+
 def test_auditor_role_is_limited_to_security_audit(stack):
     auditor = output(role(stack, "auditor"), "name")
     attached_arns = [

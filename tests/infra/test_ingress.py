@@ -68,6 +68,11 @@ def test_web_acl_has_managed_rules_log4j_rules_and_a_rate_limit(stack):
     assert {g["name"] for g in groups} == set(MANAGED_RULE_GROUPS)
     assert {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"} <= {g["name"] for g in groups}
     assert all(g["vendorName"] == "AWS" for g in groups)
+    overrides = {g["name"]: [o["name"] for o in g.get("ruleActionOverrides") or []] for g in groups}
+    # Only the hosting-provider list counts instead of blocking; Log4j and common rules block.
+    assert {name: rules for name, rules in overrides.items() if rules} == {
+        "AWSManagedRulesAnonymousIpList": ["HostingProviderIPList"]
+    }
     (rate,) = [r for r in rules if "rateBasedStatement" in r["statement"]]
     assert rate["action"] == {"block": {}}
     assert rate["statement"]["rateBasedStatement"] == {"limit": int(stack.config["leadping:wafRateLimit"]),

@@ -101,7 +101,7 @@ def test_rotation_function_environment_is_encrypted_and_holds_no_secret(stack):
     inputs = function(stack).inputs
     assert key_class(stack, inputs["kmsKeyArn"]) == "secrets"
     variables = inputs["environment"]["variables"]
-    assert set(variables) <= {"SECRETS_MANAGER_ENDPOINT", "PASSWORD_LENGTH", "WEBHOOK_API_KEY_HEADER"}
+    assert set(variables) == {"SECRETS_MANAGER_ENDPOINT"}
     assert variables["SECRETS_MANAGER_ENDPOINT"].startswith("https://")
 
 
@@ -116,12 +116,25 @@ def test_secrets_manager_alone_may_invoke_the_rotation_function(stack):
     assert permission.inputs["sourceAccount"] == "123456789012"
 
 
+def test_rotation_role_uses_the_aws_managed_vpc_and_tracing_policies(stack):
+    rotation = output(named(stack, "aws:iam/role:Role", "secrets-rotation-role"), "name")
+    attached = {
+        a.inputs["policyArn"].rsplit("/", 1)[-1]
+        for a in stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        if a.inputs["role"] == rotation
+    }
+    assert {"AWSLambdaVPCAccessExecutionRole", "AWSXRayDaemonWriteAccess"} <= attached
+
+
 def test_rotation_role_reaches_only_the_stacks_secrets(stack):
     policy = document(named(stack, "aws:iam/policy:Policy", "secrets-rotation-policy"))
     by_sid = {s["Sid"]: s for s in statements(policy)}
     arns = sorted(output(s, "arn") for s in stack.of_type("aws:secretsmanager/secret:Secret"))
     assert by_sid["RotateTheStacksSecrets"]["Resource"] == arns
     assert "secretsmanager:GetSecretValue" in by_sid["RotateTheStacksSecrets"]["Action"]
+    assert all(
+        "*" not in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]) for s in by_sid.values()
+    )
 
 
 @pytest.mark.parametrize("system", SYSTEMS)

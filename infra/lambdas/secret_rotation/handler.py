@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +33,11 @@ logger.setLevel(logging.INFO)
 # compliance_checks.conventions.PROVIDER_CREDENTIAL; the function is packaged alone, so it is repeated.
 PROVIDER_TAG = "leadping:provider"
 CONNECTIONS_TAG = "leadping:eventbridge-connections"
+# The header webhook connections send the key in (infra.components.integrations.API_KEY_HEADER).
+CONNECTION_HEADER = "X-Leadping-Webhook-Key"
 CURRENT, PENDING = "AWSCURRENT", "AWSPENDING"
+# 36 random bytes: a 48-character URL-safe value.
+GENERATED_BYTES = 36
 
 
 class RotationError(Exception):
@@ -89,8 +94,7 @@ def create_secret(client: Any, arn: str, token: str, metadata: dict[str, Any]) -
         return
     except client.exceptions.ResourceNotFoundException:
         pass
-    length = int(os.environ.get("PASSWORD_LENGTH", "48"))
-    value = client.get_random_password(PasswordLength=length, ExcludePunctuation=True)["RandomPassword"]
+    value = secrets.token_urlsafe(GENERATED_BYTES)
     client.put_secret_value(
         SecretId=arn,
         ClientRequestToken=token,
@@ -111,7 +115,7 @@ def set_secret(client: Any, arn: str, token: str, metadata: dict[str, Any], even
         connections = tags.get(CONNECTIONS_TAG, "").split()
         if connections:
             events = events or _events()
-            header = os.environ["WEBHOOK_API_KEY_HEADER"]
+            header = CONNECTION_HEADER
             value = _pending(client, arn, token)["value"]
             for name in connections:
                 events.update_connection(

@@ -13,15 +13,15 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.secretsmanager.models import secretsmanager_backends
 
+from infra.components.integrations import API_KEY_HEADER
 from infra.lambdas.secret_rotation import handler as rotation
 
-HEADER = "X-Leadping-Webhook-Key"
+HEADER = API_KEY_HEADER
 OLD_VALUE = "old-value-0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @pytest.fixture
 def aws(monkeypatch):
-    monkeypatch.setenv("WEBHOOK_API_KEY_HEADER", HEADER)
     monkeypatch.delenv("SECRETS_MANAGER_ENDPOINT", raising=False)
     with mock_aws():
         yield boto3.client("secretsmanager", region_name="us-east-1"), boto3.client("events", region_name="us-east-1")
@@ -115,6 +115,10 @@ def test_set_secret_writes_the_pending_key_into_the_named_connections(aws):
     for name in ("leadping-dev-crm-sync", "leadping-dev-billing"):
         auth = events.describe_connection(Name=name)["AuthParameters"]["ApiKeyAuthParameters"]
         assert auth["ApiKeyName"] == HEADER
+
+
+def test_function_sends_the_key_in_the_header_the_connections_are_created_with():
+    assert rotation.CONNECTION_HEADER == API_KEY_HEADER
 
 
 def test_set_secret_fails_when_a_named_connection_is_missing(aws):
