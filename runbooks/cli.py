@@ -17,13 +17,13 @@ from typing import Any, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
 
-from runbooks.actions import ACTIONS
+from runbooks.actions import ACTIONS, responder_policy
 from runbooks.audit_log import DEFAULT_PATH, AuditLog, AuditLogError, os_user
 from runbooks.aws import Aws, error_message, make_session
 from runbooks.core import Action, ActionFailed, InputError, Outcome, Plan, Verification, jsonable
 
 OK, FAILED, REFUSED, INTERRUPTED = 0, 1, 2, 130
-_COMMON = ("action", "apply", "audit_log", "profile", "region")
+_COMMON = ("action", "apply", "audit_log", "profile", "region", "print_policy")
 
 SessionFactory = Callable[[str | None, str | None], boto3.Session]
 
@@ -56,7 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog="The procedures that use these actions are the Markdown runbooks in runbooks/.",
     )
-    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    parser.add_argument(
+        "--print-policy",
+        action="store_true",
+        help="print the IAM policy (JSON) a role needs to run every action, and exit",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
     common = _common_options()
     for name, action in ACTIONS.items():
         sub = actions.add_parser(
@@ -116,6 +121,13 @@ def main(
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # usage errors and --help; argparse already printed
         return exit_.code if isinstance(exit_.code, int) else REFUSED
+    if args.print_policy:
+        print(json.dumps(responder_policy(), indent=2), file=out)
+        return OK
+    if args.action is None:
+        parser.print_usage(err)
+        print(f"{parser.prog}: error: choose an ACTION ({', '.join(ACTIONS)}), or --help", file=err)
+        return REFUSED
     show = _Printer(out)
 
     def refuse(message: str, code: int = REFUSED) -> int:

@@ -80,6 +80,8 @@ class Action(abc.ABC):
     summary: ClassVar[str]  # one line for `--help`
     description: ClassVar[str]  # the subcommand's help text
     controls: ClassVar[tuple[str, ...]]  # the CONTROLS.md ids this action serves
+    # IAM actions the caller needs (sts:GetCallerIdentity needs none); the responder policy is built from these.
+    permissions: ClassVar[tuple[str, ...]]
 
     def __init__(self, args: argparse.Namespace, aws: Aws) -> None:
         self.args = args

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from runbooks.actions.collect_evidence import CollectEvidence
 from runbooks.actions.disable_access_key import DisableAccessKey
 from runbooks.actions.quarantine_principal import QuarantinePrincipal
@@ -25,3 +27,19 @@ ACTIONS: dict[str, type[Action]] = {
         RestoreDb,
     )
 }
+
+
+def responder_policy() -> dict[str, Any]:
+    """The IAM policy an incident responder's role needs to run every action (one statement per action)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Runbook" + "".join(part.title() for part in name.split("-")),
+                "Effect": "Allow",
+                "Action": sorted(set(action.permissions)),
+                "Resource": "*",
+            }
+            for name, action in ACTIONS.items()
+        ],
+    }

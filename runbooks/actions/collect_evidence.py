@@ -64,6 +64,7 @@ class CollectEvidence(Action):
         "between --start and --end, and writes them with the query to --output (owner-only, never overwritten)."
     )
     controls = ("LP-IR-1", "LP-LOG-1")
+    permissions = ("cloudtrail:LookupEvents",)
 
     @classmethod
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:

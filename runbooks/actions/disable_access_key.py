@@ -40,6 +40,12 @@ class DisableAccessKey(Action):
         "the owner has confirmed (see runbooks/credential-exposure.md)."
     )
     controls = ("LP-SEC-4", "LP-PA-2", "LP-SEC-3")
+    permissions = (
+        "iam:GetAccessKeyLastUsed",
+        "iam:GetUser",
+        "iam:ListAccessKeys",
+        "iam:UpdateAccessKey",
+    )
 
     @classmethod
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:

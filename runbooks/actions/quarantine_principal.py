@@ -46,6 +46,22 @@ class QuarantinePrincipal(Action):
         "--release removes exactly that policy and tag."
     )
     controls = ("LP-SEC-4", "LP-IR-1", "LP-PA-2")
+    permissions = (
+        "iam:GetUser",
+        "iam:GetRole",
+        "iam:GetUserPolicy",
+        "iam:GetRolePolicy",
+        "iam:ListUserTags",
+        "iam:ListRoleTags",
+        "iam:PutUserPolicy",
+        "iam:PutRolePolicy",
+        "iam:DeleteUserPolicy",
+        "iam:DeleteRolePolicy",
+        "iam:TagUser",
+        "iam:TagRole",
+        "iam:UntagUser",
+        "iam:UntagRole",
+    )
 
     @classmethod
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:

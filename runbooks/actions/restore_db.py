@@ -43,6 +43,15 @@ class RestoreDb(Action):
         "data itself with SQL afterwards (runbooks/backup-restore-drill.md)."
     )
     controls = ("LP-BK-1",)
+    permissions = (
+        "rds:DescribeDBInstances",
+        "rds:DescribeDBSnapshots",
+        "rds:RestoreDBInstanceFromDBSnapshot",
+        "rds:RestoreDBInstanceToPointInTime",
+        "rds:AddTagsToResource",
+        "kms:DescribeKey",
+        "kms:CreateGrant",
+    )
     poll_seconds = 30
 
     @classmethod

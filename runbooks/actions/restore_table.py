@@ -48,6 +48,24 @@ class RestoreTable(Action):
         "(default: the source's count now, counted with a consistent scan). Prints the time to a verified restore."
     )
     controls = ("LP-BK-1",)
+    # The restore writes the new table and encrypts it: DynamoDB checks the caller for these too.
+    permissions = (
+        "dynamodb:DescribeTable",
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:RestoreTableToPointInTime",
+        "dynamodb:Scan",
+        "dynamodb:Query",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "kms:DescribeKey",
+        "kms:CreateGrant",
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+    )
     poll_seconds = 20
 
     @classmethod

@@ -75,6 +75,7 @@ class RestrictKmsKey(Action):
         "is not touched. --release removes them again."
     )
     controls = ("LP-SEC-4", "LP-DR-1")
+    permissions = ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "iam:GetUser", "iam:GetRole")
 
     @classmethod
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:

@@ -65,6 +65,7 @@ class RevokeRoleSessions(Action):
         "that command again is a no-op."
     )
     controls = ("LP-SEC-4", "LP-IR-1")
+    permissions = ("iam:GetRole", "iam:GetRolePolicy", "iam:PutRolePolicy")
 
     @classmethod
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:

@@ -43,6 +43,8 @@ class RotateSecret(Action):
         "ticket: the same secret and incident rotate once, so re-running is safe. Secret values are never read."
     )
     controls = ("LP-SEC-3", "LP-SEC-4")
+    # RotateSecret also needs lambda:InvokeFunction on the rotation function (Secrets Manager invokes it).
+    permissions = ("secretsmanager:DescribeSecret", "secretsmanager:RotateSecret", "lambda:InvokeFunction")
     poll_seconds = 5.0  # how often to re-read the secret while the rotation function runs
 
     @classmethod

@@ -28,6 +28,7 @@ from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
 from runbooks import cli
+from runbooks.actions import ACTIONS
 from runbooks.audit_log import read_records
 
 REGION = "us-east-1"
@@ -80,9 +81,23 @@ def run(aws: None, audit_path: Path) -> RunCli:
     def _run(*argv: str, session_factory: cli.SessionFactory = make_session) -> Run:
         out, err = io.StringIO(), io.StringIO()
         already = len(read_records(audit_path))
-        code = cli.main(
-            [*argv, "--audit-log", str(audit_path)], session_factory=session_factory, stdout=out, stderr=err
-        )
+        calls: set[str] = set()
+
+        def recording(profile: str | None, region: str | None) -> boto3.Session:
+            session = session_factory(profile, region)
+
+            def record(model: Any, **_: Any) -> None:
+                calls.add(f"{model.service_model.signing_name}:{model.name}")
+
+            session.events.register("before-call.*.*", record)
+            return session
+
+        code = cli.main([*argv, "--audit-log", str(audit_path)], session_factory=recording, stdout=out, stderr=err)
+        # Every AWS call the action made is one it declares (sts:GetCallerIdentity needs no permission).
+        action = ACTIONS.get(argv[0]) if argv else None
+        if action is not None:
+            undeclared = {c for c in calls if not c.startswith("sts:")} - set(action.permissions)
+            assert not undeclared, f"{action.name} calls {sorted(undeclared)} without declaring them"
         return Run(code, out.getvalue(), err.getvalue(), read_records(audit_path)[already:])
 
     return _run

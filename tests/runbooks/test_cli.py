@@ -8,6 +8,7 @@ as "interrupted"; dry runs are not recorded.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -63,9 +64,32 @@ def test_each_action_has_help_with_its_controls(name: str, capsys: pytest.Captur
     assert f"Controls: {', '.join(ACTIONS[name].controls)}" in text
 
 
-def test_no_action_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main([]) == 2
-    assert "required: ACTION" in capsys.readouterr().err
+def test_no_action_is_a_usage_error() -> None:
+    err = io.StringIO()
+    assert cli.main([], stderr=err) == 2
+    assert "choose an ACTION (collect-evidence, disable-access-key" in err.getvalue()
+
+
+def test_print_policy_covers_every_action() -> None:
+    out = io.StringIO()
+    assert cli.main(["--print-policy"], stdout=out) == 0
+    policy = json.loads(out.getvalue())
+    granted = {a for statement in policy["Statement"] for a in statement["Action"]}
+    for action in ACTIONS.values():
+        assert action.permissions
+        assert set(action.permissions) <= granted
+    assert all(statement["Effect"] == "Allow" for statement in policy["Statement"])
+    assert "iam:UpdateAccessKey" in granted
+    assert "*" not in granted
+
+
+def test_undeclared_call_is_caught(run: RunCli, alice_key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The harness itself: an action that calls what it does not declare fails the test that runs it.
+    from runbooks.actions.disable_access_key import DisableAccessKey
+
+    monkeypatch.setattr(DisableAccessKey, "permissions", ("iam:GetAccessKeyLastUsed",))
+    with pytest.raises(AssertionError, match=r"calls .*iam:ListAccessKeys.* without declaring them"):
+        run("disable-access-key", "--access-key-id", alice_key)
 
 
 def test_missing_profile_is_refused(aws: None) -> None:
