@@ -45,6 +45,14 @@ def log_group(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     return name, {"arn": arn, "name": name, "tagsAll": tags}
 
 
+@handles("aws:cloudwatch/logStream:LogStream")
+def log_stream(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
+    group = inputs["logGroupName"]
+    name = ctx.physical_name(inputs.get("name"))
+    ctx.client("logs").create_log_stream(logGroupName=group, logStreamName=name)
+    return name, {"arn": f"{log_group_arn(ctx, group)}:log-stream:{name}", "name": name}
+
+
 @handles("aws:cloudwatch/logMetricFilter:LogMetricFilter")
 def metric_filter(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     transformation = inputs["metricTransformation"]
@@ -80,12 +88,14 @@ def subscription_filter(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     ctx.client("logs").put_subscription_filter(
         **drop_none(
             {
-                "logGroupName": inputs["logGroupName"],
+                "logGroupName": inputs["logGroup"],
                 "filterName": name,
                 "filterPattern": inputs.get("filterPattern") or "",
                 "destinationArn": inputs["destinationArn"],
                 "roleArn": inputs.get("roleArn"),
                 "distribution": inputs.get("distribution"),
+                "applyOnTransformedLogs": inputs.get("applyOnTransformedLogs"),
+                "emitSystemFields": inputs.get("emitSystemFields"),
             }
         )
     )

@@ -118,13 +118,23 @@ def delivery_stream(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
         params["Tags"] = tag_list(tags)
     arn = firehose.create_delivery_stream(**params)["DeliveryStreamARN"]
     description = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
-    if sse and sse.get("enabled"):
+    wanted = params.get("DeliveryStreamEncryptionConfigurationInput")
+    if wanted:
         stored = description.get("DeliveryStreamEncryptionConfiguration") or {}
-        if stored.get("KeyARN") != sse.get("keyArn"):
+        if not stored.get("Status"):
+            # AWS moves a stream created with SSE to ENABLED (the provider waits for it); moto
+            # records the key but no status until StartDeliveryStreamEncryption, the API that
+            # (re)applies a stream's encryption.
+            firehose.start_delivery_stream_encryption(
+                DeliveryStreamName=name, DeliveryStreamEncryptionConfigurationInput=wanted
+            )
+            description = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
+            stored = description.get("DeliveryStreamEncryptionConfiguration") or {}
+        if stored.get("Status") != "ENABLED" or stored.get("KeyARN") != wanted.get("KeyARN"):
             ctx.gap(
                 "firehose:CreateDeliveryStream",
-                "moto did not store the stream's server-side encryption key",
-                checks=("firehose_stream_encrypted_cmk",),
+                "moto did not store the stream's server-side encryption as enabled with its key",
+                checks=("firehose_stream_encrypted_cmk", "firehose_stream_delivers_to_archive"),
                 resource_id=arn,
             )
     destinations = description.get("Destinations") or [{}]

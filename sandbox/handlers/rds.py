@@ -166,6 +166,15 @@ def instance(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
         if params.get(key) and not described.get(key):
             ctx.gap("rds:CreateDBInstance", f"moto did not store {key}", checks=(check,), resource_id=arn)
     secret = described.get("MasterUserSecret") or {}
+    if secret.get("SecretArn"):
+        stored = ctx.client("secretsmanager").describe_secret(SecretId=secret["SecretArn"])
+        if not stored.get("RotationEnabled"):
+            ctx.gap(
+                "rds:CreateDBInstance",
+                "AWS rotates the master user secret RDS manages (every 7 days); moto does not turn that rotation on",
+                checks=("secretsmanager_rotation_enabled",),
+                resource_id=stored["ARN"],
+            )
     return described["DbiResourceId"], {
         "arn": arn,
         "identifier": identifier,

@@ -74,14 +74,6 @@ def secret_rotation(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
         raise ValueError("a SecretRotation with rotationEnabled=false is not simulated")
     rules = inputs["rotationRules"]
     rotate_now = inputs.get("rotateImmediately", True)
-    if inputs.get("rotationLambdaArn") and not secretsmanager.describe_secret(SecretId=secret_id).get(
-        "VersionIdsToStages"
-    ):
-        # A rotation function starts from the current value; without one AWS's rotation fails
-        # (and moto's RotateSecret crashes).
-        raise ValueError(
-            f"secret {secret_id} has no value to rotate yet; make the SecretRotation depend on its SecretVersion"
-        )
     response = secretsmanager.rotate_secret(
         **drop_none(
             {

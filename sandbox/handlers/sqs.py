@@ -61,3 +61,21 @@ def queue_policy(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     url = inputs["queueUrl"]
     ctx.client("sqs").set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy_text(inputs["policy"])})
     return url, {}
+
+
+@handles("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy")
+def redrive_allow_policy(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
+    url = inputs["queueUrl"]
+    ctx.client("sqs").set_queue_attributes(
+        QueueUrl=url, Attributes={"RedriveAllowPolicy": policy_text(inputs["redriveAllowPolicy"])}
+    )
+    return url, {}
+
+
+@handles("aws:sqs/redrivePolicy:RedrivePolicy")
+def redrive_policy(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
+    url = inputs["queueUrl"]
+    ctx.client("sqs").set_queue_attributes(
+        QueueUrl=url, Attributes={"RedrivePolicy": policy_text(inputs["redrivePolicy"])}
+    )
+    return url, {}
