@@ -111,6 +111,16 @@ class RotateSecret(Action):
                 noop_reason=f"already rotated for incident {self.args.incident}: version {token} is AWSCURRENT",
                 data=data,
             )
+        if token in versions and PENDING not in versions[token]:
+            # Rotated for this incident, then again (schedule or another incident): the exposed value is long gone.
+            return Plan(
+                target,
+                state,
+                [],
+                noop_reason=f"already rotated for incident {self.args.incident} (version {token}), "
+                "and rotated again since",
+                data=data,
+            )
         stuck = [v for v, stages in versions.items() if PENDING in stages and CURRENT not in stages and v != token]
         if stuck:
             raise InputError(

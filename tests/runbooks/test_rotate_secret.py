@@ -94,6 +94,16 @@ def test_new_incident_rotates_again(run: RunCli, session: boto3.Session, secret:
     assert current(session, secret) == rotation_token(secret, "IR-2")
 
 
+def test_earlier_incident_after_a_later_rotation_is_a_noop(run: RunCli, session: boto3.Session, secret: str) -> None:
+    assert run("rotate-secret", "--secret-id", secret, "--incident", "IR-1", "--apply").code == 0
+    assert run("rotate-secret", "--secret-id", secret, "--incident", "IR-2", "--apply").code == 0
+    between = secrets_state(session)
+    again = run("rotate-secret", "--secret-id", secret, "--incident", "IR-1", "--apply")
+    assert again.code == 0
+    assert "and rotated again since" in again.out
+    assert secrets_state(session) == between
+
+
 def test_no_secret_value_in_output_or_log(run: RunCli, session: boto3.Session, secret: str, audit_path: Path) -> None:
     first = run("rotate-secret", "--secret-id", secret, "--incident", "IR-2026-014", "--apply")
     second = run("rotate-secret", "--secret-id", secret, "--incident", "IR-2026-014", "--apply")
