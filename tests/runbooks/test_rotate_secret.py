@@ -140,9 +140,14 @@ def test_function_that_does_not_finish_is_unverified(
     assert "APPLIED BUT NOT VERIFIED" in result.out
     assert result.records[0]["result"] == "unverified"
     assert current(session, "crm/broken") == before
-    assert (
-        "AWSPENDING" in stages(session, "crm/broken")[rotation_token(result.records[0]["before"]["secret_arn"], "IR-9")]
-    )
+    token = rotation_token(result.records[0]["before"]["secret_arn"], "IR-9")
+    assert "AWSPENDING" in stages(session, "crm/broken")[token]
+    # Re-running the same incident waits for that rotation; it does not start another one.
+    versions = set(stages(session, "crm/broken"))
+    again = run("rotate-secret", "--secret-id", "crm/broken", "--incident", "IR-9", "--timeout-minutes", "0", "--apply")
+    assert again.code == 1
+    assert "(rotation for incident IR-9 already started) wait until" in again.out
+    assert set(stages(session, "crm/broken")) == versions
 
 
 def test_unknown_secret_is_refused(run: RunCli, session: boto3.Session, secret: str) -> None:
