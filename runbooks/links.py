@@ -20,6 +20,7 @@ import io
 import re
 import shlex
 import string
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,9 +107,19 @@ def _code_lines(path: Path) -> list[str]:
     return lines
 
 
-def commands_in(path: Path) -> list[str]:
-    """Every ``python -m runbooks ...`` command in the file's fenced code blocks, continuations joined."""
-    return [line for line in _code_lines(path) if line.startswith(COMMAND_PREFIX)]
+def commands_in(path: Path, prefix: str = COMMAND_PREFIX) -> list[str]:
+    """Every command starting with ``prefix`` (default ``python -m runbooks``) in the file's fenced
+    code blocks, continuations joined."""
+    return [line for line in _code_lines(path) if line.startswith(prefix)]
+
+
+def yaml_blocks(path: Path) -> list[str]:
+    """The bodies of the file's fenced ```yaml code blocks (the waiver examples), dedented."""
+    text = path.read_text(encoding="utf-8")
+    return [
+        textwrap.dedent(body)
+        for body in re.findall(r"^[ \t]*```ya?ml\n(.*?)^[ \t]*```", text, re.DOTALL | re.MULTILINE)
+    ]
 
 
 def example_environment(path: Path) -> dict[str, str]:

@@ -7,12 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from compliance_checks.catalog import load_catalog
+from compliance_checks.cli import build_parser as audit_parser
+from compliance_checks.waivers import parse_waivers
 from runbooks import links
 from runbooks.actions import ACTIONS
 
 RUNBOOKS = links.all_runbooks()
+AUDIT_PREFIX = "python -m compliance_checks "
 EXPECTED = {
     "access-removal.md",
     "backup-restore-drill.md",
@@ -51,6 +55,27 @@ def test_every_command_shown_is_a_valid_invocation(runbook: links.Runbook) -> No
     commands = links.commands_in(runbook.path)
     assert len(commands) >= len(runbook.actions)  # nothing slipped past the fence parser
     assert links.command_problems(runbook.path) == []
+
+
+@pytest.mark.parametrize("runbook", RUNBOOKS, ids=lambda r: r.path.name)
+def test_audit_commands_parse_with_the_audit_cli(runbook: links.Runbook) -> None:
+    environment = links.example_environment(runbook.path)
+    for command in links.commands_in(runbook.path, prefix=AUDIT_PREFIX):
+        argv = links.expand(command, environment)[len(AUDIT_PREFIX.split()) :]
+        try:
+            audit_parser().parse_args(argv)
+        except SystemExit as exit_:
+            pytest.fail(f"{runbook.path.name}: `{command}` is not a valid audit command (exit {exit_.code})")
+
+
+def test_waiver_examples_are_valid_waiver_files() -> None:
+    catalog = load_catalog()
+    checks = {check for control in catalog.controls for check in control.checks}
+    blocks = links.yaml_blocks(links.RUNBOOKS_DIR / "failed-compliance-check.md")
+    assert blocks
+    for block in blocks:
+        waivers = parse_waivers(yaml.safe_load(block), catalog.control_ids, checks)
+        assert waivers
 
 
 @pytest.mark.parametrize("runbook", RUNBOOKS, ids=lambda r: r.path.name)
