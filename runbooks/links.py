@@ -32,6 +32,7 @@ CONTROL_ID = re.compile(r"^LP-[A-Z]+-\d+$")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 # Fences may be indented (a code block inside a numbered step).
 _FENCE = re.compile(r"^[ \t]*```[^\n]*\n(.*?)^[ \t]*```", re.DOTALL | re.MULTILINE)
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
 _CONTROL_HEADING = re.compile(r"^###\s+(LP-[A-Z]+-\d+)\b", re.MULTILINE)
 COMMAND_PREFIX = "python -m runbooks "
 
@@ -100,10 +101,14 @@ def controls_to_runbooks(directory: Path = RUNBOOKS_DIR) -> dict[str, list[str]]
 
 
 def _code_lines(path: Path) -> list[str]:
+    """The lines of fenced code blocks, then the inline code spans of the prose (`like this`)."""
+    text = path.read_text(encoding="utf-8")
     lines = []
-    for block in _FENCE.findall(path.read_text(encoding="utf-8")):
+    for block in _FENCE.findall(text):
         joined = re.sub(r"[ \t]*\\\n\s*", " ", block)
         lines.extend(line.strip().removeprefix("$ ") for line in joined.splitlines())
+    prose = _FENCE.sub("", text)
+    lines.extend(span.strip() for span in _INLINE_CODE.findall(prose))
     return lines
 
 

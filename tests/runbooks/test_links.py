@@ -137,6 +137,12 @@ def test_a_broken_command_is_reported(tmp_path: Path, command: str, problem: str
     assert problem in found
 
 
+def test_inline_commands_are_checked_too(tmp_path: Path) -> None:
+    path = _runbook(tmp_path, HEADER + "Then run `python -m runbooks disable-access-key --user-name x --yes`.\n")
+    (found,) = links.command_problems(path)
+    assert "unrecognized arguments: --yes" in found
+
+
 def test_continued_lines_and_exports_are_followed(tmp_path: Path) -> None:
     text = HEADER + (
         "1. Disable it:\n\n   ```sh\n   export KEY=AKIAIOSFODNN7EXAMPLE\n"
