@@ -188,6 +188,10 @@ DATA_READ_ACTIONS: Mapping[str, tuple[str, ...]] = {
     "rds-data": (),
 }
 _METADATA_PREFIXES = ("get", "list", "describe")
+# Actions IAM authorises only on "*" (they name no existing resource): "*" is no choice there, so
+# it does not count as a wildcard resource. Only these exact actions; kms:Create* also covers
+# CreateGrant and CreateAlias, which do name keys.
+RESOURCELESS_ACTIONS = frozenset({"kms:createkey", "kms:generaterandom", "kms:createcustomkeystore"})
 # An action name no service defines: a NotAction block that does not exclude it grants the whole service.
 _PROBE_ACTION = "LeadpingWildcardProbe"
 
@@ -211,7 +215,7 @@ def data_actions_granted(statement: Statement, service: str) -> list[str]:
 
     A pattern counts when its name does not start with Get/List/Describe (so ``s3:*``, ``s3:Put*``,
     ``kms:Decrypt``) or when it covers a data read (``s3:Get*`` covers ``s3:GetObject``). A NotAction
-    block that leaves the service in counts as a whole.
+    block that leaves the service in counts as a whole. RESOURCELESS_ACTIONS never count.
     """
     if statement.not_actions:
         whole = grants_whole_service(statement, service)
@@ -221,7 +225,7 @@ def data_actions_granted(statement: Statement, service: str) -> list[str]:
         if action.strip() in ("*", "*:*"):
             hits.append(action)
             continue
-        if service_of(action) != service.lower():
+        if service_of(action) != service.lower() or action.strip().lower() in RESOURCELESS_ACTIONS:
             continue
         name = action.split(":", 1)[1].strip().lower()
         reads_data = any(action_matches(action, f"{service}:{read}") for read in DATA_READ_ACTIONS.get(service, ()))
@@ -465,30 +469,24 @@ DYNAMODB_ITEM_ACTIONS = (
 # Requests that need not name a partition key, so they carry no dynamodb:LeadingKeys; ForAllValues
 # conditions hold vacuously on them.
 DYNAMODB_KEYLESS_ACTIONS = ("dynamodb:Scan", "dynamodb:PartiQLSelect")
+# Reading, writing, deleting or re-sharing object contents (metadata reads such as GetObjectAcl or
+# GetObjectTagging are left out). s3:ListBucket is not here: it is authorised on the bucket, not on
+# object ARNs, and HeadBucket (every deploy tool's existence check) needs it without a prefix.
 S3_OBJECT_ACTIONS = (
     "s3:GetObject",
     "s3:GetObjectVersion",
-    "s3:GetObjectAttributes",
-    "s3:GetObjectVersionAttributes",
-    "s3:GetObjectAcl",
-    "s3:GetObjectVersionAcl",
-    "s3:GetObjectTagging",
-    "s3:GetObjectVersionTagging",
     "s3:GetObjectTorrent",
+    "s3:GetObjectVersionTorrent",
+    "s3:GetObjectVersionForReplication",
     "s3:PutObject",
     "s3:PutObjectAcl",
     "s3:PutObjectVersionAcl",
-    "s3:PutObjectTagging",
     "s3:DeleteObject",
     "s3:DeleteObjectVersion",
-    "s3:DeleteObjectTagging",
     "s3:RestoreObject",
-    "s3:AbortMultipartUpload",
-    "s3:ListMultipartUploadParts",
     "s3:ReplicateObject",
     "s3:ReplicateDelete",
 )
-S3_LIST_ACTIONS = ("s3:ListBucket", "s3:ListBucketVersions")
 _TENANT_VARIABLE_RE = re.compile(re.escape(TENANT_VARIABLE), re.IGNORECASE)
 
 
@@ -564,18 +562,3 @@ def _may_cover_objects(pattern: str, bucket_arn: str) -> bool:
     if literal == pattern:
         return pattern.startswith(prefix)
     return prefix.startswith(literal) or literal.startswith(prefix)
-
-
-def listing_scope(statement: Statement, bucket_arn: str) -> tuple[bool, str | None]:
-    """Whether a statement lets the caller list a tenant bucket, and why the listing is not limited
-    to the caller's prefix by an s3:prefix condition (None when it is)."""
-    actions = granted(statement, S3_LIST_ACTIONS)
-    if not actions or not statement.covers_resource(bucket_arn):
-        return False, None
-    prefixes = [
-        *(statement.condition("StringEquals", "s3:prefix") or ()),
-        *(statement.condition("StringLike", "s3:prefix") or ()),
-    ]
-    if prefixes and all(p.lower().startswith(TENANT_PREFIX.lower()) for p in prefixes):
-        return True, None
-    return True, f"{', '.join(actions)} without an s3:prefix condition under {TENANT_PREFIX}"

@@ -30,6 +30,13 @@ def tags(secret: Mapping[str, Any]) -> dict[str, str]:
     return {str(t["Key"]): str(t.get("Value", "")) for t in secret.get("Tags") or [] if "Key" in t}
 
 
+def managed_by(secret: Mapping[str, Any]) -> str:
+    """ " (secret managed by rds)" for a secret another service owns (rds!..., events!connection/...):
+    its settings change through that service, which the remediation must say."""
+    owner = secret.get("OwningService")
+    return f" (secret managed by {owner})" if owner else ""
+
+
 def resource_policy(reader: Reader, secret_arn: str, region: str) -> str | None:
     response = reader.call(
         "secretsmanager",

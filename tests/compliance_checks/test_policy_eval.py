@@ -75,6 +75,13 @@ def test_data_actions_granted_on_s3(actions, expected):
     assert pe.data_actions_granted(stmt(Effect="Allow", Action=actions, Resource="*"), "s3") == expected
 
 
+def test_resourceless_actions_do_not_count():
+    create = stmt(Effect="Allow", Action=["kms:CreateKey", "kms:GenerateRandom"], Resource="*")
+    assert pe.data_actions_granted(create, "kms") == []
+    create_star = stmt(Effect="Allow", Action="kms:Create*", Resource="*")  # also CreateGrant
+    assert pe.data_actions_granted(create_star, "kms") == ["kms:Create*"]
+
+
 def test_data_actions_granted_on_kms_and_secrets():
     assert pe.data_actions_granted(stmt(Effect="Allow", Action="kms:DescribeKey", Resource="*"), "kms") == []
     assert pe.data_actions_granted(stmt(Effect="Allow", Action="kms:Decrypt", Resource="*"), "kms") == ["kms:Decrypt"]
@@ -270,15 +277,3 @@ def test_object_scope(resource, reaches, scoped):
     found, problem = pe.object_scope(stmt(Effect="Allow", Action="s3:GetObject", Resource=resource), BUCKET)
     assert found is reaches
     assert (problem is None) is scoped
-
-
-def test_listing_scope_needs_a_prefix_condition():
-    bare = stmt(Effect="Allow", Action="s3:ListBucket", Resource=BUCKET)
-    assert pe.listing_scope(bare, BUCKET)[1]
-    prefixed = stmt(
-        Effect="Allow",
-        Action="s3:ListBucket",
-        Resource=BUCKET,
-        Condition={"StringLike": {"s3:prefix": f"businesses/{TENANT}/*"}},
-    )
-    assert pe.listing_scope(prefixed, BUCKET) == (True, None)

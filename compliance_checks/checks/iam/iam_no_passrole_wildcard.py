@@ -23,9 +23,15 @@ class IamNoPassroleWildcard(Check):
     A statement counts when it allows ``iam:PassRole`` (directly or through ``iam:*``, ``iam:Pass*``,
     ``*`` or a NotAction block that leaves it in) on ``*``, on every role (``arn:aws:iam::*:role/*``,
     ``arn:aws:iam::<account>:role/*``) or through a NotResource block, whatever its conditions
-    (``iam:PassedToService`` narrows the service, not the roles that can be handed over). Inline,
-    customer-managed and AWS-managed policies are read. The break-glass role is not judged: LP-PA-1
-    allows it full administrative access, which includes PassRole. Service-linked roles are AWS's.
+    (``iam:PassedToService`` narrows the service, not the roles that can be handed over).
+
+    Judged: every inline and customer-managed policy (what the platform writes), on every principal;
+    and AWS-managed policies held by IAM users, groups and workload roles (what people and workloads
+    can do). AWS service roles that are not workload roles keep AWS's own service-role policies
+    (AWSBackupServiceRolePolicyForBackup passes roles to AWS Backup jobs by design); in an account
+    that tags no workload role every role is a workload role (fail closed). The break-glass role is
+    not judged: LP-PA-1 allows it full administrative access, which includes PassRole. Service-linked
+    roles are AWS's.
 
     Scenarios:
     - given a role allowed iam:PassRole on one named role, then PASS
@@ -33,6 +39,8 @@ class IamNoPassroleWildcard(Check):
     - given a user with an inline policy allowing iam:* on "*", then FAIL
     - given a role allowed iam:Pass* on arn:aws:iam::<account>:role/*, then FAIL
     - given the break-glass role allowed "*" on "*", then no result for it
+    - given a user with AWS-managed IAMFullAccess, then FAIL
+    - given an untagged AWS service role with an AWS-managed policy passing every role, in a tagged account, then PASS
     - given GetAccountAuthorizationDetails is denied, then ERROR
     """
 
@@ -48,11 +56,13 @@ class IamNoPassroleWildcard(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+        people_and_workloads = {p.arn for p in iam.workload_roles(ctx.reader)}
         for principal in iam.principals(ctx.reader):
             if principal.service_linked or iam.is_break_glass(principal):
                 continue
+            aws_managed = principal.kind != iam.ROLE or principal.arn in people_and_workloads
             try:
-                held = iam.policies_of(ctx.reader, principal)
+                held = iam.policies_of(ctx.reader, principal, aws_managed=aws_managed)
             except ReadError as error:
                 yield iam.typed(errored(principal.arn, error), principal)
                 continue

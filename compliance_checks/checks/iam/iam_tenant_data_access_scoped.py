@@ -21,7 +21,6 @@ from compliance_checks.policy_eval import (
     Statement,
     granted,
     leading_keys_problem,
-    listing_scope,
     object_scope,
     statements,
 )
@@ -40,11 +39,10 @@ def _problems(stmt: Statement, tables: list[dynamodb.Table], buckets: list[s3.Bu
             if problem:
                 problems.append(f"table {table.name}: {problem}")
     for bucket in buckets:
-        for scope in (object_scope, listing_scope):
-            reaches, problem = scope(stmt, bucket.arn)
-            touches = touches or reaches
-            if problem:
-                problems.append(f"bucket {bucket.name}: {problem}")
+        reaches, problem = object_scope(stmt, bucket.arn)
+        touches = touches or reaches
+        if problem:
+            problems.append(f"bucket {bucket.name}: {problem}")
     return touches, problems
 
 
@@ -53,16 +51,20 @@ class IamTenantDataAccessScoped(Check):
     limited to the caller's business.
 
     Tenant tables: tagged ``leadping:tenant-data=true`` or partitioned (HASH key) on business_id.
-    Tenant buckets: tagged ``leadping:tenant-data=true``. Judged: every Allow statement of every
-    inline, customer-managed and AWS-managed policy of every role, user and group, and of each tenant
-    bucket's policy. A statement granting item actions (GetItem, Query, Scan, PutItem, PartiQL...,
-    also through wildcards) on a tenant table or its indexes needs ``(ForAllValues:)StringEquals
-    dynamodb:LeadingKeys = ${aws:PrincipalTag/business_id}``; with ForAllValues, Scan and PartiQLSelect
-    (which carry no partition key, so the condition holds vacuously) also need ``Null
-    dynamodb:LeadingKeys = false``. A statement granting object actions must cover only
-    ``businesses/${aws:PrincipalTag/business_id}/...`` (``bucket/*`` or ``*`` fails), and s3:ListBucket
-    needs an s3:prefix condition under that prefix. The break-glass role (LP-PA-1's administrator) and
-    service-linked roles are not judged. Principals that reach no tenant data get no result.
+    Tenant buckets: tagged ``leadping:tenant-data=true``. A statement granting item actions (GetItem,
+    Query, Scan, PutItem, PartiQL..., also through wildcards) on a tenant table or its indexes needs
+    ``(ForAllValues:)StringEquals dynamodb:LeadingKeys = ${aws:PrincipalTag/business_id}``; with
+    ForAllValues, Scan and PartiQLSelect (which carry no partition key, so the condition holds
+    vacuously) also need ``Null dynamodb:LeadingKeys = false``. A statement granting object actions
+    (read, write, delete, re-share contents) must cover only ``businesses/${aws:PrincipalTag/
+    business_id}/...`` (``bucket/*`` or ``*`` fails). s3:ListBucket is not judged: it is authorised on
+    the bucket, where no business prefix exists, and HeadBucket needs it.
+
+    Judged: the inline, customer-managed and AWS-managed policies of workload roles (tagged
+    ``leadping:workload``; every role when the account tags none), IAM users and groups, and each
+    tenant bucket's policy. The break-glass role (LP-PA-1's administrator) is not judged, nor, in an
+    account that tags its workload roles, AWS service roles (Backup, Firehose delivery...), which act
+    on whole stores by design. Principals that reach no tenant data get no result.
 
     Scenarios:
     - given a role allowed dynamodb:GetItem/Query on a tenant table with ForAllValues LeadingKeys, then PASS
@@ -72,7 +74,10 @@ class IamTenantDataAccessScoped(Check):
     - given a role allowed s3:GetObject on tenant-bucket/businesses/${aws:PrincipalTag/business_id}/*, then PASS
     - given a role allowed s3:GetObject on tenant-bucket/*, then FAIL
     - given a role allowed s3:PutObject on tenant-bucket/businesses/*, then FAIL
-    - given a role allowed s3:ListBucket on a tenant bucket without an s3:prefix condition, then FAIL
+    - given an untagged service role with whole-table access in an account that tags workloads, then no result
+    - given no role is tagged, then every role is judged
+    - given a user allowed s3:GetObject on the whole tenant bucket, then FAIL
+    - given only object metadata reads (GetObjectAcl) and s3:ListBucket, then no result
     - given a tenant bucket policy allowing a role s3:GetObject on bucket/*, then FAIL for the bucket
     - given a role allowed s3:GetObject on a bucket not tagged as tenant data, then no result
     - given GetAccountAuthorizationDetails is denied, then ERROR
@@ -111,9 +116,8 @@ class IamTenantDataAccessScoped(Check):
             yield replace(errored(bucket.arn, error, region=bucket.region), resource_type="AWS::S3::Bucket")
         if not tables and not buckets:
             return
-        for principal in iam.principals(ctx.reader):
-            if principal.service_linked or iam.is_break_glass(principal):
-                continue
+        judged = [*iam.workload_roles(ctx.reader), *iam.users(ctx.reader), *iam.groups(ctx.reader)]
+        for principal in judged:
             try:
                 documents = [(p.label, p.document) for p in iam.policies_of(ctx.reader, principal)]
             except ReadError as error:

@@ -35,9 +35,11 @@ class IamWorkloadRoleNoWildcardDataAccess(Check):
       secretsmanager:GetSecretValue) on a wildcard resource: ``*``, a NotResource block, or an ARN
       whose resource name starts with a wildcard (``arn:aws:s3:::*``, ``...:table/*``, ``...:key/*``).
     Metadata reads on ``*`` (kms:DescribeKey, s3:GetEncryptionConfiguration) pass: they reveal no data,
-    and the auditor role needs them. AWS-managed policies are outside this control's wording (and
-    judged by iam_no_full_admin_policy and iam_tenant_data_access_scoped). The break-glass role is not
-    judged (LP-PA-1 allows it full access).
+    and the auditor role needs them; so do actions IAM authorises only on ``*`` (kms:CreateKey,
+    kms:GenerateRandom), where ``*`` is no choice. Conditions do not narrow a wildcard resource
+    (a principal that can tag resources can satisfy a tag condition). AWS-managed policies are
+    outside this control's wording (iam_no_full_admin_policy and iam_tenant_data_access_scoped judge
+    them). The break-glass role is not judged (LP-PA-1 allows it full access).
 
     Scenarios:
     - given a workload role allowed s3:GetObject on one bucket's objects and kms:Decrypt on one key, then PASS
@@ -46,6 +48,7 @@ class IamWorkloadRoleNoWildcardDataAccess(Check):
     - given a workload role allowed kms:Decrypt on arn:aws:kms:*:*:key/*, then FAIL
     - given a workload role with a NotAction block that leaves secretsmanager in, then FAIL
     - given a workload role allowed only kms:DescribeKey and s3:GetEncryptionConfiguration on "*", then PASS
+    - given a deploy role allowed kms:CreateKey on "*" but key administration on key/*, then FAIL for the latter
     - given a role outside the workload tagging with s3:*, then no result for it
     - given GetAccountAuthorizationDetails is denied, then ERROR
     """

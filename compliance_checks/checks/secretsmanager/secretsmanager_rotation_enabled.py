@@ -69,7 +69,8 @@ class SecretsmanagerRotationEnabled(Check):
                 if age is None or age > window:
                     problems.append(f"last rotated {age} days ago" if age is not None else "has no rotation date")
                 if problems:
-                    yield failed(arn, f"{'; '.join(problems)} (window {window} days)", region=region, **evidence)
+                    message = f"{'; '.join(problems)} (window {window} days){secretsmanager.managed_by(secret)}"
+                    yield failed(arn, message, region=region, **evidence)
                 else:
                     yield passed(
                         arn, f"rotates every {interval:g} days, last {age} days ago", region=region, **evidence

@@ -53,6 +53,5 @@ class SecretsmanagerSecretEncryptedCmk(Check):
                 if customer:
                     yield passed(arn, f"encrypted with customer-managed key {detail}", region=region, kms_key=detail)
                 else:
-                    yield failed(
-                        arn, f"not encrypted with a customer-managed key ({detail})", region=region, kms_key=key_id
-                    )
+                    message = f"not encrypted with a customer-managed key ({detail}){secretsmanager.managed_by(secret)}"
+                    yield failed(arn, message, region=region, kms_key=key_id)

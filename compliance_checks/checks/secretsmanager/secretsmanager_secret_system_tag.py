@@ -36,4 +36,5 @@ class SecretsmanagerSecretSystemTag(Check):
                 if system:
                     yield passed(secret["ARN"], f"belongs to system {system}", region=region, system=system)
                 else:
-                    yield failed(secret["ARN"], f"no non-empty {SYSTEM!r} tag", region=region, system=None)
+                    message = f"no non-empty {SYSTEM!r} tag{secretsmanager.managed_by(secret)}"
+                    yield failed(secret["ARN"], message, region=region, system=None)

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from compliance_checks.core import Status
-from tests.compliance_checks.checks.iam.helpers import allow, role
+from tests.compliance_checks.checks.iam.helpers import allow, role, user
 from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, run_check
 
 CHECK = "iam_tenant_data_access_scoped"
@@ -141,15 +141,33 @@ def test_given_s3_star_on_star_then_fail(reader):
     assert by_resource(run_check(CHECK, reader))[arn].status is Status.FAIL
 
 
-def test_given_list_bucket_without_a_prefix_condition_then_fail(reader):
-    bucket = _bucket("recordings")
-    bad = role("workers", workload="workers", inline=[allow("s3:ListBucket", bucket)])
-    condition = {"StringLike": {"s3:prefix": [f"businesses/{TENANT}/*"]}}
-    good = role("api", workload="api", inline=[allow("s3:ListBucket", bucket, Condition=condition)])
+def test_given_an_untagged_service_role_in_a_tagged_account_then_no_result(reader, leads_table):
+    workload = role("api", workload="api", inline=[allow("dynamodb:Query", leads_table, Condition=LEADING_KEYS)])
+    backup = role("backup-service", inline=[allow(["dynamodb:PutItem", "dynamodb:Scan"], leads_table)])
     results = by_resource(run_check(CHECK, reader))
-    assert results[bad].status is Status.FAIL
-    assert "s3:prefix" in results[bad].message
-    assert results[good].status is Status.PASS
+    assert backup not in results
+    assert results[workload].status is Status.PASS
+
+
+def test_given_no_role_is_tagged_then_every_role_is_judged(reader, leads_table):
+    arn = role("backup-service", inline=[allow(["dynamodb:PutItem"], leads_table)])
+    assert by_resource(run_check(CHECK, reader))[arn].status is Status.FAIL
+
+
+def test_given_a_user_with_object_access_on_the_whole_bucket_then_fail(reader):
+    bucket = _bucket("recordings")
+    arn = user("analyst", inline=[allow("s3:GetObject", f"{bucket}/*")])
+    result = by_resource(run_check(CHECK, reader))[arn]
+    assert result.status is Status.FAIL
+    assert result.resource_type == "AWS::IAM::User"
+
+
+def test_given_object_metadata_reads_and_listing_then_no_result(reader):
+    bucket = _bucket("recordings")
+    arn = role(
+        "auditor", workload="auditor", inline=[allow(["s3:GetObjectAcl", "s3:ListBucket"], [bucket, f"{bucket}/*"])]
+    )
+    assert arn not in by_resource(run_check(CHECK, reader))
 
 
 def test_given_a_tenant_bucket_policy_granting_the_whole_bucket_then_fail_for_the_bucket(reader):

@@ -70,6 +70,18 @@ def test_given_metadata_reads_on_every_resource_then_pass(reader):
     assert by_resource(run_check(CHECK, reader))[arn].status is Status.PASS
 
 
+def test_given_create_key_on_star_but_key_administration_on_every_key_then_fail_for_the_latter(reader):
+    create = allow("kms:CreateKey", "*", Condition={"StringEquals": {"aws:RequestTag/leadping:environment": "prod"}})
+    administer = allow(["kms:PutKeyPolicy", "kms:CreateGrant"], f"arn:aws:kms:*:{ACCOUNT_ID}:key/*")
+    only_create = role("ci-create", workload="ci-deploy", managed=[create])
+    both = role("ci-deploy", workload="ci-deploy", managed=[create, administer])
+    results = by_resource(run_check(CHECK, reader))
+    assert results[only_create].status is Status.PASS
+    assert results[both].status is Status.FAIL
+    assert "kms:CreateKey" not in results[both].message
+    assert "kms:PutKeyPolicy, kms:CreateGrant on" in results[both].message
+
+
 def test_given_a_role_outside_the_workload_tagging_then_no_result(reader):
     tagged = role("api", workload="api", inline=[allow("sqs:SendMessage", "*")])
     untagged = role("scratch", inline=[allow("s3:*", "*")])
