@@ -236,7 +236,7 @@ def is_break_glass(role: Principal) -> bool:
     if role.kind != ROLE:
         return False
     if role.workload is not None:
-        return role.workload == conventions.BREAK_GLASS
+        return role.workload.lower() == conventions.BREAK_GLASS
     lowered = role.name.lower()
     return "break-glass" in lowered or "breakglass" in lowered
 
@@ -285,7 +285,8 @@ def trusts_github_oidc(role: Principal) -> bool:
 
 def ci_deploy_roles(reader: Reader) -> list[Principal]:
     """Roles whose trust admits GitHub's OIDC provider, and roles tagged as the ci-deploy workload."""
-    return [r for r in roles(reader) if not r.service_linked and (trusts_github_oidc(r) or r.workload == "ci-deploy")]
+    tagged = {r.arn for r in roles(reader) if (r.workload or "").lower() == "ci-deploy"}
+    return [r for r in roles(reader) if not r.service_linked and (trusts_github_oidc(r) or r.arn in tagged)]
 
 
 class RequestContext(Mapping[str, tuple[str, ...] | None]):

@@ -65,6 +65,7 @@ class IamWorkloadRoleSingleWorkload(Check):
     Scenarios:
     - given a role tagged api trusted by ecs-tasks.amazonaws.com only, then PASS
     - given a role tagged "api,workers", then FAIL
+    - given a role tagged leadping:workload with an empty value, then FAIL
     - given a role trusted by both ecs-tasks.amazonaws.com and lambda.amazonaws.com, then FAIL
     - given a role trusted by lambda.amazonaws.com and an IAM role of the account, then FAIL
     - given a Lambda@Edge role trusted by lambda and edgelambda, then PASS
@@ -90,6 +91,8 @@ class IamWorkloadRoleSingleWorkload(Check):
             claimed = sorted(set(filter(None, _SEPARATORS.split(role.workload or ""))))
             if len(claimed) > 1:
                 problems.append(f"tagged with {len(claimed)} workloads ({', '.join(claimed)})")
+            elif role.workload is not None and not claimed:
+                problems.append("tagged leadping:workload with no workload name")
             kinds = sorted(_trust_kinds(role))
             if len(kinds) > 1:
                 problems.append(f"assumable by {len(kinds)} kinds of principal ({'; '.join(kinds)})")

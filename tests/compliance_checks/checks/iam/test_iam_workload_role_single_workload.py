@@ -25,6 +25,13 @@ def test_given_a_role_tagged_with_two_workloads_then_fail(reader):
     assert results[good].status is Status.PASS
 
 
+def test_given_a_role_tagged_with_an_empty_workload_then_fail(reader):
+    arn = role("mystery", workload="", trust=service_trust("ecs-tasks.amazonaws.com"))
+    result = by_resource(run_check(CHECK, reader))[arn]
+    assert result.status is Status.FAIL
+    assert "no workload name" in result.message
+
+
 def test_given_a_role_trusted_by_ecs_tasks_and_lambda_then_fail(reader):
     arn = role("workers", workload="workers", trust=service_trust("ecs-tasks.amazonaws.com", "lambda.amazonaws.com"))
     assert by_resource(run_check(CHECK, reader))[arn].status is Status.FAIL
