@@ -269,6 +269,7 @@ monitoring = Monitoring(
         api_id=ingress.api.id,
         api_stage=ingress.stage.name,
         dead_letter_queues=dead_letter_queues,
+        additional_regions=tuple(r for r in (settings.backup_copy_region,) if r),
         tags=tags,
     ),
 )

@@ -17,6 +17,8 @@ Statement = dict[str, Any]
 KMS_USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
+# AWS's managed full-administrator policy (Action "*" on Resource "*"): the break-glass role's.
+ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 # Elastic Load Balancing writes access logs from a per-region AWS account in the regions that
 # existed before August 2022; newer regions use the logdelivery service principal instead.
@@ -698,9 +700,59 @@ def ci_deploy_policy(account_id: str, regions: Sequence[str], name_prefix: str, 
     )
 
 
-def break_glass_admin_policy() -> Policy:
-    """The one ``*`` on ``*`` grant of the platform (LP-PA-1): attached to break-glass only."""
-    return document([{"Sid": "EmergencyAdministrator", "Effect": "Allow", "Action": "*", "Resource": "*"}])
+# Data-plane reads the deploy role never needs: it configures stores, it does not read them.
+DEPLOY_DENIED_DATA_READS = (
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "secretsmanager:GetSecretValue",
+    "rds-data:*",
+)
+
+
+def deploy_boundary(account_id: str, name_prefix: str, partition: str = "aws") -> Policy:
+    """The ceiling of the CI deploy role (LP-PA-1): whatever it is granted later, it never reads
+    customer data or secret values, creates IAM users or access keys, lifts a permissions
+    boundary, or turns off the audit trail and threat detection."""
+    services = (*DEPLOY_CONTROL_PLANE_SERVICES, "iam", "kms", "s3", "dynamodb", "secretsmanager", "sts")
+    return document(
+        [
+            {"Sid": "DeployServices", "Effect": "Allow", "Action": [f"{s}:*" for s in services], "Resource": "*"},
+            {"Sid": "NeverReadData", "Effect": "Deny", "Action": list(DEPLOY_DENIED_DATA_READS), "Resource": "*"},
+            {
+                "Sid": "NeverCreateLongLivedCredentials",
+                "Effect": "Deny",
+                "Action": [
+                    "iam:CreateUser",
+                    "iam:CreateAccessKey",
+                    "iam:CreateLoginProfile",
+                    "iam:UpdateLoginProfile",
+                    "iam:DeleteRolePermissionsBoundary",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Sid": "NeverBlindTheAudit",
+                "Effect": "Deny",
+                "Action": [
+                    "cloudtrail:StopLogging",
+                    "cloudtrail:DeleteTrail",
+                    "guardduty:DeleteDetector",
+                    "securityhub:DisableSecurityHub",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Sid": "NeverChangeItsOwnRole",
+                "Effect": "Deny",
+                "Action": "iam:*",
+                "Resource": role_arn(account_id, f"{name_prefix}-ci-deploy", partition),
+            },
+        ]
+    )
 
 
 # --- Service roles -----------------------------------------------------------------------------

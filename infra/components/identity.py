@@ -128,10 +128,19 @@ class ProductionAccess(pulumi.ComponentResource):
                 tags=args.tags,
                 opts=child(self),
             ).arn
+        deploy_boundary = aws.iam.Policy(
+            f"{name}-deploy-boundary",
+            name=f"{prefix}-deploy-boundary",
+            description="Ceiling of the CI deploy role: no data reads, no IAM users or keys, no audit changes",
+            policy=policy_json(policy_documents.deploy_boundary, account, prefix),
+            tags=args.tags,
+            opts=child(self),
+        )
         deploy = self._role(
             name,
             "ci-deploy",
             role_name=f"{prefix}-ci-deploy",
+            boundary_arn=deploy_boundary.arn,
             trust=policy_json(
                 policy_documents.github_oidc_trust, provider_arn, args.github_repository, args.protected_branch
             ),
@@ -158,6 +167,8 @@ class ProductionAccess(pulumi.ComponentResource):
                 lambda a: policy_documents.human_role_trust(args.auditor_principals, a, require_mfa=False), account
             ),
             description="Read-only security audit (configuration metadata, no data)",
+            # Bounded by the policy it is granted: nothing attached later can widen it.
+            boundary_arn=SECURITY_AUDIT,
             tags=args.tags,
         )
         aws.iam.RolePolicyAttachment(
@@ -174,13 +185,13 @@ class ProductionAccess(pulumi.ComponentResource):
             description="Emergency administrator: MFA required, one-hour sessions",
             tags=args.tags,
         )
-        self._attach(
-            name,
-            conventions.BREAK_GLASS,
-            break_glass,
-            pulumi.Output.json_dumps(policy_documents.break_glass_admin_policy()),
-            "Full administrator, for emergencies only",
-            args.tags,
+        # The platform's only Action "*" on Resource "*" grant (LP-PA-1), and AWS's own policy for
+        # it: no customer-managed full-administrator policy exists in the account to attach elsewhere.
+        aws.iam.RolePolicyAttachment(
+            f"{name}-break-glass-administrator",
+            role=break_glass.name,
+            policy_arn=policy_documents.ADMINISTRATOR_ACCESS,
+            opts=child(self),
         )
         self.register_outputs({f"{w}_role_arn": r.arn for w, r in self.roles.items()})
 

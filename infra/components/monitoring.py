@@ -71,6 +71,8 @@ class MonitoringArgs:
     api_stage: pulumi.Input[str]
     # Dead-letter queues whose depth means a message was not delivered: role -> queue name.
     dead_letter_queues: dict[str, pulumi.Input[str]]
+    # Other regions the stack uses (the backup copy region): detection runs there too.
+    additional_regions: tuple[str, ...] = ()
     api_latency_p99_ms: int = 2000
     alb_5xx_per_5_minutes: int = 10
     tags: dict[str, str] = field(default_factory=dict)
@@ -85,33 +87,11 @@ class Monitoring(pulumi.ComponentResource):
         prefix = args.name_prefix
         tags = args.tags
 
-        self.detector = aws.guardduty.Detector(
-            f"{name}-guardduty",
-            enable=True,
-            finding_publishing_frequency="FIFTEEN_MINUTES",
-            tags=tags,
-            opts=child(self),
-        )
-        for feature in GUARDDUTY_FEATURES:
-            aws.guardduty.DetectorFeature(
-                f"{name}-guardduty-{feature.lower().replace('_', '-')}",
-                detector_id=self.detector.id,
-                name=feature,
-                status="ENABLED",
-                opts=child(self),
-            )
-        hub = aws.securityhub.Account(
-            f"{name}-security-hub",
-            enable_default_standards=False,
-            control_finding_generator="SECURITY_CONTROL",
-            auto_enable_controls=True,
-            opts=child(self),
-        )
-        aws.securityhub.StandardsSubscription(
-            f"{name}-fsbp",
-            standards_arn=f"arn:aws:securityhub:{args.region}::{FSBP}",
-            opts=child(self, depends_on=[hub]),
-        )
+        self.detector = self._detection(name, args.region, None, tags)
+        for region in args.additional_regions:
+            # An explicit provider per region: detection where the stack keeps data (backup copies).
+            provider = aws.Provider(f"{name}-{region}", region=region, opts=child(self))
+            self._detection(f"{name}-{region}", region, provider, tags)
 
         self.topic = aws.sns.Topic(
             f"{name}-alarms",
@@ -243,3 +223,36 @@ class Monitoring(pulumi.ComponentResource):
                 "alarms": {k: a.name for k, a in self.alarms.items()},
             }
         )
+
+    def _detection(
+        self, name: str, region: str, provider: aws.Provider | None, tags: dict[str, str]
+    ) -> aws.guardduty.Detector:
+        """GuardDuty with its protection features, and Security Hub with FSBP, in one region."""
+        detector = aws.guardduty.Detector(
+            f"{name}-guardduty",
+            enable=True,
+            finding_publishing_frequency="FIFTEEN_MINUTES",
+            tags=tags,
+            opts=child(self, provider=provider),
+        )
+        for feature in GUARDDUTY_FEATURES:
+            aws.guardduty.DetectorFeature(
+                f"{name}-guardduty-{feature.lower().replace('_', '-')}",
+                detector_id=detector.id,
+                name=feature,
+                status="ENABLED",
+                opts=child(self, provider=provider),
+            )
+        hub = aws.securityhub.Account(
+            f"{name}-security-hub",
+            enable_default_standards=False,
+            control_finding_generator="SECURITY_CONTROL",
+            auto_enable_controls=True,
+            opts=child(self, provider=provider),
+        )
+        aws.securityhub.StandardsSubscription(
+            f"{name}-fsbp",
+            standards_arn=f"arn:aws:securityhub:{region}::{FSBP}",
+            opts=child(self, provider=provider, depends_on=[hub]),
+        )
+        return detector

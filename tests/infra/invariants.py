@@ -7,6 +7,7 @@ Kept apart from the tests so that each property is also tested against a tampere
 from __future__ import annotations
 
 from compliance_checks import conventions
+from infra.policy_documents import ADMINISTRATOR_ACCESS
 from infra.render import Rendering
 from tests.infra.rendered import as_list, document, key_class, output, policies_attached_to_roles, statements, tags
 
@@ -95,7 +96,11 @@ def full_admin_grants(rendering: Rendering) -> list[str]:
     attached_policy_arns = {
         a.inputs["policyArn"] for a in rendering.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
     }
-    problems = []
+    problems = [
+        f"role {a.inputs['role']}: AdministratorAccess"
+        for a in rendering.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        if a.inputs["policyArn"] == ADMINISTRATOR_ACCESS and a.inputs["role"] not in break_glass
+    ]
     for role_name, policy in policies_attached_to_roles(rendering):
         if role_name in break_glass:
             continue

@@ -103,3 +103,11 @@ def role(rendering: Rendering, workload: str) -> RenderedResource:
     matches = [r for r in rendering.of_type("aws:iam/role:Role") if tags(r).get(conventions.WORKLOAD) == workload]
     assert len(matches) == 1, f"{len(matches)} roles tagged {conventions.WORKLOAD}={workload}"
     return matches[0]
+
+
+def in_home_region(rendering: Rendering, type_token: str) -> list[RenderedResource]:
+    """Resources of a type that the stack's default provider (its own region) manages."""
+    explicit = [p.urn for p in rendering.of_type("pulumi:providers:aws")]
+    return [
+        r for r in rendering.of_type(type_token) if not (r.provider and any(r.provider.startswith(u) for u in explicit))
+    ]

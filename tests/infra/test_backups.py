@@ -51,7 +51,7 @@ def test_prod_keeps_monthly_backups_for_a_year_and_dev_has_none(dev, prod):
 
 def test_prod_copies_every_backup_to_a_vault_in_the_second_region(prod):
     copy_vault = vault(prod, "backups-copy-vault")
-    (provider,) = prod.of_type("pulumi:providers:aws")
+    (provider,) = [p for p in prod.of_type("pulumi:providers:aws") if p.name == "backups-copy-region"]
     assert provider.inputs["region"] == prod.config["leadping:backupCopyRegion"] == "us-west-2"
     assert copy_vault.provider is not None
     assert copy_vault.provider.startswith(provider.urn)

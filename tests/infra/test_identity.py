@@ -92,7 +92,7 @@ def test_no_policy_passes_roles_on_wildcard_resources(stack):
     for _, policy in policies_attached_to_roles(stack):
         for statement in statements(policy):
             if "iam:PassRole" in as_list(statement["Action"]) or "iam:*" in as_list(statement["Action"]):
-                if statement["Effect"] == "Deny" or statement.get("Sid") == "EmergencyAdministrator":
+                if statement["Effect"] == "Deny":
                     continue
                 assert "*" not in as_list(statement["Resource"])
                 assert "iam:PassedToService" in statement["Condition"]["StringEquals"]
@@ -151,9 +151,34 @@ def test_break_glass_is_the_only_role_with_full_administrator(stack):
         for s in statements(policy)
         if s["Effect"] == "Allow" and as_list(s["Action"]) == ["*"] and as_list(s["Resource"]) == ["*"]
     ]
-    assert full == [output(role(stack, conventions.BREAK_GLASS), "name")]
+    assert full == []
+    administrators = [
+        a.inputs["role"]
+        for a in stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        if a.inputs["policyArn"] == "arn:aws:iam::aws:policy/AdministratorAccess"
+    ]
+    assert administrators == [output(role(stack, conventions.BREAK_GLASS), "name")]
 
 
 @pytest.mark.parametrize("workload", conventions.ROLE_WORKLOADS)
 def test_human_and_workload_sessions_last_at_most_an_hour(stack, workload):
     assert role(stack, workload).inputs["maxSessionDuration"] <= 3600
+
+
+def test_ci_deploy_boundary_never_reads_data_or_creates_credentials(stack):
+    deploy = role(stack, "ci-deploy")
+    boundary = named(stack, "aws:iam/policy:Policy", "access-deploy-boundary")
+    assert deploy.inputs["permissionsBoundary"] == output(boundary, "arn")
+    denies = {s["Sid"]: s for s in statements(document(boundary)) if s["Effect"] == "Deny"}
+    assert {"s3:GetObject", "dynamodb:Query", "secretsmanager:GetSecretValue"} <= set(denies["NeverReadData"]["Action"])
+    assert {"iam:CreateUser", "iam:CreateAccessKey"} <= set(denies["NeverCreateLongLivedCredentials"]["Action"])
+    assert denies["NeverChangeItsOwnRole"]["Resource"] == output(deploy, "arn")
+
+
+def test_auditor_is_bounded_by_security_audit(stack):
+    assert role(stack, "auditor").inputs["permissionsBoundary"] == "arn:aws:iam::aws:policy/SecurityAudit"
+
+
+@pytest.mark.parametrize("workload", [w for w in conventions.ROLE_WORKLOADS if w != conventions.BREAK_GLASS])
+def test_every_workload_role_but_break_glass_has_a_permissions_boundary(stack, workload):
+    assert role(stack, workload).inputs.get("permissionsBoundary")

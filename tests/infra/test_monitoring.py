@@ -6,7 +6,7 @@ import pytest
 
 from infra.components.monitoring import SECURITY_EVENT_PATTERNS
 from infra.render import RenderedResource, Rendering
-from tests.infra.rendered import document, key_class, named, output, statements
+from tests.infra.rendered import document, in_home_region, key_class, named, output, statements
 
 SERVICE_ALARMS = ("alb-5xx", "api-latency-p99", "work-delivery-failures", "webhooks-delivery-failures",
                   "secret-rotation-delivery-failures")  # fmt: skip
@@ -26,7 +26,7 @@ def topic(rendering: Rendering) -> RenderedResource:
 
 
 def test_guardduty_detector_is_enabled_with_protection_features(stack):
-    (detector,) = stack.of_type("aws:guardduty/detector:Detector")
+    (detector,) = in_home_region(stack, "aws:guardduty/detector:Detector")
     assert detector.inputs["enable"] is True
     assert "datasources" not in detector.inputs
     features = {
@@ -37,8 +37,8 @@ def test_guardduty_detector_is_enabled_with_protection_features(stack):
 
 
 def test_security_hub_subscribes_to_foundational_best_practices(stack):
-    (hub,) = stack.of_type("aws:securityhub/account:Account")
-    (subscription,) = stack.of_type("aws:securityhub/standardsSubscription:StandardsSubscription")
+    (hub,) = in_home_region(stack, "aws:securityhub/account:Account")
+    (subscription,) = in_home_region(stack, "aws:securityhub/standardsSubscription:StandardsSubscription")
     assert subscription.inputs["standardsArn"] == (
         "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0"
     )
@@ -121,3 +121,21 @@ def test_high_severity_guardduty_findings_reach_the_alarm_topic(stack):
     target = named(stack, "aws:cloudwatch/eventTarget:EventTarget", "monitoring-guardduty-findings-topic")
     assert '"aws.guardduty"' in rule.inputs["eventPattern"]
     assert target.inputs["arn"] == output(topic(stack), "arn")
+
+
+def test_prod_runs_detection_in_the_backup_copy_region_too(prod):
+    (provider,) = [p for p in prod.of_type("pulumi:providers:aws") if p.name == "monitoring-us-west-2"]
+    assert provider.inputs["region"] == prod.config["leadping:backupCopyRegion"]
+    for type_token in (
+        "aws:guardduty/detector:Detector",
+        "aws:securityhub/account:Account",
+        "aws:securityhub/standardsSubscription:StandardsSubscription",
+    ):
+        regional = [r for r in prod.of_type(type_token) if r.provider and r.provider.startswith(provider.urn)]
+        assert len(regional) == 1, type_token
+    (subscription,) = [
+        s
+        for s in prod.of_type("aws:securityhub/standardsSubscription:StandardsSubscription")
+        if s.provider and s.provider.startswith(provider.urn)
+    ]
+    assert subscription.inputs["standardsArn"].startswith("arn:aws:securityhub:us-west-2::")

@@ -169,7 +169,6 @@ def test_grants_everything_recognises_only_allow_star_on_star():
     assert not pd.grants_everything({"Effect": "Deny", "Action": "*", "Resource": "*"})
     assert not pd.grants_everything({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
     assert not pd.grants_everything({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::x"})
-    assert pd.grants_everything(pd.statements_of(pd.break_glass_admin_policy())[0])
 
 
 def test_secret_policy_denies_everyone_but_the_readers():

@@ -110,6 +110,11 @@ def test_full_admin_check_catches_a_workload_policy_granting_everything(prod):
     assert invariants.full_admin_grants(broken) == ["role leadping-prod-api: None"]
 
 
+def test_full_admin_check_catches_administrator_access_on_another_role(prod):
+    broken = tampered(prod, "access-auditor-security-audit", policyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    assert invariants.full_admin_grants(broken) == ["role leadping-prod-auditor: AdministratorAccess"]
+
+
 def test_every_data_store_is_covered_by_a_backup_selection(stack):
     assert invariants.uncovered_data_stores(stack) == []
     stores = {r.type for r in stack.of_custom() if tags(r).get(conventions.DATA_STORE) == conventions.TRUE}
