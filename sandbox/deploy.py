@@ -212,6 +212,7 @@ class Deployment:
     """A stack deployed into the simulated account."""
 
     stack: str
+    account_id: str
     settings: Settings
     rendering: Rendering
     resources: list[DeployedResource]
@@ -321,6 +322,7 @@ def deploy(
     total = time.perf_counter() - started
     deployment = Deployment(
         stack=stack,
+        account_id=account.account_id,
         settings=settings,
         rendering=rendering,
         resources=list(account.resources),
