@@ -43,9 +43,26 @@ class PathSkip:
 
 
 @dataclass(frozen=True)
+class AcceptedSecret:
+    """A secrets-scan finding judged not to be a credential (exact file and detector)."""
+
+    path: str
+    check: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SkipList:
     checks: tuple[Skip, ...]
     secret_paths: tuple[PathSkip, ...]
+    accepted_secrets: tuple[AcceptedSecret, ...] = ()
+
+    def secret_accepted(self, path: str, check_id: str) -> AcceptedSecret | None:
+        path = path.lstrip("/")
+        return next((a for a in self.accepted_secrets if a.path == path and a.check == check_id), None)
+
+    def path_skipped(self, relative_path: str) -> bool:
+        return any(re.search(p.path, relative_path) for p in self.secret_paths)
 
     @property
     def ids(self) -> list[str]:
@@ -94,7 +111,14 @@ def load_skips(path: Path = SKIPS_FILE) -> SkipList:
         except re.error as exc:
             raise ConfigError(f"{path.name}: {pattern!r} is not a valid regular expression: {exc}") from None
         paths.append(PathSkip(pattern, reason))
-    return SkipList(tuple(checks), tuple(paths))
+    accepted = []
+    for entry in document.get("secrets_accepted_findings") or []:
+        path_name, reason = _reasoned(entry, "path", f"{path.name} secrets_accepted_findings")
+        check = entry.get("check")
+        if not isinstance(check, str) or not check.startswith("CKV_SECRET_"):
+            raise ConfigError(f"{path.name}: accepted finding {path_name} needs its detector id (CKV_SECRET_n)")
+        accepted.append(AcceptedSecret(path_name, check, reason))
+    return SkipList(tuple(checks), tuple(paths), tuple(accepted))
 
 
 def validate_skips(skips: SkipList, known_ids: set[str]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -167,14 +168,42 @@ def plan_scan_command(python: Path, plans_dir: Path, out_dir: Path, skip_ids: Se
     return command
 
 
-def secrets_scan_command(python: Path, root: Path, out_dir: Path, skip_paths: Sequence[str]) -> list[str]:
+# Never source: environments, caches, VCS data (used when the root is not a git checkout).
+_NOT_SOURCE = {"node_modules", "__pycache__", "site-packages", "reports"}
+
+
+def repository_files(root: Path, skip_paths: Sequence[str] = ()) -> list[str]:
+    """The files of the repository at ``root`` (tracked and not ignored), relative, minus skip_paths.
+
+    Checkov's own directory walk either ignores source code (its default secrets scan reads only
+    IaC file types) or, with --enable-secret-scan-all-files, walks into .venv and .git; the gate
+    therefore hands it the repository's files one by one.
+    """
+    root = Path(root)
+    try:
+        listed = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            ["git", "-C", str(root), "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "."],  # noqa: S607
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout.decode()
+        files = [f for f in listed.split("\0") if f]
+    except (OSError, subprocess.SubprocessError):
+        files = []
+        for directory, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _NOT_SOURCE]
+            files += [str((Path(directory) / n).relative_to(root)) for n in names]
+    patterns = [re.compile(p) for p in skip_paths]
+    return sorted(f for f in files if (root / f).is_file() and not any(p.search(f) for p in patterns))
+
+
+def secrets_scan_command(python: Path, root: Path, out_dir: Path, files: Sequence[str]) -> list[str]:
     checkov = python.parent / "checkov"
     command = [
         str(checkov),
-        "--directory",
-        str(root),
         "--framework",
         SECRETS_FRAMEWORK,
+        "--enable-secret-scan-all-files",
         "--output",
         "json",
         "--output-file-path",
@@ -182,8 +211,8 @@ def secrets_scan_command(python: Path, root: Path, out_dir: Path, skip_paths: Se
         "--skip-download",
         "--compact",
     ]
-    for pattern in skip_paths:
-        command += ["--skip-path", pattern]
+    for name in files:
+        command += ["--file", str(Path(root) / name)]
     return command
 
 
@@ -298,6 +327,10 @@ def run_gate(
     if secrets_root is not None:
         for report in run.secrets_reports:
             for record in report["results"].get("failed_checks") or []:
+                relative = _relative_to(str(record.get("file_abs_path") or record.get("file_path")), secrets_root)
+                if skips.secret_accepted(relative, str(record.get("check_id"))):
+                    continue
+                record = {**record, "file_path": relative}
                 result.secret_findings.append(
                     Finding(
                         stack="repository",
@@ -350,7 +383,8 @@ def run_checkov(
     plan_process = _start(plan_scan_command(python, plans_dir, scan_dir, skip_ids), env, plan_log)
     secrets_process = None
     if secrets_root is not None:
-        command = secrets_scan_command(python, Path(secrets_root), secrets_dir, list(secrets_skip_paths))
+        files = repository_files(Path(secrets_root), secrets_skip_paths)
+        command = secrets_scan_command(python, Path(secrets_root), secrets_dir, files)
         secrets_process = _start(command, env, secrets_log)
     try:
         _wait(plan_process, "plan scan", plan_log)
@@ -366,6 +400,13 @@ def run_checkov(
         catalog=_read_catalog(scan_dir / "catalog.json"),
         secrets_reports=_reports(secrets_report) if secrets_report.exists() else [],
     )
+
+
+def _relative_to(path: str, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(root).resolve()))
+    except ValueError:
+        return path.lstrip("/")
 
 
 def _records(report: dict[str, Any], *statuses: str) -> list[dict[str, Any]]:
