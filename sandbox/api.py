@@ -174,6 +174,17 @@ def metadata_for(deployment: Deployment, gaps: list[KnownGap]) -> dict[str, Any]
 
 
 @contextmanager
+def claim_process() -> Iterator[None]:
+    """One sandbox (in-process or served) per process: moto's state is process-wide."""
+    if not _active.acquire(blocking=False):
+        raise SandboxError("a sandbox is already running in this process (moto's state is process-wide)")
+    try:
+        yield
+    finally:
+        _active.release()
+
+
+@contextmanager
 def start_sandbox(
     stack: str = "prod",
     *,
@@ -192,9 +203,7 @@ def start_sandbox(
 
     from infra.render import PROJECT_ROOT, RenderError, load_stack_config
 
-    if not _active.acquire(blocking=False):
-        raise SandboxError("a sandbox is already running in this process (moto's state is process-wide)")
-    try:
+    with claim_process():
         project_dir = Path(project_dir or PROJECT_ROOT)
         try:
             if config is None:
@@ -228,5 +237,3 @@ def start_sandbox(
                 deployment=deployment,
                 gaps=list(deployment.gaps),
             )
-    finally:
-        _active.release()

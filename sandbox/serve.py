@@ -1,0 +1,152 @@
+"""Serve a deployed stack from a moto server on 127.0.0.1, for the AWS CLI, the audit or any tool.
+
+``serving()`` starts ``moto.server.ThreadedMotoServer`` in this process, deploys the stack into
+it over HTTP (the same deploy as the in-process sandbox, pointed at the endpoint), and stops the
+server and clears moto's state on exit. Only loopback is ever bound.
+"""
+
+from __future__ import annotations
+
+import errno
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from moto.server import ThreadedMotoServer
+
+from sandbox.api import (
+    MOTO_CONFIG,
+    KnownGap,
+    SandboxError,
+    claim_process,
+    isolated_environment,
+    known_gaps,
+    sandbox_environment,
+    sandbox_session,
+)
+from sandbox.deploy import Deployment, deploy
+from sandbox.handlers.base import DeployError
+from sandbox.moto_compat import fixes
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+
+
+class PortInUseError(SandboxError):
+    def __init__(self, port: int, detail: str) -> None:
+        self.port = port
+        super().__init__(f"port {port} on {HOST} is in use ({detail}); choose another with --port")
+
+
+class _Server(ThreadedMotoServer):
+    """ThreadedMotoServer that reports a failed bind instead of waiting for it forever."""
+
+    error: BaseException | None = None
+
+    def _server_entry(self) -> None:
+        try:
+            super()._server_entry()
+        except BaseException as exc:  # the bind failed: wake start() up with the reason
+            self.error = exc
+            self._server_ready_event.set()
+
+
+@dataclass
+class ServedSandbox:
+    endpoint: str
+    port: int
+    region: str
+    deployment: Deployment
+    known_gaps: list[KnownGap]
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """What to export so that a tool talks to this server, and only to it."""
+        return {"AWS_ENDPOINT_URL": self.endpoint, **sandbox_environment(self.region)}
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        return sandbox_session(self.region).client(
+            service, region_name=region or self.region, endpoint_url=self.endpoint
+        )
+
+
+def _start(port: int) -> _Server:
+    server = _Server(HOST, port, verbose=False)
+    server.start()
+    if server.error is not None:
+        error = server.error
+        if isinstance(error, OSError) and error.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise PortInUseError(port, error.strerror or str(error))
+        raise SandboxError(f"the moto server could not start on {HOST}:{port}: {error}")
+    return server
+
+
+def _reset(endpoint: str) -> None:
+    """Clears every moto backend through the server's own API (a clean account)."""
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 - loopback only
+    with urllib.request.urlopen(request, timeout=30):  # noqa: S310
+        pass
+
+
+@contextmanager
+def serving(
+    stack: str = "prod",
+    *,
+    port: int = DEFAULT_PORT,
+    project_dir: Path | None = None,
+    config: Mapping[str, str] | None = None,
+    program_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[ServedSandbox]:
+    """Starts a moto server on 127.0.0.1:``port`` (0 picks a free one) with ``stack`` deployed.
+
+    Raises PortInUseError before deploying anything if the port is taken, SandboxError if the
+    deploy fails (the server is stopped first).
+    """
+    from infra.render import PROJECT_ROOT, RenderError, load_stack_config
+
+    project_dir = Path(project_dir or PROJECT_ROOT)
+    try:
+        config = dict(config) if config is not None else load_stack_config(project_dir / f"Pulumi.{stack}.yaml")
+    except RenderError as error:
+        raise SandboxError(str(error)) from None
+    region = config.get("aws:region") or "us-east-1"
+    from moto.core.config import default_user_config
+
+    with claim_process(), isolated_environment(region):
+        server = _start(port)
+        host, bound = server.get_host_and_port()
+        endpoint = f"http://{host}:{bound}"
+        try:
+            # The server runs in this process: moto's settings and the fidelity fixes apply to it.
+            settings = {**default_user_config, **MOTO_CONFIG}
+            with mock.patch.dict(default_user_config, settings), fixes():
+                _reset(endpoint)
+                if progress:
+                    progress(f"moto server listening on {endpoint}")
+                started = time.perf_counter()
+                try:
+                    deployment = deploy(
+                        stack,
+                        sandbox_session(region),
+                        endpoint_url=endpoint,
+                        project_dir=project_dir,
+                        config=config,
+                        program_dir=program_dir,
+                        progress=progress,
+                    )
+                except DeployError as error:
+                    raise SandboxError(f"could not deploy stack {stack!r} into the sandbox: {error}") from error
+                if progress:
+                    progress(f"ready in {time.perf_counter() - started:.1f}s")
+                try:
+                    yield ServedSandbox(endpoint, bound, region, deployment, known_gaps(deployment.gaps))
+                finally:
+                    _reset(endpoint)
+        finally:
+            server.stop()
