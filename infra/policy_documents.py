@@ -575,6 +575,62 @@ PASSED_TO_SERVICES = (
 )
 
 
+def _in_stack_regions(sid: str, actions: Sequence[str], regions: Sequence[str]) -> Statement:
+    """Actions on any resource, but only in the stack's regions (IAM, Route 53 and other global
+    services answer in us-east-1)."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": list(actions),
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:RequestedRegion": sorted({*regions, "us-east-1"})}},
+    }
+
+
+def _stack_identities_statement(account_id: str, name_prefix: str, partition: str = "aws") -> Statement:
+    """The IAM actions a deploy needs, on this stack's roles and policies and the GitHub OIDC provider."""
+    arn = f"arn:{partition}"
+    stack_roles = f"{arn}:iam::{account_id}:role/{name_prefix}-*"
+    return {
+        "Sid": "ManageStackRolesAndPolicies",
+        "Effect": "Allow",
+        "Action": [
+            "iam:GetRole",
+            "iam:CreateRole",
+            "iam:DeleteRole",
+            "iam:UpdateRole",
+            "iam:TagRole",
+            "iam:UntagRole",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:PutRolePermissionsBoundary",
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:GetRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:ListRolePolicies",
+            "iam:ListAttachedRolePolicies",
+            "iam:ListInstanceProfilesForRole",
+            "iam:CreatePolicy",
+            "iam:CreatePolicyVersion",
+            "iam:DeletePolicy",
+            "iam:DeletePolicyVersion",
+            "iam:GetPolicy",
+            "iam:GetPolicyVersion",
+            "iam:ListPolicyVersions",
+            "iam:TagPolicy",
+            "iam:GetOpenIDConnectProvider",
+            "iam:CreateServiceLinkedRole",
+        ],
+        "Resource": [
+            stack_roles,
+            f"{arn}:iam::{account_id}:policy/{name_prefix}-*",
+            f"{arn}:iam::{account_id}:oidc-provider/{GITHUB_OIDC_HOST}",
+            f"{arn}:iam::{account_id}:role/aws-service-role/*",
+        ],
+    }
+
+
 def ci_deploy_policy(account_id: str, regions: Sequence[str], name_prefix: str, partition: str = "aws") -> Policy:
     """What ``pulumi up`` from CI needs (LP-PA-1): control planes, and data services by name only.
 
@@ -589,52 +645,10 @@ def ci_deploy_policy(account_id: str, regions: Sequence[str], name_prefix: str, 
     stack_roles = f"{arn}:iam::{account_id}:role/{name_prefix}-*"
     return document(
         [
-            {
-                "Sid": "ManageControlPlanes",
-                "Effect": "Allow",
-                "Action": [f"{service}:*" for service in DEPLOY_CONTROL_PLANE_SERVICES],
-                "Resource": "*",
-                # IAM, Route 53 and other global services answer in us-east-1.
-                "Condition": {"StringEquals": {"aws:RequestedRegion": sorted({*regions, "us-east-1"})}},
-            },
-            {
-                "Sid": "ManageStackRolesAndPolicies",
-                "Effect": "Allow",
-                "Action": [
-                    "iam:GetRole",
-                    "iam:CreateRole",
-                    "iam:DeleteRole",
-                    "iam:UpdateRole",
-                    "iam:TagRole",
-                    "iam:UntagRole",
-                    "iam:UpdateAssumeRolePolicy",
-                    "iam:PutRolePermissionsBoundary",
-                    "iam:AttachRolePolicy",
-                    "iam:DetachRolePolicy",
-                    "iam:PutRolePolicy",
-                    "iam:GetRolePolicy",
-                    "iam:DeleteRolePolicy",
-                    "iam:ListRolePolicies",
-                    "iam:ListAttachedRolePolicies",
-                    "iam:ListInstanceProfilesForRole",
-                    "iam:CreatePolicy",
-                    "iam:CreatePolicyVersion",
-                    "iam:DeletePolicy",
-                    "iam:DeletePolicyVersion",
-                    "iam:GetPolicy",
-                    "iam:GetPolicyVersion",
-                    "iam:ListPolicyVersions",
-                    "iam:TagPolicy",
-                    "iam:GetOpenIDConnectProvider",
-                    "iam:CreateServiceLinkedRole",
-                ],
-                "Resource": [
-                    stack_roles,
-                    f"{arn}:iam::{account_id}:policy/{name_prefix}-*",
-                    f"{arn}:iam::{account_id}:oidc-provider/{GITHUB_OIDC_HOST}",
-                    f"{arn}:iam::{account_id}:role/aws-service-role/*",
-                ],
-            },
+            _in_stack_regions(
+                "ManageControlPlanes", [f"{service}:*" for service in DEPLOY_CONTROL_PLANE_SERVICES], regions
+            ),
+            _stack_identities_statement(account_id, name_prefix, partition),
             pass_role_statement([stack_roles], PASSED_TO_SERVICES),
             {
                 "Sid": "ConfigureStackBuckets",
@@ -713,14 +727,18 @@ DEPLOY_DENIED_DATA_READS = (
 )
 
 
-def deploy_boundary(account_id: str, name_prefix: str, partition: str = "aws") -> Policy:
-    """The ceiling of the CI deploy role (LP-PA-1): whatever it is granted later, it never reads
+def deploy_boundary(account_id: str, regions: Sequence[str], name_prefix: str, partition: str = "aws") -> Policy:
+    """The ceiling of the CI deploy role (LP-PA-1): whatever it is granted later, it acts only in
+    the stack's regions, touches IAM only on the stack's own roles and policies, and never reads
     customer data or secret values, creates IAM users or access keys, lifts a permissions
     boundary, or turns off the audit trail and threat detection."""
-    services = (*DEPLOY_CONTROL_PLANE_SERVICES, "iam", "kms", "s3", "dynamodb", "secretsmanager", "sts")
+    services = (*DEPLOY_CONTROL_PLANE_SERVICES, "kms", "s3", "dynamodb", "secretsmanager", "sts")
+    stack_roles = role_arn(account_id, f"{name_prefix}-*", partition)
     return document(
         [
-            {"Sid": "DeployServices", "Effect": "Allow", "Action": [f"{s}:*" for s in services], "Resource": "*"},
+            _in_stack_regions("DeployServicesInStackRegions", [f"{s}:*" for s in services], regions),
+            _stack_identities_statement(account_id, name_prefix, partition),
+            pass_role_statement([stack_roles], PASSED_TO_SERVICES),
             {"Sid": "NeverReadData", "Effect": "Deny", "Action": list(DEPLOY_DENIED_DATA_READS), "Resource": "*"},
             {
                 "Sid": "NeverCreateLongLivedCredentials",

@@ -32,8 +32,24 @@ class ConfigError(ValueError):
 class Skip:
     id: str
     reason: str
-    # Environments the skip is limited to; empty: every stack (passed to Checkov's --skip-check).
+    # Environments the skip is limited to; empty: every stack.
     environments: tuple[str, ...] = ()
+    # Pulumi logical names the skip is limited to; empty: every resource. A skip with neither limit
+    # is passed to Checkov's --skip-check; a limited one lets the check run and accepts (reports,
+    # without failing) only its results on those stacks and resources.
+    resources: tuple[str, ...] = ()
+
+    @property
+    def limited(self) -> bool:
+        return bool(self.environments or self.resources)
+
+    def accepts(self, check_id: str, environment: str, resource_name: str | None) -> bool:
+        return (
+            self.limited
+            and check_id == self.id
+            and (not self.environments or environment in self.environments)
+            and (not self.resources or resource_name in self.resources)
+        )
 
 
 @dataclass(frozen=True)
@@ -70,13 +86,11 @@ class SkipList:
 
     @property
     def global_ids(self) -> list[str]:
-        return [s.id for s in self.checks if not s.environments]
+        return [s.id for s in self.checks if not s.limited]
 
-    def skipped_in(self, check_id: str, environment: str) -> Skip | None:
-        for skip in self.checks:
-            if skip.id == check_id and environment in skip.environments:
-                return skip
-        return None
+    def accepting(self, check_id: str, environment: str, resource_name: str | None) -> Skip | None:
+        """The limited skip that accepts this failure, if any."""
+        return next((s for s in self.checks if s.accepts(check_id, environment, resource_name)), None)
 
 
 def _reasoned(entry: Any, key: str, where: str) -> tuple[str, str]:
@@ -96,10 +110,13 @@ def load_skips(path: Path = SKIPS_FILE) -> SkipList:
     checks = []
     for entry in document.get("checks") or []:
         check_id, reason = _reasoned(entry, "id", f"{path.name} checks")
-        environments = entry.get("environments") or []
-        if not isinstance(environments, list) or not all(isinstance(e, str) for e in environments):
-            raise ConfigError(f"{path.name}: {check_id}: 'environments' must be a list of environment names")
-        checks.append(Skip(check_id, reason, tuple(environments)))
+        limits = {}
+        for key, what in (("environments", "environment names"), ("resources", "Pulumi logical names")):
+            values = entry.get(key) or []
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+                raise ConfigError(f"{path.name}: {check_id}: {key!r} must be a list of {what}")
+            limits[key] = tuple(v.strip() for v in values)
+        checks.append(Skip(check_id, reason, **limits))
     duplicates = sorted({s.id for s in checks if [c.id for c in checks].count(s.id) > 1})
     if duplicates:
         raise ConfigError(f"{path.name}: checks listed twice: {', '.join(duplicates)}")

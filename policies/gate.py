@@ -76,7 +76,8 @@ class GateResult:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped_ids: list[str] = field(default_factory=list)
-    # Failures an environment-limited skip (policies/skips.yaml) accepted, shown but not failing.
+    limited_ids: list[str] = field(default_factory=list)
+    # Failures a limited skip (policies/skips.yaml: environments, resources) accepted, shown but not failing.
     accepted: list[Finding] = field(default_factory=list)
     exports: dict[str, ExportedPlan] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -280,7 +281,12 @@ def run_gate(
     skips = _load(gate_config.load_skips)
     controls = _load(gate_config.load_controls)
     checkov_python()  # before the render: say at once when Checkov is missing
-    result = GateResult(stacks=[t.stack for t in targets], skipped_ids=skips.ids, program_file=program_file)
+    result = GateResult(
+        stacks=[t.stack for t in targets],
+        skipped_ids=skips.global_ids,
+        limited_ids=[s.id for s in skips.checks if s.limited],
+        program_file=program_file,
+    )
 
     started = time.perf_counter()
     exports = [export_target(target) for target in targets]
@@ -344,7 +350,8 @@ def run_gate(
     environments = {stack: e.context.get("environment", "") for stack, e in result.exports.items()}
     kept = []
     for finding in result.failures:
-        if skips.skipped_in(finding.check_id, environments.get(finding.stack, "")):
+        name = finding.resource.name if finding.resource else None
+        if skips.accepting(finding.check_id, environments.get(finding.stack, ""), name):
             result.accepted.append(finding)
         else:
             kept.append(finding)

@@ -39,7 +39,7 @@ def cli_text(result: GateResult) -> str:
     for finding in result.secret_findings:
         lines.append(f"FAIL {finding.check_id} [{finding.control}] secret in {finding.address}: {finding.check_name}")
     for finding in result.accepted:
-        lines.append(f"accepted (skips.yaml, {finding.stack} only): {_line(finding)[5:]}")
+        lines.append(f"accepted (policies/skips.yaml): {_line(finding)[5:]}")
     by_stack = Counter(f.stack for f in result.failures)
     passed = Counter(f.stack for f in result.passed)
     for stack in result.stacks:
@@ -48,7 +48,8 @@ def cli_text(result: GateResult) -> str:
     verdict = "PASSED" if result.ok else "FAILED"
     lines.append(
         f"gate {verdict}: {len(result.failures)} failed checks, {len(result.secret_findings)} secrets, "
-        f"{len(result.problems)} errors; {len(result.skipped_ids)} built-in checks skipped (policies/skips.yaml); "
+        f"{len(result.problems)} errors; policies/skips.yaml: {len(result.skipped_ids)} built-in checks skipped, "
+        f"{len(result.limited_ids)} limited to named environments or resources; "
         f"{timing}"
     )
     return "\n".join(lines) + "\n"

@@ -131,8 +131,8 @@ class ProductionAccess(pulumi.ComponentResource):
         deploy_boundary = aws.iam.Policy(
             f"{name}-deploy-boundary",
             name=f"{prefix}-deploy-boundary",
-            description="Ceiling of the CI deploy role: no data reads, no IAM users or keys, no audit changes",
-            policy=policy_json(policy_documents.deploy_boundary, account, prefix),
+            description="Ceiling of the CI deploy role: stack regions and roles, no data reads, no IAM users",
+            policy=policy_json(policy_documents.deploy_boundary, account, list(args.deploy_regions), prefix),
             tags=args.tags,
             opts=child(self),
         )

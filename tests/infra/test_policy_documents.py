@@ -154,6 +154,29 @@ def test_ci_deploy_policy_has_no_wildcard_on_data_services_and_no_passrole_on_st
                 assert "leadping-prod" in resource or "oidc-provider" in resource or "aws-service-role" in resource
 
 
+def test_deploy_boundary_is_limited_to_the_stack_regions_and_its_own_identities():
+    policy = pd.deploy_boundary(ACCOUNT, ["us-east-1", "us-west-2"], "leadping-prod")
+    allows = [s for s in pd.statements_of(policy) if s["Effect"] == "Allow"]
+    for statement in allows:
+        actions = pd.as_list(statement["Action"])
+        assert "*" not in actions
+        assert "iam:*" not in actions
+        if "*" in pd.as_list(statement["Resource"]):
+            # Unscoped resources only with the region condition; IAM never among them.
+            assert statement["Condition"]["StringEquals"]["aws:RequestedRegion"] == ["us-east-1", "us-west-2"]
+            assert not any(a.startswith("iam:") for a in actions)
+        else:
+            assert all("leadping-prod" in r or "oidc-provider" in r or "aws-service-role" in r
+                       for r in pd.as_list(statement["Resource"]))  # fmt: skip
+    # Everything the deploy policy grants stays inside the ceiling: same IAM and PassRole statements.
+    deploy = by_sid(pd.ci_deploy_policy(ACCOUNT, ["us-east-1", "us-west-2"], "leadping-prod"))
+    boundary = by_sid(policy)
+    for sid in ("ManageStackRolesAndPolicies", "PassOnlyStackRolesToTheirServices"):
+        assert boundary[sid] == deploy[sid]
+    assert set(deploy["ManageControlPlanes"]["Action"]) <= set(boundary["DeployServicesInStackRegions"]["Action"])
+    assert {"kms:*", "s3:*"} <= set(boundary["DeployServicesInStackRegions"]["Action"])
+
+
 def test_permission_boundary_allows_no_wildcard_action_and_denies_iam():
     policy = pd.permission_boundary(ACCOUNT, "us-east-1", "leadping-prod", "prod")
     for statement in pd.statements_of(policy):
