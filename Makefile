@@ -11,12 +11,13 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 STACK ?= prod
 REPORTS ?= reports
+PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint format render clean
+.PHONY: help setup setup-gate test lint format audit gate render serve clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -26,10 +27,19 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
+# Checkov pins old boto3 and friends: it gets an environment of its own, never the project's.
+$(CHECKOV_VENV)/.synced: $(UV) policies/requirements-checkov.txt
+	rm -rf $(CHECKOV_VENV)
+	$(UV) venv --quiet --python $(PYTHON) $(CHECKOV_VENV)
+	$(UV) pip install --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes -r policies/requirements-checkov.txt
+	@touch $@
+
 setup: $(VENV)/.synced ## install the project's environment (.venv) from uv.lock
 
-test: setup ## run the whole test suite
-	$(VENV)/bin/pytest -n auto
+setup-gate: $(CHECKOV_VENV)/.synced ## install Checkov's own environment (.venv-checkov) from its hash-pinned lock
+
+test: setup setup-gate ## run the whole test suite
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: setup ## ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -39,8 +49,25 @@ format: setup ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The main job. The audit's exit code says what it found (1 FAIL, 3 ERROR only); the target fails
+# only when the audit could not run (2), and says where the reports are either way.
+audit: setup ## deploy STACK into the offline sandbox (moto), audit it, write reports/ (HTML, JSON)
+	@$(VENV)/bin/python -m compliance_checks audit --sandbox --stack $(STACK) \
+		--format table,html,json,markdown --output-dir $(REPORTS); code=$$?; \
+	case $$code in \
+	  0) echo "audit: every check passed; reports in $(REPORTS)/" ;; \
+	  1|3) echo "audit: exit $$code (1: a check failed, 3: a check could not be asserted; see the report); reports in $(REPORTS)/" ;; \
+	  *) exit $$code ;; \
+	esac
+
+gate: setup setup-gate ## the CI gate: Checkov (built-in and Leadping checks) on every stack, SARIF/JUnit in reports/gate
+	$(VENV)/bin/python -m policies gate --stack all --format cli,junit,sarif --output-dir $(REPORTS)/gate
+
 render: setup ## render a stack offline (STACK=dev|prod) and print its resources as JSON
 	$(VENV)/bin/python -m infra.render --stack $(STACK)
+
+serve: setup ## serve STACK deployed in a moto server on 127.0.0.1 (PORT=5000) for the AWS CLI or other tools
+	$(VENV)/bin/python -m sandbox serve --stack $(STACK) $(if $(PORT),--port $(PORT))
 
 clean: ## remove the environments and generated reports
 	rm -rf $(TOOLS) $(VENV) $(CHECKOV_VENV) $(REPORTS)

@@ -93,7 +93,7 @@ def checkov_python() -> Path:
     python = venv / "bin" / "python"
     if not python.exists() or not (venv / "bin" / "checkov").exists():
         raise GateError(
-            f"Checkov is not installed in {venv}; run `make checkov-setup` (or `make setup-gate`), "
+            f"Checkov is not installed in {venv}; run `make setup-gate`, "
             "which creates it from policies/requirements-checkov.txt"
         )
     return python
