@@ -138,6 +138,24 @@ def test_policies_and_runbooks_resolve_once_filled(catalog):
             assert (ROOT / runbook).is_file(), f"{control.id}: runbook {runbook} does not exist"
 
 
+def test_the_catalog_lists_exactly_the_gate_policies_that_enforce_each_control(catalog):
+    from policies.config import custom_check_ids, load_controls
+
+    gate_map = load_controls().by_check  # policy id -> control, from policies/controls.yaml
+    catalog_map = {p: c.id for c in catalog.controls for p in c.policies}
+    assert catalog_map == gate_map
+    # Every Leadping gate policy enforces a control, and the catalog names it.
+    assert set(custom_check_ids()) == set(catalog_map)
+
+
+def test_the_catalog_lists_exactly_the_runbooks_whose_headers_name_each_control(catalog):
+    from runbooks.links import controls_to_runbooks
+
+    headers = controls_to_runbooks()
+    for control in catalog.controls:
+        assert sorted(control.runbooks) == sorted(headers.get(control.id, [])), control.id
+
+
 def test_a_malformed_catalog_is_refused_with_the_entry_named():
     with pytest.raises(CatalogError, match=r"controls\[0\].*title"):
         parse_catalog({"controls": [{"id": "LP-X-1", "statement": "s"}]})
