@@ -23,15 +23,18 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled at install time: where PYTHONDONTWRITEBYTECODE is set (as on CI machines),
+# Python would otherwise compile pulumi_aws's large modules from source in every process.
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 # Checkov pins old boto3 and friends: it gets an environment of its own, never the project's.
 $(CHECKOV_VENV)/.synced: $(UV) policies/requirements-checkov.txt
 	rm -rf $(CHECKOV_VENV)
 	$(UV) venv --quiet --python $(PYTHON) $(CHECKOV_VENV)
-	$(UV) pip install --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes -r policies/requirements-checkov.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(CHECKOV_VENV)/bin/python --require-hashes \
+		-r policies/requirements-checkov.txt
 	@touch $@
 
 setup: $(VENV)/.synced ## install the project's environment (.venv) from uv.lock
