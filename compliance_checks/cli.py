@@ -67,7 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     where = audit.add_argument_group("what to audit")
-    where.add_argument("--sandbox", action="store_true", help="audit the stack deployed into the offline sandbox")
+    where.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="audit the stack deployed into the offline sandbox (moto); the default when no AWS credentials are "
+        "configured and no account is named",
+    )
     where.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default chain)")
     where.add_argument(
         "--region",
@@ -295,6 +300,26 @@ def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: Audi
         return run_audit([Reader(sb.session, list(sb.regions))], selection, options)
 
 
+def _defaults_to_sandbox(args: argparse.Namespace) -> bool:
+    """No account named (no --profile, --region, --role-arn, endpoint) and no credentials at all:
+    the audit runs on the offline sandbox, and says so, instead of failing (a newcomer's first run).
+    Naming an account without credentials still fails with exit 2."""
+    if args.profile or args.region or args.role_arn or os.environ.get("AWS_ENDPOINT_URL"):
+        return False
+    try:
+        if has_credentials(aws_session(None, None)):
+            return False
+    except ReadError:
+        return False  # a broken AWS_PROFILE: the account path reports it
+    print(
+        "no AWS credentials and no account named: auditing the offline sandbox (the stack deployed into "
+        "moto, a simulated account). Configure AWS credentials, or pass --profile/--region/--role-arn, "
+        "to audit a real account.",
+        file=sys.stderr,
+    )
+    return True
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     formats = _formats(args.format)
     _check_destinations(formats, args.output_dir)
@@ -307,7 +332,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     display = ProgressDisplay(enabled=sys.stderr.isatty() and not args.quiet)
     options = AuditOptions(waivers=_waivers(args.waivers, catalog), workers=args.workers, progress=display.checks)
     with display.running():
-        if args.sandbox:
+        if args.sandbox or _defaults_to_sandbox(args):
             report = _audit_sandbox(args, selection, options, display)
         else:
             options.expectations, source = _stack_expectations(args)

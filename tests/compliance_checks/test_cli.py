@@ -138,14 +138,42 @@ def test_a_malformed_waivers_file_exits_2_naming_entry_and_field(aws, capsys, tm
     assert "waiver #1: field 'justification' is required" in capsys.readouterr().err
 
 
-def test_without_credentials_exit_2_and_suggest_the_sandbox(capsys, monkeypatch):
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+def _without_credentials(monkeypatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
-    code = cli.main(["audit", "--quiet", "--checks", MODEL])
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+
+
+def test_without_credentials_naming_an_account_exits_2_and_suggests_the_sandbox(capsys, monkeypatch):
+    _without_credentials(monkeypatch)
+    code = cli.main(["audit", "--quiet", "--checks", MODEL, "--region", REGION])
     err = capsys.readouterr().err
     assert code == 2
     assert "no AWS credentials" in err
     assert "--sandbox" in err
+
+
+def test_without_credentials_or_an_account_the_audit_runs_on_the_sandbox_and_says_so(capsys, monkeypatch):
+    _without_credentials(monkeypatch)
+    calls: list = []
+    _install_fake_sandbox(monkeypatch, calls)
+    code = cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json"])
+    captured = capsys.readouterr()
+    assert calls == [("prod", None)]
+    assert "auditing the offline sandbox" in captured.err
+    assert json.loads(captured.out)["metadata"]["target"] == "sandbox (moto)"
+    assert code == 3  # the fake sandbox's known gap is an ERROR
+
+
+def test_with_credentials_the_audit_never_falls_back_to_the_sandbox(aws, capsys, monkeypatch):
+    calls: list = []
+    _install_fake_sandbox(monkeypatch, calls)
+    _bucket("real-account-bucket", compliant=True)
+    code, report = _audit_json(capsys)
+    assert calls == []
+    assert report["metadata"]["target"] == "aws"
+    assert code == 0
 
 
 def test_without_a_region_exit_2(aws, capsys, monkeypatch):
