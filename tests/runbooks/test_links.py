@@ -171,3 +171,37 @@ def test_a_bad_header_is_refused(tmp_path: Path, text: str, problem: str) -> Non
 def test_index_is_not_a_runbook() -> None:
     assert all(p.name != "README.md" for p in links.runbook_files())
     assert (links.RUNBOOKS_DIR / "README.md").is_file()
+
+
+def test_the_audit_report_links_each_failing_control_to_runbooks_that_exist() -> None:
+    """With the real catalog, a FAIL under any control links (HTML and Markdown) to its runbooks."""
+    from html.parser import HTMLParser
+
+    from compliance_checks.core import Status
+    from compliance_checks.reports import html_report, markdown
+    from compliance_checks.reports.model import Finding, Report
+
+    catalog = load_catalog()
+    findings = [
+        Finding(c.id, (c.checks or ("manual",))[0], f"arn:aws:s3:::{c.id.lower()}", "AWS::S3::Bucket", "us-east-1",
+                Status.FAIL, "failed for the test")
+        for c in catalog.controls
+    ]  # fmt: skip
+    report = Report(metadata={"target": "test"}, findings=findings, controls=list(catalog.controls))
+
+    class Links(HTMLParser):
+        hrefs: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                self.hrefs.append(dict(attrs)["href"])
+
+    parser = Links()
+    parser.feed(html_report.render(report))
+    text = markdown.render(report)
+    for control in catalog.controls:
+        assert control.runbooks, control.id
+        for runbook in control.runbooks:
+            assert (links.REPO_ROOT / runbook).is_file(), runbook
+            assert runbook in parser.hrefs
+            assert f"]({runbook})" in text
