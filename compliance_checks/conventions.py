@@ -30,6 +30,10 @@ CONSUMER = "leadping:consumer"
 # "true" on a secret holding a provider credential (connectedSystems provider: true); those rotate
 # within max_provider_secret_rotation_days (LP-SEC-3).
 PROVIDER_CREDENTIAL = "leadping:provider"
+# On a secret whose rotation writes each new key into EventBridge connections: their names,
+# separated by spaces. EventBridge keeps a connection's key in a secret it owns and never rotates
+# itself; this tag is how the live audit finds the rotation that does (LP-SEC-3).
+EVENTBRIDGE_CONNECTIONS = "leadping:eventbridge-connections"
 
 TRUE = "true"
 

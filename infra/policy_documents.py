@@ -710,9 +710,28 @@ def ci_deploy_policy(account_id: str, regions: Sequence[str], name_prefix: str, 
                 ],
                 "Resource": f"{arn}:secretsmanager:*:{account_id}:secret:{name_prefix}/*",
             },
+            {
+                # RDS (master password) and EventBridge (connection keys) create these secrets;
+                # the program only tags them with their system (LP-SEC-2). RDS names its secrets
+                # rds!db-<uuid>, with nothing of the stack in the name.
+                "Sid": "TagSecretsServicesCreateForTheStack",
+                "Effect": "Allow",
+                "Action": list(SERVICE_SECRET_TAG_ACTIONS),
+                "Resource": [
+                    f"{arn}:secretsmanager:*:{account_id}:secret:events!connection/{name_prefix}-*",
+                    f"{arn}:secretsmanager:*:{account_id}:secret:rds!db-*",
+                ],
+            },
         ]
     )
 
+
+# What the deploy role may do to a secret another service created for the stack: tag it.
+SERVICE_SECRET_TAG_ACTIONS = (
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:TagResource",
+    "secretsmanager:UntagResource",
+)
 
 # Data-plane reads the deploy role never needs: it configures stores, it does not read them.
 DEPLOY_DENIED_DATA_READS = (

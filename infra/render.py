@@ -237,6 +237,8 @@ COMPUTED_ATTRIBUTES: dict[str, dict[str, str]] = {
     "aws:backup/vault:Vault": {"arn": "arn:aws:backup:{region}:{account}:backup-vault:{id}", "name": "{id}"},
     "aws:cloudwatch/eventConnection:EventConnection": {
         "arn": "arn:aws:events:{region}:{account}:connection/{id}/{hash}",
+        # The secret EventBridge keeps the connection's credentials in.
+        "secretArn": "arn:aws:secretsmanager:{region}:{account}:secret:events!connection/{id}/{hash}/auth-{hash6}",
     },
     "aws:cloudwatch/eventApiDestination:EventApiDestination": {
         "arn": "arn:aws:events:{region}:{account}:api-destination/{id}/{hash}",
@@ -267,10 +269,24 @@ def _api_domain_target(state: dict[str, Any], values: dict[str, str]) -> dict[st
     return {"domainNameConfiguration": configuration}
 
 
+def _master_user_secret(state: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """The secret RDS creates when it manages the master password (named ``rds!db-<uuid>``)."""
+    if not state.get("manageMasterUserPassword"):
+        return {}
+    secret = f"rds!db-{values['hash']}-{values['hash6']}"
+    arn = f"arn:aws:secretsmanager:{values['region']}:{values['account']}:secret:{secret}"
+    return {
+        "masterUserSecrets": [
+            {"secretArn": arn, "kmsKeyId": state.get("masterUserSecretKmsKeyId"), "secretStatus": "active"}
+        ]
+    }
+
+
 # Computed attributes that are lists or nested objects: type -> function(state, values) -> attributes.
 COMPUTED_STRUCTURES: dict[str, Any] = {
     "aws:acm/certificate:Certificate": _certificate_validation,
     "aws:apigatewayv2/domainName:DomainName": _api_domain_target,
+    "aws:rds/instance:Instance": _master_user_secret,
 }
 
 
@@ -325,7 +341,9 @@ class FakeCloud:
         answer = FUNCTIONS.get(args.token)
         if answer is None:
             raise RenderError(f"the offline render does not know the provider function {args.token!r}")
-        return answer(dict(args.args), self.account_id, self.region)
+        # An invoke through an explicit provider answers for that provider's region.
+        region = self._provider_regions.get((getattr(args, "provider", None) or "").rsplit("::", 1)[-1])
+        return answer(dict(args.args), self.account_id, region or self.region)
 
 
 def _make_monitor(

@@ -1,5 +1,6 @@
 """Secrets Manager inventory: secrets (ListSecrets carries key, tags and rotation), their resource
-policies, and how often a rotation schedule rotates.
+policies, when their current value was written, which EventBridge connection a secret EventBridge
+owns belongs to, and how often a rotation schedule rotates.
 
 A rotation schedule is either AutomaticallyAfterDays or a ScheduleExpression, ``rate(N days|hours)``
 or ``cron(minutes hours day-of-month month day-of-week year)``. For cron the longest gap between
@@ -16,6 +17,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from compliance_checks.conventions import EVENTBRIDGE_CONNECTIONS
 from compliance_checks.reader import Reader
 
 LIST_PERMISSIONS = ("secretsmanager:ListSecrets",)
@@ -35,6 +37,41 @@ def managed_by(secret: Mapping[str, Any]) -> str:
     its settings change through that service, which the remediation must say."""
     owner = secret.get("OwningService")
     return f" (secret managed by {owner})" if owner else ""
+
+
+# The secret EventBridge keeps a connection's credentials in: events!connection/<name>/<uuid>/auth.
+_CONNECTION_SECRET = re.compile(r"^events!connection/(?P<name>[^/]+)/")
+VERSIONS_PERMISSIONS = ("secretsmanager:ListSecretVersionIds",)
+
+
+def connection_of(secret: Mapping[str, Any]) -> str | None:
+    """The EventBridge connection whose credentials ``secret`` holds (None for any other secret)."""
+    if secret.get("OwningService") != "events":
+        return None
+    match = _CONNECTION_SECRET.match(str(secret.get("Name") or ""))
+    return match.group("name") if match else None
+
+
+def feeds_connection(secret: Mapping[str, Any], connection: str) -> bool:
+    """True when ``secret``'s rotation writes its new value into the named connection."""
+    return connection in tags(secret).get(EVENTBRIDGE_CONNECTIONS, "").split()
+
+
+def current_version_created(reader: Reader, secret_arn: str, region: str) -> dt.datetime | None:
+    """When the secret's current value (the AWSCURRENT version) was written; None if it has none."""
+    token: str | None = None
+    while True:
+        # botocore has no paginator for ListSecretVersionIds.
+        params: dict[str, Any] = {"SecretId": secret_arn, "MaxResults": 100}
+        if token:
+            params["NextToken"] = token
+        page = reader.call("secretsmanager", "list_secret_version_ids", region=region, **params) or {}
+        for version in page.get("Versions") or []:
+            if "AWSCURRENT" in (version.get("VersionStages") or []):
+                return version.get("CreatedDate")
+        token = page.get("NextToken")
+        if not token:
+            return None
 
 
 def resource_policy(reader: Reader, secret_arn: str, region: str) -> str | None:

@@ -182,6 +182,14 @@ class DataStores(pulumi.ComponentResource):
             tags={**args.tags, **store, conventions.DATA_CLASS: "leads"},
             opts=child(self, depends_on=log_groups),
         )
+        # RDS creates the master secret without our tags; LP-SEC-2 asks every secret to name its system.
+        self.master_secret_system = aws.secretsmanager.Tag(
+            f"{name}-db-secret-system",
+            secret_id=self.database.master_user_secrets.apply(lambda secrets: secrets[0].secret_arn),
+            key=conventions.SYSTEM,
+            value=identifier,
+            opts=child(self),
+        )
         self.register_outputs(
             {
                 "database_arn": self.database.arn,

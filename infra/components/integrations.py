@@ -7,7 +7,8 @@ No credential passes through the program or the Pulumi state. Each connection is
 a marker that no receiver accepts, and the connected system's secret names the connections it
 authenticates (tag ``leadping:eventbridge-connections``): the rotation function writes each new
 key into those connections (``events:UpdateConnection``) when it rotates the secret, the first
-time right after the secret is created. EventBridge keeps the key encrypted with the secrets key.
+time right after the secret is created. EventBridge keeps the key in a secret it owns
+(``events!connection/...``), encrypted with the secrets key and tagged with the credential system.
 Pulumi ignores later changes to the connections' auth parameters, which rotation owns.
 """
 
@@ -90,6 +91,15 @@ class Webhooks(pulumi.ComponentResource):
                 auth_parameters={"api_key": {"key": API_KEY_HEADER, "value": UNSET_UNTIL_ROTATION}},
                 kms_key_identifier=args.secrets_key_arn,
                 opts=child(self, ignore_changes=["authParameters"]),
+            )
+            # EventBridge keeps the key in a secret it creates untagged; it holds the credential
+            # system's key, so it names that system (LP-SEC-2).
+            aws.secretsmanager.Tag(
+                f"{name}-{target.name}-connection-secret-system",
+                secret_id=connection.secret_arn,
+                key=conventions.SYSTEM,
+                value=args.credential_system,
+                opts=child(self),
             )
             self.destinations[target.name] = aws.cloudwatch.EventApiDestination(
                 f"{name}-{target.name}-destination",

@@ -24,7 +24,7 @@ LAMBDA_MANAGED_POLICIES = (
     "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
 )
 ROTATION_CODE = Path(__file__).resolve().parent.parent / "lambdas" / "secret_rotation"
-CONNECTIONS_TAG = "leadping:eventbridge-connections"
+CONNECTIONS_TAG = conventions.EVENTBRIDGE_CONNECTIONS
 
 
 @dataclass(frozen=True)

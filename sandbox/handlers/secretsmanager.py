@@ -1,4 +1,5 @@
-"""Secrets Manager: secrets (customer key, system tag), values, resource policies, rotation."""
+"""Secrets Manager: secrets (customer key, system tag), values, resource policies, rotation, and
+tags on secrets another service created (RDS, EventBridge)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,12 @@ def secret_rotation(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
         )
     )
     return response["ARN"], {"rotationEnabled": True}
+
+
+@handles("aws:secretsmanager/tag:Tag")
+def tag(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
+    secret_id, key, value = inputs["secretId"], inputs["key"], inputs["value"]
+    secretsmanager = ctx.client("secretsmanager")
+    secretsmanager.tag_resource(SecretId=secret_id, Tags=[{"Key": key, "Value": value}])
+    # The provider's id is "<secret id>,<key>".
+    return f"{secret_id},{key}", {"secretId": secret_id, "key": key, "value": value}

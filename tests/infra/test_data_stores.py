@@ -90,6 +90,14 @@ def test_database_master_password_is_generated_in_secrets_manager(stack):
     assert key_class(stack, db["masterUserSecretKmsKeyId"]) == "secrets"
 
 
+def test_database_master_secret_rds_creates_is_tagged_with_its_system(stack):
+    instance = database(stack)
+    (secret,) = output(instance, "masterUserSecrets")
+    (tag,) = [t for t in stack.of_type("aws:secretsmanager/tag:Tag") if t.inputs["secretId"] == secret["secretArn"]]
+    assert (tag.inputs["key"], tag.inputs["value"]) == (conventions.SYSTEM, instance.inputs["identifier"])
+    assert instance.urn in tag.dependencies
+
+
 def test_database_is_monitored_with_enhanced_monitoring(stack):
     db = database(stack).inputs
     assert db["monitoringInterval"] == 60

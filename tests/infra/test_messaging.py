@@ -49,6 +49,17 @@ def test_webhook_connection_holds_no_credential_and_is_encrypted(stack):
     assert key_class(stack, connection.inputs["kmsKeyIdentifier"]) == "secrets"
 
 
+def test_webhook_connection_secret_eventbridge_creates_is_tagged_with_the_credential_system(stack):
+    (connection,) = stack.of_type("aws:cloudwatch/eventConnection:EventConnection")
+    (tag,) = [
+        t
+        for t in stack.of_type("aws:secretsmanager/tag:Tag")
+        if t.inputs["secretId"] == output(connection, "secretArn")
+    ]
+    credential = named(stack, "aws:secretsmanager/secret:Secret", "secrets-webhook-signing")
+    assert (tag.inputs["key"], tag.inputs["value"]) == ("system", tags(credential)["system"])
+
+
 def test_webhook_credential_rotation_writes_the_connections_key(stack):
     (connection,) = stack.of_type("aws:cloudwatch/eventConnection:EventConnection")
     credential = named(stack, "aws:secretsmanager/secret:Secret", "secrets-webhook-signing")

@@ -109,10 +109,13 @@ class Mocks(pulumi.runtime.Mocks):
         state = dict(args.inputs)
         state.setdefault("arn", "arn:aws:x:us-east-1:123456789012:" + args.name)
         state.setdefault("keyId", args.name)
+        if state.get("manageMasterUserPassword"):
+            secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-x"
+            state.setdefault("masterUserSecrets", [{"secretArn": secret}])
         return args.name + "-id", state
     def call(self, args):
         return {"accountId": "123456789012", "partition": "aws", "name": "us-east-1",
-                "names": ["us-east-1a", "us-east-1b", "us-east-1c"]}
+                "names": ["us-east-1a", "us-east-1b", "us-east-1c"], "ids": ["vpc-default"]}
 
 mocks = Mocks()
 loop = asyncio.new_event_loop()

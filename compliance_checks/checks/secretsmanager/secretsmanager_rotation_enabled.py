@@ -1,9 +1,21 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from compliance_checks.conventions import PROVIDER_CREDENTIAL, TRUE
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, errored, failed, passed
+from compliance_checks.conventions import EVENTBRIDGE_CONNECTIONS, PROVIDER_CREDENTIAL, TRUE
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    passed,
+)
 from compliance_checks.services import secretsmanager
 
 
@@ -17,6 +29,15 @@ class SecretsmanagerRotationEnabled(Check):
     and the last rotation (the creation date if never rotated) must be no older than the window at
     ctx.now. A schedule expression that cannot be evaluated is an ERROR for the secret.
 
+    A secret another service owns is judged by that service's rotation. RDS (``rds!db-...``) turns
+    on managed rotation in Secrets Manager, so its secret is judged like any other. EventBridge
+    (``events!connection/<name>/...``) never rotates the credential it keeps for a connection and
+    lets nobody turn rotation on; the credential changes only when the connection is updated. So a
+    connection's secret rotates when a secret whose rotation writes into that connection (it names
+    it in its ``leadping:eventbridge-connections`` tag) rotates within its own window, and the
+    connection's current value (its AWSCURRENT version) is no older than that window. A connection
+    nothing rotates keeps its credential forever: FAIL.
+
     Scenarios:
     - given rotation every 30 days, rotated today, then PASS
     - given rotation disabled, then FAIL
@@ -25,6 +46,12 @@ class SecretsmanagerRotationEnabled(Check):
     - given a provider secret rotating every 60 days in dev, then PASS
     - given rotation every 30 days but last rotated 100 days ago, then FAIL
     - given a cron schedule on the 1st of each month, then PASS (31-day gap within 90)
+    - given an RDS-managed secret with managed rotation every 7 days, then PASS
+    - given an EventBridge connection's secret fed by a secret rotating every 30 days, written today, then PASS
+    - given an EventBridge connection's secret no rotating secret names, then FAIL
+    - given an EventBridge connection's secret whose feeding secret does not rotate, then FAIL
+    - given an EventBridge connection's secret whose current value is older than the feeder's window, then FAIL
+    - given ListSecretVersionIds is denied for a connection's secret, then ERROR for that secret
     - given ListSecrets is denied, then ERROR
     """
 
@@ -35,43 +62,125 @@ class SecretsmanagerRotationEnabled(Check):
         rationale="LP-SEC-3: rotation on for every secret (<= 90 days; <= 30 in prod for provider credentials), "
         "so an exposed credential stops working on a schedule.",
         remediation="Enable rotation with a rotation function and a schedule within the window (infra: "
-        "connectedSystems rotationDays); rotate now if the last rotation is too old.",
-        permissions=secretsmanager.LIST_PERMISSIONS,
+        "connectedSystems rotationDays); rotate now if the last rotation is too old. For an EventBridge "
+        "connection, name it in the leadping:eventbridge-connections tag of the secret whose rotation writes its "
+        "key (infra: webhookCredential) and check that rotation succeeds.",
+        permissions=(*secretsmanager.LIST_PERMISSIONS, *secretsmanager.VERSIONS_PERMISSIONS),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        policy = ctx.expectations.policy
         for region in ctx.reader.regions:
-            for secret in secretsmanager.secrets(ctx.reader, region):
+            listed = secretsmanager.secrets(ctx.reader, region)
+            for secret in listed:
+                connection = secretsmanager.connection_of(secret)
+                if connection is not None:
+                    yield self._connection_secret(ctx, secret, connection, listed, region)
+                    continue
                 arn = secret["ARN"]
-                provider = secretsmanager.tags(secret).get(PROVIDER_CREDENTIAL, "").lower() == TRUE
-                window = policy.max_provider_secret_rotation_days if provider else policy.max_secret_rotation_days
-                rules = secret.get("RotationRules") or {}
+                window = _window(ctx, secret)
                 try:
-                    interval = secretsmanager.rotation_interval_days(rules, ctx.now.date())
+                    problems, evidence = _rotation(secret, window, ctx.now)
                 except secretsmanager.ScheduleError as error:
                     yield errored(arn, f"cannot evaluate the rotation schedule: {error}", region=region)
                     continue
-                last = secret.get("LastRotatedDate") or secret.get("CreatedDate")
-                age = (ctx.now - last).days if last else None
-                evidence = {
-                    "window_days": window,
-                    "provider_credential": provider,
-                    "rotation_enabled": bool(secret.get("RotationEnabled")),
-                    "interval_days": interval,
-                    "days_since_rotation": age,
-                }
-                problems = []
-                if not secret.get("RotationEnabled"):
-                    problems.append("rotation is not enabled")
-                elif interval is None or interval > window:
-                    problems.append(f"rotates every {interval:g} days" if interval else "has no rotation schedule")
-                if age is None or age > window:
-                    problems.append(f"last rotated {age} days ago" if age is not None else "has no rotation date")
                 if problems:
                     message = f"{'; '.join(problems)} (window {window} days){secretsmanager.managed_by(secret)}"
                     yield failed(arn, message, region=region, **evidence)
                 else:
+                    interval, age = evidence["interval_days"], evidence["days_since_rotation"]
                     yield passed(
                         arn, f"rotates every {interval:g} days, last {age} days ago", region=region, **evidence
                     )
+
+    def _connection_secret(
+        self,
+        ctx: CheckContext,
+        secret: Mapping[str, Any],
+        connection: str,
+        listed: list[dict[str, Any]],
+        region: str,
+    ) -> Result:
+        arn = secret["ARN"]
+        feeders = [s for s in listed if secretsmanager.feeds_connection(s, connection)]
+        if not feeders:
+            return failed(
+                arn,
+                f"EventBridge never rotates the key of connection {connection} and no secret's rotation writes "
+                f"into it (tag {EVENTBRIDGE_CONNECTIONS}){secretsmanager.managed_by(secret)}",
+                region=region,
+                connection=connection,
+                fed_by=[],
+            )
+        rotating, stopped = [], []
+        for feeder in feeders:
+            window = _window(ctx, feeder)
+            try:
+                problems, _ = _rotation(feeder, window, ctx.now)
+            except secretsmanager.ScheduleError as error:
+                problems = [f"has a rotation schedule that cannot be evaluated ({error})"]
+            if problems:
+                stopped.append(f"{feeder['Name']} {'; '.join(problems)} (window {window} days)")
+            else:
+                rotating.append((feeder, window))
+        evidence = {"connection": connection, "fed_by": [f["ARN"] for f in feeders]}
+        if not rotating:
+            message = f"connection {connection} is fed by secrets that do not rotate: {'; '.join(stopped)}"
+            return failed(arn, message, region=region, **evidence)
+        try:
+            written = secretsmanager.current_version_created(ctx.reader, arn, region)
+        except ReadError as error:
+            return errored(arn, error, region=region, **evidence)
+        # The strictest window among the rotating feeders: each new key must reach the connection.
+        feeder, window = min(rotating, key=lambda pair: pair[1])
+        age = _days_since(written, ctx.now)
+        evidence.update(window_days=window, days_since_written=age)
+        if age is None or age > window:
+            when = f"was last written {age} days ago" if age is not None else "has no current value"
+            message = (
+                f"connection {connection}'s key {when}, although {feeder['Name']} rotates within {window} days: "
+                f"its rotation does not reach the connection"
+            )
+            return failed(arn, message, region=region, **evidence)
+        return passed(
+            arn,
+            f"connection {connection}'s key is rotated with {feeder['Name']}, last written {age} days ago",
+            region=region,
+            **evidence,
+        )
+
+
+def _window(ctx: CheckContext, secret: Mapping[str, Any]) -> int:
+    policy = ctx.expectations.policy
+    provider = secretsmanager.tags(secret).get(PROVIDER_CREDENTIAL, "").lower() == TRUE
+    return policy.max_provider_secret_rotation_days if provider else policy.max_secret_rotation_days
+
+
+def _rotation(secret: Mapping[str, Any], window: int, now: dt.datetime) -> tuple[list[str], dict[str, Any]]:
+    """What keeps ``secret`` from rotating within ``window`` days (empty when it does), and the evidence.
+
+    Raises ScheduleError for a schedule expression that cannot be evaluated.
+    """
+    provider = secretsmanager.tags(secret).get(PROVIDER_CREDENTIAL, "").lower() == TRUE
+    interval = secretsmanager.rotation_interval_days(secret.get("RotationRules") or {}, now.date())
+    last = secret.get("LastRotatedDate") or secret.get("CreatedDate")
+    age = _days_since(last, now)
+    evidence = {
+        "window_days": window,
+        "provider_credential": provider,
+        "rotation_enabled": bool(secret.get("RotationEnabled")),
+        "interval_days": interval,
+        "days_since_rotation": age,
+    }
+    problems = []
+    if not secret.get("RotationEnabled"):
+        problems.append("rotation is not enabled")
+    elif interval is None or interval > window:
+        problems.append(f"rotates every {interval:g} days" if interval else "has no rotation schedule")
+    if age is None or age > window:
+        problems.append(f"last rotated {age} days ago" if age is not None else "has no rotation date")
+    return problems, evidence
+
+
+def _days_since(when: dt.datetime | None, now: dt.datetime) -> int | None:
+    # A date a moment after the audit started (clock skew, a write during the audit) is today.
+    return max((now - when).days, 0) if when else None

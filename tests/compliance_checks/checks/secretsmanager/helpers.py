@@ -28,3 +28,33 @@ def secret(name: str, *, tags: dict[str, str] | None = None, kms_key: str | None
         # Without a rotation Lambda, moto records the schedule and a rotation at once (nothing is invoked).
         sm_client().rotate_secret(SecretId=arn, RotationRules={"AutomaticallyAfterDays": options["rotate_days"]})
     return arn
+
+
+def managed_secret(service: str, name: str, *, kms_key: str | None = None, tags: dict[str, str] | None = None) -> str:
+    """A secret another service owns (OwningService), as RDS or EventBridge create it; returns its ARN.
+
+    AWS creates these through the owning service; moto's backend call stands in for that service.
+    """
+    from moto.secretsmanager.models import secretsmanager_backends
+
+    from tests.compliance_checks.conftest import ACCOUNT_ID
+
+    created = secretsmanager_backends[ACCOUNT_ID][REGION].create_managed_secret(
+        service_name=service,
+        secret_id=name,
+        secret_string="test-fixture-value",
+        kms_key_id=kms_key,
+        tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+    )
+    return created.arn
+
+
+def connection_secret(connection: str) -> str:
+    """The secret EventBridge creates for an API-key connection; returns its ARN."""
+    events = boto3.client("events", region_name=REGION)
+    events.create_connection(
+        Name=connection,
+        AuthorizationType="API_KEY",
+        AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": "X-Key", "ApiKeyValue": "test-fixture-value"}},
+    )
+    return events.describe_connection(Name=connection)["SecretArn"]
