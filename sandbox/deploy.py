@@ -278,6 +278,29 @@ def seed_preexisting(account: SimulatedAccount, settings: Settings) -> None:
         account.preexisting.append(f"iam oidc provider {settings.github_oidc_provider_arn}")
 
 
+ROOT_MFA_REASON = "a person enables MFA on the root user; the simulated account cannot"
+
+
+def record_account_gaps(account: SimulatedAccount) -> None:
+    """Records what the simulated account itself cannot show, whatever the program declares.
+
+    MFA on the root user is assigned by a person signed in as root, never through an API the
+    program (or the sandbox) can call; moto reports AccountMFAEnabled = 0 for every account.
+    """
+    summary = account.client("iam").get_account_summary()["SummaryMap"]
+    if summary.get("AccountMFAEnabled") != 1:
+        account.gaps.append(
+            Gap(
+                type="account",
+                resource="root user",
+                operation="iam:EnableMFADevice",
+                reason=ROOT_MFA_REASON,
+                checks=("iam_root_mfa_enabled",),
+                resource_id=f"arn:aws:iam::{account.account_id}:root",
+            )
+        )
+
+
 def deploy(
     stack: str,
     session: boto3.Session,
@@ -320,6 +343,7 @@ def deploy(
     if handler.failure is not None:
         raise DeployError(str(handler.failure)) from handler.failure
     total = time.perf_counter() - started
+    record_account_gaps(account)
     deployment = Deployment(
         stack=stack,
         account_id=account.account_id,

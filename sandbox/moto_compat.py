@@ -18,6 +18,10 @@ They are active only inside ``fixes()`` (the sandbox's lifetime) and restored af
   lets the function's createSecret step create the first one): moto crashes. The wrapper checks
   the function exists, lets moto enable rotation and record it, and sets the function's ARN.
   moto's Lambda (without Docker) runs no code, so no value is created, as moto does for any secret.
+- EventBridge CreateConnection/UpdateConnection with KmsKeyIdentifier: AWS encrypts the secret it
+  keeps for the connection (``events!connection/...``) with that customer key and DescribeConnection
+  returns it; moto drops the parameter and leaves the secret on the AWS-managed key. The wrappers
+  store the key on the connection and on its secret, as AWS does.
 """
 
 from __future__ import annotations
@@ -126,11 +130,40 @@ def _rotation_of_empty_secrets(original: Any) -> Any:
     return rotate_secret
 
 
+def _connections_with_keys(original: Any) -> Any:
+    def handle(self: Any) -> Any:
+        response = original(self)
+        key = self._get_param("KmsKeyIdentifier")
+        if key:
+            from moto.secretsmanager.models import secretsmanager_backends
+
+            connection = self.events_backend.connections[self._get_param("Name")]
+            connection.kms_key_identifier = key
+            store = secretsmanager_backends[self.current_account][self.region].secrets
+            store[connection.secret_arn].kms_key_id = key
+        return response
+
+    return handle
+
+
+def _describe_with_key(original: Any) -> Any:
+    def describe(self: Any) -> dict[str, Any]:
+        described = original(self)
+        key = getattr(self, "kms_key_identifier", None)
+        if key:
+            described["KmsKeyIdentifier"] = key
+        return described
+
+    return describe
+
+
 @contextmanager
 def fixes() -> Iterator[None]:
     """Applies the fixes for the duration of the block (re-entrant, thread-safe)."""
     global _depth
     from moto.ec2.models.flow_logs import FlowLogsBackend
+    from moto.events.models import Connection
+    from moto.events.responses import EventsHandler
     from moto.s3.models import FakeBucket
     from moto.secretsmanager.models import SecretsManagerBackend
 
@@ -142,6 +175,11 @@ def fixes() -> Iterator[None]:
             FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
             _saved["flow_logs"] = FlowLogsBackend.__dict__["create_flow_logs"]
             FlowLogsBackend.create_flow_logs = _flow_logs_with_s3_folders(_saved["flow_logs"])
+            for operation in ("create_connection", "update_connection"):
+                _saved[operation] = EventsHandler.__dict__[operation]
+                setattr(EventsHandler, operation, _connections_with_keys(_saved[operation]))
+            _saved["describe_connection"] = Connection.__dict__["describe"]
+            Connection.describe = _describe_with_key(_saved["describe_connection"])
         _depth += 1
     try:
         yield
@@ -152,3 +190,6 @@ def fixes() -> Iterator[None]:
                 FakeBucket._log_permissions_enabled_policy = _saved.pop("s3_logging")
                 FlowLogsBackend.create_flow_logs = _saved.pop("flow_logs")
                 SecretsManagerBackend.rotate_secret = _saved.pop("rotate_secret")
+                for operation in ("create_connection", "update_connection"):
+                    setattr(EventsHandler, operation, _saved.pop(operation))
+                Connection.describe = _saved.pop("describe_connection")

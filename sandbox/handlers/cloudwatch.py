@@ -331,6 +331,14 @@ def event_connection(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
         )
     )
     described = events.describe_connection(Name=name)
+    key = inputs.get("kmsKeyIdentifier")
+    if key and described.get("KmsKeyIdentifier") != key:
+        ctx.gap(
+            "events:CreateConnection",
+            "moto did not store the connection's KmsKeyIdentifier (its secret stays on the AWS-managed key)",
+            checks=("secretsmanager_secret_encrypted_cmk",),
+            resource_id=described.get("SecretArn"),
+        )
     return name, {"arn": created["ConnectionArn"], "secretArn": described.get("SecretArn")}
 
 
