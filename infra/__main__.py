@@ -19,6 +19,7 @@ from infra import policy_documents
 from infra.components.backups import Backups, BackupsArgs
 from infra.components.data_keys import DataKeys, DataKeysArgs
 from infra.components.data_stores import DataStores, DataStoresArgs
+from infra.components.default_vpcs import DefaultVpcs, DefaultVpcsArgs
 from infra.components.identity import ProductionAccess, ProductionAccessArgs, WorkloadAccess
 from infra.components.ingress import Ingress, IngressArgs
 from infra.components.integrations import Webhooks, WebhooksArgs, connection_name
@@ -71,6 +72,18 @@ network = Network(
         flow_log_bucket_arn=logs.archive.arn,
         key_deletion_window_days=settings.key_deletion_window_days,
         nat_gateway_per_zone=settings.is_prod,
+        tags=tags,
+    ),
+    opts=pulumi.ResourceOptions(depends_on=[logs.archive.policy]),
+)
+
+# The default VPC of every region the stack uses: flow-logged into the archive, locked down.
+default_vpcs = DefaultVpcs(
+    "default-vpcs",
+    DefaultVpcsArgs(
+        name_prefix=prefix,
+        regions=tuple(r for r in (settings.region, settings.backup_copy_region) if r),
+        flow_log_bucket_arn=logs.archive.arn,
         tags=tags,
     ),
     opts=pulumi.ResourceOptions(depends_on=[logs.archive.policy]),

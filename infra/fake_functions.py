@@ -187,6 +187,27 @@ def _vpc(args: dict[str, Any], account: str, region: str) -> dict[str, Any]:
     }
 
 
+def _vpcs(args: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+    """The account's VPCs a lookup can see offline: the region's default VPC, which every account
+    has until someone deletes it. The program's own VPCs do not exist yet when it runs."""
+    default = True
+    for spec in args.get("filters") or []:
+        if spec.get("name") == "is-default":
+            default = "true" in [str(v).lower() for v in spec.get("values") or []]
+        elif spec.get("name") not in ("state",):
+            raise _unanswerable(f"getVpcs filter {spec.get('name')!r}")
+    if args.get("tags"):
+        raise _unanswerable("getVpcs tags")
+    ids = [_vpc({}, account, region)["id"]] if default else []
+    return {"id": region, "ids": ids, "filters": args.get("filters") or []}
+
+
+def _unanswerable(what: str) -> Exception:
+    from infra.render import RenderError
+
+    return RenderError(f"the offline render cannot answer {what}: only the account's default VPC is known")
+
+
 def _subnet_ids(account: str, region: str) -> list[str]:
     return [f"subnet-{_digest(account, region, zone)}" for zone in "abc"]
 
@@ -256,6 +277,7 @@ FUNCTIONS: dict[str, Function] = {
     "aws:iam/getPolicyDocument:getPolicyDocument": _policy_document,
     "aws:ec2/getAmi:getAmi": _ami,
     "aws:ec2/getVpc:getVpc": _vpc,
+    "aws:ec2/getVpcs:getVpcs": _vpcs,
     "aws:ec2/getSubnets:getSubnets": _subnets,
     "aws:ec2/getSubnet:getSubnet": _subnet,
     "aws:elb/getServiceAccount:getServiceAccount": _elb_service_account,

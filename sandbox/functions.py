@@ -1,8 +1,9 @@
 """Provider functions (data sources) answered from the simulated account.
 
-Where moto can answer (caller identity, availability zones, a hosted zone), the answer is moto's;
-pure functions (policy documents, partition) are computed; anything else falls back to the
-offline renderer's table (``infra/fake_functions.py``), and an unknown function fails the deploy.
+Where moto can answer (caller identity, availability zones, a hosted zone, VPC lookups), the
+answer is moto's; pure functions (policy documents, partition) are computed; anything else falls
+back to the offline renderer's table (``infra/fake_functions.py``), and an unknown function fails
+the deploy.
 """
 
 from __future__ import annotations
@@ -116,12 +117,55 @@ def _zone(account: SimulatedAccount, args: dict[str, Any], region: str) -> dict[
     }
 
 
+def _vpc_filters(args: dict[str, Any]) -> list[dict[str, Any]]:
+    filters = [
+        {"Name": f["name"], "Values": [str(v) for v in f.get("values") or []]} for f in args.get("filters") or []
+    ]
+    filters += [{"Name": f"tag:{key}", "Values": [str(value)]} for key, value in (args.get("tags") or {}).items()]
+    return filters
+
+
+def _vpcs(account: SimulatedAccount, args: dict[str, Any], region: str) -> dict[str, Any]:
+    """``aws.ec2.get_vpcs``: the VPCs moto holds in the region (its default VPC among them)."""
+    vpcs = account.client("ec2", region).describe_vpcs(Filters=_vpc_filters(args))["Vpcs"]
+    return {"id": region, "ids": sorted(v["VpcId"] for v in vpcs), "filters": args.get("filters") or []}
+
+
+def _vpc(account: SimulatedAccount, args: dict[str, Any], region: str) -> dict[str, Any]:
+    """``aws.ec2.get_vpc``: exactly one VPC of the region, as the provider requires."""
+    filters = _vpc_filters(args)
+    if args.get("default") is not None:
+        filters.append({"Name": "is-default", "Values": ["true" if args["default"] else "false"]})
+    if args.get("cidrBlock"):
+        filters.append({"Name": "cidr", "Values": [args["cidrBlock"]]})
+    kwargs: dict[str, Any] = {"Filters": filters}
+    if args.get("id"):
+        kwargs["VpcIds"] = [args["id"]]
+    vpcs = account.client("ec2", region).describe_vpcs(**kwargs)["Vpcs"]
+    if len(vpcs) != 1:
+        raise DeployError(f"aws.ec2.get_vpc: {len(vpcs)} VPCs match in {region}; the lookup needs exactly one")
+    vpc = vpcs[0]
+    return {
+        "id": vpc["VpcId"],
+        "arn": f"arn:aws:ec2:{region}:{account.account_id}:vpc/{vpc['VpcId']}",
+        "cidrBlock": vpc["CidrBlock"],
+        "default": bool(vpc.get("IsDefault")),
+        "dhcpOptionsId": vpc.get("DhcpOptionsId"),
+        "instanceTenancy": vpc.get("InstanceTenancy", "default"),
+        "ownerId": vpc.get("OwnerId", account.account_id),
+        "state": vpc.get("State", "available"),
+        "tags": {t["Key"]: t["Value"] for t in vpc.get("Tags") or []},
+    }
+
+
 FUNCTIONS: dict[str, Function] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getRegion:getRegion": _region,
     "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
     "aws:iam/getPolicyDocument:getPolicyDocument": _policy_document,
     "aws:route53/getZone:getZone": _zone,
+    "aws:ec2/getVpcs:getVpcs": _vpcs,
+    "aws:ec2/getVpc:getVpc": _vpc,
 }
 
 

@@ -26,6 +26,11 @@ ANYWHERE_V6 = "::/0"
 TIERS = ("alb", "app", "db", "endpoints", "api-link")
 
 
+def flow_log_destination(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Where VPC flow logs land: the archive's ``vpc-flow-logs/`` folder (S3 adds the region)."""
+    return pulumi.Output.concat(bucket_arn, "/vpc-flow-logs/")
+
+
 def subnet_cidrs(vpc_cidr: str, zones: int) -> tuple[list[str], list[str]]:
     """Splits the VPC into eight equal blocks: public subnets first, private subnets after."""
     network = ipaddress.ip_network(vpc_cidr)
@@ -81,7 +86,7 @@ class Network(pulumi.ComponentResource):
             vpc_id=vpc_id,
             traffic_type="ALL",
             log_destination_type="s3",
-            log_destination=pulumi.Output.concat(args.flow_log_bucket_arn, "/vpc-flow-logs/"),
+            log_destination=flow_log_destination(args.flow_log_bucket_arn),
             max_aggregation_interval=60,
             destination_options={"file_format": "parquet", "per_hour_partition": True},
             tags=tags,

@@ -49,7 +49,7 @@ def test_no_subnet_assigns_public_addresses(stack):
 
 
 def test_flow_logs_capture_all_traffic_into_the_log_archive(stack):
-    (flow_log,) = stack.of_type("aws:ec2/flowLog:FlowLog")
+    flow_log = named(stack, "aws:ec2/flowLog:FlowLog", "network-flow-log")
     (vpc,) = stack.of_type("aws:ec2/vpc:Vpc")
     archive = named(stack, "aws:s3/bucket:Bucket", "log-archive-archive-bucket")
     assert flow_log.inputs["vpcId"] == output(vpc, "id")
@@ -59,7 +59,8 @@ def test_flow_logs_capture_all_traffic_into_the_log_archive(stack):
 
 
 def test_default_security_group_is_locked_down(stack):
-    (default,) = stack.of_type("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    default = named(stack, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "network-default-sg")
+    assert default.inputs["vpcId"] == output(stack.of_type("aws:ec2/vpc:Vpc")[0], "id")
     assert not default.inputs.get("ingress")
     assert not default.inputs.get("egress")
 
