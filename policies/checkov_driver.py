@@ -34,12 +34,23 @@ def catalog() -> dict[str, dict[str, Any]]:
     from checkov.terraform.checks.provider.registry import provider_registry
     from checkov.terraform.checks.resource.registry import resource_registry
 
+    try:  # checks that read a `lifecycle` block, which plans do not carry: Checkov skips them on plans
+        from checkov.terraform.plan_runner import TF_LIFECYCLE_CHECK_IDS as not_on_plans
+    except ImportError:  # pragma: no cover - another Checkov version
+        not_on_plans = set()
+
     found: dict[str, dict[str, Any]] = {}
 
     def add(check: Any, kind: str, resource_types: list[str]) -> None:
         entry = found.setdefault(
             check.id,
-            {"name": check.name, "kind": kind, "categories": _category_names(check), "resource_types": []},
+            {
+                "name": check.name,
+                "kind": kind,
+                "categories": _category_names(check),
+                "resource_types": [],
+                "runs_on_plans": check.id not in not_on_plans,
+            },
         )
         entry["resource_types"] = sorted(set(entry["resource_types"]) | set(resource_types))
 

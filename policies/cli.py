@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from infra.render import PROJECT_ROOT
 
@@ -26,8 +27,15 @@ def _formats(text: str) -> list[str]:
     return formats
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr and exit 2 (argparse would print the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m policies",
         description="Leadping's CI gate: renders the Pulumi program offline, exports each stack as a "
         "Terraform-plan JSON and runs Checkov's AWS checks plus Leadping's own (policies/checks) on it.",
@@ -112,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
             program_file=program_file,
         )
     except GateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # an output directory that cannot be written, a file that cannot be read
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if "cli" in args.format:

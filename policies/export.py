@@ -209,17 +209,12 @@ def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[st
         elif resource.type == "aws:iam/role:Role":
             roles[resource.urn] = _workload(resource)
     return {
-        "environment": environment,
+        **environment_context(environment),
         "environment_source": environment_source,
-        "policy": asdict(conventions.ENVIRONMENT_POLICIES[environment]),
-        "allowed_tls_policies": list(conventions.ALLOWED_TLS_POLICIES),
-        "data_services": list(conventions.DATA_SERVICES),
         "public_routes": [str(route).strip() for route in routes],
         "tenant_tables": sorted(filter(None, tenant_tables)),
         "tenant_buckets": sorted(filter(None, tenant_buckets)),
         "tenant_bucket_addresses": tenant_bucket_addresses,
-        "tenant_prefix": conventions.TENANT_PREFIX,
-        "tenant_partition_key": conventions.TENANT_PARTITION_KEY,
         "policy_workloads": _policy_workloads(rendering, roles, addresses),
         # Like the live checks: when no role carries the workload tag, every role but break-glass counts.
         "roles_tagged": any(
@@ -227,10 +222,23 @@ def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[st
             for r in rendering.of_type("aws:iam/role:Role")
         ),
         "permission_boundaries": _permission_boundaries(rendering, addresses),
+    }
+
+
+def environment_context(environment: str) -> dict[str, Any]:
+    """The part of a stack's context that comes from the conventions alone (not from the program)."""
+    return {
+        "environment": environment,
+        "policy": asdict(conventions.ENVIRONMENT_POLICIES[environment]),
+        "allowed_tls_policies": list(conventions.ALLOWED_TLS_POLICIES),
+        "data_services": list(conventions.DATA_SERVICES),
+        "tenant_prefix": conventions.TENANT_PREFIX,
+        "tenant_partition_key": conventions.TENANT_PARTITION_KEY,
         "dynamodb_item_actions": list(policy_eval.DYNAMODB_ITEM_ACTIONS),
         "dynamodb_keyless_actions": list(policy_eval.DYNAMODB_KEYLESS_ACTIONS),
         "s3_object_actions": list(policy_eval.S3_OBJECT_ACTIONS),
         "data_read_actions": {k: list(v) for k, v in policy_eval.DATA_READ_ACTIONS.items()},
+        "resourceless_actions": sorted(policy_eval.RESOURCELESS_ACTIONS),
         "tenant_variable": policy_eval.TENANT_VARIABLE,
     }
 
@@ -307,8 +315,6 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
         tf_type, name = address.split(".", 1)
         converter = tm.converter(resource.type)
         values = converter.convert(redact_secrets(resource.inputs))
-        if converter.unmapped:
-            unmapped[address] = list(converter.unmapped)
         names = converter.top_level_names
         expressions: dict[str, Any] = {}
         for input_name, urns in resource.property_dependencies.items():
@@ -335,6 +341,8 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
                 # The value embeds the other resource's output (a policy document, a name built
                 # from it): keep the rendered value and record the dependency.
                 expressions[tf_name] = {"references": sorted({addresses[u] for u in dependencies})}
+        if converter.unmapped:  # after the references: name_of may meet an input the schema lacks
+            unmapped[address] = list(converter.unmapped)
         planned.append({"address": address, "mode": "managed", "type": tf_type, "name": name, "values": values})
         configured.append(
             {
@@ -348,8 +356,15 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
         )
         index[address] = PulumiResource(address, resource.urn, resource.name, resource.type, resource.parent)
     context = stack_context(rendering, addresses)
-    region = rendering.config.get("aws:region", "us-east-1")
-    plan = {
+    plan = plan_document(planned, configured, context, rendering.config.get("aws:region", "us-east-1"))
+    return ExportedPlan(rendering.stack, plan, index, unmapped, context)
+
+
+def plan_document(
+    planned: list[dict[str, Any]], configured: list[dict[str, Any]], context: Mapping[str, Any], region: str
+) -> dict[str, Any]:
+    """The plan JSON: resources' values, their references (configuration) and the stack context."""
+    return {
         "format_version": PLAN_FORMAT_VERSION,
         "terraform_version": TERRAFORM_VERSION,
         "variables": {f"{VARIABLE_PREFIX}{key}": {"value": value} for key, value in context.items()},
@@ -365,4 +380,3 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
             "root_module": {"resources": configured},
         },
     }
-    return ExportedPlan(rendering.stack, plan, index, unmapped, context)

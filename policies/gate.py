@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.render import PROJECT_ROOT, RenderError, load_stack_config, render
+from infra.render import PROJECT_ROOT, RenderError, Rendering, load_stack_config, render
 from policies import config as gate_config
 from policies.cloud import GateCloud
 from policies.export import ExportedPlan, PulumiResource, export
@@ -99,13 +99,14 @@ def checkov_python() -> Path:
     return python
 
 
-def export_target(target: Target) -> ExportedPlan:
+def render_target(target: Target) -> Rendering:
+    """Renders one stack offline with the gate's handler (GateCloud)."""
     if target.program_dir is not None and not (Path(target.program_dir) / "__main__.py").exists():
         raise GateError(f"no Pulumi Python program (__main__.py) in {target.program_dir}")
     config_file = target.config_file or Path(target.project_dir) / f"Pulumi.{target.stack}.yaml"
     try:
         config = load_stack_config(config_file)
-        rendering = render(
+        return render(
             target.stack,
             project_dir=target.project_dir,
             program_dir=target.program_dir,
@@ -114,10 +115,17 @@ def export_target(target: Target) -> ExportedPlan:
         )
     except RenderError as exc:
         raise GateError(f"cannot render stack {target.stack!r}: {exc}") from None
+
+
+def export_rendering(rendering: Rendering) -> ExportedPlan:
     try:
         return export(rendering)
     except UnknownTypeError as exc:
         raise GateError(str(exc)) from None
+
+
+def export_target(target: Target) -> ExportedPlan:
+    return export_rendering(render_target(target))
 
 
 def write_plans(exports: Sequence[ExportedPlan], plans_dir: Path) -> dict[str, Path]:
@@ -318,7 +326,7 @@ def run_gate(
         if summary.get("parsing_errors"):
             result.problems.append(f"Checkov could not parse {summary['parsing_errors']} plan file(s)")
         seen = {str(r.get("resource_address")) for r in _records(report, "passed_checks", "failed_checks")}
-        unseen = [a for e in exports for a in e.resources if a not in seen and _has_checks(a, catalog)]
+        unseen = [a for e in exports for a in e.resources if a not in seen and has_checks(a, catalog)]
         if unseen:
             result.warnings.append(f"{len(unseen)} resources got no check result (e.g. {unseen[:3]})")
         for status, sink in (("failed_checks", result.failures), ("passed_checks", result.passed)):
@@ -331,22 +339,9 @@ def run_gate(
     if expected and not result.passed and not result.failures:
         result.problems.append("Checkov judged none of the exported resources (is the plan format still read?)")
     if secrets_root is not None:
-        for report in run.secrets_reports:
-            for record in report["results"].get("failed_checks") or []:
-                relative = _relative_to(str(record.get("file_abs_path") or record.get("file_path")), secrets_root)
-                if skips.secret_accepted(relative, str(record.get("check_id"))):
-                    continue
-                record = {**record, "file_path": relative}
-                result.secret_findings.append(
-                    Finding(
-                        stack="repository",
-                        check_id=str(record.get("check_id")),
-                        check_name=str(record.get("check_name") or ""),
-                        address=f"{record.get('file_path')}:{(record.get('file_line_range') or ['?'])[0]}",
-                        resource=None,
-                        control="LP-SEC-1",
-                    )
-                )
+        findings, stale = judge_secrets(run.secrets_reports, Path(secrets_root), skips)
+        result.secret_findings += findings
+        result.problems += stale
     environments = {stack: e.context.get("environment", "") for stack, e in result.exports.items()}
     kept = []
     for finding in result.failures:
@@ -357,6 +352,45 @@ def run_gate(
             kept.append(finding)
     result.failures = sorted(kept, key=lambda f: (f.stack, f.check_id, f.address))
     return result
+
+
+def judge_secrets(
+    reports: Sequence[dict[str, Any]], root: Path, skips: gate_config.SkipList
+) -> tuple[list[Finding], list[str]]:
+    """The secrets-scan findings that fail the gate, and the accepted findings that went stale.
+
+    An accepted finding (policies/skips.yaml) names a file of this repository; one that the scan
+    no longer reports is stale and must be removed, so that the list cannot outlive its reasons.
+    Staleness is judged only when ``root`` is the repository the skip list belongs to.
+    """
+    findings: list[Finding] = []
+    used: set[gate_config.AcceptedSecret] = set()
+    for report in reports:
+        for record in report["results"].get("failed_checks") or []:
+            relative = _relative_to(str(record.get("file_abs_path") or record.get("file_path")), root)
+            accepted = skips.secret_accepted(relative, str(record.get("check_id")))
+            if accepted is not None:
+                used.add(accepted)
+                continue
+            findings.append(
+                Finding(
+                    stack="repository",
+                    check_id=str(record.get("check_id")),
+                    check_name=str(record.get("check_name") or ""),
+                    address=f"{relative}:{(record.get('file_line_range') or ['?'])[0]}",
+                    resource=None,
+                    control="LP-SEC-1",
+                )
+            )
+    stale = []
+    if Path(root).resolve() == PROJECT_ROOT.resolve():
+        stale = [
+            f"{gate_config.SKIPS_FILE.name} accepts a {a.check} finding in {a.path} that the secrets scan no "
+            "longer reports: remove the stale entry"
+            for a in skips.accepted_secrets
+            if a not in used
+        ]
+    return findings, stale
 
 
 @dataclass
@@ -420,10 +454,13 @@ def _records(report: dict[str, Any], *statuses: str) -> list[dict[str, Any]]:
     return [r for s in statuses for r in report["results"].get(s) or []]
 
 
-def _has_checks(address: str, catalog: dict[str, Any]) -> bool:
+def has_checks(address: str, catalog: dict[str, Any]) -> bool:
+    """Whether Checkov runs a resource check on this address's type when it scans a plan."""
     resource_type = address.split(".", 1)[0]
     return any(
-        entry.get("kind") == "resource" and resource_type in entry.get("resource_types", [])
+        entry.get("kind") == "resource"
+        and entry.get("runs_on_plans", True)
+        and resource_type in entry.get("resource_types", [])
         for entry in catalog.values()
     )
 

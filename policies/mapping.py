@@ -65,8 +65,10 @@ def snake(name: str) -> str:
 
 def singular(name: str) -> str:
     """The block name a Pulumi plural stands for: ``rules``->``rule``, ``policies``->``policy``."""
+    if name.endswith(("ss", "us")):  # access, status: not plurals
+        return name
     for plural, single in (("indexes", "index"), ("ies", "y"), ("sses", "ss"), ("ses", "se"), ("s", "")):
-        if name.endswith(plural) and len(name) > len(plural):
+        if name.endswith(plural) and len(name) > len(single):
             return name[: -len(plural)] + single
     return name
 

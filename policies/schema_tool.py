@@ -3,12 +3,21 @@
 The exporter names attributes the way Terraform does by looking them up in the provider's own
 schema (attribute or block, map or object, nesting), so the names Checkov's rules test are the
 real ones rather than guesses. Only the types in ``type_map.yaml`` are kept, names only, with
-blocks nested at most ``MAX_DEPTH`` levels (deeper levels fall back to the naming rules).
+blocks nested at most ``MAX_DEPTH`` levels (deeper levels fall back to the naming rules, and the
+exporter reports every path it names that way). ``MAX_DEPTH`` reaches the deepest blocks the
+programs use: a WAF web ACL's managed rule group override
+(``rule.statement.managed_rule_group_statement.rule_action_override.action_to_use.count``, six
+levels) with its custom request handling (``count.custom_request_handling.insert_header``, eight).
 
-Usage (with a provider available to ``terraform init``)::
+Usage, in a directory whose ``main.tf`` requires ``hashicorp/aws`` at the version to record
+(``-plugin-dir`` reads a local provider mirror; CHECKPOINT_DISABLE keeps Terraform offline)::
 
-    terraform init && terraform providers schema -json > schema.json
-    python -m policies.schema_tool schema.json
+    CHECKPOINT_DISABLE=1 terraform init -plugin-dir=/path/to/mirror
+    CHECKPOINT_DISABLE=1 terraform providers schema -json > schema.json
+    python -m policies.schema_tool schema.json --provider-version 5.100.0
+
+Mapped types the provider version does not have (newer resources pulumi-aws already bridges) are
+listed in the file's ``not_in_provider``; the exporter names their attributes by the rules alone.
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ from typing import Any
 
 from policies.mapping import SCHEMA_FILE, load_type_map_entries
 
-MAX_DEPTH = 5
+MAX_DEPTH = 8
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 
 
@@ -55,15 +64,16 @@ def main(argv: list[str] | None = None) -> int:
     wanted = sorted({entry.terraform for entry in load_type_map_entries().values()})
     missing = [name for name in wanted if name not in resources]
     if missing:
-        print(f"error: the provider schema has no {', '.join(missing)}", file=sys.stderr)
-        return 2
+        print(f"warning: provider {args.provider_version or '(version?)'} has no {', '.join(missing)}", file=sys.stderr)
     trimmed = {
         "provider": PROVIDER,
         "provider_version": args.provider_version,
-        "resources": {name: trim_block(resources[name]["block"]) for name in wanted},
+        "max_depth": MAX_DEPTH,
+        "not_in_provider": missing,
+        "resources": {name: trim_block(resources[name]["block"]) for name in wanted if name in resources},
     }
     SCHEMA_FILE.write_text(json.dumps(trimmed, sort_keys=True, separators=(",", ":")) + "\n")
-    print(f"wrote {len(wanted)} resource schemas to {SCHEMA_FILE}")
+    print(f"wrote {len(trimmed['resources'])} resource schemas to {SCHEMA_FILE}")
     return 0
 
 

@@ -111,7 +111,8 @@ def identity_policy_documents(conf: dict[str, Any], entity_type: str) -> list[di
     return [d for d in docs if d]
 
 
-@lru_cache(maxsize=16)
+# One entry per plan file of the run (a batch of test fixtures has dozens; each is read once).
+@lru_cache(maxsize=256)
 def _plan_variables(path: str) -> dict[str, Any]:
     try:
         with open(path) as handle:

@@ -7,9 +7,11 @@ live check iam_workload_role_no_wildcard_data_access judges.
 Scenarios:
 - given statements that name the data-service actions and the resources a workload uses, then PASS
 - given metadata reads (kms:DescribeKey, secretsmanager:GetRandomPassword) on "*", then PASS
+- given actions that name no resource (kms:CreateKey, kms:GenerateRandom) on "*", then PASS: IAM
+  authorises them only on "*", so "*" is no choice there (policy_eval.RESOURCELESS_ACTIONS)
 - given an Allow of s3:* (or dynamodb:*, "*", or a NotAction), whatever the resource, then FAIL
-- given an Allow of a data action (s3:GetObject, kms:Decrypt, kms:CreateKey) on "*", an ARN naming
-  every resource (table/*) or a NotResource, then FAIL
+- given an Allow of a data action (s3:GetObject, kms:Decrypt, kms:ScheduleKeyDeletion) on "*", an
+  ARN naming every resource (table/*) or a NotResource, then FAIL
 - given a policy of the break-glass role, a permission boundary or a non-workload role, then PASS
 """
 
@@ -30,11 +32,11 @@ def _whole_service(statement, service: str) -> str:
     return ""
 
 
-def _data_actions(statement, service: str, data_reads) -> list:
+def _data_actions(statement, service: str, data_reads, resourceless) -> list:
     hits = []
     for action in (str(a) for a in lp.as_list(statement.get("Action"))):
         prefix, _, name = action.partition(":")
-        if prefix.lower() != service:
+        if prefix.lower() != service or action.strip().lower() in resourceless:
             continue
         reads_data = any(lp.action_matches(action, f"{service}:{read}") for read in data_reads.get(service, ()))
         if reads_data or not name.strip().lower().startswith(METADATA_PREFIXES):
@@ -55,7 +57,9 @@ class WorkloadDataWildcard(lp.LeadpingCheck):
         documents = lp.identity_policy_documents(conf, self.entity_type)
         if not documents:
             return CheckResult.UNKNOWN, ""
-        data_services, data_reads = self.context("data_services", "data_read_actions")
+        data_services, data_reads, resourceless = self.context(
+            "data_services", "data_read_actions", "resourceless_actions"
+        )
         address = lp.address(conf)
         if lp.is_permission_boundary(self, address) or not lp.attached_to_workload(self, address):
             return CheckResult.PASSED, ""
@@ -70,7 +74,7 @@ class WorkloadDataWildcard(lp.LeadpingCheck):
                     whole = _whole_service(statement, service)
                     if whole:
                         return CheckResult.FAILED, f"statement {sid}: {whole} grants every {service} action"
-                    actions = _data_actions(statement, service, data_reads)
+                    actions = _data_actions(statement, service, data_reads, resourceless)
                     if actions and wide:
                         return CheckResult.FAILED, f"statement {sid}: {', '.join(actions)} on {', '.join(wide)}"
         return CheckResult.PASSED, ""

@@ -1,0 +1,72 @@
+"""Each custom check's fixture plans, with the exact results Checkov must report for them.
+
+``fixtures/<check file>.yaml`` (named after the check's file in policies/checks) holds::
+
+    check: LP_...                     # the check's id
+    plans:
+      <plan name>:
+        environment: prod             # or dev: the minimums of compliance_checks.conventions
+        context: {...}                # stack context the scenarios need (public routes, tenant stores)
+        references: {<address>: {<attribute>: <address>}}   # links Checkov's graph sees
+        resources: {<type>.<name>: {<Terraform attribute>: value}}
+        expected: {passed: [<address>...], failed: [<address>...]}
+
+Resource names say the scenario (the check's docstring lists them); every fixture has at least one
+passing and one failing resource. Policy documents are written as mappings and land in the plan as
+JSON text, as Terraform writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.policies.batch import Plans, Sources
+from tests.policies.plans import fixture_plan
+
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class FixturePlan:
+    check_file: str
+    check_id: str
+    name: str
+    plan: dict[str, Any]
+    passed: tuple[str, ...]
+    failed: tuple[str, ...]
+
+    @property
+    def batch_name(self) -> str:
+        return f"checks.{self.check_file}.{self.name}"
+
+
+def load_fixtures(directory: Path = FIXTURES_DIR) -> list[FixturePlan]:
+    found = []
+    for path in sorted(directory.glob("*.yaml")):
+        document = yaml.safe_load(path.read_text())
+        for name, spec in document["plans"].items():
+            expected = spec.get("expected") or {}
+            found.append(
+                FixturePlan(
+                    check_file=path.stem,
+                    check_id=document["check"],
+                    name=name,
+                    plan=fixture_plan(
+                        spec["resources"],
+                        environment=spec.get("environment", "prod"),
+                        context=spec.get("context"),
+                        references=spec.get("references"),
+                    ),
+                    passed=tuple(sorted(expected.get("passed") or [])),
+                    failed=tuple(sorted(expected.get("failed") or [])),
+                )
+            )
+    return found
+
+
+def plans(_sources: Sources) -> Plans:
+    return {f"{f.check_file}.{f.name}": (f.plan, {}) for f in load_fixtures()}
