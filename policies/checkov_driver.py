@@ -1,9 +1,14 @@
 """Runs Checkov inside its own environment (.venv-checkov) and describes the checks it has.
 
-Started by the gate as ``.venv-checkov/bin/python policies/checkov_driver.py CATALOG -- <checkov args>``.
+Started by the gate as ``.venv-checkov/bin/python policies/checkov_driver.py CATALOG [--wait] -- <checkov args>``.
 It runs Checkov in-process (one interpreter start instead of two), then writes CATALOG: every
 Terraform check Checkov loaded (built-in and ours) with its name, categories and resource
 types, which the gate uses to validate the skip list and to name a failure's control.
+
+With ``--wait`` the driver starts before the plans exist: it imports Checkov and loads its checks
+(about 3 s), then waits for a line on its standard input: ``go`` runs the scan, anything else
+(or end of input: the gate could not render) exits with code 3 without scanning. The gate starts
+it first so that this start-up overlaps the render.
 
 Only the standard library and Checkov are imported: the project's packages (pulumi, infra/) are
 not installed in this environment.
@@ -12,6 +17,7 @@ not installed in this environment.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from typing import Any
@@ -69,13 +75,33 @@ def catalog() -> dict[str, dict[str, Any]]:
     return found
 
 
+EXIT_CANCELLED = 3
+GO = "go"
+
+
+def _warm_up() -> None:
+    """What a scan would load first: the built-in graph checks (resource checks load on import)."""
+    from checkov.common.checks_infra.registry import get_graph_checks_registry
+
+    get_graph_checks_registry("terraform").load_checks()
+
+
 def main(argv: list[str]) -> int:
+    wait = len(argv) > 1 and argv[1] == "--wait"
+    if wait:
+        argv = [argv[0], *argv[2:]]
     if len(argv) < 2 or argv[1] != "--":
-        print("usage: checkov_driver.py CATALOG_OUT -- <checkov arguments>", file=sys.stderr)
+        print("usage: checkov_driver.py CATALOG_OUT [--wait] -- <checkov arguments>", file=sys.stderr)
         return 2
     catalog_out, checkov_args = argv[0], argv[2:]
     from checkov.main import Checkov
 
+    # Checkov logs thousands of debug records per scan that LOG_LEVEL only filters at the handler.
+    logging.disable(logging.INFO)
+    if wait:
+        _warm_up()
+        if sys.stdin.readline().strip() != GO:
+            return EXIT_CANCELLED
     exit_code = Checkov(argv=checkov_args).run() or 0
     with open(catalog_out, "w") as handle:
         json.dump(catalog(), handle, sort_keys=True)

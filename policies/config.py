@@ -102,13 +102,28 @@ def _reasoned(entry: Any, key: str, where: str) -> tuple[str, str]:
     return entry[key].strip(), " ".join(reason.split())
 
 
-def load_skips(path: Path = SKIPS_FILE) -> SkipList:
+def _document(path: Path, what: str) -> dict[str, Any]:
     try:
         document = yaml.safe_load(path.read_text()) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read the skip list {path}: {exc}") from None
+        raise ConfigError(f"cannot read {what} {path}: {exc}") from None
+    if not isinstance(document, Mapping):
+        raise ConfigError(f"{path.name}: expected a map of sections, found {type(document).__name__}")
+    return dict(document)
+
+
+def _section(document: Mapping[str, Any], key: str, kind: type, path: Path) -> Any:
+    value = document.get(key) or kind()
+    if not isinstance(value, kind):
+        shape = "a list" if kind is list else "a map"
+        raise ConfigError(f"{path.name}: {key!r} must be {shape}, found {type(value).__name__}")
+    return value
+
+
+def load_skips(path: Path = SKIPS_FILE) -> SkipList:
+    document = _document(path, "the skip list")
     checks = []
-    for entry in document.get("checks") or []:
+    for entry in _section(document, "checks", list, path):
         check_id, reason = _reasoned(entry, "id", f"{path.name} checks")
         limits = {}
         for key, what in (("environments", "environment names"), ("resources", "Pulumi logical names")):
@@ -121,7 +136,7 @@ def load_skips(path: Path = SKIPS_FILE) -> SkipList:
     if duplicates:
         raise ConfigError(f"{path.name}: checks listed twice: {', '.join(duplicates)}")
     paths = []
-    for entry in document.get("secrets_scan_skip_paths") or []:
+    for entry in _section(document, "secrets_scan_skip_paths", list, path):
         pattern, reason = _reasoned(entry, "path", f"{path.name} secrets_scan_skip_paths")
         try:
             re.compile(pattern)
@@ -129,7 +144,7 @@ def load_skips(path: Path = SKIPS_FILE) -> SkipList:
             raise ConfigError(f"{path.name}: {pattern!r} is not a valid regular expression: {exc}") from None
         paths.append(PathSkip(pattern, reason))
     accepted = []
-    for entry in document.get("secrets_accepted_findings") or []:
+    for entry in _section(document, "secrets_accepted_findings", list, path):
         path_name, reason = _reasoned(entry, "path", f"{path.name} secrets_accepted_findings")
         check = entry.get("check")
         if not isinstance(check, str) or not check.startswith("CKV_SECRET_"):
@@ -171,19 +186,18 @@ class ControlMap:
 
 
 def load_controls(path: Path = CONTROLS_FILE) -> ControlMap:
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
+    document = _document(path, "the control map")
     by_check: dict[str, str] = {}
-    for control, check_ids in (document.get("controls") or {}).items():
+    for control, check_ids in _section(document, "controls", dict, path).items():
         if not CONTROL_ID.match(str(control)):
             raise ConfigError(f"{path.name}: {control!r} is not a control id (LP-XX-n)")
+        if not isinstance(check_ids or [], list) or not all(isinstance(c, str) for c in check_ids or []):
+            raise ConfigError(f"{path.name}: {control} must list check ids, found {check_ids!r}")
         for check_id in check_ids or []:
             if check_id in by_check:
                 raise ConfigError(f"{path.name}: {check_id} is mapped to {by_check[check_id]} and {control}")
             by_check[check_id] = str(control)
-    by_category = {str(k).upper(): str(v) for k, v in (document.get("categories") or {}).items()}
+    by_category = {str(k).upper(): str(v) for k, v in _section(document, "categories", dict, path).items()}
     for category, control in by_category.items():
         if not CONTROL_ID.match(control):
             raise ConfigError(f"{path.name}: category {category} maps to {control!r}, not a control id")

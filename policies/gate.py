@@ -153,11 +153,14 @@ def _checkov_env(plans_dir: Path) -> dict[str, str]:
     return env
 
 
-def plan_scan_command(python: Path, plans_dir: Path, out_dir: Path, skip_ids: Sequence[str]) -> list[str]:
+def plan_scan_command(
+    python: Path, plans_dir: Path, out_dir: Path, skip_ids: Sequence[str], *, wait: bool = False
+) -> list[str]:
     command = [
         str(python),
         str(DRIVER),
         str(out_dir / "catalog.json"),
+        *(["--wait"] if wait else []),
         "--",
         "--directory",
         str(plans_dir),
@@ -234,10 +237,10 @@ def _reports(path: Path) -> list[dict[str, Any]]:
     return [d for d in documents if isinstance(d, dict) and "results" in d]
 
 
-def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+def _start(command: list[str], env: dict[str, str], log: Path, stdin: int | None = None) -> subprocess.Popen:
     handle = log.open("w")
     try:
-        return subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env)  # noqa: S603
+        return subprocess.Popen(command, stdin=stdin, stdout=handle, stderr=subprocess.STDOUT, env=env)  # noqa: S603
     finally:
         handle.close()
 
@@ -296,28 +299,35 @@ def run_gate(
         program_file=program_file,
     )
 
-    started = time.perf_counter()
-    exports = [export_target(target) for target in targets]
-    result.seconds["render+export"] = time.perf_counter() - started
+    work = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="leadping-gate-"))
+    plans_dir = work / "plans"
+    if plans_dir.exists():
+        shutil.rmtree(plans_dir)
+    skip_paths = [p.path for p in skips.secret_paths]
+    if secrets_root is not None:
+        with contextlib.suppress(ValueError):  # the gate's own output (plans, reports) is not source
+            skip_paths.append(str(work.resolve().relative_to(Path(secrets_root).resolve())) + "/")
+    # Checkov starts first: its start-up (imports, loading its checks) and the secrets scan, which
+    # needs no plan, overlap the render; the plan scan begins once the plans are written.
+    scan = CheckovScan.start(
+        plans_dir, work, skips.global_ids, secrets_root=secrets_root, secrets_skip_paths=skip_paths
+    )
+    try:
+        started = time.perf_counter()
+        exports = [export_target(target) for target in targets]
+        result.seconds["render+export"] = time.perf_counter() - started
+        plan_files = write_plans(exports, plans_dir)
+        started = time.perf_counter()
+        run = scan.finish()
+        result.seconds["checkov (after the render)"] = time.perf_counter() - started
+    finally:
+        scan.cancel()
     result.exports = {e.stack: e for e in exports}
     for exported in exports:
         for address, paths in exported.unmapped_attributes.items():
             result.warnings.append(f"{exported.stack}: {address}: attributes not in the Terraform schema: {paths}")
         if exported.context.get("environment_source", "").startswith("default"):
             result.warnings.append(f"{exported.stack}: no environment in the stack config; judged as prod")
-
-    work = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="leadping-gate-"))
-    plans_dir = work / "plans"
-    if plans_dir.exists():
-        shutil.rmtree(plans_dir)
-    plan_files = write_plans(exports, plans_dir)
-    skip_paths = [p.path for p in skips.secret_paths]
-    if secrets_root is not None:
-        with contextlib.suppress(ValueError):  # the gate's own output (plans, reports) is not source
-            skip_paths.append(str(work.resolve().relative_to(Path(secrets_root).resolve())) + "/")
-    started = time.perf_counter()
-    run = run_checkov(plans_dir, work, skips.global_ids, secrets_root=secrets_root, secrets_skip_paths=skip_paths)
-    result.seconds["checkov"] = time.perf_counter() - started
     catalog = run.catalog
     result.problems += gate_config.validate_skips(skips, set(catalog))
     expected = sum(len(e.resources) for e in exports)
@@ -405,42 +415,92 @@ class CheckovRun:
         return [r for report in self.plan_reports for r in _records(report, *statuses)]
 
 
+class CheckovScan:
+    """Checkov's plan scan (the driver, started before the plans exist) and the secrets scan."""
+
+    def __init__(self, work: Path, plan: subprocess.Popen | None, secrets: subprocess.Popen | None) -> None:
+        self.work = work
+        self.plan = plan
+        self.secrets = secrets
+
+    @classmethod
+    def start(
+        cls,
+        plans_dir: Path | None,
+        work: Path,
+        skip_ids: Sequence[str] = (),
+        *,
+        secrets_root: Path | None = None,
+        secrets_skip_paths: Sequence[str] = (),
+    ) -> CheckovScan:
+        python = checkov_python()
+        for directory in (work / "checkov-plans", work / "checkov-secrets"):
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir(parents=True)
+        env = _checkov_env(plans_dir or work)
+        plan = secrets = None
+        try:
+            if plans_dir is not None:
+                command = plan_scan_command(python, plans_dir, work / "checkov-plans", skip_ids, wait=True)
+                plan = _start(command, env, work / "checkov-plans.log", stdin=subprocess.PIPE)
+            if secrets_root is not None:
+                files = repository_files(Path(secrets_root), secrets_skip_paths)
+                command = secrets_scan_command(python, Path(secrets_root), work / "checkov-secrets", files)
+                secrets = _start(command, env, work / "checkov-secrets.log")
+        except BaseException:
+            cls(work, plan, secrets).cancel()
+            raise
+        return cls(work, plan, secrets)
+
+    def finish(self) -> CheckovRun:
+        """Lets the plan scan begin (the plans are written), waits for both scans and reads their reports."""
+        scan_dir, secrets_dir = self.work / "checkov-plans", self.work / "checkov-secrets"
+        try:
+            if self.plan is not None:
+                with contextlib.suppress(BrokenPipeError):  # a driver that died is reported by _wait
+                    self.plan.stdin.write(b"go\n")
+                    self.plan.stdin.close()
+                _wait(self.plan, "plan scan", self.work / "checkov-plans.log")
+            if self.secrets is not None:
+                _wait(self.secrets, "secrets scan", self.work / "checkov-secrets.log")
+        finally:
+            self.cancel()
+        secrets_report = secrets_dir / "results_json.json"
+        return CheckovRun(
+            plan_reports=_reports(scan_dir / "results_json.json") if self.plan is not None else [],
+            catalog=_read_catalog(scan_dir / "catalog.json") if self.plan is not None else {},
+            secrets_reports=_reports(secrets_report) if secrets_report.exists() else [],
+        )
+
+    def cancel(self) -> None:
+        """Stops what is still running (the render failed, or finish() is done)."""
+        for process in (self.plan, self.secrets):
+            if process is None:
+                continue
+            if process.stdin is not None and not process.stdin.closed:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()  # end of input: a waiting driver exits without scanning
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
 def run_checkov(
-    plans_dir: Path,
+    plans_dir: Path | None,
     work: Path,
     skip_ids: Sequence[str] = (),
     *,
     secrets_root: Path | None = None,
     secrets_skip_paths: Sequence[str] = (),
 ) -> CheckovRun:
-    """Runs Checkov once over every plan in ``plans_dir`` (and, concurrently, the secrets scan)."""
-    python = checkov_python()
-    scan_dir, secrets_dir = work / "checkov-plans", work / "checkov-secrets"
-    for directory in (scan_dir, secrets_dir):
-        shutil.rmtree(directory, ignore_errors=True)
-        directory.mkdir(parents=True)
-    env = _checkov_env(plans_dir)
-    plan_log, secrets_log = work / "checkov-plans.log", work / "checkov-secrets.log"
-    plan_process = _start(plan_scan_command(python, plans_dir, scan_dir, skip_ids), env, plan_log)
-    secrets_process = None
-    if secrets_root is not None:
-        files = repository_files(Path(secrets_root), secrets_skip_paths)
-        command = secrets_scan_command(python, Path(secrets_root), secrets_dir, files)
-        secrets_process = _start(command, env, secrets_log)
-    try:
-        _wait(plan_process, "plan scan", plan_log)
-        if secrets_process is not None:
-            _wait(secrets_process, "secrets scan", secrets_log)
-    finally:
-        for process in (plan_process, secrets_process):
-            if process is not None and process.poll() is None:
-                process.kill()
-    secrets_report = secrets_dir / "results_json.json"
-    return CheckovRun(
-        plan_reports=_reports(scan_dir / "results_json.json"),
-        catalog=_read_catalog(scan_dir / "catalog.json"),
-        secrets_reports=_reports(secrets_report) if secrets_report.exists() else [],
+    """Runs Checkov once over every plan in ``plans_dir`` (and, concurrently, the secrets scan).
+
+    ``plans_dir`` None runs the secrets scan alone.
+    """
+    scan = CheckovScan.start(
+        plans_dir, work, skip_ids, secrets_root=secrets_root, secrets_skip_paths=secrets_skip_paths
     )
+    return scan.finish()
 
 
 def _relative_to(path: str, root: Path) -> str:

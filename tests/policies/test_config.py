@@ -1,0 +1,247 @@
+"""The gate's checked-in configuration (policies/config.py): the skip list and the control map.
+
+A skip without a written reason, or for an id Checkov does not have, a malformed control map or
+accepted secrets finding: each stops the gate with a message naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from policies import config as gate_config
+from policies.config import ConfigError, Skip, load_controls, load_skips, validate_skips
+
+REASON = "a reason of at least five words that an auditor reads"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+# -- the checked-in files ------------------------------------------------------------------------
+
+
+def test_the_checked_in_skip_list_loads_and_every_skip_has_a_reason():
+    skips = load_skips()
+    assert skips.checks
+    for skip in skips.checks:
+        assert len(skip.reason.split()) >= gate_config.MIN_REASON_WORDS, skip.id
+
+
+def test_the_checked_in_skip_list_names_only_checks_checkov_has(gate_batch):
+    assert validate_skips(load_skips(), set(gate_batch.catalog)) == []
+
+
+def test_the_skip_list_stays_short():
+    """The issue asks to keep it short and to report its length (the gate's summary line does)."""
+    skips = load_skips()
+    assert len(skips.global_ids) <= 10
+    assert len(skips.checks) <= 12
+
+
+def test_every_custom_check_enforces_a_control():
+    controls = load_controls()
+    for check_id in gate_config.custom_check_ids():
+        assert gate_config.CONTROL_ID.match(controls.control_for(check_id)), check_id
+
+
+def test_a_built_in_check_gets_the_control_of_its_category():
+    controls = load_controls()
+    assert controls.control_for("CKV_AWS_7", ["ENCRYPTION"]) == "LP-DR-1"
+    assert controls.control_for("CKV_AWS_999", []) == "unmapped"
+
+
+# -- skips ---------------------------------------------------------------------------------------
+
+
+def test_a_skip_without_a_reason_is_refused(tmp_path):
+    path = write(tmp_path, "skips.yaml", "checks:\n  - id: CKV_AWS_7\n")
+    with pytest.raises(ConfigError, match=r"skips\.yaml checks: CKV_AWS_7 has no written reason"):
+        load_skips(path)
+
+
+def test_a_skip_with_a_token_reason_is_refused(tmp_path):
+    path = write(tmp_path, "skips.yaml", "checks:\n  - id: CKV_AWS_7\n    reason: not needed\n")
+    with pytest.raises(ConfigError, match=r"CKV_AWS_7 has no written reason \(at least 5 words\)"):
+        load_skips(path)
+
+
+def test_a_skip_without_an_id_is_refused(tmp_path):
+    path = write(tmp_path, "skips.yaml", f"checks:\n  - reason: {REASON}\n")
+    with pytest.raises(ConfigError, match="each entry needs a 'id'"):
+        load_skips(path)
+
+
+def test_a_check_skipped_twice_is_refused(tmp_path):
+    entry = f"  - id: CKV_AWS_7\n    reason: {REASON}\n"
+    path = write(tmp_path, "skips.yaml", "checks:\n" + entry + entry)
+    with pytest.raises(ConfigError, match="checks listed twice: CKV_AWS_7"):
+        load_skips(path)
+
+
+def test_a_skip_for_an_id_checkov_does_not_have_is_reported(gate_batch, tmp_path):
+    path = write(
+        tmp_path,
+        "skips.yaml",
+        f"checks:\n  - id: CKV_AWS_7\n    reason: {REASON}\n  - id: CKV_AWS_99999\n    reason: {REASON}\n",
+    )
+    problems = validate_skips(load_skips(path), set(gate_batch.catalog))
+    assert problems == ["skips.yaml skips CKV_AWS_99999, which Checkov 3.3.30 does not have"]
+
+
+def test_limits_must_be_lists_of_names(tmp_path):
+    path = write(tmp_path, "skips.yaml", f"checks:\n  - id: CKV_AWS_7\n    reason: {REASON}\n    environments: dev\n")
+    with pytest.raises(ConfigError, match="CKV_AWS_7: 'environments' must be a list of environment names"):
+        load_skips(path)
+
+
+def test_a_limited_skip_accepts_only_what_it_names():
+    by_environment = Skip("CKV_AWS_157", REASON, environments=("dev",))
+    assert by_environment.accepts("CKV_AWS_157", "dev", "any-database")
+    assert not by_environment.accepts("CKV_AWS_157", "prod", "any-database")
+    assert not by_environment.accepts("CKV_AWS_16", "dev", "any-database")
+
+    by_resource = Skip("CKV_AWS_274", REASON, resources=("access-break-glass-administrator",))
+    assert by_resource.accepts("CKV_AWS_274", "prod", "access-break-glass-administrator")
+    assert not by_resource.accepts("CKV_AWS_274", "prod", "access-api-attachment")
+    assert not by_resource.accepts("CKV_AWS_274", "prod", None)
+
+    both = Skip("CKV_AWS_1", REASON, environments=("dev",), resources=("a",))
+    assert both.accepts("CKV_AWS_1", "dev", "a")
+    assert not both.accepts("CKV_AWS_1", "prod", "a")
+    assert not both.accepts("CKV_AWS_1", "dev", "b")
+
+    everywhere = Skip("CKV_AWS_2", REASON)
+    assert not everywhere.limited
+    assert not everywhere.accepts("CKV_AWS_2", "dev", "a"), "an unlimited skip goes to --skip-check instead"
+
+
+def test_limited_skips_run_and_unlimited_ones_are_skipped(tmp_path):
+    path = write(
+        tmp_path,
+        "skips.yaml",
+        f"""\
+        checks:
+          - id: CKV_AWS_1
+            reason: {REASON}
+          - id: CKV_AWS_2
+            reason: {REASON}
+            resources: [web]
+        """,
+    )
+    skips = load_skips(path)
+    assert skips.global_ids == ["CKV_AWS_1"]
+    assert skips.accepting("CKV_AWS_2", "prod", "web") is skips.checks[1]
+    assert skips.accepting("CKV_AWS_2", "prod", "api") is None
+
+
+def test_the_break_glass_skip_accepts_only_the_break_glass_attachment_in_prod(gate_batch):
+    """CKV_AWS_274 runs on the whole prod stack; its one failure is the resource the skip names."""
+    results = gate_batch["regressions.prod_unchanged"]
+    names = results.names
+    failed = [names[a] for a in results.failed("CKV_AWS_274")]
+    assert failed == ["access-break-glass-administrator"]
+    assert len(results.passed("CKV_AWS_274")) > 5
+
+
+def test_an_unreadable_skip_list_is_refused(tmp_path):
+    path = write(tmp_path, "skips.yaml", "checks: [unclosed\n")
+    with pytest.raises(ConfigError, match="cannot read the skip list"):
+        load_skips(path)
+
+
+# -- secrets scan entries ------------------------------------------------------------------------
+
+
+def test_an_accepted_secret_names_its_detector(tmp_path):
+    path = write(tmp_path, "skips.yaml", f"secrets_accepted_findings:\n  - path: a/b.py\n    reason: {REASON}\n")
+    with pytest.raises(ConfigError, match=r"accepted finding a/b\.py needs its detector id \(CKV_SECRET_n\)"):
+        load_skips(path)
+
+
+def test_an_accepted_secret_needs_a_reason(tmp_path):
+    path = write(tmp_path, "skips.yaml", "secrets_accepted_findings:\n  - path: a/b.py\n    check: CKV_SECRET_6\n")
+    with pytest.raises(ConfigError, match=r"secrets_accepted_findings: a/b\.py has no written reason"):
+        load_skips(path)
+
+
+def test_an_accepted_secret_matches_its_file_and_detector_only(tmp_path):
+    path = write(
+        tmp_path,
+        "skips.yaml",
+        f"secrets_accepted_findings:\n  - path: a/b.py\n    check: CKV_SECRET_6\n    reason: {REASON}\n",
+    )
+    skips = load_skips(path)
+    assert skips.secret_accepted("a/b.py", "CKV_SECRET_6") is not None
+    assert skips.secret_accepted("/a/b.py", "CKV_SECRET_6") is not None
+    assert skips.secret_accepted("a/b.py", "CKV_SECRET_2") is None
+    assert skips.secret_accepted("a/c.py", "CKV_SECRET_6") is None
+
+
+def test_a_skip_path_must_be_a_regular_expression(tmp_path):
+    path = write(
+        tmp_path, "skips.yaml", f"secrets_scan_skip_paths:\n  - path: 'tests/[unclosed'\n    reason: {REASON}\n"
+    )
+    with pytest.raises(ConfigError, match="is not a valid regular expression"):
+        load_skips(path)
+
+
+# -- controls ------------------------------------------------------------------------------------
+
+
+def test_a_control_map_key_must_be_a_control_id(tmp_path):
+    path = write(tmp_path, "controls.yaml", "controls:\n  TX-1: [LP_X]\n")
+    with pytest.raises(ConfigError, match=r"controls\.yaml: 'TX-1' is not a control id \(LP-XX-n\)"):
+        load_controls(path)
+
+
+def test_a_check_mapped_to_two_controls_is_refused(tmp_path):
+    path = write(tmp_path, "controls.yaml", "controls:\n  LP-TX-1: [LP_X]\n  LP-TX-2: [LP_X]\n")
+    with pytest.raises(ConfigError, match="LP_X is mapped to LP-TX-1 and LP-TX-2"):
+        load_controls(path)
+
+
+def test_a_category_must_map_to_a_control_id(tmp_path):
+    path = write(tmp_path, "controls.yaml", "categories:\n  ENCRYPTION: encryption\n")
+    with pytest.raises(ConfigError, match="category ENCRYPTION maps to 'encryption', not a control id"):
+        load_controls(path)
+
+
+def test_an_unreadable_control_map_is_refused(tmp_path):
+    path = write(tmp_path, "controls.yaml", "controls: {LP-TX-1: [\n")
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_controls(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- LP_X\n", "controls.yaml: expected a map of sections, found list"),
+        ("controls: [LP_X]\n", "controls.yaml: 'controls' must be a map, found list"),
+        ("controls:\n  LP-TX-1: LP_X\n", "controls.yaml: LP-TX-1 must list check ids, found 'LP_X'"),
+        ("categories: [ENCRYPTION]\n", "controls.yaml: 'categories' must be a map, found list"),
+    ],
+)
+def test_a_malformed_control_map_is_refused_with_its_shape(tmp_path, text, message):
+    with pytest.raises(ConfigError) as caught:
+        load_controls(write(tmp_path, "controls.yaml", text))
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- CKV_AWS_7\n", "skips.yaml: expected a map of sections, found list"),
+        ("checks: {CKV_AWS_7: why}\n", "skips.yaml: 'checks' must be a list, found dict"),
+        ("secrets_accepted_findings: a/b.py\n", "skips.yaml: 'secrets_accepted_findings' must be a list, found str"),
+    ],
+)
+def test_a_malformed_skip_list_is_refused_with_its_shape(tmp_path, text, message):
+    with pytest.raises(ConfigError) as caught:
+        load_skips(write(tmp_path, "skips.yaml", text))
+    assert str(caught.value) == message
