@@ -8,6 +8,7 @@ server and clears moto's state on exit. Only loopback is ever bound.
 from __future__ import annotations
 
 import errno
+import json
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
@@ -16,8 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from unittest import mock
+from xml.sax.saxutils import escape
 
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.server import ThreadedMotoServer
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.serving import make_server
 
 from sandbox.api import (
     MOTO_CONFIG,
@@ -43,17 +48,70 @@ class PortInUseError(SandboxError):
         super().__init__(f"port {port} on {HOST} is in use ({detail}); choose another with --port")
 
 
+def _not_implemented(environ: dict[str, Any], start_response: Any, message: str) -> list[bytes]:
+    """A 501 error naming what moto lacks, in the shape the caller's protocol parses."""
+    content_type = environ.get("CONTENT_TYPE") or ""
+    text = escape(message)
+    if "json" in content_type or environ.get("HTTP_X_AMZ_TARGET"):
+        body, kind = json.dumps({"__type": "NotImplemented", "message": message}), "application/x-amz-json-1.1"
+    elif "x-www-form-urlencoded" in content_type:  # query and EC2 protocols
+        error = f"<Error><Code>NotImplemented</Code><Message>{text}</Message></Error>"
+        body, kind = f"<Response><Errors>{error}</Errors></Response>", "text/xml"
+    else:  # REST-XML (S3, Route 53); REST-JSON readers keep the text as the message
+        body, kind = f"<Error><Code>NotImplemented</Code><Message>{text}</Message></Error>", "application/xml"
+    encoded = body.encode()
+    start_response(
+        "501 Not Implemented",
+        [("Content-Type", kind), ("x-amzn-ErrorType", "NotImplemented"), ("Content-Length", str(len(encoded)))],
+    )
+    return [encoded]
+
+
+class _Dispatcher(DomainDispatcherApplication):
+    """moto's dispatcher, except that an action moto lacks answers 501 with an AWS-style error.
+
+    In-process, an action moto does not implement raises NotImplementedError into boto3 and the
+    deploy records a known gap. Over HTTP, werkzeug would answer an HTML 500 (the exception) or
+    404 (an operation no route matches) that botocore retries or cannot read, and the deploy would
+    fail instead of recording the gap.
+    """
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        backend_app = self.get_application(environ)
+        try:
+            backend_app.url_map.bind_to_environ(environ).match()
+        except NotFound:
+            operation = environ.get("HTTP_X_AMZ_TARGET") or f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}"
+            return _not_implemented(environ, start_response, f"{operation} has not been implemented in moto")
+        except HTTPException:
+            pass  # e.g. a method the route does not take: moto answers it
+        try:
+            return backend_app(environ, start_response)
+        except NotImplementedError as error:
+            return _not_implemented(environ, start_response, str(error))
+
+
 class _Server(ThreadedMotoServer):
-    """ThreadedMotoServer that reports a failed bind instead of waiting for it forever."""
+    """ThreadedMotoServer that reports a failed bind instead of waiting for it forever, answers
+    unimplemented actions as errors (``_Dispatcher``) and releases its port on stop."""
 
     error: BaseException | None = None
 
     def _server_entry(self) -> None:
         try:
-            super()._server_entry()
+            app = _Dispatcher(create_backend_app)
+            self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         except BaseException as exc:  # the bind failed: wake start() up with the reason
             self.error = exc
             self._server_ready_event.set()
+            return
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        super().stop()
+        if self._server is not None:
+            self._server.server_close()
 
 
 @dataclass
@@ -80,6 +138,9 @@ def _start(port: int) -> _Server:
     server.start()
     if server.error is not None:
         error = server.error
+        if isinstance(error, SystemExit) and isinstance(error.__context__, OSError):
+            # werkzeug prints the bind failure and exits instead of raising it.
+            error = error.__context__
         if isinstance(error, OSError) and error.errno in (errno.EADDRINUSE, errno.EACCES):
             raise PortInUseError(port, error.strerror or str(error))
         raise SandboxError(f"the moto server could not start on {HOST}:{port}: {error}")

@@ -1,0 +1,180 @@
+"""``python -m sandbox serve``: a stack deployed into a moto server that other tools can be pointed at.
+
+::
+
+    python -m sandbox serve --stack prod [--port 5000]
+
+Deploys the stack into a moto server on 127.0.0.1, prints the endpoint and the environment to
+export (``export X=...`` lines: AWS_ENDPOINT_URL, the region, dummy credentials that name
+themselves as such, no profile or credentials file), an example, and the checks the sandbox
+cannot vouch for; then serves until Ctrl-C or SIGTERM, and stops cleanly (exit 0).
+
+Exit codes: 0 stopped by Ctrl-C/SIGTERM; 1 the stack could not be deployed; 2 bad usage (unknown
+stack, port in use or not allowed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shlex
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sandbox.serve import ServedSandbox
+
+PROG = "python -m sandbox"
+EXIT_CODES = """exit codes:
+  0  stopped with Ctrl-C or SIGTERM
+  1  the stack could not be deployed into the sandbox
+  2  bad usage (unknown stack, port in use, ...)
+"""
+
+
+class UsageError(Exception):
+    """A mistake of the caller: reported as one line, exit 2."""
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535; 0 picks a free one)")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from sandbox.serve import DEFAULT_PORT, HOST
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="The simulated AWS account (moto) with a stack of the Pulumi program deployed into it.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="serve a deployed stack on 127.0.0.1 for the AWS CLI, the audit or any AWS tool",
+        description=f"Deploy the stack into a moto server on {HOST} and serve it until Ctrl-C or SIGTERM. "
+        "Prints the endpoint and the environment to export so that the AWS CLI, the audit "
+        "(python -m compliance_checks audit) or another auditing tool talks to it and to nothing else.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--stack", default="prod", help="the stack whose Pulumi.<stack>.yaml is deployed (default prod)")
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help=f"port on {HOST} (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    serve.add_argument(
+        "--program",
+        type=Path,
+        metavar="DIR",
+        help="deploy this Pulumi program directory instead of the project's (infra/), with the stack's settings",
+    )
+    serve.add_argument("--quiet", action="store_true", help="no deploy progress or request log on stderr")
+    return parser
+
+
+def stacks(project_dir: Path) -> list[str]:
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+
+
+@contextmanager
+def _until_stopped() -> Iterator[threading.Event]:
+    """An event set by SIGINT or SIGTERM while the block runs; the previous handlers come back after."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def instructions(served: ServedSandbox, stack: str) -> str:
+    """What to export and what to try, as shell lines."""
+    settings = served.deployment.settings
+    regions = served.deployment.regions
+    lines = [
+        f"Sandbox ready: stack {stack} ({len(served.deployment.resources)} resources) at {served.endpoint}",
+        "",
+        "Point a tool at it (dummy credentials; no profile or credentials file is read):",
+        "",
+        *(f"export {name}={shlex.quote(value)}" for name, value in served.environment.items()),
+        "",
+        "For example:",
+        "",
+        "aws s3 ls",
+        f"python -m compliance_checks audit --stack {stack} " + " ".join(f"--region {r}" for r in regions),
+        "",
+    ]
+    if served.known_gaps:
+        lines.append(
+            f"The sandbox cannot vouch for these checks (an audit of the {settings.environment} stack here reports "
+            "them as they are, not as AWS would):"
+        )
+        for gap in sorted(served.known_gaps, key=lambda g: (g.check_id, g.resource_id or "")):
+            where = f" ({gap.resource_id})" if gap.resource_id else ""
+            lines.append(f"  {gap.check_id}{where}: {gap.reason}")
+        lines.append("")
+    lines.append("Press Ctrl-C to stop.")
+    return "\n".join(lines)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from infra.render import PROJECT_ROOT
+    from sandbox.api import SandboxError
+    from sandbox.serve import PortInUseError, serving
+
+    known = stacks(PROJECT_ROOT)
+    if args.stack not in known:
+        raise UsageError(f"unknown stack {args.stack!r} (stacks: {', '.join(known) or 'none'})")
+    if args.program is not None and not (args.program / "__main__.py").is_file():
+        raise UsageError(f"--program {args.program}: no __main__.py there")
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    if args.quiet:
+        # The moto server logs every request it answers through werkzeug.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    with _until_stopped() as stop:
+        try:
+            with serving(args.stack, port=args.port, program_dir=args.program, progress=progress) as served:
+                print(instructions(served, args.stack), flush=True)
+                while not stop.wait(0.2):
+                    pass
+                progress("stopping the sandbox")
+        except PortInUseError as error:
+            raise UsageError(str(error)) from None
+        except SandboxError as error:
+            print(f"{PROG}: error: {error}", file=sys.stderr)
+            return 1
+    print("Sandbox stopped.", flush=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return cmd_serve(args)
+    except UsageError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
