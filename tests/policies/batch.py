@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -186,10 +187,17 @@ def _locked(path: Path) -> Iterator[None]:
 def shared_batch(shared_dir: Path) -> Batch:
     """The batch, built by the first caller among the session's workers and read by the others."""
     work = shared_dir / "leadping-gate-batch"
+    failed = work / "build-failed.txt"
     with _locked(shared_dir / "leadping-gate-batch.lock"):
+        if failed.exists():  # the build failed in another worker: do not pay for it twice
+            raise RuntimeError(f"the gate test batch could not be built:\n{failed.read_text()}")
         if not (work / RESULTS_FILE).exists():
             work.mkdir(parents=True, exist_ok=True)
-            build(work)
+            try:
+                build(work)
+            except BaseException:
+                failed.write_text(traceback.format_exc())
+                raise
     return load(work)
 
 
