@@ -115,7 +115,10 @@ def audit(served: Served, *args: str) -> tuple[int, dict]:
 
 
 def port_is_free(port: int) -> bool:
+    """Nothing listens on the port (connections the server closed may linger in TIME_WAIT, which
+    SO_REUSEADDR lets a new server bind over, as werkzeug's does)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

@@ -4,7 +4,8 @@ would, audit again, and see exactly the control that guards it FAIL on exactly t
 Each case compares the full result set before and after its change: the named check turns to
 FAIL on the changed resource, the checks that assert the same thing from another angle may FAIL
 on that same resource, and nothing else changes, except where a change legitimately silences
-other controls (a stopped trail feeds no data events and no alarms); those cascades are listed.
+other controls (a stopped trail feeds no data events and no alarms; a credential that stops
+rotating leaves the connections it keys unrotated); those cascades are listed.
 """
 
 from __future__ import annotations
@@ -112,9 +113,31 @@ def shorten_log_retention(d: Drift) -> str:
 
 
 def cancel_secret_rotation(d: Drift) -> str:
-    rotation = d.first("aws:secretsmanager/secretRotation:SecretRotation")
+    # A secret whose rotation feeds no EventBridge connection: cancelling the webhook credential's
+    # rotation would also (rightly) fail the connection's secret, which it keeps rotated.
+    secrets = {r.outputs["arn"]: r for r in d.sb.deployment.of_type("aws:secretsmanager/secret:Secret")}
+    rotation = d.first(
+        "aws:secretsmanager/secretRotation:SecretRotation",
+        lambda r: not d.tag(secrets[r.outputs["secretId"]], conventions.EVENTBRIDGE_CONNECTIONS),
+    )
     d.client("secretsmanager").cancel_rotate_secret(SecretId=rotation.outputs["secretId"])
     return rotation.outputs["secretId"]
+
+
+def cancel_webhook_credential_rotation(d: Drift) -> str:
+    secret = d.first("aws:secretsmanager/secret:Secret", lambda r: bool(d.tag(r, conventions.EVENTBRIDGE_CONNECTIONS)))
+    d.client("secretsmanager").cancel_rotate_secret(SecretId=secret.outputs["arn"])
+    return secret.outputs["arn"]
+
+
+def connection_secrets(d: Drift) -> frozenset[tuple[str, str]]:
+    """The secrets EventBridge keeps the webhook connections' keys in: rotated by that credential."""
+    listed = d.client("secretsmanager").list_secrets()["SecretList"]
+    found = frozenset(
+        ("secretsmanager_rotation_enabled", s["ARN"]) for s in listed if s.get("OwningService") == "events"
+    )
+    assert found, "the stack has no webhook connection"
+    return found
 
 
 def open_database_to_the_internet(d: Drift) -> str:
@@ -138,6 +161,8 @@ class Case:
     # The check judges the account as a whole: its PASS on the resource that qualified gives way
     # to a FAIL on the account.
     account_wide: bool = False
+    # Other (check, resource) verdicts that this change must turn to FAIL, found after the change.
+    consequences: Callable[[Drift], frozenset[tuple[str, str]]] = lambda d: frozenset()
 
 
 CASES = {
@@ -169,6 +194,11 @@ CASES = {
     "listener-policy-2016-08": Case(weaken_listener_policy, "elbv2_https_listener_tls_policy"),
     "log-retention-7-days": Case(shorten_log_retention, "logs_log_group_retention"),
     "secret-rotation-cancelled": Case(cancel_secret_rotation, "secretsmanager_rotation_enabled"),
+    # Beyond the issue's ten: the webhook credential's rotation is what rotates the key EventBridge
+    # keeps for each webhook connection, so those secrets stop rotating with it.
+    "webhook-credential-rotation-cancelled": Case(
+        cancel_webhook_credential_rotation, "secretsmanager_rotation_enabled", consequences=connection_secrets
+    ),
     "database-port-open-to-the-internet": Case(
         open_database_to_the_internet, "ec2_security_group_public_ingress_restricted"
     ),
@@ -191,9 +221,13 @@ def test_drift_fails_exactly_the_guarding_control(drift: Drift, name: str) -> No
         for key in set(before) | set(after)
         if (before[key].status if key in before else None) != (after[key].status if key in after else None)
     }
+    consequences = case.consequences(drift)
     unexpected = {}
     for (check_id, resource_id), (old, new) in changed.items():
-        if check_id in case.cascade:
+        if (check_id, resource_id) in consequences:
+            if new != Status.FAIL:
+                unexpected[(check_id, resource_id)] = (old, new)
+        elif check_id in case.cascade:
             # Cascades may move a verdict from a resource to the account, never towards PASS.
             if new not in (Status.FAIL, None):
                 unexpected[(check_id, resource_id)] = (old, new)
@@ -207,3 +241,5 @@ def test_drift_fails_exactly_the_guarding_control(drift: Drift, name: str) -> No
     assert not unexpected, f"{name} changed more than {case.check} on {resource}: {unexpected}"
     for check_id in case.also:
         assert changed.get((check_id, resource), (None, None))[1] == Status.FAIL, f"{check_id} did not FAIL"
+    for key in consequences:
+        assert changed.get(key, (None, None)) == (Status.PASS, Status.FAIL), f"{key} did not turn from PASS to FAIL"
