@@ -16,6 +16,7 @@ not installed in this environment.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -109,4 +110,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    # The process ends here: spare the final garbage collections a walk over Checkov's modules,
+    # checks and graphs (about half a second); files are closed and streams flushed as usual.
+    gc.freeze()
+    sys.exit(code)

@@ -9,6 +9,7 @@ type), the stack, and the control of shared/CONTROLS.md it enforces.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import re
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -314,7 +315,8 @@ def run_gate(
     )
     try:
         started = time.perf_counter()
-        exports = [export_target(target) for target in targets]
+        with _collector_paused():
+            exports = [export_target(target) for target in targets]
         result.seconds["render+export"] = time.perf_counter() - started
         plan_files = write_plans(exports, plans_dir)
         started = time.perf_counter()
@@ -331,12 +333,13 @@ def run_gate(
     catalog = run.catalog
     result.problems += gate_config.validate_skips(skips, set(catalog))
     expected = sum(len(e.resources) for e in exports)
+    judged_types = checked_types(catalog)
     for report in run.plan_reports:
         summary = report.get("summary") or {}
         if summary.get("parsing_errors"):
             result.problems.append(f"Checkov could not parse {summary['parsing_errors']} plan file(s)")
         seen = {str(r.get("resource_address")) for r in _records(report, "passed_checks", "failed_checks")}
-        unseen = [a for e in exports for a in e.resources if a not in seen and has_checks(a, catalog)]
+        unseen = [a for e in exports for a in e.resources if a not in seen and a.split(".", 1)[0] in judged_types]
         if unseen:
             result.warnings.append(f"{len(unseen)} resources got no check result (e.g. {unseen[:3]})")
         for status, sink in (("failed_checks", result.failures), ("passed_checks", result.passed)):
@@ -362,6 +365,23 @@ def run_gate(
             kept.append(finding)
     result.failures = sorted(kept, key=lambda f: (f.stack, f.check_id, f.address))
     return result
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while the program renders.
+
+    The render imports tens of thousands of pulumi_aws classes and keeps nearly everything it
+    creates: the collector's passes over that growing heap find little garbage and cost about a
+    third of a cold render (3.5 s -> 2.5 s for prod; peak memory unchanged at about 200 MB).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def judge_secrets(
@@ -514,15 +534,19 @@ def _records(report: dict[str, Any], *statuses: str) -> list[dict[str, Any]]:
     return [r for s in statuses for r in report["results"].get(s) or []]
 
 
+def checked_types(catalog: dict[str, Any]) -> set[str]:
+    """The Terraform types Checkov runs at least one resource check on when it scans a plan."""
+    return {
+        resource_type
+        for entry in catalog.values()
+        if entry.get("kind") == "resource" and entry.get("runs_on_plans", True)
+        for resource_type in entry.get("resource_types", [])
+    }
+
+
 def has_checks(address: str, catalog: dict[str, Any]) -> bool:
     """Whether Checkov runs a resource check on this address's type when it scans a plan."""
-    resource_type = address.split(".", 1)[0]
-    return any(
-        entry.get("kind") == "resource"
-        and entry.get("runs_on_plans", True)
-        and resource_type in entry.get("resource_types", [])
-        for entry in catalog.values()
-    )
+    return address.split(".", 1)[0] in checked_types(catalog)
 
 
 def _read_catalog(path: Path) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from policies.config import load_yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TYPE_MAP_FILE = PACKAGE_DIR / "type_map.yaml"
@@ -75,7 +75,7 @@ def singular(name: str) -> str:
 
 @cache
 def load_type_map_entries(path: Path = TYPE_MAP_FILE) -> dict[str, TypeEntry]:
-    document = yaml.safe_load(path.read_text()) or {}
+    document = load_yaml(path.read_text()) or {}
     entries: dict[str, TypeEntry] = {}
     for token, spec in (document.get("types") or {}).items():
         if isinstance(spec, str):
