@@ -9,7 +9,6 @@ type), the stack, and the control of shared/CONTROLS.md it enforces.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import re
@@ -18,12 +17,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.render import PROJECT_ROOT, RenderError, Rendering, load_stack_config, render
+from infra.render import PROJECT_ROOT, RenderError, Rendering, collector_paused, load_stack_config, render
 from policies import config as gate_config
 from policies.cloud import GateCloud
 from policies.export import ExportedPlan, PulumiResource, export
@@ -315,7 +314,7 @@ def run_gate(
     )
     try:
         started = time.perf_counter()
-        with _collector_paused():
+        with collector_paused():
             exports = [export_target(target) for target in targets]
         result.seconds["render+export"] = time.perf_counter() - started
         plan_files = write_plans(exports, plans_dir)
@@ -365,23 +364,6 @@ def run_gate(
             kept.append(finding)
     result.failures = sorted(kept, key=lambda f: (f.stack, f.check_id, f.address))
     return result
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection while the program renders.
-
-    The render imports tens of thousands of pulumi_aws classes and keeps nearly everything it
-    creates: the collector's passes over that growing heap find little garbage and cost about a
-    third of a cold render (3.5 s -> 2.5 s for prod; peak memory unchanged at about 200 MB).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def judge_secrets(
