@@ -48,23 +48,7 @@ def gate_command(stack: str, output_dir: Path) -> list[str]:
 
 def bare_command(plan: Path, out_dir: Path) -> list[str]:
     checkov = gate.checkov_python().parent / "checkov"
-    command = [
-        str(checkov),
-        "-f",
-        str(plan),
-        "--framework",
-        "terraform_plan",
-        "--external-checks-dir",
-        str(gate_config.CHECKS_DIR),
-        "--output",
-        "json",
-        "--output-file-path",
-        str(out_dir),
-        "--skip-download",
-        "--compact",
-    ]
-    skip_ids = gate_config.load_skips().global_ids
-    return [*command, "--skip-check", ",".join(skip_ids)] if skip_ids else command
+    return [str(checkov), "-f", str(plan), *gate.plan_scan_options(out_dir, gate_config.load_skips().global_ids)]
 
 
 def summary(name: str, times: list[float]) -> str:

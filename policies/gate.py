@@ -153,17 +153,9 @@ def _checkov_env(plans_dir: Path) -> dict[str, str]:
     return env
 
 
-def plan_scan_command(
-    python: Path, plans_dir: Path, out_dir: Path, skip_ids: Sequence[str], *, wait: bool = False
-) -> list[str]:
-    command = [
-        str(python),
-        str(DRIVER),
-        str(out_dir / "catalog.json"),
-        *(["--wait"] if wait else []),
-        "--",
-        "--directory",
-        str(plans_dir),
+def plan_scan_options(out_dir: Path, skip_ids: Sequence[str]) -> list[str]:
+    """Checkov's options for the plan scan: every built-in check and ours, minus the skips, as JSON."""
+    options = [
         "--framework",
         "terraform_plan",
         "--external-checks-dir",
@@ -175,9 +167,14 @@ def plan_scan_command(
         "--skip-download",
         "--compact",
     ]
-    if skip_ids:
-        command += ["--skip-check", ",".join(skip_ids)]
-    return command
+    return [*options, "--skip-check", ",".join(skip_ids)] if skip_ids else options
+
+
+def plan_scan_command(
+    python: Path, plans_dir: Path, out_dir: Path, skip_ids: Sequence[str], *, wait: bool = False
+) -> list[str]:
+    driver = [str(python), str(DRIVER), str(out_dir / "catalog.json"), *(["--wait"] if wait else []), "--"]
+    return [*driver, "--directory", str(plans_dir), *plan_scan_options(out_dir, skip_ids)]
 
 
 # Never source: environments, caches, VCS data (used when the root is not a git checkout).

@@ -20,7 +20,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.components._outputs import child
-from infra.components.network import flow_log_destination
+from infra.components.network import lock_down_and_log
 
 
 @dataclass(frozen=True)
@@ -48,25 +48,14 @@ class DefaultVpcs(pulumi.ComponentResource):
             )
             self.vpc_ids[region] = list(found.ids)
             for vpc_id in found.ids:
-                resource_opts = child(self, provider=provider)
-                # Adopting the default security group with no rules removes AWS's allow-all defaults.
-                aws.ec2.DefaultSecurityGroup(
-                    f"{name}-{region}-default-sg",
-                    vpc_id=vpc_id,
-                    tags={**args.tags, "Name": f"{args.name_prefix}-default-vpc-locked"},
-                    opts=resource_opts,
-                )
                 self.flow_logs.append(
-                    aws.ec2.FlowLog(
-                        f"{name}-{region}-flow-log",
-                        vpc_id=vpc_id,
-                        traffic_type="ALL",
-                        log_destination_type="s3",
-                        log_destination=flow_log_destination(args.flow_log_bucket_arn),
-                        max_aggregation_interval=60,
-                        destination_options={"file_format": "parquet", "per_hour_partition": True},
+                    lock_down_and_log(
+                        f"{name}-{region}",
+                        vpc_id,
+                        args.flow_log_bucket_arn,
+                        security_group_name=f"{args.name_prefix}-default-vpc-locked",
                         tags={**args.tags, "Name": f"{args.name_prefix}-default-vpc-{region}"},
-                        opts=resource_opts,
+                        opts=child(self, provider=provider),
                     )
                 )
         self.register_outputs({"default_vpc_ids": self.vpc_ids})

@@ -31,6 +31,37 @@ def flow_log_destination(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     return pulumi.Output.concat(bucket_arn, "/vpc-flow-logs/")
 
 
+def lock_down_and_log(
+    name: str,
+    vpc_id: pulumi.Input[str],
+    flow_log_bucket_arn: pulumi.Input[str],
+    *,
+    security_group_name: str,
+    tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+) -> aws.ec2.FlowLog:
+    """What every VPC gets (LP-LOG-1, LP-TX-1): its default security group adopted with no rules,
+    which removes AWS's allow-all defaults, and a flow log of ALL traffic into the archive.
+    Creates ``<name>-default-sg`` and ``<name>-flow-log``."""
+    aws.ec2.DefaultSecurityGroup(
+        f"{name}-default-sg",
+        vpc_id=vpc_id,
+        tags={**tags, "Name": security_group_name},
+        opts=opts,
+    )
+    return aws.ec2.FlowLog(
+        f"{name}-flow-log",
+        vpc_id=vpc_id,
+        traffic_type="ALL",
+        log_destination_type="s3",
+        log_destination=flow_log_destination(flow_log_bucket_arn),
+        max_aggregation_interval=60,
+        destination_options={"file_format": "parquet", "per_hour_partition": True},
+        tags=tags,
+        opts=opts,
+    )
+
+
 def subnet_cidrs(vpc_cidr: str, zones: int) -> tuple[list[str], list[str]]:
     """Splits the VPC into eight equal blocks: public subnets first, private subnets after."""
     network = ipaddress.ip_network(vpc_cidr)
@@ -74,21 +105,11 @@ class Network(pulumi.ComponentResource):
             opts=child(self),
         )
         vpc_id = self.vpc.id
-        # Adopting the default security group with no rules removes AWS's allow-all defaults.
-        aws.ec2.DefaultSecurityGroup(
-            f"{name}-default-sg",
-            vpc_id=vpc_id,
-            tags={**tags, "Name": f"{args.name_prefix}-default-locked"},
-            opts=child(self),
-        )
-        aws.ec2.FlowLog(
-            f"{name}-flow-log",
-            vpc_id=vpc_id,
-            traffic_type="ALL",
-            log_destination_type="s3",
-            log_destination=flow_log_destination(args.flow_log_bucket_arn),
-            max_aggregation_interval=60,
-            destination_options={"file_format": "parquet", "per_hour_partition": True},
+        lock_down_and_log(
+            name,
+            vpc_id,
+            args.flow_log_bucket_arn,
+            security_group_name=f"{args.name_prefix}-default-locked",
             tags=tags,
             opts=child(self),
         )
