@@ -173,6 +173,24 @@ def metadata_for(deployment: Deployment, gaps: list[KnownGap]) -> dict[str, Any]
     }
 
 
+def stack_config(stack: str, project_dir: Path, config: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The stack's flat Pulumi config (``config`` when given), unreadable settings as SandboxError."""
+    from infra.render import RenderError, load_stack_config
+
+    try:
+        return dict(config) if config is not None else load_stack_config(project_dir / f"Pulumi.{stack}.yaml")
+    except RenderError as error:
+        raise SandboxError(str(error)) from None
+
+
+def deploy_stack(stack: str, session: boto3.Session, **options: Any) -> Deployment:
+    """``sandbox.deploy.deploy`` with a failed deploy raised as SandboxError naming the stack."""
+    try:
+        return deploy(stack, session, **options)
+    except DeployError as error:
+        raise SandboxError(f"could not deploy stack {stack!r} into the sandbox: {error}") from error
+
+
 @contextmanager
 def claim_process() -> Iterator[None]:
     """One sandbox (in-process or served) per process: moto's state is process-wide."""
@@ -201,30 +219,18 @@ def start_sandbox(
     """
     from moto import mock_aws
 
-    from infra.render import PROJECT_ROOT, RenderError, load_stack_config
+    from infra.render import PROJECT_ROOT
 
     with claim_process():
         project_dir = Path(project_dir or PROJECT_ROOT)
-        try:
-            if config is None:
-                config = load_stack_config(project_dir / f"Pulumi.{stack}.yaml")
-        except RenderError as error:
-            raise SandboxError(str(error)) from None
+        config = stack_config(stack, project_dir, config)
         region = config.get("aws:region") or "us-east-1"
         with isolated_environment(region), mock_aws(config=MOTO_CONFIG), fixes():
             session = sandbox_session(region)
             started = time.perf_counter()
-            try:
-                deployment = deploy(
-                    stack,
-                    session,
-                    project_dir=project_dir,
-                    config=config,
-                    program_dir=program_dir,
-                    progress=progress,
-                )
-            except DeployError as error:
-                raise SandboxError(f"could not deploy stack {stack!r} into the sandbox: {error}") from error
+            deployment = deploy_stack(
+                stack, session, project_dir=project_dir, config=config, program_dir=program_dir, progress=progress
+            )
             gaps = known_gaps(deployment.gaps)
             metadata = metadata_for(deployment, gaps)
             metadata["timings"]["total_s"] = round(time.perf_counter() - started, 3)

@@ -29,13 +29,14 @@ from sandbox.api import (
     KnownGap,
     SandboxError,
     claim_process,
+    deploy_stack,
     isolated_environment,
     known_gaps,
     sandbox_environment,
     sandbox_session,
+    stack_config,
 )
-from sandbox.deploy import Deployment, deploy
-from sandbox.handlers.base import DeployError
+from sandbox.deploy import Deployment
 from sandbox.moto_compat import fixes
 
 HOST = "127.0.0.1"
@@ -169,13 +170,10 @@ def serving(
     Raises PortInUseError before deploying anything if the port is taken, SandboxError if the
     deploy fails (the server is stopped first).
     """
-    from infra.render import PROJECT_ROOT, RenderError, load_stack_config
+    from infra.render import PROJECT_ROOT
 
     project_dir = Path(project_dir or PROJECT_ROOT)
-    try:
-        config = dict(config) if config is not None else load_stack_config(project_dir / f"Pulumi.{stack}.yaml")
-    except RenderError as error:
-        raise SandboxError(str(error)) from None
+    config = stack_config(stack, project_dir, config)
     region = config.get("aws:region") or "us-east-1"
     from moto.core.config import default_user_config
 
@@ -191,18 +189,15 @@ def serving(
                 if progress:
                     progress(f"moto server listening on {endpoint}")
                 started = time.perf_counter()
-                try:
-                    deployment = deploy(
-                        stack,
-                        sandbox_session(region),
-                        endpoint_url=endpoint,
-                        project_dir=project_dir,
-                        config=config,
-                        program_dir=program_dir,
-                        progress=progress,
-                    )
-                except DeployError as error:
-                    raise SandboxError(f"could not deploy stack {stack!r} into the sandbox: {error}") from error
+                deployment = deploy_stack(
+                    stack,
+                    sandbox_session(region),
+                    endpoint_url=endpoint,
+                    project_dir=project_dir,
+                    config=config,
+                    program_dir=program_dir,
+                    progress=progress,
+                )
                 if progress:
                     progress(f"ready in {time.perf_counter() - started:.1f}s")
                 try:
