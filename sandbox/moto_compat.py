@@ -22,6 +22,10 @@ They are active only inside ``fixes()`` (the sandbox's lifetime) and restored af
   keeps for the connection (``events!connection/...``) with that customer key and DescribeConnection
   returns it; moto drops the parameter and leaves the secret on the AWS-managed key. The wrappers
   store the key on the connection and on its secret, as AWS does.
+- SQS SetQueueAttributes without a Policy (a RedrivePolicy, a visibility timeout): AWS changes
+  only the attributes given; moto also clears the queue's access policy, so a queue's TLS-only
+  policy disappeared or not depending on whether its redrive policy was set first. The wrapper
+  keeps the policy unless the call sets it (an empty Policy still removes it, as in AWS).
 """
 
 from __future__ import annotations
@@ -157,6 +161,18 @@ def _describe_with_key(original: Any) -> Any:
     return describe
 
 
+def _queue_attributes_keep_policy(original: Any) -> Any:
+    def set_queue_attributes(self: Any, queue_name: str, attributes: dict[str, Any]) -> Any:
+        queue = self.get_queue(queue_name)
+        policy = queue.policy
+        result = original(self, queue_name, attributes)
+        if "Policy" not in attributes:
+            queue.policy = policy
+        return result
+
+    return set_queue_attributes
+
+
 @contextmanager
 def fixes() -> Iterator[None]:
     """Applies the fixes for the duration of the block (re-entrant, thread-safe)."""
@@ -166,6 +182,7 @@ def fixes() -> Iterator[None]:
     from moto.events.responses import EventsHandler
     from moto.s3.models import FakeBucket
     from moto.secretsmanager.models import SecretsManagerBackend
+    from moto.sqs.models import SQSBackend
 
     with _lock:
         if _depth == 0:
@@ -180,6 +197,8 @@ def fixes() -> Iterator[None]:
                 setattr(EventsHandler, operation, _connections_with_keys(_saved[operation]))
             _saved["describe_connection"] = Connection.__dict__["describe"]
             Connection.describe = _describe_with_key(_saved["describe_connection"])
+            _saved["set_queue_attributes"] = SQSBackend.__dict__["set_queue_attributes"]
+            SQSBackend.set_queue_attributes = _queue_attributes_keep_policy(_saved["set_queue_attributes"])
         _depth += 1
     try:
         yield
@@ -193,3 +212,4 @@ def fixes() -> Iterator[None]:
                 for operation in ("create_connection", "update_connection"):
                     setattr(EventsHandler, operation, _saved.pop(operation))
                 Connection.describe = _saved.pop("describe_connection")
+                SQSBackend.set_queue_attributes = _saved.pop("set_queue_attributes")

@@ -257,14 +257,16 @@ def stage(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
         }
     )
     client.create_stage(**params)
-    if logs and logs.get("destinationArn"):
-        stored = client.get_stage(ApiId=api_id, StageName=name).get("AccessLogSettings") or {}
-        if stored.get("DestinationArn") != logs["destinationArn"]:
-            ctx.gap(
-                "apigateway:CreateStage",
-                "moto did not store the stage's access log settings",
-                checks=("apigateway_stage_access_logging",),
-            )
+    stored = client.get_stage(ApiId=api_id, StageName=name)
+    stored_logs = stored.get("AccessLogSettings") or {}
+    if logs and logs.get("destinationArn") and stored_logs.get("DestinationArn") != logs["destinationArn"]:
+        ctx.gap(
+            "apigateway:CreateStage",
+            "moto did not store the stage's access log settings",
+            checks=("apigateway_stage_access_logging",),
+        )
+    if params.get("DeploymentId") and stored.get("DeploymentId") != params["DeploymentId"]:
+        ctx.gap("apigateway:CreateStage", "moto did not store the stage's DeploymentId")
     api_endpoint = client.get_api(ApiId=api_id)["ApiEndpoint"]
     return name, {
         "arn": f"arn:aws:apigateway:{ctx.region}::/apis/{api_id}/stages/{name}",
@@ -293,9 +295,14 @@ def api_mapping(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
 @handles("aws:apigatewayv2/deployment:Deployment")
 def deployment(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     inputs.ignore("triggers")  # only decides when Pulumi replaces the deployment
-    created = ctx.client("apigatewayv2").create_deployment(
-        **drop_none({"ApiId": inputs["apiId"], "Description": inputs.get("description")})
+    created = ctx.attempt(
+        "apigatewayv2",
+        "create_deployment",
+        **drop_none({"ApiId": inputs["apiId"], "Description": inputs.get("description")}),
     )
+    if created is None:
+        # Not created (the gap says so): the id only lets dependants register.
+        return f"unsupported-in-moto-{short_id(inputs['apiId'], ctx.name)}", {}
     return created["DeploymentId"], {"autoDeployed": created.get("AutoDeployed", False)}
 
 

@@ -171,21 +171,35 @@ def selection(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     return created["SelectionId"], {}
 
 
+def _vault_arn(ctx: Context, name: str) -> str:
+    """The vault's ARN from moto (a vault that does not exist fails the deploy, as in AWS)."""
+    return ctx.client("backup").describe_backup_vault(BackupVaultName=name)["BackupVaultArn"]
+
+
 @handles("aws:backup/vaultPolicy:VaultPolicy")
 def vault_policy(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     name = inputs["backupVaultName"]
-    ctx.attempt("backup", "put_backup_vault_access_policy", BackupVaultName=name, Policy=policy_text(inputs["policy"]))
-    return name, {"backupVaultArn": f"arn:aws:backup:{ctx.region}:{ctx.account_id}:backup-vault:{name}"}
+    arn = _vault_arn(ctx, name)
+    ctx.attempt(
+        "backup",
+        "put_backup_vault_access_policy",
+        resource_id=arn,
+        BackupVaultName=name,
+        Policy=policy_text(inputs["policy"]),
+    )
+    return name, {"backupVaultArn": arn}
 
 
 @handles("aws:backup/vaultNotifications:VaultNotifications")
 def vault_notifications(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     name = inputs["backupVaultName"]
+    arn = _vault_arn(ctx, name)
     ctx.attempt(
         "backup",
         "put_backup_vault_notifications",
+        resource_id=arn,
         BackupVaultName=name,
         SNSTopicArn=inputs["snsTopicArn"],
         BackupVaultEvents=inputs["backupVaultEvents"],
     )
-    return name, {"backupVaultArn": f"arn:aws:backup:{ctx.region}:{ctx.account_id}:backup-vault:{name}"}
+    return name, {"backupVaultArn": arn}

@@ -117,4 +117,11 @@ def service_linked_role(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     tags = ctx.tags(inputs)
     if tags:  # CreateServiceLinkedRole takes no tags
         iam.tag_role(RoleName=created["RoleName"], Tags=tag_list(tags))
-    return created["Arn"], {"arn": created["Arn"], "name": created["RoleName"], "uniqueId": created["RoleId"]}
+    return created["Arn"], {
+        "arn": created["Arn"],
+        "name": created["RoleName"],
+        "path": created["Path"],
+        "uniqueId": created["RoleId"],
+        "createDate": created["CreateDate"].isoformat(),
+        "tagsAll": tags,
+    }

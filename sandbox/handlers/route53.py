@@ -76,6 +76,11 @@ def zone(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
         params["DelegationSetId"] = inputs["delegationSetId"]
     created = route53.create_hosted_zone(**params)
     zone_id = created["HostedZone"]["Id"].rsplit("/", 1)[-1]
+    # CreateHostedZone takes one VPC; a private zone for several VPCs gets the rest associated.
+    for extra in vpcs[1:]:
+        route53.associate_vpc_with_hosted_zone(
+            HostedZoneId=zone_id, VPC={"VPCRegion": extra.get("vpcRegion") or ctx.region, "VPCId": extra["vpcId"]}
+        )
     tags = ctx.tags(inputs)
     if tags:
         route53.change_tags_for_resource(

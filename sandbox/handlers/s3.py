@@ -7,8 +7,9 @@ from typing import Any
 
 from sandbox.handlers.base import Context, Inputs, Outputs, drop_none, handles, policy_text, tag_list
 
-# The Bucket resource's inline (deprecated in pulumi-aws v7) configuration blocks. The program
-# uses the separate resources; if one is set, the sandbox refuses rather than ignoring it.
+# The Bucket resource's inline (deprecated in pulumi-aws v7) configuration blocks, and BucketV2's
+# plural names for them. The program uses the separate resources; if one is set, the sandbox
+# refuses rather than ignoring it.
 _INLINE = (
     "accelerationStatus",
     "acl",
@@ -16,13 +17,18 @@ _INLINE = (
     "grants",
     "lifecycleRules",
     "logging",
+    "loggings",
     "objectLockConfiguration",
     "policy",
     "replicationConfiguration",
+    "replicationConfigurations",
     "requestPayer",
     "serverSideEncryptionConfiguration",
+    "serverSideEncryptionConfigurations",
     "versioning",
+    "versionings",
     "website",
+    "websites",
 )
 
 
@@ -232,7 +238,11 @@ def logging(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
             enabled["TargetObjectKeyFormat"] = {"SimplePrefix": {}}
     if inputs.get("targetGrants"):
         raise ValueError("targetGrants are not simulated")
-    ctx.client("s3").put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": enabled})
+    s3 = ctx.client("s3")
+    s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": enabled})
+    stored = s3.get_bucket_logging(Bucket=name).get("LoggingEnabled") or {}
+    if enabled.get("TargetObjectKeyFormat") and not stored.get("TargetObjectKeyFormat"):
+        ctx.gap("s3:PutBucketLogging", "moto did not store the log object key format (TargetObjectKeyFormat)")
     return name, {}
 
 

@@ -26,6 +26,16 @@ def _attribute(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _check_redrive_allow(ctx: Context, stored: dict[str, str], wanted: dict[str, str]) -> None:
+    """moto keeps a RedriveAllowPolicy it is given but GetQueueAttributes never returns it."""
+    if wanted.get("RedriveAllowPolicy") and "RedriveAllowPolicy" not in stored:
+        ctx.gap(
+            "sqs:SetQueueAttributes",
+            "moto does not return the queue's RedriveAllowPolicy (GetQueueAttributes), so nobody can read it back",
+            resource_id=stored.get("QueueArn"),
+        )
+
+
 @handles("aws:sqs/queue:Queue")
 def queue(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     sqs = ctx.client("sqs")
@@ -52,6 +62,7 @@ def queue(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
             checks=("sqs_queue_encrypted_cmk",),
             resource_id=arn,
         )
+    _check_redrive_allow(ctx, stored, attributes)
     # The provider's id of a queue is its URL.
     return url, {"arn": arn, "url": url, "name": name, "tagsAll": tags}
 
@@ -66,9 +77,11 @@ def queue_policy(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
 @handles("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy")
 def redrive_allow_policy(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
     url = inputs["queueUrl"]
-    ctx.client("sqs").set_queue_attributes(
-        QueueUrl=url, Attributes={"RedriveAllowPolicy": policy_text(inputs["redriveAllowPolicy"])}
-    )
+    sqs = ctx.client("sqs")
+    attributes = {"RedriveAllowPolicy": policy_text(inputs["redriveAllowPolicy"])}
+    sqs.set_queue_attributes(QueueUrl=url, Attributes=attributes)
+    stored = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    _check_redrive_allow(ctx, stored, attributes)
     return url, {}
 
 

@@ -1,8 +1,11 @@
-"""A Pulumi program that declares one of (nearly) every resource type the sandbox simulates.
+"""A Pulumi program that declares at least one resource of every type the sandbox simulates.
 
 The sandbox tests deploy it to check each handler against real Pulumi serialisation (camelCase
 inputs, numbers as doubles, assets, provider references), independently of how far the
-platform program in infra/ has grown.
+platform program in infra/ has grown. It also declares the types users' programs still write
+that the platform program does not: the deprecated s3 ``*V2`` resources and the ``aws.alb``
+aliases of ``aws.lb`` (rendering them emits pulumi-aws deprecation warnings; only the platform
+program's rendering must have none, tests/infra/test_program.py).
 """
 
 import json
@@ -46,6 +49,39 @@ key = aws.kms.Key(
     tags=tags,
 )
 aws.kms.Alias("data-alias", name="alias/coverage-data", target_key_id=key.key_id)
+# A key whose policy is managed as its own resource (the key is created with the default policy).
+queue_key = aws.kms.Key(
+    "queue-key",
+    description="coverage dead-letter queue key",
+    enable_key_rotation=True,
+    deletion_window_in_days=7,
+    tags=tags,
+)
+aws.kms.KeyPolicy(
+    "queue-key-policy",
+    key_id=queue_key.key_id,
+    policy=account.apply(
+        lambda a: doc(
+            [
+                {
+                    "Sid": "AccountAdministers",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{a}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "SqsUsesTheKey",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sqs.amazonaws.com"},
+                    "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": a}},
+                },
+            ]
+        )
+    ),
+)
 
 # Buckets: a data bucket logging into a log bucket with Object Lock.
 logs_bucket = aws.s3.Bucket("log-archive", object_lock_enabled=True, tags={**tags, "leadping:log-archive": "true"})
@@ -132,6 +168,56 @@ aws.s3.BucketLogging(
     opts=pulumi.ResourceOptions(depends_on=[logs_policy]),
 )
 
+# A bucket declared with the deprecated V2 resources, as older programs still do.
+exports_bucket = aws.s3.BucketV2(
+    "exports", object_lock_enabled=True, tags={**tags, "leadping:data-store": "true", "leadping:tenant-data": "true"}
+)
+aws.s3.BucketVersioningV2(
+    "exports-versioning", bucket=exports_bucket.id, versioning_configuration={"status": "Enabled"}
+)
+aws.s3.BucketServerSideEncryptionConfigurationV2(
+    "exports-sse",
+    bucket=exports_bucket.id,
+    rules=[
+        {
+            "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn},
+            "bucket_key_enabled": True,
+        }
+    ],
+)
+aws.s3.BucketPublicAccessBlock(
+    "exports-pab",
+    bucket=exports_bucket.id,
+    block_public_acls=True,
+    block_public_policy=True,
+    ignore_public_acls=True,
+    restrict_public_buckets=True,
+)
+aws.s3.BucketLifecycleConfigurationV2(
+    "exports-lifecycle",
+    bucket=exports_bucket.id,
+    rules=[
+        {
+            "id": "expire-exports",
+            "status": "Enabled",
+            "filter": {"prefix": "exports/"},
+            "expiration": {"days": 30},
+            "noncurrent_version_expiration": {"noncurrent_days": 7},
+        }
+    ],
+)
+aws.s3.BucketObjectLockConfigurationV2(
+    "exports-lock", bucket=exports_bucket.id, rule={"default_retention": {"mode": "GOVERNANCE", "days": 7}}
+)
+aws.s3.BucketLoggingV2(
+    "exports-logging",
+    bucket=exports_bucket.id,
+    target_bucket=logs_bucket.id,
+    target_prefix="s3/exports/",
+    target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
+    opts=pulumi.ResourceOptions(depends_on=[logs_policy]),
+)
+
 # IAM.
 boundary = aws.iam.Policy(
     "boundary",
@@ -162,6 +248,13 @@ policy_doc = aws.iam.get_policy_document_output(
     ]
 )
 aws.iam.Role("ci-deploy", assume_role_policy=policy_doc.json, tags={**tags, "leadping:workload": "ci-deploy"})
+aws.iam.ServiceLinkedRole(
+    "workers-autoscaling",
+    aws_service_name="autoscaling.amazonaws.com",
+    custom_suffix="leadping-workers",
+    description="Auto Scaling for the worker fleet",
+    tags=tags,
+)
 
 # DynamoDB.
 table = aws.dynamodb.Table(
@@ -218,6 +311,26 @@ aws.ec2.FlowLog(
 aws.ec2.VpcEndpoint(
     "s3-endpoint", vpc_id=vpc.id, service_name=f"com.amazonaws.{REGION}.s3", route_table_ids=[table_public.id]
 )
+# A tools VPC whose gateway is attached as its own resource.
+tools_vpc = aws.ec2.Vpc("tools-vpc", cidr_block="10.30.0.0/16", enable_dns_hostnames=True, tags=tags)
+tools_igw = aws.ec2.InternetGateway("tools-igw", tags=tags)
+aws.ec2.InternetGatewayAttachment("tools-igw-attachment", internet_gateway_id=tools_igw.id, vpc_id=tools_vpc.id)
+tools_flow_group = aws.cloudwatch.LogGroup("tools-flow-logs", retention_in_days=30, kms_key_id=key.arn, tags=tags)
+aws.ec2.FlowLog(
+    "tools-vpc-flow",
+    vpc_id=tools_vpc.id,
+    traffic_type="ALL",
+    log_destination=tools_flow_group.arn,
+    iam_role_arn=flow_role.arn,
+)
+# Private DNS for both VPCs.
+private_zone = aws.route53.Zone(
+    "internal",
+    name="internal.dev.leadping.ai",
+    comment="private names of the dev VPCs",
+    vpcs=[{"vpc_id": vpc.id}, {"vpc_id": tools_vpc.id}],
+    tags=tags,
+)
 aws.ebs.EncryptionByDefault("ebs-default", enabled=True)
 aws.ebs.DefaultKmsKey("ebs-key", key_arn=key.arn)
 
@@ -229,7 +342,7 @@ db_params = aws.rds.ParameterGroup(
     parameters=[{"name": "rds.force_ssl", "value": "1", "apply_method": "pending-reboot"}],
     tags=tags,
 )
-aws.rds.Instance(
+db = aws.rds.Instance(
     "db",
     engine="postgres",
     engine_version="16",
@@ -247,6 +360,17 @@ aws.rds.Instance(
     deletion_protection=True,
     skip_final_snapshot=True,
     tags={**tags, "leadping:data-store": "true"},
+)
+# RDS creates the master user secret; the program tags it like every other secret.
+aws.secretsmanager.Tag(
+    "db-secret-system", secret_id=db.master_user_secrets[0].secret_arn, key="system", value="postgres"
+)
+aws.rds.ClusterParameterGroup(
+    "aurora-params",
+    family="aurora-postgresql16",
+    description="TLS only",
+    parameters=[{"name": "rds.force_ssl", "value": "1", "apply_method": "pending-reboot"}],
+    tags=tags,
 )
 
 # Certificate, DNS, load balancer, WAF.
@@ -278,7 +402,7 @@ lb = aws.lb.LoadBalancer(
 tg = aws.lb.TargetGroup(
     "api-tg", port=8080, protocol="HTTP", vpc_id=vpc.id, target_type="ip", health_check={"path": "/health"}, tags=tags
 )
-aws.lb.Listener(
+https = aws.lb.Listener(
     "https",
     load_balancer_arn=lb.arn,
     port=443,
@@ -328,6 +452,145 @@ acl = aws.wafv2.WebAcl(
     tags=tags,
 )
 aws.wafv2.WebAclAssociation("waf-alb", web_acl_arn=acl.arn, resource_arn=lb.arn)
+# WAF logs go to a log group whose name AWS requires to start with "aws-waf-logs-"; the log
+# delivery service writes to it under the account's log resource policy.
+waf_logs = aws.cloudwatch.LogGroup(
+    "waf-logs", name="aws-waf-logs-coverage", retention_in_days=30, kms_key_id=key.arn, tags=tags
+)
+aws.cloudwatch.LogResourcePolicy(
+    "waf-log-delivery",
+    policy_name="waf-log-delivery",
+    policy_document=pulumi.Output.all(waf_logs.arn, account).apply(
+        lambda args: doc(
+            [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": f"{args[0]}:*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": args[1]}},
+                }
+            ]
+        )
+    ),
+)
+aws.wafv2.WebAclLoggingConfiguration(
+    "waf-logging",
+    resource_arn=acl.arn,
+    log_destination_configs=[waf_logs.arn],
+    redacted_fields=[{"single_header": {"name": "authorization"}}],
+    logging_filter={
+        "default_behavior": "KEEP",
+        "filters": [
+            {
+                "behavior": "DROP",
+                "requirement": "MEETS_ALL",
+                "conditions": [{"action_condition": {"action": "ALLOW"}}],
+            }
+        ],
+    },
+)
+
+# A second certificate served by the public load balancer (SNI), one more target, an edge rule.
+app_certificate = aws.acm.Certificate("app-cert", domain_name="app.dev.leadping.ai", validation_method="DNS", tags=tags)
+app_option = app_certificate.domain_validation_options[0]
+app_validation_record = aws.route53.Record(
+    "app-cert-validation",
+    zone_id=zone_id,
+    name=app_option.resource_record_name,
+    type=app_option.resource_record_type,
+    records=[app_option.resource_record_value],
+    ttl=60,
+    allow_overwrite=True,
+)
+app_validated = aws.acm.CertificateValidation(
+    "app-cert-validated", certificate_arn=app_certificate.arn, validation_record_fqdns=[app_validation_record.fqdn]
+)
+aws.lb.ListenerCertificate("https-app", listener_arn=https.arn, certificate_arn=app_validated.certificate_arn)
+aws.lb.TargetGroupAttachment("api-target-0", target_group_arn=tg.arn, target_id="10.20.0.10", port=8080)
+aws.lb.ListenerRule(
+    "https-no-internal",
+    listener_arn=https.arn,
+    priority=10,
+    conditions=[{"path_pattern": {"values": ["/internal/*"]}}],
+    actions=[
+        {
+            "type": "fixed-response",
+            "fixed_response": {"content_type": "text/plain", "message_body": "not found", "status_code": "404"},
+        }
+    ],
+    tags=tags,
+)
+
+# An internal load balancer declared with the aws.alb aliases, reached by the HTTP API's VPC link.
+internal_sg = aws.ec2.SecurityGroup("internal-lb-sg", vpc_id=vpc.id, description="internal load balancer", tags=tags)
+link_sg = aws.ec2.SecurityGroup("vpc-link-sg", vpc_id=vpc.id, description="API Gateway VPC link", tags=tags)
+aws.vpc.SecurityGroupIngressRule(
+    "internal-from-link",
+    security_group_id=internal_sg.id,
+    ip_protocol="tcp",
+    from_port=443,
+    to_port=443,
+    referenced_security_group_id=link_sg.id,
+)
+aws.vpc.SecurityGroupEgressRule(
+    "link-to-internal",
+    security_group_id=link_sg.id,
+    ip_protocol="tcp",
+    from_port=443,
+    to_port=443,
+    referenced_security_group_id=internal_sg.id,
+)
+internal_lb = aws.alb.LoadBalancer(
+    "internal-alb",
+    internal=True,
+    load_balancer_type="application",
+    subnets=[s.id for s in subnets],
+    security_groups=[internal_sg.id],
+    drop_invalid_header_fields=True,
+    enable_deletion_protection=True,
+    access_logs={"bucket": logs_bucket.id, "enabled": True, "prefix": "internal-alb"},
+    tags=tags,
+)
+workers_tg = aws.alb.TargetGroup(
+    "workers-tg",
+    port=8443,
+    protocol="HTTPS",
+    vpc_id=vpc.id,
+    target_type="ip",
+    deregistration_delay=30,
+    health_check={"path": "/health", "protocol": "HTTPS", "matcher": "200"},
+    tags=tags,
+)
+aws.alb.TargetGroupAttachment("workers-target-0", target_group_arn=workers_tg.arn, target_id="10.20.1.20", port=8443)
+internal_https = aws.alb.Listener(
+    "internal-https",
+    load_balancer_arn=internal_lb.arn,
+    port=443,
+    protocol="HTTPS",
+    ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06",
+    certificate_arn=validated.certificate_arn,
+    default_actions=[{"type": "forward", "target_group_arn": workers_tg.arn}],
+    tags=tags,
+)
+aws.alb.ListenerCertificate(
+    "internal-https-app", listener_arn=internal_https.arn, certificate_arn=app_validated.certificate_arn
+)
+aws.alb.ListenerRule(
+    "internal-app-host",
+    listener_arn=internal_https.arn,
+    priority=20,
+    conditions=[{"host_header": {"values": ["app.dev.leadping.ai"]}}, {"http_request_method": {"values": ["GET"]}}],
+    actions=[{"type": "forward", "target_group_arn": workers_tg.arn}],
+    tags=tags,
+)
+aws.route53.Record(
+    "internal-api",
+    zone_id=private_zone.zone_id,
+    name="api.internal.dev.leadping.ai",
+    type="A",
+    aliases=[{"name": internal_lb.dns_name, "zone_id": internal_lb.zone_id, "evaluate_target_health": True}],
+)
 
 # HTTP API behind a custom domain, with a JWT authorizer.
 pool = aws.cognito.UserPool(
@@ -343,6 +606,7 @@ pool = aws.cognito.UserPool(
     },
     tags=tags,
 )
+aws.cognito.UserPoolDomain("users-domain", domain="leadping-dev-coverage", user_pool_id=pool.id)
 client = aws.cognito.UserPoolClient(
     "users-client",
     name="api",
@@ -396,6 +660,52 @@ domain = aws.apigatewayv2.DomainName(
     tags=tags,
 )
 aws.apigatewayv2.ApiMapping("api-mapping", api_id=api.id, domain_name=domain.id, stage=stage.id)
+# A private HTTP API (internal routes) through a VPC link, deployed explicitly to a named stage.
+vpc_link = aws.apigatewayv2.VpcLink(
+    "internal-link", subnet_ids=[s.id for s in subnets], security_group_ids=[link_sg.id], tags=tags
+)
+internal_api = aws.apigatewayv2.Api("internal-api", protocol_type="HTTP", tags=tags)
+internal_integration = aws.apigatewayv2.Integration(
+    "internal-alb-integration",
+    api_id=internal_api.id,
+    integration_type="HTTP_PROXY",
+    integration_method="ANY",
+    integration_uri=internal_https.arn,
+    connection_type="VPC_LINK",
+    connection_id=vpc_link.id,
+    tls_config={"server_name_to_verify": "api.dev.leadping.ai"},
+    payload_format_version="1.0",
+)
+internal_route = aws.apigatewayv2.Route(
+    "internal-proxy",
+    api_id=internal_api.id,
+    route_key="ANY /internal/{proxy+}",
+    authorization_type="JWT",
+    authorizer_id=aws.apigatewayv2.Authorizer(
+        "internal-jwt",
+        api_id=internal_api.id,
+        authorizer_type="JWT",
+        identity_sources=["$request.header.Authorization"],
+        jwt_configuration={"audiences": [client.id], "issuer": pool.endpoint.apply(lambda e: f"https://{e}")},
+    ).id,
+    target=internal_integration.id.apply(lambda i: f"integrations/{i}"),
+)
+internal_deployment = aws.apigatewayv2.Deployment(
+    "internal-deployment",
+    api_id=internal_api.id,
+    description="internal routes",
+    triggers={"route": internal_route.id, "integration": internal_integration.id},
+    opts=pulumi.ResourceOptions(depends_on=[internal_route]),
+)
+aws.apigatewayv2.Stage(
+    "internal-live",
+    api_id=internal_api.id,
+    name="live",
+    deployment_id=internal_deployment.id,
+    access_log_settings={"destination_arn": api_logs.arn, "format": '{"requestId":"$context.requestId"}'},
+    tags=tags,
+)
+
 aws.route53.Record(
     "api-alias",
     zone_id=zone_id,
@@ -437,6 +747,23 @@ aws.backup.Selection(
     iam_role_arn=backup_role.arn,
     selection_tags=[{"type": "STRINGEQUALS", "key": "leadping:data-store", "value": "true"}],
 )
+aws.backup.VaultPolicy(
+    "vault-policy",
+    backup_vault_name=vault.name,
+    policy=vault.arn.apply(
+        lambda arn: doc(
+            [
+                {
+                    "Sid": "NoDeletingRecoveryPoints",
+                    "Effect": "Deny",
+                    "Principal": {"AWS": "*"},
+                    "Action": ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
+                    "Resource": "*",
+                }
+            ]
+        )
+    ),
+)
 
 # Trail, log groups, metric filter, alarm, topic.
 trail_group = aws.cloudwatch.LogGroup("trail", retention_in_days=30, kms_key_id=key.arn, tags=tags)
@@ -464,6 +791,39 @@ aws.cloudtrail.Trail(
     opts=pulumi.ResourceOptions(depends_on=[logs_policy]),
 )
 topic = aws.sns.Topic("alarms", kms_master_key_id=key.id, tags=tags)
+topic_policy = aws.sns.TopicPolicy(
+    "alarms-policy",
+    arn=topic.arn,
+    policy=pulumi.Output.all(topic.arn, account).apply(
+        lambda args: doc(
+            [
+                {
+                    "Sid": "ServicesPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": ["cloudwatch.amazonaws.com", "backup.amazonaws.com"]},
+                    "Action": "sns:Publish",
+                    "Resource": args[0],
+                    "Condition": {"StringEquals": {"aws:SourceAccount": args[1]}},
+                },
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "sns:Publish",
+                    "Resource": args[0],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+            ]
+        )
+    ),
+)
+aws.backup.VaultNotifications(
+    "vault-notifications",
+    backup_vault_name=vault.name,
+    sns_topic_arn=topic.arn,
+    backup_vault_events=["BACKUP_JOB_FAILED", "COPY_JOB_FAILED", "RESTORE_JOB_COMPLETED"],
+    opts=pulumi.ResourceOptions(depends_on=[topic_policy]),
+)
 aws.sns.TopicSubscription("alarms-email", topic=topic.arn, protocol="email", endpoint="security@leadping.ai")
 aws.cloudwatch.LogMetricFilter(
     "root-use",
@@ -484,7 +844,7 @@ aws.cloudwatch.MetricAlarm(
     tags=tags,
 )
 queue = aws.sqs.Queue("messages", kms_master_key_id=key.id, message_retention_seconds=345600, tags=tags)
-aws.sqs.QueuePolicy(
+messages_policy = aws.sqs.QueuePolicy(
     "messages-policy",
     queue_url=queue.id,
     policy=queue.arn.apply(
@@ -501,8 +861,26 @@ aws.sqs.QueuePolicy(
         )
     ),
 )
+# The queue's dead letters. Its redrive policy is set after its access policy (SetQueueAttributes
+# on another attribute), which must leave the access policy in place.
+dead_letters = aws.sqs.Queue(
+    "messages-dlq", kms_master_key_id=queue_key.arn, message_retention_seconds=1209600, tags=tags
+)
+aws.sqs.RedrivePolicy(
+    "messages-redrive",
+    queue_url=queue.id,
+    redrive_policy=dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})),
+    opts=pulumi.ResourceOptions(depends_on=[messages_policy]),
+)
+aws.sqs.RedriveAllowPolicy(
+    "messages-dlq-sources",
+    queue_url=dead_letters.id,
+    redrive_allow_policy=queue.arn.apply(
+        lambda arn: json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [arn]})
+    ),
+)
 firehose_role = aws.iam.Role("firehose-role", assume_role_policy=trust("firehose.amazonaws.com"))
-aws.kinesis.FirehoseDeliveryStream(
+app_logs_stream = aws.kinesis.FirehoseDeliveryStream(
     "app-logs",
     destination="extended_s3",
     server_side_encryption={"enabled": True, "key_type": "CUSTOMER_MANAGED_CMK", "key_arn": key.arn},
@@ -515,6 +893,28 @@ aws.kinesis.FirehoseDeliveryStream(
         "buffering_interval": 300,
     },
     tags=tags,
+)
+
+# Application logs: a stream per writer, and everything archived through the delivery stream.
+app_group = aws.cloudwatch.LogGroup("app", retention_in_days=30, kms_key_id=key.arn, tags=tags)
+aws.cloudwatch.LogStream("app-audit", name="audit", log_group_name=app_group.name)
+subscription_role = aws.iam.Role("logs-to-firehose", assume_role_policy=trust("logs.amazonaws.com"))
+aws.iam.RolePolicy(
+    "logs-to-firehose-put",
+    role=subscription_role.name,
+    policy=app_logs_stream.arn.apply(
+        lambda arn: doc(
+            [{"Effect": "Allow", "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"], "Resource": arn}]
+        )
+    ),
+)
+aws.cloudwatch.LogSubscriptionFilter(
+    "app-archive",
+    log_group=app_group.name,
+    filter_pattern="",
+    destination_arn=app_logs_stream.arn,
+    role_arn=subscription_role.arn,
+    distribution="ByLogStream",
 )
 
 # Detection.
@@ -578,6 +978,16 @@ destination = aws.cloudwatch.EventApiDestination(
     http_method="POST",
 )
 rule = aws.cloudwatch.EventRule("lead-created", event_pattern=json.dumps({"source": ["leadping.leads"]}), tags=tags)
+# The product's own events travel on a custom bus, encrypted with the data key.
+leads_bus = aws.cloudwatch.EventBus(
+    "leads", name="leadping-leads", description="lead lifecycle events", kms_key_identifier=key.arn, tags=tags
+)
+aws.cloudwatch.EventRule(
+    "lead-archived",
+    event_bus_name=leads_bus.name,
+    event_pattern=json.dumps({"source": ["leadping.leads"], "detail-type": ["LeadArchived"]}),
+    tags=tags,
+)
 events_role = aws.iam.Role("events-role", assume_role_policy=trust("events.amazonaws.com"))
 aws.cloudwatch.EventTarget("lead-created-crm", rule=rule.name, arn=destination.arn, role_arn=events_role.arn)
 
