@@ -449,7 +449,41 @@ def _plain(value: Any) -> Any:
     urn = getattr(value, "urn", None)
     if urn is not None:
         return {"resource": str(getattr(urn, "value", urn))}
+    label = asset_label(value)
+    if label is not None:
+        return label
     return str(value)
+
+
+def _display_path(path: str) -> str:
+    """A file path relative to the project when it lies inside it: the same on every checkout."""
+    try:
+        return Path(path).resolve().relative_to(PROJECT_ROOT).as_posix()
+    except (OSError, ValueError):
+        return path
+
+
+def asset_label(value: Any) -> str | None:
+    """A stable description of a Pulumi asset or archive (their repr carries a memory address).
+
+    ``AssetArchive({"handler.py": FileAsset("infra/x/handler.py")})`` ->
+    ``archive(handler.py=file:infra/x/handler.py)``. None for anything else.
+    """
+    import pulumi
+
+    if isinstance(value, pulumi.FileAsset | pulumi.FileArchive):
+        return f"file:{_display_path(str(value.path))}"
+    if isinstance(value, pulumi.RemoteAsset | pulumi.RemoteArchive):
+        return str(value.uri)
+    if isinstance(value, pulumi.StringAsset):
+        digest = hashlib.sha256(str(value.text).encode()).hexdigest()[:12]
+        return f"string:{len(str(value.text))} characters, sha256 {digest}"
+    if isinstance(value, pulumi.AssetArchive):
+        members = ", ".join(
+            f"{name}={asset_label(item) or type(item).__name__}" for name, item in sorted(value.assets.items())
+        )
+        return f"archive({members})"
+    return None
 
 
 def _strip_stack_parent(parent: str | None) -> str | None:

@@ -59,6 +59,8 @@ class Finding:
     control: str
     details: tuple[str, ...] = ()
     file: str = ""
+    # The attributes Checkov judged (its evaluated_keys), e.g. environment/[0]/variables/[0]/TOKEN.
+    attributes: tuple[str, ...] = ()
 
     @property
     def resource_label(self) -> str:
@@ -266,6 +268,8 @@ def _finding(record: dict[str, Any], stack: str, exported: ExportedPlan | None, 
     address = str(record.get("resource_address") or record.get("resource") or "")
     resource = exported.resources.get(address) if exported else None
     details = tuple(str(d) for d in record.get("details") or [])
+    check_result = record.get("check_result") if isinstance(record.get("check_result"), dict) else {}
+    attributes = tuple(str(k) for k in check_result.get("evaluated_keys") or [])
     return Finding(
         stack=stack,
         check_id=str(record.get("check_id")),
@@ -275,6 +279,7 @@ def _finding(record: dict[str, Any], stack: str, exported: ExportedPlan | None, 
         control=control,
         details=details,
         file=str(record.get("file_path") or ""),
+        attributes=attributes,
     )
 
 

@@ -16,9 +16,10 @@ FORMATS = ("cli", "junit", "sarif")
 
 def _line(finding: Finding) -> str:
     details = f" - {'; '.join(finding.details)}" if finding.details else ""
+    attributes = f" [judged: {', '.join(finding.attributes)}]" if finding.attributes else ""
     return (
         f"FAIL {finding.check_id} [{finding.control}] stack {finding.stack}: {finding.resource_label}"
-        f" (plan address {finding.address}): {finding.check_name}{details}"
+        f" (plan address {finding.address}): {finding.check_name}{details}{attributes}"
     )
 
 

@@ -20,6 +20,11 @@ from typing import Any
 
 PLANS_DIR_ENV = "LEADPING_GATE_PLANS_DIR"
 VARIABLE_PREFIX = "leadping_"
+# What the exporter writes in place of a Pulumi secret (policies.export.SECRET_MARKER; a test keeps
+# the two equal: this environment cannot import the exporter, which needs pulumi).
+SECRET_MARKER = "(pulumi secret)"  # noqa: S105 - a marker, not a secret
+# Entries Checkov's parser adds to every mapping it reads (the file, the lines): not configuration.
+PARSER_KEYS = frozenset({"__file__", "__startline__", "__endline__", "start_line", "end_line"})
 # Resources that carry identity-policy documents (a role's inline_policy blocks included).
 IDENTITY_POLICY_TYPES = [
     "aws_iam_policy",
@@ -184,6 +189,35 @@ def is_wildcard_resource(pattern: str) -> bool:
     cuts = [i for i in (resource.find("/"), resource.find(":")) if i >= 0]
     name = resource[min(cuts) + 1 :] if cuts else resource
     return name.startswith(("*", "?"))
+
+
+def configuration_items(mapping: Any) -> list[tuple[str, Any]]:
+    """A mapping's own entries, without the ones Checkov's parser added (``__file__``, lines)."""
+    if not isinstance(mapping, dict):
+        return []
+    return [(str(k), v) for k, v in mapping.items() if k not in PARSER_KEYS]
+
+
+@lru_cache(maxsize=1)
+def secret_detector() -> Any:
+    """compliance_checks.secret_detector: the live checks' detector (standard library only).
+
+    Loaded from this checkout by path: the project is not installed in Checkov's environment. The
+    gate and the live audit therefore judge a value with one definition of "credential".
+    """
+    import importlib.util
+    import sys
+
+    project = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = os.path.join(project, "compliance_checks", "secret_detector.py")
+    name = "leadping_secret_detector"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - the checkout is incomplete
+        raise ImportError(f"cannot load the secret detector from {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
 
 
 def address(conf: dict[str, Any]) -> str | None:

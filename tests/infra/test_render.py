@@ -147,3 +147,22 @@ def test_program_runs_the_way_the_pulumi_language_host_runs_it(tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip().splitlines()[-1]) == len(render("prod").resources)
+
+
+def test_assets_are_described_by_what_they_hold_not_by_their_memory_address(tmp_path: Path):
+    import pulumi
+
+    from infra.render import PROJECT_ROOT, asset_label
+
+    inside = PROJECT_ROOT / "infra" / "__main__.py"
+    archive = pulumi.AssetArchive(
+        {"b.py": pulumi.FileAsset(str(inside)), "a.txt": pulumi.StringAsset("hello"), "c": pulumi.FileArchive(".")}
+    )
+    label = asset_label(archive)
+    assert label == asset_label(pulumi.AssetArchive(dict(archive.assets)))
+    assert label.startswith("archive(a.txt=string:5 characters, sha256 2cf24dba5fb0, b.py=file:infra/__main__.py, c=")
+    assert "0x" not in label
+    outside = tmp_path / "code.zip"
+    assert asset_label(pulumi.FileArchive(str(outside))) == f"file:{outside}"
+    assert asset_label(pulumi.RemoteAsset("https://example.com/x.py")) == "https://example.com/x.py"
+    assert asset_label("not an asset") is None

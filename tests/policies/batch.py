@@ -33,6 +33,14 @@ from policies.export import ExportedPlan
 RESULTS_FILE = "results.json"
 PLAN_SUFFIX = ".tfplan.json"
 
+# The unchanged prod plan again, at a path with a run of exactly 40 characters of [A-Za-z0-9/+=]
+# (``probe/`` plus the name): the shape of an AWS secret access key to Checkov's secret patterns,
+# which its CKV_AWS_45 applied to the parser's own ``__file__`` entry. A checkout whose path had such
+# a run failed the gate on the unchanged program (CI, 2026-11). See test_regressions.py.
+PATH_PROBE_DIR = "path-probe"
+PATH_PROBE_PLAN = "prodplanatacheckoutpathofthatshape"  # 34 characters: "probe/" + 34 = 40
+PATH_PROBE_SOURCE = "regressions.prod_unchanged"
+
 
 @dataclass(frozen=True)
 class Record:
@@ -131,6 +139,11 @@ def build(work: Path) -> None:
             full_name = f"{group}.{name}"
             (plans_dir / f"{full_name}{PLAN_SUFFIX}").write_text(json.dumps(plan, indent=1, sort_keys=True))
             metadata[full_name] = meta
+    probe = plans_dir / PATH_PROBE_DIR
+    probe.mkdir(exist_ok=True)
+    source = plans_dir / f"{PATH_PROBE_SOURCE}{PLAN_SUFFIX}"
+    (probe / f"{PATH_PROBE_PLAN}{PLAN_SUFFIX}").write_text(source.read_text())
+    metadata[PATH_PROBE_PLAN] = metadata[PATH_PROBE_SOURCE]
     skips = gate_config.load_skips()
     run = gate.run_checkov(
         plans_dir,

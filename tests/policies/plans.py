@@ -15,7 +15,7 @@ from typing import Any
 from policies.export import environment_context, plan_document
 
 # Values a fixture writes as mappings but a Terraform plan carries as JSON text.
-JSON_TEXT_ATTRIBUTES = frozenset({"policy", "assume_role_policy"})
+JSON_TEXT_ATTRIBUTES = frozenset({"policy", "assume_role_policy", "container_definitions"})
 # The context a rendering would add, empty: a fixture names what its scenario needs.
 RENDERING_CONTEXT_DEFAULTS: Mapping[str, Any] = {
     "environment_source": "test fixture",
@@ -30,7 +30,7 @@ RENDERING_CONTEXT_DEFAULTS: Mapping[str, Any] = {
 
 
 def _as_plan_value(key: str, value: Any) -> Any:
-    if key in JSON_TEXT_ATTRIBUTES and isinstance(value, Mapping):
+    if key in JSON_TEXT_ATTRIBUTES and isinstance(value, Mapping | list):
         return json.dumps(value, sort_keys=True)
     if isinstance(value, Mapping):
         return {k: _as_plan_value(k, v) for k, v in value.items()}

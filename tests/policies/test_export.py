@@ -87,3 +87,21 @@ def test_secrets_never_reach_the_plan():
         "list": [SECRET_MARKER],
         "plain": "x",
     }
+
+
+def test_the_checks_know_the_marker_the_exporter_writes_for_a_secret():
+    """LP_CONFIG_NO_PLAINTEXT_SECRETS fails a Pulumi secret in plaintext configuration by this marker;
+    lp_common runs inside Checkov's environment and cannot import the exporter."""
+    import ast
+
+    from policies import config as gate_config
+
+    tree = ast.parse((gate_config.CHECKS_DIR / "lp_common.py").read_text())
+    assigned = {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert assigned["SECRET_MARKER"] == SECRET_MARKER
