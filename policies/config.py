@@ -52,6 +52,10 @@ class Skip:
         )
 
 
+# How Checkov names a secrets-scan finding: the SHA-1 of the value it found.
+SECRET_HASH = re.compile(r"[0-9a-f]{40}")
+
+
 @dataclass(frozen=True)
 class PathSkip:
     path: str
@@ -60,11 +64,16 @@ class PathSkip:
 
 @dataclass(frozen=True)
 class AcceptedSecret:
-    """A secrets-scan finding judged not to be a credential (exact file and detector)."""
+    """Secrets-scan findings judged not to be credentials: exact file, detector and values.
+
+    ``hashes`` are the SHA-1 digests of the accepted values, as Checkov reports each finding
+    (its ``resource``): another value from the same detector in the same file is a new finding.
+    """
 
     path: str
     check: str
     reason: str
+    hashes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,12 @@ class SkipList:
     secret_paths: tuple[PathSkip, ...]
     accepted_secrets: tuple[AcceptedSecret, ...] = ()
 
-    def secret_accepted(self, path: str, check_id: str) -> AcceptedSecret | None:
+    def secret_accepted(self, path: str, check_id: str, secret_hash: str) -> AcceptedSecret | None:
         path = path.lstrip("/")
-        return next((a for a in self.accepted_secrets if a.path == path and a.check == check_id), None)
+        return next(
+            (a for a in self.accepted_secrets if a.path == path and a.check == check_id and secret_hash in a.hashes),
+            None,
+        )
 
     def path_skipped(self, relative_path: str) -> bool:
         return any(re.search(p.path, relative_path) for p in self.secret_paths)
@@ -156,7 +168,17 @@ def load_skips(path: Path = SKIPS_FILE) -> SkipList:
         check = entry.get("check")
         if not isinstance(check, str) or not check.startswith("CKV_SECRET_"):
             raise ConfigError(f"{path.name}: accepted finding {path_name} needs its detector id (CKV_SECRET_n)")
-        accepted.append(AcceptedSecret(path_name, check, reason))
+        hashes = entry.get("secrets")
+        if (
+            not isinstance(hashes, list)
+            or not hashes
+            or not all(isinstance(h, str) and SECRET_HASH.fullmatch(h) for h in hashes)
+        ):
+            raise ConfigError(
+                f"{path.name}: accepted finding {path_name} ({check}) needs 'secrets': the SHA-1 of each accepted "
+                "value (40 hex digits), as the gate prints it for the finding"
+            )
+        accepted.append(AcceptedSecret(path_name, check, reason, tuple(hashes)))
     return SkipList(tuple(checks), tuple(paths), tuple(accepted))
 
 

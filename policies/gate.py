@@ -378,13 +378,14 @@ def judge_secrets(
     Staleness is judged only when ``root`` is the repository the skip list belongs to.
     """
     findings: list[Finding] = []
-    used: set[gate_config.AcceptedSecret] = set()
+    used: set[tuple[gate_config.AcceptedSecret, str]] = set()
     for report in reports:
         for record in report["results"].get("failed_checks") or []:
             relative = _relative_to(str(record.get("file_abs_path") or record.get("file_path")), root)
-            accepted = skips.secret_accepted(relative, str(record.get("check_id")))
+            secret_hash = str(record.get("resource") or "")
+            accepted = skips.secret_accepted(relative, str(record.get("check_id")), secret_hash)
             if accepted is not None:
-                used.add(accepted)
+                used.add((accepted, secret_hash))
                 continue
             findings.append(
                 Finding(
@@ -394,15 +395,17 @@ def judge_secrets(
                     address=f"{relative}:{(record.get('file_line_range') or ['?'])[0]}",
                     resource=None,
                     control="LP-SEC-1",
+                    details=(f"value sha1 {secret_hash}",) if secret_hash else (),
                 )
             )
     stale = []
     if Path(root).resolve() == PROJECT_ROOT.resolve():
         stale = [
-            f"{gate_config.SKIPS_FILE.name} accepts a {a.check} finding in {a.path} that the secrets scan no "
-            "longer reports: remove the stale entry"
+            f"{gate_config.SKIPS_FILE.name} accepts a {a.check} finding in {a.path} (value sha1 {h}) that the "
+            "secrets scan no longer reports: remove it"
             for a in skips.accepted_secrets
-            if a not in used
+            for h in a.hashes
+            if (a, h) not in used
         ]
     return findings, stale
 

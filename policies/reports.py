@@ -38,7 +38,10 @@ def cli_text(result: GateResult) -> str:
     for finding in result.failures:
         lines.append(_line(finding))
     for finding in result.secret_findings:
-        lines.append(f"FAIL {finding.check_id} [{finding.control}] secret in {finding.address}: {finding.check_name}")
+        details = f" ({'; '.join(finding.details)})" if finding.details else ""
+        lines.append(
+            f"FAIL {finding.check_id} [{finding.control}] secret in {finding.address}{details}: {finding.check_name}"
+        )
     for finding in result.accepted:
         lines.append(f"accepted (policies/skips.yaml): {_line(finding)[5:]}")
     by_stack = Counter(f.stack for f in result.failures)

@@ -170,17 +170,34 @@ def test_an_accepted_secret_needs_a_reason(tmp_path):
         load_skips(path)
 
 
-def test_an_accepted_secret_matches_its_file_and_detector_only(tmp_path):
+ACCEPTED_HASH = "0123456789abcdef0123456789abcdef01234567"
+OTHER_HASH = "fedcba9876543210fedcba9876543210fedcba98"
+
+
+def test_an_accepted_secret_names_the_values_it_accepts(tmp_path):
+    for secrets in ("", "    secrets: []\n", "    secrets: [not-a-sha1]\n", "    secrets: 0123\n"):
+        path = write(
+            tmp_path,
+            "skips.yaml",
+            f"secrets_accepted_findings:\n  - path: a/b.py\n    check: CKV_SECRET_6\n{secrets}    reason: {REASON}\n",
+        )
+        with pytest.raises(ConfigError, match=r"a/b\.py \(CKV_SECRET_6\) needs 'secrets': the SHA-1 of each"):
+            load_skips(path)
+
+
+def test_an_accepted_secret_matches_its_file_detector_and_value_only(tmp_path):
     path = write(
         tmp_path,
         "skips.yaml",
-        f"secrets_accepted_findings:\n  - path: a/b.py\n    check: CKV_SECRET_6\n    reason: {REASON}\n",
+        "secrets_accepted_findings:\n  - path: a/b.py\n    check: CKV_SECRET_6\n"
+        f"    secrets: [{ACCEPTED_HASH}]\n    reason: {REASON}\n",
     )
     skips = load_skips(path)
-    assert skips.secret_accepted("a/b.py", "CKV_SECRET_6") is not None
-    assert skips.secret_accepted("/a/b.py", "CKV_SECRET_6") is not None
-    assert skips.secret_accepted("a/b.py", "CKV_SECRET_2") is None
-    assert skips.secret_accepted("a/c.py", "CKV_SECRET_6") is None
+    assert skips.secret_accepted("a/b.py", "CKV_SECRET_6", ACCEPTED_HASH) is not None
+    assert skips.secret_accepted("/a/b.py", "CKV_SECRET_6", ACCEPTED_HASH) is not None
+    assert skips.secret_accepted("a/b.py", "CKV_SECRET_6", OTHER_HASH) is None, "another value in the same file"
+    assert skips.secret_accepted("a/b.py", "CKV_SECRET_2", ACCEPTED_HASH) is None
+    assert skips.secret_accepted("a/c.py", "CKV_SECRET_6", ACCEPTED_HASH) is None
 
 
 def test_a_skip_path_must_be_a_regular_expression(tmp_path):

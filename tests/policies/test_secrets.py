@@ -35,15 +35,49 @@ def test_the_repository_scan_finds_nothing_but_the_accepted_findings(gate_batch,
     assert stale == []
 
 
+GONE_HASH = "0123456789abcdef0123456789abcdef01234567"
+
+
 def test_an_accepted_finding_that_no_longer_occurs_is_reported_as_stale(gate_batch, skips):
-    gone = gate_config.AcceptedSecret("infra/no_such_file.py", "CKV_SECRET_6", "a reason that went stale long ago")
+    gone = gate_config.AcceptedSecret(
+        "infra/no_such_file.py", "CKV_SECRET_6", "a reason that went stale long ago", (GONE_HASH,)
+    )
     longer = dataclasses.replace(skips, accepted_secrets=(*skips.accepted_secrets, gone))
     findings, stale = gate.judge_secrets(gate_batch.secrets_reports, PROJECT_ROOT, longer)
     assert findings == []
     assert stale == [
-        "skips.yaml accepts a CKV_SECRET_6 finding in infra/no_such_file.py that the secrets scan no longer "
-        "reports: remove the stale entry"
+        f"skips.yaml accepts a CKV_SECRET_6 finding in infra/no_such_file.py (value sha1 {GONE_HASH}) that the "
+        "secrets scan no longer reports: remove it"
     ]
+
+
+def test_an_accepted_value_that_left_its_file_is_stale_while_the_others_stay_accepted(gate_batch, skips):
+    (entry,) = [a for a in skips.accepted_secrets if a.path == "tests/infra/lambdas/test_secret_rotation.py"]
+    assert len(entry.hashes) > 1, "the file holds several accepted values"
+    wider = dataclasses.replace(entry, hashes=(*entry.hashes, GONE_HASH))
+    changed = dataclasses.replace(
+        skips, accepted_secrets=tuple(wider if a == entry else a for a in skips.accepted_secrets)
+    )
+    findings, stale = gate.judge_secrets(gate_batch.secrets_reports, PROJECT_ROOT, changed)
+    assert findings == []
+    (line,) = stale
+    assert f"in {entry.path} (value sha1 {GONE_HASH})" in line
+
+
+def test_a_new_value_in_an_accepted_file_fails_the_gate(gate_batch, skips):
+    """Acceptance is per value: the same detector finding another value in the same file is a finding."""
+    (entry,) = [a for a in skips.accepted_secrets if a.path == "tests/infra/lambdas/test_secret_rotation.py"]
+    dropped, *kept = entry.hashes
+    narrower = dataclasses.replace(entry, hashes=tuple(kept))
+    changed = dataclasses.replace(
+        skips, accepted_secrets=tuple(narrower if a == entry else a for a in skips.accepted_secrets)
+    )
+    findings, stale = gate.judge_secrets(gate_batch.secrets_reports, PROJECT_ROOT, changed)
+    assert stale == []
+    assert [(f.check_id, f.address.split(":")[0], f.details) for f in findings] == [
+        (entry.check, entry.path, (f"value sha1 {dropped}",))
+    ]
+    assert f"(value sha1 {dropped})" in cli_text(gate.GateResult(stacks=[], secret_findings=findings))
 
 
 def test_a_finding_no_entry_accepts_fails_the_gate(gate_batch, skips):
