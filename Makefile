@@ -11,6 +11,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 STACK ?= prod
 REPORTS ?= reports
+# Extra options for `make audit` (e.g. --runbook-base-url https://github.com/OWNER/REPO/blob/COMMIT/).
+AUDIT_ARGS ?=
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
@@ -56,7 +58,7 @@ format: setup ## apply ruff fixes and formatting
 # only when the audit could not run (2), and says where the reports are either way.
 audit: setup ## deploy STACK into the offline sandbox (moto), audit it, write reports/ (HTML, JSON)
 	@$(VENV)/bin/python -m compliance_checks audit --sandbox --stack $(STACK) \
-		--format table,html,json,markdown --output-dir $(REPORTS); code=$$?; \
+		--format table,html,json,markdown --output-dir $(REPORTS) $(AUDIT_ARGS); code=$$?; \
 	case $$code in \
 	  0) echo "audit: every check passed; reports in $(REPORTS)/" ;; \
 	  1|3) echo "audit: exit $$code (1: a check failed, 3: a check could not be asserted; see the report); reports in $(REPORTS)/" ;; \

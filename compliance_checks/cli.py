@@ -19,11 +19,11 @@ from rich.table import Table
 
 from compliance_checks import expectations as stack_expectations
 from compliance_checks import permissions, registry
-from compliance_checks.catalog import Catalog, load_catalog
+from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
 from compliance_checks.core import Expectations, ReadError
 from compliance_checks.permissions import NotReadOnlyError
 from compliance_checks.reader import Reader, assume_role_session, aws_session, enabled_regions, has_credentials
-from compliance_checks.reports import FORMATS, table
+from compliance_checks.reports import FORMATS, links, table
 from compliance_checks.reports.model import Report
 from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
 from compliance_checks.waivers import Waiver, WaiverError, load_waivers
@@ -108,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"comma-separated formats among {','.join(FORMATS)} (default table)",
     )
     out.add_argument("--output-dir", type=Path, help="write each format to a file here (audit.json, audit.html, ...)")
+    out.add_argument(
+        "--runbook-base-url",
+        metavar="URL",
+        help="prefix runbook links with this https URL of the repository's files (e.g. "
+        "https://github.com/OWNER/REPO/blob/main/), for reports handed on; by default links lead from "
+        "the report's folder to the runbooks in this checkout",
+    )
     out.add_argument("--quiet", action="store_true", help="no progress display")
 
     listing = commands.add_parser("list", help="list the catalog: controls, their checks and severities")
@@ -262,6 +269,24 @@ def _target() -> str:
     return f"aws (endpoint {endpoint})" if endpoint else "aws"
 
 
+def _runbook_base(url: str | None, output_dir: Path | None) -> str:
+    """What runbook links start with: the URL given, else the way from the report to this checkout."""
+    if url:
+        if not url.startswith("https://"):
+            raise UsageError(f"--runbook-base-url must be an https:// URL, not {url!r}")
+        try:
+            return links.check_base(url)
+        except links.LinkBaseError as exc:
+            raise UsageError(f"--runbook-base-url: {exc}") from None
+    repository = CATALOG_FILE.parent.parent
+    if not (repository / "runbooks").is_dir():
+        return ""
+    try:
+        return links.check_base(links.relative_base(repository, output_dir or Path.cwd()))
+    except (links.LinkBaseError, ValueError):
+        return ""  # a path links cannot carry (odd characters, another drive): plain repository paths
+
+
 def _write(report: Report, formats: list[str], output_dir: Path | None) -> None:
     file_formats = [f for f in formats if f != "table"]
     if "table" in formats:
@@ -323,6 +348,7 @@ def _defaults_to_sandbox(args: argparse.Namespace) -> bool:
 def cmd_audit(args: argparse.Namespace) -> int:
     formats = _formats(args.format)
     _check_destinations(formats, args.output_dir)
+    runbook_base = _runbook_base(args.runbook_base_url, args.output_dir)
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
     if args.external_id and not args.role_arn:
@@ -339,6 +365,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             options.metadata = {"stack": args.stack or "prod", "stack_file": source}
             options.target = _target()
             report = run_audit(_aws_readers(args), selection, options)
+    report.runbook_base = runbook_base
     _write(report, formats, args.output_dir)
     return report.exit_code()
 

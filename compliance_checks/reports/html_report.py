@@ -23,20 +23,20 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _runbooks(runbooks: tuple[str, ...]) -> str:
+def _runbooks(runbooks: tuple[str, ...], base: str) -> str:
     parts = []
     for runbook in runbooks:
-        href = runbook_href(runbook)
+        href = runbook_href(runbook, base)
         parts.append(f'<a href="{_e(href)}">{_e(runbook)}</a>' if href else _e(runbook))
     return ", ".join(parts)
 
 
-def _finding_row(finding: Finding, runbooks: tuple[str, ...]) -> str:
+def _finding_row(finding: Finding, runbooks: tuple[str, ...], base: str) -> str:
     evidence = json.dumps(dict(finding.evidence), indent=2, default=str, sort_keys=True)
     waiver = ""
     if finding.waiver:
         waiver = f"<br><small>waiver: {_e(json.dumps(dict(finding.waiver), default=str))}</small>"
-    runbook = _runbooks(runbooks) if finding.status is Status.FAIL else ""
+    runbook = _runbooks(runbooks, base) if finding.status is Status.FAIL else ""
     return (
         f'<tr class="finding"><td class="{_e(finding.status)}">{_e(finding.status)}</td>'
         f"<td>{_e(finding.check_id or 'manual')}<br><small>{_e(finding.title)}</small></td>"
@@ -78,7 +78,7 @@ def render(report: Report) -> str:
             f'<tr><td><a href="#{_e(s.control.id)}">{_e(s.control.id)}</a></td><td>{_e(s.control.title)}</td>'
             f'<td class="{_e(s.status)}">{_e(s.status)}</td>'
             + "".join(f'<td class="n">{c[k]}</td>' for k in ("PASS", "FAIL", "ERROR", "WAIVED", "MANUAL"))
-            + f"<td>{_runbooks(s.control.runbooks)}</td></tr>"
+            + f"<td>{_runbooks(s.control.runbooks, report.runbook_base)}</td></tr>"
         )
     out.append("</table><h2>Findings</h2>")
     for control in report.controls:
@@ -89,7 +89,7 @@ def render(report: Report) -> str:
             '<table class="findings"><tr><th>Status</th><th>Check</th><th>Resource</th><th>Region</th>'
             "<th>Severity</th><th>Message</th><th>Evidence</th><th>Runbook</th></tr>"
         )
-        out.extend(_finding_row(f, control.runbooks) for f in mine)
+        out.extend(_finding_row(f, control.runbooks, report.runbook_base) for f in mine)
         out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -18,10 +18,10 @@ def escape(text: object) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def _runbooks(runbooks: tuple[str, ...]) -> str:
+def _runbooks(runbooks: tuple[str, ...], base: str) -> str:
     links = []
     for runbook in runbooks:
-        href = runbook_href(runbook)
+        href = runbook_href(runbook, base)
         links.append(f"[{escape(runbook)}]({href})" if href else escape(runbook))
     return ", ".join(links)
 
@@ -46,7 +46,7 @@ def render(report: Report) -> str:
         lines.append(
             f"| {escape(s.control.id)} | {escape(s.control.title)} | {_ICONS[str(s.status)]} {s.status} "
             f"| {c['PASS']} | {c['FAIL']} | {c['ERROR']} | {c['WAIVED']} | {c['MANUAL']} "
-            f"| {_runbooks(s.control.runbooks)} |"
+            f"| {_runbooks(s.control.runbooks, report.runbook_base)} |"
         )
     notes = meta.get("notes") or []
     if notes:
@@ -63,7 +63,7 @@ def render(report: Report) -> str:
         runbooks = {c.id: c.runbooks for c in report.controls}
         for f in open_findings:
             evidence = json.dumps(dict(f.evidence), default=str, sort_keys=True)
-            runbook = _runbooks(runbooks.get(f.control_id, ())) if f.status is Status.FAIL else ""
+            runbook = _runbooks(runbooks.get(f.control_id, ()), report.runbook_base) if f.status is Status.FAIL else ""
             lines.append(
                 f"| {_ICONS[str(f.status)]} {f.status} | {escape(f.control_id)} | {escape(f.check_id or 'manual')} "
                 f"| {escape(f.resource_id)} | {escape(f.region)} | {escape(f.message)} | {escape(evidence)} "

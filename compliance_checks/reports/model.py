@@ -63,6 +63,8 @@ class Report:
     findings: list[Finding]
     controls: Sequence[Control]  # the audited controls, in catalog order
     checks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check id -> title, severity, ...
+    # What runbook paths are prefixed with in links (reports/links.py): "" leaves them as they are.
+    runbook_base: str = ""
 
     def counts(self) -> dict[str, int]:
         counted = Counter(str(f.status) for f in self.findings)

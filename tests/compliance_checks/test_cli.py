@@ -111,6 +111,8 @@ def test_the_help_documents_the_exit_codes(capsys):
         (["--stack", "no-such-stack"], "no stack file"),
         (["--workers", "0"], "--workers must be at least 1"),
         (["--profile", "no-such-profile"], "AWS profile not found"),
+        (["--runbook-base-url", "http://wiki.example/"], "--runbook-base-url must be an https:// URL"),
+        (["--runbook-base-url", "https://x.example/a b/"], "is not an https:// URL or a relative path"),
     ],
 )
 def test_bad_usage_exits_2_with_a_clear_message(aws, capsys, args, message):
@@ -258,6 +260,47 @@ def test_every_format_is_written_to_the_output_dir(aws, capsys, tmp_path):
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == ["audit.html", "audit.json", "audit.junit.xml", "audit.md", "audit.sarif", "audit.txt"]
     assert "LP-DR-1" in capsys.readouterr().out  # the table also goes to the terminal
+
+
+def _hrefs(html: str) -> list[str]:
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        found: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a" and not dict(attrs)["href"].startswith("#"):
+                self.found.append(dict(attrs)["href"])
+
+    parser = Links()
+    parser.found = []
+    parser.feed(html)
+    return parser.found
+
+
+def test_runbook_links_lead_from_the_report_folder_to_the_runbooks(aws, capsys, tmp_path):
+    """An auditor opening reports/x/audit.html follows a runbook link to the file in the checkout."""
+    _bucket("aes-only", compliant=False)
+    out = tmp_path / "deep" / "reports"
+    cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "html,markdown", "--output-dir", str(out)])
+    hrefs = _hrefs((out / "audit.html").read_text())
+    assert hrefs
+    for href in hrefs:
+        assert (out / href).resolve().is_file(), href
+        assert (out / href).resolve().parent.name == "runbooks"
+    markdown_links = [line for line in (out / "audit.md").read_text().splitlines() if "](" in line]
+    assert markdown_links
+    assert all(f"]({hrefs[0].split('runbooks/')[0]}runbooks/" in line for line in markdown_links)
+
+
+def test_a_report_handed_on_links_runbooks_under_the_given_url(aws, capsys, tmp_path):
+    _bucket("aes-only", compliant=False)
+    base = "https://github.com/leadping/platform/blob/0123abc/"
+    args = ["--format", "html", "--output-dir", str(tmp_path), "--runbook-base-url", base]
+    cli.main(["audit", "--quiet", "--checks", MODEL, *args])
+    hrefs = _hrefs((tmp_path / "audit.html").read_text())
+    assert hrefs
+    assert all(h.startswith(f"{base}runbooks/") and h.endswith(".md") for h in hrefs)
 
 
 def test_stack_expectations_and_overrides_reach_the_report(aws, capsys, tmp_path):

@@ -210,6 +210,26 @@ def test_html_is_self_contained_escaped_and_holds_every_finding(report):
     assert "<b>attached</b>" not in text
 
 
+def test_runbook_links_start_with_the_reports_runbook_base(report):
+    from dataclasses import replace
+
+    from compliance_checks.reports.links import LinkBaseError, check_base, runbook_href
+
+    for base, expected in (
+        ("../..", "../../runbooks/encrypt-bucket.md"),
+        ("https://h.example/r/", "https://h.example/r/runbooks/encrypt-bucket.md"),
+    ):
+        based = replace(report, runbook_base=base)
+        parser = _Collector()
+        parser.feed(html_report.render(based))
+        assert expected in [attrs["href"] for tag, attrs in parser.tags if tag == "a"]
+        assert f"[runbooks/encrypt-bucket.md]({expected})" in markdown.render(based)
+    assert runbook_href("javascript:alert(1)", "../..") is None
+    for unsafe in ("javascript:alert(1)//", "/etc", "http://h.example/"):
+        with pytest.raises(LinkBaseError):
+            check_base(unsafe)
+
+
 def test_markdown_summarises_controls_and_links_runbooks_of_failing_findings(report):
     text = markdown.render(report)
     assert "| LP-DR-1 | Data at rest | ❌ FAIL |" in text
