@@ -183,6 +183,7 @@ class DataStores(pulumi.ComponentResource):
             opts=child(self, depends_on=log_groups),
         )
         # RDS creates the master secret without our tags; LP-SEC-2 asks every secret to name its system.
+        # aws.secretsmanager.Tag exists for exactly this: secrets another service (RDS) manages.
         self.master_secret_system = aws.secretsmanager.Tag(
             f"{name}-db-secret-system",
             secret_id=self.database.master_user_secrets.apply(lambda secrets: secrets[0].secret_arn),
