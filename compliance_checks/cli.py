@@ -21,6 +21,7 @@ from compliance_checks import expectations as stack_expectations
 from compliance_checks import permissions, registry
 from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
 from compliance_checks.core import Expectations, ReadError
+from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
 from compliance_checks.permissions import NotReadOnlyError
 from compliance_checks.reader import Reader, assume_role_session, aws_session, enabled_regions, has_credentials
 from compliance_checks.reports import FORMATS, links, table
@@ -100,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     expect.add_argument("--github-repository", metavar="OWNER/NAME", help="the repository the CI role trusts")
     expect.add_argument("--protected-branch", metavar="BRANCH", help="the only branch that may deploy")
     expect.add_argument("--waivers", type=Path, metavar="FILE", help="YAML waivers (see compliance_checks/waivers.py)")
+    expect.add_argument(
+        "--known-gaps",
+        type=Path,
+        metavar="FILE",
+        help="JSON of checks a simulated account cannot show (written by `python -m sandbox serve`): "
+        "their results become ERROR with the reason",
+    )
 
     out = audit.add_argument_group("output")
     out.add_argument(
@@ -206,6 +214,15 @@ def _waivers(path: Path | None, catalog: Catalog) -> list[Waiver]:
         raise UsageError(f"waivers: {exc}") from None
 
 
+def _file_known_gaps(path: Path | None) -> list[FileKnownGap]:
+    if path is None:
+        return []
+    try:
+        return load_known_gaps(path, set(registry.all_checks()))
+    except KnownGapsError as exc:
+        raise UsageError(f"known gaps: {exc}") from None
+
+
 def _overrides(args: argparse.Namespace, base: Expectations) -> Expectations:
     try:
         return stack_expectations.with_overrides(
@@ -309,8 +326,11 @@ def _start_sandbox() -> Callable[..., Any]:
 
 
 def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: AuditOptions, display) -> Report:
-    if args.profile or args.region or args.role_arn:
-        raise UsageError("--sandbox audits the simulated account: --profile, --region and --role-arn do not apply")
+    if args.profile or args.region or args.role_arn or args.known_gaps:
+        raise UsageError(
+            "--sandbox audits the simulated account with its own known gaps: --profile, --region, --role-arn "
+            "and --known-gaps do not apply"
+        )
     start_sandbox = _start_sandbox()
     stack = args.stack or "prod"
     with contextlib.ExitStack() as cleanup:
@@ -363,6 +383,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else:
             options.expectations, source = _stack_expectations(args)
             options.metadata = {"stack": args.stack or "prod", "stack_file": source}
+            options.known_gaps = _file_known_gaps(args.known_gaps)
+            if args.known_gaps:
+                options.metadata["known_gaps_file"] = str(args.known_gaps)
             options.target = _target()
             report = run_audit(_aws_readers(args), selection, options)
     report.runbook_base = runbook_base

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
+from compliance_checks.known_gaps import known_gaps_document
 from sandbox.deploy import Deployment, deploy
 from sandbox.handlers.base import DeployError, Gap
 from sandbox.moto_compat import fixes
@@ -164,10 +165,7 @@ def metadata_for(deployment: Deployment, gaps: list[KnownGap]) -> dict[str, Any]
             "deploy_s": round(deployment.deploy_seconds, 3),
         },
         "resources": len(deployment.resources),
-        "known_gaps": [
-            {"check_id": g.check_id, "resource_id": g.resource_id, "reason": g.reason, "operation": g.operation}
-            for g in gaps
-        ],
+        "known_gaps": known_gaps_document(gaps)["known_gaps"],
         "preexisting": deployment.preexisting,
         "moto_version": moto.__version__,
     }

@@ -7,7 +7,8 @@
 Deploys the stack into a moto server on 127.0.0.1, prints the endpoint and the environment to
 export (``export X=...`` lines: AWS_ENDPOINT_URL, the region, dummy credentials that name
 themselves as such, no profile or credentials file), an example, and the checks the sandbox
-cannot vouch for; then serves until Ctrl-C or SIGTERM, and stops cleanly (exit 0).
+cannot vouch for, also written to a file for ``compliance_checks audit --known-gaps`` (removed at
+stop); then serves until Ctrl-C or SIGTERM, and stops cleanly (exit 0).
 
 Exit codes: 0 stopped by Ctrl-C/SIGTERM; 1 the stack could not be deployed; 2 bad usage (unknown
 stack, port in use or not allowed).
@@ -16,10 +17,12 @@ stack, port in use or not allowed).
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shlex
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -106,7 +109,16 @@ def _until_stopped() -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
-def instructions(served: ServedSandbox, stack: str) -> str:
+def write_known_gaps(served: ServedSandbox, directory: Path) -> Path:
+    """The known gaps as the file ``compliance_checks audit --known-gaps`` reads."""
+    from compliance_checks.known_gaps import known_gaps_document
+
+    path = directory / "known-gaps.json"
+    path.write_text(json.dumps(known_gaps_document(served.known_gaps), indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def instructions(served: ServedSandbox, stack: str, known_gaps_file: Path | None = None) -> str:
     """What to export and what to try, as shell lines."""
     settings = served.deployment.settings
     regions = served.deployment.regions
@@ -120,13 +132,20 @@ def instructions(served: ServedSandbox, stack: str) -> str:
         "For example:",
         "",
         "aws s3 ls",
-        f"python -m compliance_checks audit --stack {stack} " + " ".join(f"--region {r}" for r in regions),
+        f"python -m compliance_checks audit --stack {stack} "
+        + " ".join(f"--region {r}" for r in regions)
+        + (f" --known-gaps {shlex.quote(str(known_gaps_file))}" if known_gaps_file and served.known_gaps else ""),
         "",
     ]
     if served.known_gaps:
+        applied = (
+            f"; with --known-gaps {shlex.quote(str(known_gaps_file))} the audit reports them as ERROR with the reason"
+            if known_gaps_file
+            else ""
+        )
         lines.append(
-            f"The sandbox cannot vouch for these checks (an audit of the {settings.environment} stack here reports "
-            "them as they are, not as AWS would):"
+            f"The sandbox cannot vouch for these checks (other tools auditing the {settings.environment} stack here "
+            f"see them as they are, not as AWS would{applied}):"
         )
         for gap in sorted(served.known_gaps, key=lambda g: (g.check_id, g.resource_id or "")):
             where = f" ({gap.resource_id})" if gap.resource_id else ""
@@ -157,8 +176,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     with _until_stopped() as stop:
         try:
-            with serving(args.stack, port=args.port, program_dir=args.program, progress=progress) as served:
-                print(instructions(served, args.stack), flush=True)
+            with (
+                serving(args.stack, port=args.port, program_dir=args.program, progress=progress) as served,
+                tempfile.TemporaryDirectory(prefix="leadping-sandbox-") as scratch,
+            ):
+                gaps_file = write_known_gaps(served, Path(scratch))
+                print(instructions(served, args.stack, gaps_file), flush=True)
                 while not stop.wait(0.2):
                     pass
                 progress("stopping the sandbox")

@@ -255,10 +255,22 @@ def test_the_dev_stack_served_end_to_end():
         assert ("s3_bucket_policy_tls_only", "FAIL") not in statuses
         assert ("s3_bucket_policy_tls_only", "PASS") in statuses
         assert ("cloudtrail_multi_region_logging", "PASS") in statuses
-        # Outside the in-process sandbox nothing turns the known gap into ERROR: the root's
-        # missing MFA is reported as it is, which is why serve names the gap when it starts.
+        # Audited as any other tool sees it, the root's missing MFA is reported as it is...
         assert ("iam_root_mfa_enabled", "FAIL") in statuses
         assert code == 1
+        # ...and with the known-gaps file serve printed in its example, as the in-process sandbox reports it.
+        (example,) = [line for line in served.lines if line.startswith("python -m compliance_checks audit")]
+        gaps_file = example.split("--known-gaps ", 1)[1]
+        assert json.loads(Path(gaps_file).read_text())["known_gaps"]
+        code, report = audit(served, "--stack", "dev", "--region", "us-east-1", "--known-gaps", gaps_file,
+                             "--checks", "iam_root_mfa_enabled", "s3_bucket_policy_tls_only")  # fmt: skip
+        by_check = {(f["check_id"], f["status"]): f for f in report["findings"]}
+        assert ("iam_root_mfa_enabled", "FAIL") not in by_check
+        mfa = by_check[("iam_root_mfa_enabled", "ERROR")]
+        assert mfa["message"].startswith("cannot be asserted here:")
+        assert ("s3_bucket_policy_tls_only", "PASS") in by_check
+        assert report["metadata"]["known_gaps_file"] == gaps_file
+        assert code == 3
     finally:
         code, _ = served.stop()
     assert code == 0
