@@ -4,9 +4,9 @@ with its evidence. No script, no external asset; every value is escaped."""
 from __future__ import annotations
 
 import json
-from html import escape
 
 from compliance_checks.core import Status
+from compliance_checks.reports.escaping import html as _e
 from compliance_checks.reports.links import runbook_href
 from compliance_checks.reports.model import Finding, Report
 
@@ -17,10 +17,6 @@ text-align:left;vertical-align:top}th{background:#f6f8fa}pre{white-space:pre-wra
 font-size:.85em}code{word-break:break-all}.PASS{color:#1a7f37}.FAIL{color:#cf222e;font-weight:600}
 .ERROR{color:#9a6700;font-weight:600}.MANUAL{color:#0550ae}.WAIVED{color:#6e7781}td.n{text-align:right}
 """
-
-
-def _e(value: object) -> str:
-    return escape(str(value), quote=True)
 
 
 def _runbooks(runbooks: tuple[str, ...], base: str) -> str:

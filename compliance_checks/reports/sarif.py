@@ -3,7 +3,8 @@
 A FAIL's level follows the check's severity (critical/high: error, medium: warning, low: note).
 An ERROR (the audit could not read what it needs) is a warning whose message says so, with
 properties.status = "ERROR", so a code-scanning view does not hide it. Cloud resources have no
-file, so each result names its resource as a logical location (the ARN).
+file, so each result names its resource as a logical location (the ARN). Texts a viewer shows
+(messages, location names) carry control characters as visible escapes (reports/escaping.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import json
 
 from compliance_checks.core import Status
+from compliance_checks.reports.escaping import visible
 from compliance_checks.reports.model import Finding, Report
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -64,13 +66,17 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
         "ruleId": finding.check_id,
         "ruleIndex": rule_index[finding.check_id],
         "level": level,
-        "message": {"text": f"[{finding.control_id}] {text}"},
+        "message": {"text": visible(f"[{finding.control_id}] {text}")},
         "locations": [
             {
                 "logicalLocations": [
-                    {"fullyQualifiedName": finding.resource_id, "kind": "resource", "name": finding.resource_type}
+                    {
+                        "fullyQualifiedName": visible(finding.resource_id),
+                        "kind": "resource",
+                        "name": visible(finding.resource_type),
+                    }
                 ],
-                "message": {"text": f"{finding.resource_type} in {finding.region}"},
+                "message": {"text": visible(f"{finding.resource_type} in {finding.region}")},
             }
         ],
         "partialFingerprints": {"leadpingFinding/v1": hashlib.sha256(identity.encode()).hexdigest()},
@@ -94,7 +100,7 @@ def document(report: Report) -> dict:
         if f.status in (Status.FAIL, Status.ERROR) and f.check_id
     ]
     metadata = report.metadata
-    notes = [{"message": {"text": note}, "level": "warning"} for note in metadata.get("notes", [])]
+    notes = [{"message": {"text": visible(note)}, "level": "warning"} for note in metadata.get("notes", [])]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
