@@ -9,7 +9,6 @@ file, so each result names its resource as a logical location (the ARN). Texts a
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from compliance_checks.core import Status
@@ -61,7 +60,6 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
         level, text = _LEVELS.get(finding.severity or "", "warning"), finding.message
     else:
         level, text = "warning", f"Could not evaluate: {finding.message}"
-    identity = f"{finding.account_id}|{finding.control_id}|{finding.check_id}|{finding.resource_id}|{finding.region}"
     return {
         "ruleId": finding.check_id,
         "ruleIndex": rule_index[finding.check_id],
@@ -79,7 +77,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
                 "message": {"text": visible(f"{finding.resource_type} in {finding.region}")},
             }
         ],
-        "partialFingerprints": {"leadpingFinding/v1": hashlib.sha256(identity.encode()).hexdigest()},
+        "partialFingerprints": {"leadpingFinding/v1": finding.identity},
         "properties": {
             "status": str(finding.status),
             "control_id": finding.control_id,

@@ -253,7 +253,8 @@ def test_table_text_summarises_each_control(report):
 
 
 def test_every_format_has_a_file_name():
-    assert set(FORMATS) == {"table", "json", "junit", "sarif", "markdown", "html"}
+    # issue 12 adds csv, asff (Security Hub), ocsf and oscal to the first six.
+    assert set(FORMATS) == {"table", "json", "junit", "sarif", "markdown", "html", "csv", "asff", "ocsf", "oscal"}
     assert len({f.filename for f in FORMATS.values()}) == len(FORMATS)
 
 
