@@ -133,6 +133,7 @@ def to_asff(
     which an update keeps (a provider's CreatedAt is when it first saw the finding)."""
     updated = timestamp(now)
     fid = finding_id(finding)
+    account = report.account_of(finding)
     created = (first_seen or {}).get(fid, updated)
     region = hub_region if finding.region == "global" else finding.region
     info = report.checks.get(finding.check_id or "", {})
@@ -148,12 +149,12 @@ def to_asff(
     return {
         "SchemaVersion": SCHEMA_VERSION,
         "Id": fid,
-        "ProductArn": product_arn(hub_region, finding.account_id),
+        "ProductArn": product_arn(hub_region, account),
         "ProductName": PRODUCT_NAME,
         "CompanyName": COMPANY_NAME,
         "Region": region,
         "GeneratorId": generator_id(finding),
-        "AwsAccountId": finding.account_id,
+        "AwsAccountId": account,
         "Types": [FINDING_TYPE],
         "FirstObservedAt": created,
         "LastObservedAt": updated,
@@ -194,9 +195,7 @@ def hub_region_of(report: Report) -> str:
 def findings(
     report: Report, *, hub_region: str, now: dt.datetime | str, first_seen: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    return [
-        to_asff(f, report, hub_region=hub_region, now=now, first_seen=first_seen) for f in report.sorted_findings()
-    ]
+    return [to_asff(f, report, hub_region=hub_region, now=now, first_seen=first_seen) for f in report.sorted_findings()]
 
 
 def render(report: Report) -> str:

@@ -129,6 +129,14 @@ class Report:
     def control(self, control_id: str) -> Control | None:
         return next((c for c in self.controls if c.id == control_id), None)
 
+    def account_of(self, finding: Finding) -> str:
+        """The account a finding belongs to; a MANUAL control's finding (a person's evidence, no
+        account of its own) belongs to the first audited account, where a tool files it."""
+        if finding.account_id.isdigit():
+            return finding.account_id
+        accounts = self.metadata.get("accounts") or []
+        return str(accounts[0]) if accounts else finding.account_id
+
     def references(self, control_id: str) -> tuple[Reference, ...]:
         control = self.control(control_id)
         return control_references(control) if control else ()

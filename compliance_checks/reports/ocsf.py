@@ -104,7 +104,7 @@ def event(finding: Finding, report: Report, when: dt.datetime) -> dict[str, Any]
         resource["data"] = {"evidence": dict(finding.evidence)}
     cloud: dict[str, Any] = {
         "provider": "AWS",
-        "account": {"uid": finding.account_id, "type_id": _AWS_ACCOUNT[0], "type": _AWS_ACCOUNT[1]},
+        "account": {"uid": report.account_of(finding), "type_id": _AWS_ACCOUNT[0], "type": _AWS_ACCOUNT[1]},
     }
     if region != "global":
         cloud["region"] = region

@@ -52,24 +52,31 @@ def test_given_secret_arns_and_brackets_then_the_terminal_shows_them_as_they_are
     assert "[link=https://evil.example]click[/link]" in shown
     assert not any(p in shown for p in PICTOGRAMS)
     # rich styles the statuses (its own escape sequences); the account's arrive as visible text.
-    assert "\x1b[2J" not in shown and "\x1b[31mred" not in shown and "\r" not in shown
-    assert "\\x1b[31mred" in shown and "\\rOVERWRITE" in shown and "\\u202etxt.exe" in shown
+    assert "\x1b[2J" not in shown
+    assert "\x1b[31mred" not in shown
+    assert "\r" not in shown
+    assert "\\x1b[31mred" in shown
+    assert "\\rOVERWRITE" in shown
+    assert "\\u202etxt.exe" in shown
 
 
 def test_given_the_text_file_then_it_has_no_escape_sequence_at_all(hostile_report):
     text = table.render(hostile_report, width=1000)
     assert "\x1b" not in text
-    assert SECRET_ARN in text and BRACKET_BUCKET in text
+    assert SECRET_ARN in text
+    assert BRACKET_BUCKET in text
 
 
 def test_given_markdown_then_arns_are_code_and_markup_is_escaped(hostile_report):
     text = markdown.render(hostile_report)
     assert f"`{SECRET_ARN}-2`" in text  # the ERROR on it; GitHub leaves :rocket: alone inside code
     assert f"`{BRACKET_BUCKET}`" in text
-    assert "<b>" not in text and "\\<b\\>" in text
+    assert "<b>" not in text
+    assert "\\<b\\>" in text
     assert "\\*em\\*" in text
     attention = [line for line in text.splitlines() if BRACKET_BUCKET in line]
-    assert attention and all(line.count(" | ") == 7 for line in attention)  # no pipe in data ends a cell
+    assert attention
+    assert all(line.count(" | ") == 7 for line in attention)
 
 
 def test_given_a_waiver_that_clears_the_screen_then_terminal_and_markdown_show_its_escapes(hostile_report):
@@ -96,7 +103,8 @@ def test_given_html_then_data_is_text_not_tags(hostile_report):
     parser = _Text()
     parser.feed(FORMATS["html"].render(hostile_report))
     text = "".join(parser.text)
-    assert SECRET_ARN in text and BRACKET_BUCKET in text
+    assert SECRET_ARN in text
+    assert BRACKET_BUCKET in text
     assert "<b>bold</b>" in text  # shown, not applied
     assert "\\x1b[31mred" in text
 
