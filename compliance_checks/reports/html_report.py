@@ -54,16 +54,16 @@ th{background:#f6f8fa}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 .refs{margin:.25rem 0;padding-left:1.2rem}.refs li{margin:0}
 .filter{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;padding:.75rem;background:#f6f8fa;
 border:1px solid #d0d7de;border-radius:6px;position:sticky;top:0;z-index:1}
-.filter label{display:flex;flex-direction:column;font-size:.85rem;font-weight:600}
+.filter label{display:flex;flex-direction:column;font-size:.85em;font-weight:600}
 .filter input,.filter select{font:inherit;padding:.2rem .3rem;min-width:9rem;max-width:100%}
 table.findings{table-layout:fixed}
 table.findings col.status{width:6.5%}table.findings col.severity{width:6.5%}table.findings col.check{width:13%}
 table.findings col.resource{width:20%}table.findings col.region{width:7%}table.findings col.message{width:22%}
 table.findings col.evidence{width:16%}table.findings col.runbook{width:9%}
-dl.evidence{margin:0;font-size:.85rem}dl.evidence dt{font-weight:600;color:#424a53}
+dl.evidence{margin:0;font-size:.85em}dl.evidence dt{font-weight:600;color:#424a53}
 dl.evidence dd{margin:0 0 .25rem;white-space:pre-wrap}
-.waiver{margin:.35rem 0 0;padding:.25rem .4rem;background:#f6f8fa;border-left:3px solid #8c959f;font-size:.9rem}
-.muted{color:#57606a;font-size:.85rem}
+.waiver{margin:.35rem 0 0;padding:.25rem .4rem;background:#f6f8fa;border-left:3px solid #8c959f;font-size:.9em}
+.muted{color:#57606a;font-size:.85em}
 .short{display:none}
 table.counts td:first-child{overflow-wrap:break-word}
 @media screen and (max-width:760px){
@@ -74,7 +74,7 @@ table.findings,table.findings tbody,table.findings tr,table.findings td{display:
 table.findings thead,table.findings colgroup{display:none}
 table.findings tr{border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;padding:.25rem 0}
 table.findings td{border:0;padding:.2rem .6rem}
-table.findings td::before{content:attr(data-label);display:block;font-size:.75rem;font-weight:600;color:#57606a}
+table.findings td::before{content:attr(data-label);display:block;font-size:.75em;font-weight:600;color:#57606a}
 .meta{grid-template-columns:1fr}.meta dd{margin-bottom:.3rem}
 }
 @media print{

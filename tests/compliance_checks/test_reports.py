@@ -281,6 +281,14 @@ def test_a_full_audit_of_a_populated_account_renders_valid_reports(session, tmp_
         json.loads((tmp_path / "audit.sarif").read_text())
     )
     ET.fromstring((tmp_path / "audit.junit.xml").read_bytes())  # noqa: S314 - our own output, parsed back
+    # The formats for other tools, on every check's real findings, against their publishers' schemas.
+    from tests.compliance_checks.reports.validators import batch_import_errors, ocsf_errors, validate_oscal
+
+    assert ocsf_errors(json.loads((tmp_path / "audit.ocsf.json").read_text())) == []
+    assert batch_import_errors(json.loads((tmp_path / "audit.asff.json").read_text())) == ""
+    validate_oscal(json.loads((tmp_path / "audit.oscal.json").read_text()))
+    csv_rows = (tmp_path / "audit.csv").read_bytes().count(b"\r\n") - 1
+    assert csv_rows == len(document["findings"])
     parser = _Collector()
     parser.feed((tmp_path / "audit.html").read_text())
     assert len(parser.rows) == len(document["findings"])
