@@ -52,8 +52,10 @@ def visible(value: object, *, keep: str = "") -> str:
     line break in a message is a line break, as in an HTML ``<pre>`` or an XML text node).
     """
     text = str(value)
-    if text.isprintable() and not any(_is_noncharacter(ord(c)) for c in text):
-        return text  # the common case, without a per-character walk
+    if text.isprintable():
+        # The common case, without a per-character walk: str.isprintable is False for every
+        # character of the hidden categories and for the noncharacters (unassigned, Cn).
+        return text
     return "".join(_escape_char(c) if _hidden(c) and c not in keep else c for c in text)
 
 

@@ -193,3 +193,10 @@ def test_csv_is_rfc_4180_with_a_header_and_one_row_per_finding(hostile_report):
     assert waived["waiver_owner"] == "platform-team"
     assert waived["waiver_expires"] == "2099-12-31"
     assert waived["framework_references"] == "AWS Security Hub S3.17; AWS Security Hub SecretsManager.1; SOC 2 CC6.1"
+
+
+def test_every_reference_kind_of_the_catalog_has_a_framework_name():
+    from compliance_checks.catalog import REFERENCE_KINDS
+    from compliance_checks.reports.model import FRAMEWORK_NAMES
+
+    assert set(FRAMEWORK_NAMES) == set(REFERENCE_KINDS)
