@@ -26,7 +26,7 @@ from typing import Any
 from compliance_checks.core import Status
 from compliance_checks.reports.escaping import html as _e
 from compliance_checks.reports.links import runbook_href
-from compliance_checks.reports.model import SEVERITY_ORDER, STATUS_ORDER, Finding, Report
+from compliance_checks.reports.model import SEVERITY_ORDER, STATUS_ORDER, ControlSummary, Finding, Report
 
 _STYLE = """
 *{box-sizing:border-box}
@@ -294,7 +294,7 @@ def _filter(report: Report) -> str:
     )
 
 
-def _control_section(report: Report, summary: Any, findings: list[Finding]) -> str:
+def _control_section(report: Report, summary: ControlSummary, findings: list[Finding]) -> str:
     control = summary.control
     references = report.references(control.id)
     refs = "".join(
