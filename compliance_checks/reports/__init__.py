@@ -1,11 +1,28 @@
-"""Report formats. Each renders the one report model (model.py) to text."""
+"""Report formats. Each renders the one report model (model.py) to text.
+
+For people: ``table`` (terminal), ``markdown`` (CI job summary), ``html`` (an auditor's file), ``csv``
+(a spreadsheet). For tools: ``json`` (our schema), ``junit`` (CI test views), ``sarif`` (code
+scanning), ``asff`` (AWS Security Hub), ``ocsf`` (OCSF Compliance Findings: Security Lake, SIEMs),
+``oscal`` (NIST OSCAL assessment results: GRC tools).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from compliance_checks.reports import html_report, json_report, junit, markdown, sarif, table
+from compliance_checks.reports import (
+    asff,
+    csv_report,
+    html_report,
+    json_report,
+    junit,
+    markdown,
+    ocsf,
+    oscal,
+    sarif,
+    table,
+)
 from compliance_checks.reports.model import Report
 
 
@@ -25,5 +42,9 @@ FORMATS: dict[str, Format] = {
         Format("sarif", "audit.sarif", sarif.render),
         Format("markdown", "audit.md", markdown.render),
         Format("html", "audit.html", html_report.render),
+        Format("csv", "audit.csv", csv_report.render),
+        Format("asff", "audit.asff.json", asff.render),
+        Format("ocsf", "audit.ocsf.json", ocsf.render),
+        Format("oscal", "audit.oscal.json", oscal.render),
     )
 }

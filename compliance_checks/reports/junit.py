@@ -1,23 +1,17 @@
 """JUnit XML: one testsuite per control, one testcase per finding (CI systems render it natively).
 
-FAIL is a <failure>, ERROR an <error>, MANUAL and WAIVED are <skipped> with the reason.
+FAIL is a <failure>, ERROR an <error>, MANUAL and WAIVED are <skipped> with the reason. Every
+value goes through reports/escaping.py, which also keeps out what XML 1.0 cannot carry.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 
 from compliance_checks.core import Status
+from compliance_checks.reports.escaping import xml as _safe
 from compliance_checks.reports.model import Finding, Report
-
-# Characters XML 1.0 cannot carry even escaped; a message or evidence value may hold them.
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _safe(text: object) -> str:
-    return _NOT_XML.sub("\ufffd", str(text))
 
 
 def _evidence(finding: Finding) -> str:
@@ -40,7 +34,7 @@ def render(report: Report) -> str:
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=f"{control.id} {control.title}",
+            name=_safe(f"{control.id} {control.title}"),
             tests=str(len(mine)),
             failures=str(sum(f.status is Status.FAIL for f in mine)),
             errors=str(sum(f.status is Status.ERROR for f in mine)),
@@ -50,7 +44,7 @@ def render(report: Report) -> str:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                classname=f"{control.id}.{finding.check_id or 'manual'}",
+                classname=_safe(f"{control.id}.{finding.check_id or 'manual'}"),
                 name=_safe(f"{finding.resource_id} [{finding.region}]"),
             )
             if finding.status is Status.FAIL:

@@ -48,3 +48,10 @@ def runbook_href(runbook: str, base: str = "") -> str | None:
         return None
     base = check_base(base)
     return f"{base.rstrip('/')}/{runbook}" if base else runbook
+
+
+def absolute_runbook_urls(runbooks: tuple[str, ...], base: str = "") -> list[str]:
+    """The runbook links that work wherever the report goes (https), for formats read in another
+    tool (Security Hub, OCSF): a path relative to the report's folder means nothing there."""
+    hrefs = (runbook_href(runbook, base) for runbook in runbooks)
+    return [href for href in hrefs if href and href.startswith("https://")]

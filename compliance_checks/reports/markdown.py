@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 
 from compliance_checks.core import Status
+from compliance_checks.reports.escaping import markdown as escape
 from compliance_checks.reports.links import runbook_href
 from compliance_checks.reports.model import Report
 
 _ICONS = {"PASS": "✅", "FAIL": "❌", "ERROR": "⚠️", "MANUAL": "📝", "WAIVED": "⏸️"}
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
-def escape(text: object) -> str:
-    """Text safe in a table cell: markdown and HTML specials escaped, newlines folded."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def _runbooks(runbooks: tuple[str, ...], base: str) -> str:

@@ -6,16 +6,21 @@ in a result's message and evidence is all a reader of the report sees.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance_checks.catalog import Control
+from compliance_checks.catalog import REFERENCE_KINDS, Control, load_references
 from compliance_checks.core import Status
 
 # Worst first: a control's status is the worst of its findings'.
 STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.WAIVED, Status.PASS)
+# Most severe first; a finding without a severity (a MANUAL control's) sorts last.
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
+# The frameworks references.yaml lists (catalog.REFERENCE_KINDS), as a reader names them.
+FRAMEWORK_NAMES = {"security_hub": "AWS Security Hub", "soc2": "SOC 2"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,23 @@ class Finding:
     account_id: str = "unknown"
     waiver: Mapping[str, Any] | None = None  # the waiver that applied, or that expired
 
+    @property
+    def identity(self) -> str:
+        """Stable across runs: the same account, control, check, resource and region give the same
+        value, whatever the verdict. Every format that lets a consumer follow a finding from one run
+        to the next (SARIF fingerprints, Security Hub ids, OCSF uids, OSCAL uuids) derives from it."""
+        key = f"{self.account_id}|{self.control_id}|{self.check_id}|{self.resource_id}|{self.region}"
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def service(self) -> str:
+        """The AWS service of the resource (``s3`` of ``AWS::S3::Bucket``); ``account`` or ``evidence``
+        for findings that stand for the account or for a person's evidence."""
+        parts = self.resource_type.split("::")
+        if len(parts) == 3 and parts[1]:
+            return parts[1].lower()
+        return "account" if self.resource_type.startswith("AWS::") else "evidence"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "control_id": self.control_id,
@@ -48,6 +70,31 @@ class Finding:
             "evidence": dict(self.evidence),
             "waiver": dict(self.waiver) if self.waiver is not None else None,
         }
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A framework requirement a control maps to (references.yaml)."""
+
+    kind: str  # security_hub, soc2
+    id: str
+    title: str
+
+    @property
+    def framework(self) -> str:
+        return FRAMEWORK_NAMES[self.kind]
+
+    def __str__(self) -> str:
+        return f"{self.framework} {self.id}"
+
+
+def control_references(control: Control) -> tuple[Reference, ...]:
+    titles = load_references()
+    return tuple(
+        Reference(kind, ref_id, titles.get(kind, {}).get(ref_id, ""))
+        for kind in REFERENCE_KINDS
+        for ref_id in control.references.get(kind, ())
+    )
 
 
 @dataclass(frozen=True)
@@ -77,6 +124,21 @@ class Report:
             worst = next((s for s in STATUS_ORDER if statuses.get(str(s))), Status.PASS)
             summaries.append(ControlSummary(control, worst, {str(s): statuses.get(str(s), 0) for s in STATUS_ORDER}))
         return summaries
+
+    def control(self, control_id: str) -> Control | None:
+        return next((c for c in self.controls if c.id == control_id), None)
+
+    def account_of(self, finding: Finding) -> str:
+        """The account a finding belongs to; a MANUAL control's finding (a person's evidence, no
+        account of its own) belongs to the first audited account, where a tool files it."""
+        if finding.account_id.isdigit():
+            return finding.account_id
+        accounts = self.metadata.get("accounts") or []
+        return str(accounts[0]) if accounts else finding.account_id
+
+    def references(self, control_id: str) -> tuple[Reference, ...]:
+        control = self.control(control_id)
+        return control_references(control) if control else ()
 
     def exit_code(self) -> int:
         """0 nothing failed or errored, 1 any FAIL, 3 an ERROR but no FAIL (2 is bad usage, in the CLI)."""

@@ -3,15 +3,16 @@
 A FAIL's level follows the check's severity (critical/high: error, medium: warning, low: note).
 An ERROR (the audit could not read what it needs) is a warning whose message says so, with
 properties.status = "ERROR", so a code-scanning view does not hide it. Cloud resources have no
-file, so each result names its resource as a logical location (the ARN).
+file, so each result names its resource as a logical location (the ARN). Texts a viewer shows
+(messages, location names) carry control characters as visible escapes (reports/escaping.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from compliance_checks.core import Status
+from compliance_checks.reports.escaping import visible
 from compliance_checks.reports.model import Finding, Report
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -59,21 +60,24 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
         level, text = _LEVELS.get(finding.severity or "", "warning"), finding.message
     else:
         level, text = "warning", f"Could not evaluate: {finding.message}"
-    identity = f"{finding.account_id}|{finding.control_id}|{finding.check_id}|{finding.resource_id}|{finding.region}"
     return {
         "ruleId": finding.check_id,
         "ruleIndex": rule_index[finding.check_id],
         "level": level,
-        "message": {"text": f"[{finding.control_id}] {text}"},
+        "message": {"text": visible(f"[{finding.control_id}] {text}")},
         "locations": [
             {
                 "logicalLocations": [
-                    {"fullyQualifiedName": finding.resource_id, "kind": "resource", "name": finding.resource_type}
+                    {
+                        "fullyQualifiedName": visible(finding.resource_id),
+                        "kind": "resource",
+                        "name": visible(finding.resource_type),
+                    }
                 ],
-                "message": {"text": f"{finding.resource_type} in {finding.region}"},
+                "message": {"text": visible(f"{finding.resource_type} in {finding.region}")},
             }
         ],
-        "partialFingerprints": {"leadpingFinding/v1": hashlib.sha256(identity.encode()).hexdigest()},
+        "partialFingerprints": {"leadpingFinding/v1": finding.identity},
         "properties": {
             "status": str(finding.status),
             "control_id": finding.control_id,
@@ -94,7 +98,7 @@ def document(report: Report) -> dict:
         if f.status in (Status.FAIL, Status.ERROR) and f.check_id
     ]
     metadata = report.metadata
-    notes = [{"message": {"text": note}, "level": "warning"} for note in metadata.get("notes", [])]
+    notes = [{"message": {"text": visible(note)}, "level": "warning"} for note in metadata.get("notes", [])]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

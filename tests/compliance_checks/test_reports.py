@@ -15,6 +15,7 @@ import pytest
 from compliance_checks.catalog import Catalog, Control
 from compliance_checks.core import Check, CheckMetadata, Severity, Status, errored, failed, passed
 from compliance_checks.reports import FORMATS, html_report, json_report, junit, markdown, sarif, table
+from compliance_checks.reports.escaping import visible
 from compliance_checks.runner import AuditOptions, run_audit, select
 from compliance_checks.waivers import parse_waivers
 from tests.compliance_checks.conftest import REGION
@@ -198,12 +199,15 @@ def test_html_is_self_contained_escaped_and_holds_every_finding(report):
     parser.feed(text)
     parser.close()
     tag_names = {t for t, _ in parser.tags}
-    assert "script" not in tag_names
+    # One inline script (the offline filter, issue 12), allowed by its hash; nothing loaded.
+    assert [t for t, _ in parser.tags].count("script") == 1
     assert "link" not in tag_names
     assert not any("src" in attrs for _, attrs in parser.tags)
     assert len(parser.rows) == len(report.findings)
     for finding in report.findings:
-        assert any(finding.resource_id in row and finding.message in row for row in parser.rows), finding
+        # Control characters are shown escaped (the hostile message holds a BEL).
+        shown = visible(finding.message)
+        assert any(finding.resource_id in row and shown in row for row in parser.rows), finding
     hrefs = [attrs["href"] for tag, attrs in parser.tags if tag == "a"]
     assert "runbooks/encrypt-bucket.md" in hrefs
     assert not any(h.startswith("javascript:") for h in hrefs)
@@ -250,7 +254,8 @@ def test_table_text_summarises_each_control(report):
 
 
 def test_every_format_has_a_file_name():
-    assert set(FORMATS) == {"table", "json", "junit", "sarif", "markdown", "html"}
+    # issue 12 adds csv, asff (Security Hub), ocsf and oscal to the first six.
+    assert set(FORMATS) == {"table", "json", "junit", "sarif", "markdown", "html", "csv", "asff", "ocsf", "oscal"}
     assert len({f.filename for f in FORMATS.values()}) == len(FORMATS)
 
 
@@ -276,6 +281,14 @@ def test_a_full_audit_of_a_populated_account_renders_valid_reports(session, tmp_
         json.loads((tmp_path / "audit.sarif").read_text())
     )
     ET.fromstring((tmp_path / "audit.junit.xml").read_bytes())  # noqa: S314 - our own output, parsed back
+    # The formats for other tools, on every check's real findings, against their publishers' schemas.
+    from tests.compliance_checks.reports.validators import batch_import_errors, ocsf_errors, validate_oscal
+
+    assert ocsf_errors(json.loads((tmp_path / "audit.ocsf.json").read_text())) == []
+    assert batch_import_errors(json.loads((tmp_path / "audit.asff.json").read_text())) == ""
+    validate_oscal(json.loads((tmp_path / "audit.oscal.json").read_text()))
+    csv_rows = (tmp_path / "audit.csv").read_bytes().count(b"\r\n") - 1
+    assert csv_rows == len(document["findings"])
     parser = _Collector()
     parser.feed((tmp_path / "audit.html").read_text())
     assert len(parser.rows) == len(document["findings"])
