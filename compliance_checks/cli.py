@@ -444,8 +444,27 @@ def _refuse_account_options(args: argparse.Namespace) -> None:
         )
 
 
+def _account_audit(args: argparse.Namespace, selection: Selection) -> Callable[..., Report]:
+    """Checks everything the account audit needs without calling AWS, and returns what runs it."""
+    # No account and no --sandbox is exit 2: a CI job whose credentials step failed must not go green.
+    base, home = _account_session(args)
+    expectations, source = _stack_expectations(args)
+    known_gaps = _file_known_gaps(args.known_gaps)
+
+    def audit(options: AuditOptions, display: ProgressDisplay) -> Report:
+        options.expectations = expectations
+        options.metadata = {"stack": args.stack or "prod", "stack_file": source}
+        options.known_gaps = known_gaps
+        if args.known_gaps:
+            options.metadata["known_gaps_file"] = str(args.known_gaps)
+        options.target = _target()
+        return run_audit(_aws_readers(args, base, home), selection, options)
+
+    return audit
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
-    # Everything the caller gave is checked here, before the sandbox starts or AWS is called.
+    # Everything the caller gave is checked first, before the sandbox starts or AWS is called.
     formats = _formats(args.format)
     _check_destinations(formats, args.output_dir)
     runbook_base = _runbook_base(args.runbook_base_url, args.output_dir)
@@ -457,24 +476,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     waivers = _waivers(args.waivers, catalog)
     if args.sandbox:
         _refuse_account_options(args)
+        audit = functools.partial(_audit_sandbox, args, selection)
     else:
-        # No account and no --sandbox is exit 2: a CI job whose credentials step failed must not go green.
-        base, home = _account_session(args)
-        expectations, source = _stack_expectations(args)
-        known_gaps = _file_known_gaps(args.known_gaps)
+        audit = _account_audit(args, selection)
     display = ProgressDisplay(enabled=sys.stderr.isatty() and not args.quiet)
     options = AuditOptions(waivers=waivers, workers=args.workers, progress=display.checks)
     with display.running():
-        if args.sandbox:
-            report = _audit_sandbox(args, selection, options, display)
-        else:
-            options.expectations = expectations
-            options.metadata = {"stack": args.stack or "prod", "stack_file": source}
-            options.known_gaps = known_gaps
-            if args.known_gaps:
-                options.metadata["known_gaps_file"] = str(args.known_gaps)
-            options.target = _target()
-            report = run_audit(_aws_readers(args, base, home), selection, options)
+        report = audit(options, display)
     report.runbook_base = runbook_base
     _write(report, formats, args.output_dir)
     return report.exit_code()
