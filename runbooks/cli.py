@@ -294,6 +294,11 @@ def _apply(
     except (ActionFailed, InputError, BotoCoreError) as error:
         interruptions.hold()
         return _failed(entry, err, str(error))
+    except Exception as error:
+        # A defect in the action: the traceback is for us, but the log still says how it ended.
+        interruptions.hold()
+        entry.complete(err, "failed", None, f"unexpected {type(error).__name__}: {error}")
+        raise
 
     assert outcome is not None
     result = "applied" if outcome.verified else "unverified"

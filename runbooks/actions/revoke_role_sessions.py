@@ -107,10 +107,10 @@ class RevokeRoleSessions(Action):
     summary = "deny every session of an IAM role issued before a time (AWSRevokeOlderSessions)"
     description = (
         "Puts the inline policy AWSRevokeOlderSessions on the role: every action is denied to sessions issued "
-        "before --issued-before (default: now, the first time for this --incident; applying again for the same "
-        "role and incident keeps that first cutoff). New sessions are not affected, so remove whatever let an "
-        "attacker assume the role first. The plan prints the exact command with the cutoff pinned; running "
-        "that command again is a no-op."
+        "before --issued-before (default: now, once per --incident: applying again for the same role and "
+        "incident keeps the first cutoff). New sessions are not affected, so remove whatever let an attacker "
+        "assume the role first. The plan prints the exact command with the cutoff pinned; running that "
+        "command again is a no-op."
     )
     controls = ("LP-SEC-4", "LP-IR-1")
     permissions = ("iam:GetRole", "iam:GetRolePolicy", "iam:PutRolePolicy")

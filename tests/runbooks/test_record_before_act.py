@@ -341,3 +341,20 @@ def test_a_real_signal_to_the_process_while_it_applies_is_recorded(
     assert records[1]["error"] == f"interrupted by {signum.name}: {how}"
     keys = iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]
     assert [k["Status"] for k in keys] == [status]
+
+
+def test_a_defect_in_the_action_still_completes_the_record(
+    run: RunCli, audit_path: Path, alice_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runbooks.actions.disable_access_key import DisableAccessKey
+
+    def broken(self: DisableAccessKey, plan: Any) -> Any:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(DisableAccessKey, "apply", broken)
+    with pytest.raises(KeyError):
+        run("disable-access-key", "--access-key-id", alice_key, "--apply")
+    records = read_records(audit_path)
+    assert [r["result"] for r in records] == ["intent", "failed"]
+    assert records[1]["error"] == "unexpected KeyError: 'a bug'"
+    assert_recorded_before_acting(records)
