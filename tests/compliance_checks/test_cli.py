@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import errno
 import json
 import os
 import stat
@@ -24,6 +23,7 @@ from compliance_checks.core import Expectations
 from compliance_checks.iam_actions import is_read_only
 from compliance_checks.reader import aws_session
 from tests.compliance_checks.conftest import ACCOUNT_ID, REGION
+from tests.full_disk import HalfThenFull
 
 MODEL = "s3_bucket_default_encryption_kms"
 ROOT = Path(__file__).resolve().parents[2]
@@ -398,34 +398,13 @@ def test_a_folder_without_write_permission_exits_2(aws, capsys, tmp_path, nothin
     assert "is not writable" in _one_line_error(capsys)
 
 
-class _DiskFullAfterHalf:
-    """A text file object that writes half of what it is given, then fails as a full disk does."""
-
-    def __init__(self, handle) -> None:
-        self._handle = handle
-
-    def write(self, text: str) -> int:
-        self._handle.write(text[: len(text) // 2])
-        self._handle.flush()
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    def __getattr__(self, name):
-        return getattr(self._handle, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._handle.close()
-
-
 def test_a_failure_while_writing_keeps_the_previous_report_whole(aws, capsys, tmp_path, monkeypatch):
     _bucket("aes-only", compliant=False)
     out = tmp_path / "out"
     out.mkdir()
     (out / "audit.json").write_text('{"previous": "report"}')
     real_fdopen = os.fdopen
-    monkeypatch.setattr(outputs.os, "fdopen", lambda *a, **k: _DiskFullAfterHalf(real_fdopen(*a, **k)))
+    monkeypatch.setattr(outputs.os, "fdopen", lambda *a, **k: HalfThenFull(real_fdopen(*a, **k)))
     code = cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json", "--output-dir", str(out)])
     assert code == 2
     assert f"cannot write the report {out / 'audit.json'}: No space left on device" in _one_line_error(capsys)

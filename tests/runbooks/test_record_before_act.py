@@ -11,7 +11,6 @@ for a real SIGTERM sent to a separate process while it applies.
 
 from __future__ import annotations
 
-import errno
 import io
 import os
 import signal
@@ -27,6 +26,7 @@ import pytest
 
 from runbooks import audit_log, cli
 from runbooks.audit_log import AuditLog, read_records
+from tests.full_disk import HalfThenFull
 from tests.runbooks.conftest import RunCli, assert_recorded_before_acting, make_session
 
 REPO = Path(__file__).resolve().parents[2]
@@ -123,32 +123,12 @@ def test_a_log_that_opens_but_cannot_be_written_stops_before_the_change(session:
     assert _status(session, alice_key) == "Active"
 
 
-class _FullDisk:
-    """A log file object that takes half of a write, then fails as a full disk does (ENOSPC)."""
-
-    def __init__(self, handle: Any) -> None:
-        self._handle = handle
-
-    def write(self, data: bytes) -> int:
-        self._handle.write(bytes(data[: len(data) // 2]))
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._handle, name)
-
-    def __enter__(self) -> _FullDisk:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._handle.close()
-
-
 def test_a_full_disk_stops_before_the_change_and_leaves_no_half_record(
     session: boto3.Session, alice_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     log = tmp_path / "audit.jsonl"
     real_open = AuditLog._open
-    monkeypatch.setattr(AuditLog, "_open", lambda self: _FullDisk(real_open(self)))
+    monkeypatch.setattr(AuditLog, "_open", lambda self: HalfThenFull(real_open(self)))
     code, err = _apply_with_log(str(log), alice_key)
     assert code == 2
     assert "No space left on device" in err
@@ -167,7 +147,7 @@ def test_a_log_that_fills_up_after_the_intent_prints_the_missing_completion(
     def open_until_full(self: AuditLog) -> Any:
         opened.append(1)
         handle = real_open(self)
-        return _FullDisk(handle) if len(opened) > 2 else handle  # the probe, the intent, then full
+        return HalfThenFull(handle) if len(opened) > 2 else handle  # the probe, the intent, then full
 
     monkeypatch.setattr(AuditLog, "_open", open_until_full)
     code, err = _apply_with_log(str(log), alice_key)
