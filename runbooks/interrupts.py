@@ -40,7 +40,8 @@ class Interruptions:
     ) -> None:
         self._armed = False
         for number, handler in self._previous.items():
-            signal.signal(number, handler)  # type: ignore[arg-type]
+            # None: the previous handler was not installed from Python; the default is the closest.
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)  # type: ignore[arg-type]
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.received is None:
