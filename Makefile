@@ -54,16 +54,22 @@ format: setup ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# The main job. The audit's exit code says what it found (1 FAIL, 3 ERROR only); the target fails
-# only when the audit could not run (2), and says where the reports are either way.
+# The main job. The target ends with the audit's own exit code (0 nothing failed, 1 a FAIL, 2 the
+# audit could not run, 3 an ERROR and no FAIL), so it fails unless every check passed: make prints
+# "Error N" with that code and, being make, exits 2 itself. AUDIT_EXPECT=N accepts exactly the
+# code N instead (CI states what the shipped stack gives, in .ci/run); any other code still fails.
+AUDIT_EXPECT ?= 0
 audit: setup ## deploy STACK into the offline sandbox (moto), audit it, write reports/ (HTML, JSON)
 	@$(VENV)/bin/python -m compliance_checks audit --sandbox --stack $(STACK) \
 		--format table,html,json,markdown --output-dir $(REPORTS) $(AUDIT_ARGS); code=$$?; \
 	case $$code in \
-	  0) echo "audit: every check passed; reports in $(REPORTS)/" ;; \
+	  0) echo "audit: exit 0, every check passed; reports in $(REPORTS)/" ;; \
 	  1|3) echo "audit: exit $$code (1: a check failed, 3: a check could not be asserted; see the report); reports in $(REPORTS)/" ;; \
-	  *) exit $$code ;; \
-	esac
+	  *) echo "audit: exit $$code, the audit could not run (see the error above)" ;; \
+	esac; \
+	if [ "$$code" = "$(AUDIT_EXPECT)" ]; then exit 0; fi; \
+	if [ "$(AUDIT_EXPECT)" != 0 ]; then echo "audit: expected exit $(AUDIT_EXPECT), got $$code"; fi; \
+	exit $$(( code == 0 ? 1 : code ))
 
 gate: setup setup-gate ## the CI gate: Checkov (built-in and Leadping checks) on every stack, SARIF/JUnit in reports/gate
 	$(VENV)/bin/python -m policies gate --stack all --format cli,junit,sarif --output-dir $(REPORTS)/gate

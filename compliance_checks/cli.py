@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import boto3
+import botocore.loaders
+import botocore.utils
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from compliance_checks import expectations as stack_expectations
-from compliance_checks import permissions, registry
+from compliance_checks import outputs, permissions, registry
 from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
 from compliance_checks.core import Expectations, ReadError
 from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
@@ -27,29 +32,64 @@ from compliance_checks.reader import Reader, assume_role_session, aws_session, e
 from compliance_checks.reports import FORMATS, links, table
 from compliance_checks.reports.model import Report
 from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
+from compliance_checks.usage import OneLineParser, one_line
 from compliance_checks.waivers import Waiver, WaiverError, load_waivers
 
 PROG = "leadping-audit"
 EXIT_CODES = """exit codes:
   0  no FAIL and no ERROR finding (PASS, WAIVED and MANUAL only)
   1  at least one FAIL finding
-  2  bad usage or input (unknown check or control, malformed waivers file, no AWS credentials, ...)
+  2  bad usage or input (unknown check or control, malformed waivers file, no AWS credentials and
+     no --sandbox, a bad region or endpoint, an output folder that cannot be written, ...)
   3  at least one ERROR finding (the audit could not read something) and no FAIL
+The offline sandbox is audited only when --sandbox is given, never as a fallback.
 """
+# Concurrent checks: beyond this the audit only queues on AWS's throttling (and a huge value used to hang).
+MAX_WORKERS = 64
 
 
 class UsageError(Exception):
     """A mistake of the caller: reported in one line, exit code 2."""
 
 
-def _split(values: Sequence[str] | None) -> list[str] | None:
-    if not values:
+def _ids(values: Sequence[str] | None, option: str) -> list[str] | None:
+    """The ids given to ``option`` (repeated, space- or comma-separated); None when it was not given.
+    Given but empty (``--checks ""``) is a mistake, never "run everything"."""
+    if values is None:
         return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+    ids = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    if not ids:
+        raise UsageError(f"{option} was given no id; name at least one, or leave {option} out to run every one")
+    return ids
+
+
+def _workers(text: str) -> int:
+    # int() would also take "1_000" and non-ASCII digits; a count on the command line is ASCII digits.
+    if not re.fullmatch(r"[0-9]{1,6}", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_WORKERS}")
+    return int(text)
+
+
+@functools.cache
+def _region_patterns() -> tuple[re.Pattern[str], ...]:
+    """Every AWS partition's region-name pattern, from botocore's own partition data."""
+    partitions = botocore.loaders.create_loader().load_data("partitions")["partitions"]
+    return tuple(re.compile(partition["regionRegex"], re.ASCII) for partition in partitions)
+
+
+def is_region_name(text: str) -> bool:
+    """An AWS region name in ASCII (us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ...)."""
+    return bool(re.fullmatch(r"[a-z0-9-]+", text)) and any(p.match(text) for p in _region_patterns())
+
+
+def _region(text: str) -> str:
+    if text != "all" and not is_region_name(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an AWS region name (e.g. us-east-1) or 'all'")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog=PROG,
         description="Leadping's live compliance audit: checks each control of the security page against an "
         "AWS account (or the offline sandbox) and reports findings per control.",
@@ -71,13 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--sandbox",
         action="store_true",
-        help="audit the stack deployed into the offline sandbox (moto); the default when no AWS credentials are "
-        "configured and no account is named",
+        help="audit the stack deployed into the offline sandbox (moto), a simulated account; only when given, "
+        "never as a fallback for missing credentials",
     )
     where.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default chain)")
     where.add_argument(
         "--region",
         action="append",
+        type=_region,
         metavar="REGION",
         help="region to audit; repeatable; 'all' for every enabled region (default: AWS_REGION/AWS_DEFAULT_REGION)",
     )
@@ -87,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--external-id", help="external id for --role-arn")
     where.add_argument("--checks", action="extend", nargs="+", metavar="ID", help="run only these checks")
     where.add_argument("--controls", action="extend", nargs="+", metavar="ID", help="audit only these controls")
-    where.add_argument("--workers", type=int, default=8, help="concurrent checks (default 8)")
+    where.add_argument("--workers", type=_workers, default=8, help=f"concurrent checks, 1 to {MAX_WORKERS} (default 8)")
 
     expect = audit.add_argument_group("what the environment must meet")
     expect.add_argument("--stack", help="stack whose Pulumi.<stack>.yaml sets the expectations (default prod)")
@@ -196,6 +237,16 @@ def _check_destinations(formats: list[str], output_dir: Path | None) -> None:
     file_formats = [f for f in formats if f != "table"]
     if output_dir is None and (len(file_formats) > 1 or (file_formats and "table" in formats)):
         raise UsageError("several formats at once need --output-dir DIR (only one can go to standard output)")
+    if output_dir is not None:
+        try:
+            outputs.check_output_dir(output_dir, [FORMATS[name].filename for name in formats])
+        except outputs.DestinationError as exc:
+            raise UsageError(str(exc)) from None
+
+
+def _check_workers(workers: int) -> None:
+    if not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be at least 1 and at most {MAX_WORKERS}, not {workers}")
 
 
 def _selection(catalog: Catalog, checks: list[str] | None, controls: list[str] | None) -> Selection:
@@ -244,19 +295,63 @@ def _stack_expectations(args: argparse.Namespace) -> tuple[Expectations, str | N
     return _overrides(args, loaded.expectations), loaded.source
 
 
-def _aws_readers(args: argparse.Namespace) -> list[Reader]:
-    regions = list(dict.fromkeys(args.region or []))
-    explicit = [r for r in regions if r != "all"]
+def _check_endpoints() -> None:
+    """AWS_ENDPOINT_URL (and the per-service AWS_ENDPOINT_URL_<SERVICE>) must be URLs botocore can use:
+    otherwise every read would fail and the audit would report ERROR for a typo in the environment."""
+    for name, value in sorted(os.environ.items()):
+        if not (name == "AWS_ENDPOINT_URL" or name.startswith("AWS_ENDPOINT_URL_")) or not value:
+            continue  # botocore treats an empty value as unset
+        url = value.strip()
+        if not (
+            url.startswith(("http://", "https://"))
+            and (botocore.utils.is_valid_endpoint_url(url) or botocore.utils.is_valid_ipv6_endpoint_url(url))
+        ):
+            raise UsageError(
+                f"{name}={value!r} is not an endpoint URL (http:// or https:// and a host, e.g. "
+                "http://127.0.0.1:5000); fix or unset it"
+            )
+
+
+def _home_region(args: argparse.Namespace) -> str | None:
+    """The region to start from: the first --region, else AWS_REGION, else AWS_DEFAULT_REGION (AWS_REGION
+    wins, as in the AWS CLI and SDKs; boto3 reads only the second), else the profile's (None here)."""
+    explicit = [r for r in args.region or [] if r != "all"]
+    if explicit:
+        return explicit[0]
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            if not is_region_name(value):
+                raise UsageError(f"{name}={value!r} is not an AWS region name (e.g. us-east-1)")
+            return value
+    return None
+
+
+def _account_session(args: argparse.Namespace) -> tuple[boto3.Session, str | None]:
+    """The caller's session and home region, checked without calling AWS: endpoint, region, credentials."""
+    _check_endpoints()
+    home = _home_region(args)
     try:
-        base = aws_session(args.profile, explicit[0] if explicit else None)
+        base = aws_session(args.profile, home)
     except ReadError as exc:
         raise UsageError(exc.reason) from None
     if not has_credentials(base):
         raise UsageError(
-            "no AWS credentials found (AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, instance role, ...); "
-            "configure them, or audit the offline simulated account with --sandbox"
+            "no AWS credentials found: name the account to audit with --profile NAME (or AWS_PROFILE), "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, SSO (aws sso login) or an instance role, and "
+            "--role-arn ARN to assume the audit role in it; or pass --sandbox to audit the offline "
+            "simulated account"
         )
-    home = base.region_name or (explicit[0] if explicit else None)
+    home = home or base.region_name
+    if home and not is_region_name(home):
+        raise UsageError(f"the profile's region {home!r} is not an AWS region name (e.g. us-east-1)")
+    if not home and not args.region:
+        raise UsageError("no region: pass --region REGION (or 'all'), or set AWS_REGION")
+    return base, home
+
+
+def _aws_readers(args: argparse.Namespace, base: boto3.Session, home: str | None) -> list[Reader]:
+    regions = list(dict.fromkeys(args.region or []))
     sessions = [base]
     if args.role_arn:
         try:
@@ -275,8 +370,6 @@ def _aws_readers(args: argparse.Namespace) -> list[Reader]:
         except ReadError as exc:
             raise UsageError(f"cannot list the enabled regions for --region all: {exc}") from None
     elif not regions:
-        if not home:
-            raise UsageError("no region: pass --region REGION (or 'all'), or set AWS_REGION")
         regions = [home]
     return [Reader(session, regions, max_pool_connections=max(16, args.workers * 2)) for session in sessions]
 
@@ -312,9 +405,12 @@ def _write(report: Report, formats: list[str], output_dir: Path | None) -> None:
         for name in file_formats:
             sys.stdout.write(FORMATS[name].render(report))
         return
-    output_dir.mkdir(parents=True, exist_ok=True)
-    for name in formats:
-        (output_dir / FORMATS[name].filename).write_text(FORMATS[name].render(report), encoding="utf-8")
+    # Every format is rendered before the first file is written: a report set is never half new.
+    documents = {FORMATS[name].filename: FORMATS[name].render(report) for name in formats}
+    try:
+        outputs.write_reports(output_dir, documents)
+    except outputs.DestinationError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _start_sandbox() -> Callable[..., Any]:
@@ -326,11 +422,6 @@ def _start_sandbox() -> Callable[..., Any]:
 
 
 def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: AuditOptions, display) -> Report:
-    if args.profile or args.region or args.role_arn or args.known_gaps:
-        raise UsageError(
-            "--sandbox audits the simulated account with its own known gaps: --profile, --region, --role-arn "
-            "and --known-gaps do not apply"
-        )
     start_sandbox = _start_sandbox()
     stack = args.stack or "prod"
     with contextlib.ExitStack() as cleanup:
@@ -345,49 +436,53 @@ def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: Audi
         return run_audit([Reader(sb.session, list(sb.regions))], selection, options)
 
 
-def _defaults_to_sandbox(args: argparse.Namespace) -> bool:
-    """No account named (no --profile, --region, --role-arn, endpoint) and no credentials at all:
-    the audit runs on the offline sandbox, and says so, instead of failing (a newcomer's first run).
-    Naming an account without credentials still fails with exit 2."""
-    if args.profile or args.region or args.role_arn or os.environ.get("AWS_ENDPOINT_URL"):
-        return False
-    try:
-        if has_credentials(aws_session(None, None)):
-            return False
-    except ReadError:
-        return False  # a broken AWS_PROFILE: the account path reports it
-    print(
-        "no AWS credentials and no account named: auditing the offline sandbox (the stack deployed into "
-        "moto, a simulated account). Configure AWS credentials, or pass --profile/--region/--role-arn, "
-        "to audit a real account.",
-        file=sys.stderr,
-    )
-    return True
+def _refuse_account_options(args: argparse.Namespace) -> None:
+    if args.profile or args.region or args.role_arn or args.known_gaps:
+        raise UsageError(
+            "--sandbox audits the simulated account with its own known gaps: --profile, --region, --role-arn "
+            "and --known-gaps do not apply"
+        )
+
+
+def _account_audit(args: argparse.Namespace, selection: Selection) -> Callable[..., Report]:
+    """Checks everything the account audit needs without calling AWS, and returns what runs it."""
+    # No account and no --sandbox is exit 2: a CI job whose credentials step failed must not go green.
+    base, home = _account_session(args)
+    expectations, source = _stack_expectations(args)
+    known_gaps = _file_known_gaps(args.known_gaps)
+
+    def audit(options: AuditOptions, display: ProgressDisplay) -> Report:
+        options.expectations = expectations
+        options.metadata = {"stack": args.stack or "prod", "stack_file": source}
+        options.known_gaps = known_gaps
+        if args.known_gaps:
+            options.metadata["known_gaps_file"] = str(args.known_gaps)
+        options.target = _target()
+        return run_audit(_aws_readers(args, base, home), selection, options)
+
+    return audit
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    # Everything the caller gave is checked first, before the sandbox starts or AWS is called.
     formats = _formats(args.format)
     _check_destinations(formats, args.output_dir)
     runbook_base = _runbook_base(args.runbook_base_url, args.output_dir)
-    if args.workers < 1:
-        raise UsageError("--workers must be at least 1")
+    _check_workers(args.workers)
     if args.external_id and not args.role_arn:
         raise UsageError("--external-id goes with --role-arn")
     catalog = load_catalog()
-    selection = _selection(catalog, _split(args.checks), _split(args.controls))
+    selection = _selection(catalog, _ids(args.checks, "--checks"), _ids(args.controls, "--controls"))
+    waivers = _waivers(args.waivers, catalog)
+    if args.sandbox:
+        _refuse_account_options(args)
+        audit = functools.partial(_audit_sandbox, args, selection)
+    else:
+        audit = _account_audit(args, selection)
     display = ProgressDisplay(enabled=sys.stderr.isatty() and not args.quiet)
-    options = AuditOptions(waivers=_waivers(args.waivers, catalog), workers=args.workers, progress=display.checks)
+    options = AuditOptions(waivers=waivers, workers=args.workers, progress=display.checks)
     with display.running():
-        if args.sandbox or _defaults_to_sandbox(args):
-            report = _audit_sandbox(args, selection, options, display)
-        else:
-            options.expectations, source = _stack_expectations(args)
-            options.metadata = {"stack": args.stack or "prod", "stack_file": source}
-            options.known_gaps = _file_known_gaps(args.known_gaps)
-            if args.known_gaps:
-                options.metadata["known_gaps_file"] = str(args.known_gaps)
-            options.target = _target()
-            report = run_audit(_aws_readers(args), selection, options)
+        report = audit(options, display)
     report.runbook_base = runbook_base
     _write(report, formats, args.output_dir)
     return report.exit_code()
@@ -429,7 +524,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_permissions(args: argparse.Namespace) -> int:
-    selection = _selection(load_catalog(), _split(args.checks), _split(args.controls))
+    selection = _selection(load_catalog(), _ids(args.checks, "--checks"), _ids(args.controls, "--controls"))
     try:
         sys.stdout.write(permissions.render(selection.checks))
     except NotReadOnlyError as exc:
@@ -443,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

@@ -2,25 +2,33 @@
 
 Exit codes: 0 done (planned, applied, or nothing to do); 1 AWS refused or failed, or the result
 did not verify; 2 the request was refused before anything changed (bad input, unknown target,
-no credentials, audit log not writable); 130 interrupted.
+no credentials, audit log not writable); 130 interrupted (Ctrl-C, SIGTERM or SIGHUP).
+
+With --apply the action is recorded before it acts (an intent record, flushed and fsynced) and
+completed after, under the same id; an audit log that cannot take the intent stops the action
+before any change.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
 
+from compliance_checks.usage import OneLineParser, one_line
 from runbooks.actions import ACTIONS, responder_policy
-from runbooks.audit_log import DEFAULT_PATH, AuditLog, AuditLogError, os_user
+from runbooks.audit_log import DEFAULT_PATH, INTENT, AuditLog, AuditLogError, new_record_id, os_user
 from runbooks.aws import Aws, error_message, make_session
 from runbooks.core import Action, ActionFailed, InputError, Outcome, Plan, Verification, jsonable
+from runbooks.interrupts import Interruptions
 
 OK, FAILED, REFUSED, INTERRUPTED = 0, 1, 2, 130
 _COMMON = ("action", "apply", "audit_log", "profile", "region", "print_policy")
@@ -29,7 +37,7 @@ SessionFactory = Callable[[str | None, str | None], boto3.Session]
 
 
 def _common_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = OneLineParser(add_help=False)
     group = common.add_argument_group("common options")
     group.add_argument("--apply", action="store_true", help="make the changes (without it: dry run, print the plan)")
     group.add_argument(
@@ -47,7 +55,7 @@ def _common_options() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m runbooks",
         description=(
             "Leadping incident and operations automation. Every action is a dry run that prints its plan "
@@ -118,23 +126,47 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # usage errors and --help; argparse already printed
+        with contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
+    except SystemExit as exit_:  # usage errors (one line) and --help; argparse already printed
         return exit_.code if isinstance(exit_.code, int) else REFUSED
     if args.print_policy:
         print(json.dumps(responder_policy(), indent=2), file=out)
         return OK
     if args.action is None:
-        parser.print_usage(err)
         print(f"{parser.prog}: error: choose an ACTION ({', '.join(ACTIONS)}), or --help", file=err)
         return REFUSED
-    show = _Printer(out)
+    with Interruptions() as interruptions:
+        try:
+            return _run(args, session_factory, _Printer(out), err, interruptions)
+        except KeyboardInterrupt:
+            # Raised only while nothing is being changed: identifying the caller, reading, planning.
+            print(f"INTERRUPTED by {interruptions.name} before any change. Nothing was changed.", file=err)
+            return INTERRUPTED
 
+
+def _refusal(err: TextIO) -> Callable[..., int]:
     def refuse(message: str, code: int = REFUSED) -> int:
-        print(f"error: {message}", file=err)
-        print("Nothing was changed.", file=err)
+        print(f"error: {one_line(message)}. Nothing was changed.", file=err)
         return code
 
+    return refuse
+
+
+def _run(
+    args: argparse.Namespace,
+    session_factory: SessionFactory,
+    show: _Printer,
+    err: TextIO,
+    interruptions: Interruptions,
+) -> int:
+    refuse = _refusal(err)
+    log = AuditLog(args.audit_log)
+    if args.apply:
+        try:
+            log.ensure_writable()
+        except AuditLogError as error:
+            return refuse(f"{error}; fix it or pass --audit-log, so the change can be recorded")
     try:
         aws = Aws(session_factory(args.profile, args.region))
         if not aws.region:
@@ -169,66 +201,121 @@ def main(
         else:
             show.line("DRY RUN: nothing was changed. Re-run with --apply to make these changes.")
         return OK if plan.verified else FAILED
+    entry = _Entry(log, caller, action, _arguments(args), aws.region, plan)
+    interruptions.hold()
+    if plan.is_noop:
+        return _record_noop(entry, plan, show, refuse)
+    return _apply(entry, action, plan, show, err, refuse, interruptions)
 
-    log = AuditLog(args.audit_log)
+
+@dataclass
+class _Entry:
+    """The audit records of one applied action: its intent, then its completion under the same id."""
+
+    log: AuditLog
+    caller: str
+    action: Action
+    arguments: dict[str, Any]
+    region: str
+    plan: Plan
+    record_id: str = field(default_factory=new_record_id)
+
+    def write(self, result: str, after: dict[str, Any] | None, error: str | None = None) -> None:
+        self.log.record(
+            caller_arn=self.caller,
+            action=self.action.name,
+            arguments=self.arguments,
+            result=result,
+            region=self.region,
+            target=self.plan.target,
+            before=self.plan.before,
+            changes=self.plan.changes,
+            after=after,
+            error=error,
+            record_id=self.record_id,
+        )
+
+    def complete(self, err: TextIO, result: str, after: dict[str, Any] | None, error: str | None = None) -> bool:
+        """Writes the completion; on failure prints what the record would have said, to paste into the incident."""
+        try:
+            self.write(result, after, error)
+        except AuditLogError as problem:
+            print(f"WARNING: {problem}: the change is recorded only as intended (id {self.record_id}); "
+                  "paste this into the incident: "
+                  + json.dumps(jsonable({"id": self.record_id, "result": result, "after": after, "error": error}),
+                               sort_keys=True), file=err)  # fmt: skip
+            return False
+        return True
+
+
+def _record_noop(entry: _Entry, plan: Plan, show: _Printer, refuse: Callable[..., int]) -> int:
+    result = "no-op" if plan.verified else "unverified"
     try:
-        log.ensure_writable()
+        entry.write(result, plan.before)
+    except AuditLogError as error:
+        return refuse(f"{error}; nothing needed doing, but that could not be recorded")
+    show.line(f"NOTHING TO DO: {plan.noop_reason}")
+    show.line(f"  recorded as {result} in {entry.log.path}")
+    return OK if plan.verified else FAILED
+
+
+def _apply(
+    entry: _Entry,
+    action: Action,
+    plan: Plan,
+    show: _Printer,
+    err: TextIO,
+    refuse: Callable[..., int],
+    interruptions: Interruptions,
+) -> int:
+    # Record before acting: a change that cannot be recorded is not made.
+    try:
+        entry.write(INTENT, None)
     except AuditLogError as error:
         return refuse(f"{error}; fix it or pass --audit-log, so the change can be recorded")
-
-    def record(result: str, after: dict[str, Any] | None, error: str | None = None) -> str | None:
-        try:
-            log.record(
-                caller_arn=caller,
-                action=action.name,
-                arguments=_arguments(args),
-                result=result,
-                region=aws.region,
-                target=plan.target,
-                before=plan.before,
-                changes=plan.changes,
-                after=after,
-                error=error,
-            )
-        except (AuditLogError, OSError) as problem:
-            print(f"WARNING: the audit record was not written ({problem}); paste this into the incident:", file=err)
-            print(json.dumps(jsonable({"result": result, "after": after, "error": error}), sort_keys=True), file=err)
-            return None
-        return str(args.audit_log)
-
-    if plan.is_noop:
-        result = "no-op" if plan.verified else "unverified"
-        where = record(result, plan.before)
-        show.line(f"NOTHING TO DO: {plan.noop_reason}")
-        show.line(f"  recorded as {result} in {where}" if where else "  NOT recorded")
-        return OK if plan.verified else FAILED
-
+    outcome: Outcome | None = None
+    started = False
     try:
-        outcome: Outcome = action.apply(plan)
+        interruptions.arm()  # a signal that came while the intent was written interrupts here
+        started = True
+        outcome = action.apply(plan)
+        interruptions.hold()
     except KeyboardInterrupt:
-        record("interrupted", None, "interrupted by the operator")
-        print("INTERRUPTED while applying: the changes may be partial. Re-run the same command to finish.", file=err)
-        return INTERRUPTED
+        interruptions.hold()
+        if outcome is None:  # else the signal came after the change was made: record it as applied
+            how = "the changes may be partial" if started else "before the change started; nothing was changed"
+            entry.complete(err, "interrupted", None, f"interrupted by {interruptions.name}: {how}")
+            print(f"INTERRUPTED by {interruptions.name}: {how}. Re-run the same command to finish; "
+                  f"recorded in {entry.log.path} (id {entry.record_id}).", file=err)  # fmt: skip
+            return INTERRUPTED
     except ClientError as error:
-        return _failed(record, err, f"AWS refused: {error_message(error)}")
+        interruptions.hold()
+        return _failed(entry, err, f"AWS refused: {error_message(error)}")
     except (ActionFailed, InputError, BotoCoreError) as error:
-        return _failed(record, err, str(error))
+        interruptions.hold()
+        return _failed(entry, err, str(error))
+    except Exception as error:
+        # A defect in the action: the traceback is for us, but the log still says how it ended.
+        interruptions.hold()
+        entry.complete(err, "failed", None, f"unexpected {type(error).__name__}: {error}")
+        raise
 
+    assert outcome is not None
     result = "applied" if outcome.verified else "unverified"
-    where = record(result, outcome.after)
+    recorded = entry.complete(err, result, outcome.after)
     show.section("done", outcome.summary)
     show.verifications(outcome.verifications)
+    where = f"Recorded in {entry.log.path}." if recorded else "Completion NOT recorded (see the warning)."
     if outcome.verified:
-        show.line(f"APPLIED. Recorded in {where}." if where else "APPLIED, but NOT recorded (see the warning).")
-        return OK if where else FAILED
-    show.line(f"APPLIED BUT NOT VERIFIED: see the FAIL lines above. Recorded in {where}.")
+        show.line(f"APPLIED. {where}")
+        return OK if recorded else FAILED
+    show.line(f"APPLIED BUT NOT VERIFIED: see the FAIL lines above. {where}")
     return FAILED
 
 
-def _failed(record: Callable[..., str | None], err: TextIO, message: str) -> int:
-    where = record("failed", None, message)
-    print(f"FAILED while applying: {message}", file=err)
-    print("Some changes may have been made. Re-run the same command: it picks up from the current state.", file=err)
-    if where:
-        print(f"Recorded in {where}.", file=err)
+def _failed(entry: _Entry, err: TextIO, message: str) -> int:
+    recorded = entry.complete(err, "failed", None, message)
+    where = f" Recorded in {entry.log.path}." if recorded else ""
+    print(f"FAILED while applying: {one_line(message)}. Some changes may have been made. "
+          f"Re-run the same command: it picks up from the current state.{where}", file=err)  # fmt: skip
     return FAILED

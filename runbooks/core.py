@@ -162,6 +162,16 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def incident_id(text: str) -> str:
+    """argparse ``type=`` for ``--incident``: the id of the incident or ticket an action belongs to."""
+    value = text.strip()
+    if not value or len(value) > 128 or not value.isprintable():
+        raise argparse.ArgumentTypeError(
+            "the incident id must be 1 to 128 printable characters (for example IR-2026-014)"
+        )
+    return value
+
+
 def jsonable(value: Any) -> Any:
     """Datetimes as UTC ISO-8601 strings, recursively, so states can be logged and compared."""
     if isinstance(value, dt.datetime):

@@ -30,6 +30,8 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from compliance_checks.usage import OneLineParser, one_line
+
 if TYPE_CHECKING:
     from sandbox.serve import ServedSandbox
 
@@ -58,7 +60,7 @@ def _port(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from sandbox.serve import DEFAULT_PORT, HOST
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog=PROG,
         description="The simulated AWS account (moto) with a stack of the Pulumi program deployed into it.",
     )
@@ -199,5 +201,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return cmd_serve(args)
     except UsageError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(error)}", file=sys.stderr)
         return 2

@@ -4,6 +4,12 @@ This is the AWS "revoke active sessions" pattern: an inline policy named
 AWSRevokeOlderSessions that denies every action when aws:TokenIssueTime is before the cutoff.
 Sessions issued later work normally. The console writes the same policy name, so a
 revocation made there is seen here and the other way round.
+
+Each revocation belongs to an incident (``--incident``), named in the statement's Sid. Without
+``--issued-before`` the cutoff is "now" the first time only: applying again for the same role and
+incident keeps the first cutoff, read back from the role's policy (or, when the policy was
+removed or replaced since, from this incident's earlier record in the audit log), instead of
+moving it to a new "now".
 """
 
 from __future__ import annotations
@@ -11,23 +17,60 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shlex
+from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from runbooks.audit_log import records_of
 from runbooks.aws import check_name, error_code, parse_principal
-from runbooks.core import Action, InputError, Outcome, Plan, Verification, iso, parse_time, time_argument, utc_now
+from runbooks.core import (
+    Action,
+    InputError,
+    Outcome,
+    Plan,
+    Verification,
+    incident_id,
+    iso,
+    parse_time,
+    time_argument,
+    utc_now,
+)
 
 POLICY_NAME = "AWSRevokeOlderSessions"
 # Clocks differ a little between the engineer's machine and AWS; more than this is a mistake.
 _FUTURE_SLACK = dt.timedelta(minutes=5)
 
 
-def revocation_policy(cutoff: dt.datetime) -> dict[str, Any]:
+_SID_PREFIX = "RevokedForIncident"
+
+
+def incident_sid(incident: str) -> str:
+    """The statement id naming the incident: IAM takes only ASCII letters and digits in a Sid, so the
+    incident id is carried in hex (``incident_of`` reads it back)."""
+    return _SID_PREFIX + incident.encode("utf-8").hex()
+
+
+def incident_of(document: dict[str, Any] | None) -> str | None:
+    """The incident an AWSRevokeOlderSessions document was put for; None if it does not say (the console's)."""
+    statements = (document or {}).get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        sid = statement.get("Sid") if isinstance(statement, dict) else None
+        if isinstance(sid, str) and sid.startswith(_SID_PREFIX):
+            try:
+                return bytes.fromhex(sid[len(_SID_PREFIX) :]).decode("utf-8")
+            except ValueError:
+                return None
+    return None
+
+
+def revocation_policy(cutoff: dt.datetime, incident: str) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
             {
+                "Sid": incident_sid(incident),
                 "Effect": "Deny",
                 "Action": ["*"],
                 "Resource": ["*"],
@@ -50,6 +93,10 @@ def policy_cutoff(document: dict[str, Any]) -> dt.datetime | None:
     return None
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _ceil_to_second(moment: dt.datetime) -> dt.datetime:
     # The policy holds whole seconds; rounding up keeps a session issued this second revoked.
     return moment.replace(microsecond=0) + dt.timedelta(seconds=1) if moment.microsecond else moment
@@ -60,9 +107,10 @@ class RevokeRoleSessions(Action):
     summary = "deny every session of an IAM role issued before a time (AWSRevokeOlderSessions)"
     description = (
         "Puts the inline policy AWSRevokeOlderSessions on the role: every action is denied to sessions issued "
-        "before --issued-before (default: now). New sessions are not affected, so remove whatever let an "
-        "attacker assume the role first. The plan prints the exact command with the cutoff pinned; running "
-        "that command again is a no-op."
+        "before --issued-before (default: now, once per --incident: applying again for the same role and "
+        "incident keeps the first cutoff). New sessions are not affected, so remove whatever let an attacker "
+        "assume the role first. The plan prints the exact command with the cutoff pinned; running that "
+        "command again is a no-op."
     )
     controls = ("LP-SEC-4", "LP-IR-1")
     permissions = ("iam:GetRole", "iam:GetRolePolicy", "iam:PutRolePolicy")
@@ -76,10 +124,18 @@ class RevokeRoleSessions(Action):
             help="the role: its name, its ARN, or an assumed-role session ARN from CloudTrail",
         )
         parser.add_argument(
+            "--incident",
+            required=True,
+            type=incident_id,
+            metavar="ID",
+            help="incident or ticket id (e.g. IR-2026-014); without --issued-before, one cutoff per role and incident",
+        )
+        parser.add_argument(
             "--issued-before",
             type=time_argument,
             metavar="TIME",
-            help="revoke sessions issued before this time (ISO-8601 with Z, or 'now'; default now)",
+            help="revoke sessions issued before this time (ISO-8601 with Z, or 'now'; default: now the first "
+            "time, then the incident's first cutoff)",
         )
 
     def _role_name(self) -> str:
@@ -111,11 +167,11 @@ class RevokeRoleSessions(Action):
                 "Use another role (for example break-glass)"
             )
         now = utc_now()
-        cutoff = _ceil_to_second(self.args.issued_before or now)
-        if cutoff > now + _FUTURE_SLACK:
+        incident = self.args.incident
+        if self.args.issued_before is not None and _ceil_to_second(self.args.issued_before) > now + _FUTURE_SLACK:
             raise InputError(
-                f"--issued-before {iso(cutoff)} is in the future: that would also deny sessions not yet issued. "
-                "To block the role entirely use quarantine-principal"
+                f"--issued-before {iso(_ceil_to_second(self.args.issued_before))} is in the future: that would "
+                "also deny sessions not yet issued. To block the role entirely use quarantine-principal"
             )
         try:
             existing = iam.get_role_policy(RoleName=name, PolicyName=POLICY_NAME)["PolicyDocument"]
@@ -124,25 +180,38 @@ class RevokeRoleSessions(Action):
                 raise
             existing = None
         existing_cutoff = policy_cutoff(existing) if existing else None
+        existing_incident = incident_of(existing)
         before = {
             "role_arn": role["Arn"],
             "revocation_policy": existing,
             "revoked_before": existing_cutoff,
+            "incident": existing_incident,
         }
+        if self.args.issued_before is not None:
+            cutoff, source = _ceil_to_second(self.args.issued_before), "as given"
+        elif existing_incident == incident and existing_cutoff is not None:
+            cutoff, source = existing_cutoff, f"incident {incident}'s first cutoff, kept"
+        elif (logged := self._logged_cutoff(role["Arn"])) is not None:
+            cutoff, source = logged, f"incident {incident}'s first cutoff, from the audit log"
+        else:
+            cutoff, source = _ceil_to_second(now), "now"
         target = f"role {name} ({role['Arn']})"
-        pinned = f"python -m runbooks revoke-role-sessions --role-name {name} --issued-before {iso(cutoff)} --apply"
+        pinned = (
+            f"python -m runbooks revoke-role-sessions --role-name {name} --incident {shlex.quote(incident)} "
+            f"--issued-before {iso(cutoff)} --apply"
+        )
         if existing_cutoff is not None and existing_cutoff >= cutoff:
             return Plan(
                 target,
                 before,
                 [],
                 noop_reason=f"sessions issued before {iso(existing_cutoff)} are already revoked "
-                f"(that covers {iso(cutoff)})",
+                f"(that covers {iso(cutoff)}, {source})",
             )
         replaced = f" (replaces the cutoff {iso(existing_cutoff)})" if existing_cutoff else ""
         changes = [
-            f"put inline policy {POLICY_NAME} on role {name}: deny every action to sessions issued "
-            f"before {iso(cutoff)}{replaced}"
+            f"put inline policy {POLICY_NAME} on role {name} for incident {incident}: deny every action to "
+            f"sessions issued before {iso(cutoff)} ({source}){replaced}"
         ]
         notes = [
             "sessions issued after the cutoff keep working: if the credential that was used to assume the role "
@@ -151,14 +220,38 @@ class RevokeRoleSessions(Action):
         ]
         return Plan(target, before, changes, notes=notes, data={"name": name, "cutoff": cutoff})
 
+    def _logged_cutoff(self, role_arn: str) -> dt.datetime | None:
+        """The first cutoff this incident applied to the role, from the audit log (the policy may have been
+        removed or replaced since)."""
+        for record in records_of(Path(self.args.audit_log), self.name):
+            arguments = _mapping(_mapping(record.get("what")).get("arguments"))
+            after = _mapping(record.get("after"))
+            if (
+                record.get("result") in ("applied", "unverified")
+                and arguments.get("incident") == self.args.incident
+                and _mapping(record.get("before")).get("role_arn") == role_arn
+                and isinstance(after.get("revoked_before"), str)
+            ):
+                try:
+                    return parse_time(after["revoked_before"])
+                except ValueError:
+                    continue
+        return None
+
     def apply(self, plan: Plan) -> Outcome:
         iam = self.aws.client("iam")
         name, cutoff = plan.data["name"], plan.data["cutoff"]
-        iam.put_role_policy(RoleName=name, PolicyName=POLICY_NAME, PolicyDocument=json.dumps(revocation_policy(cutoff)))
+        document = json.dumps(revocation_policy(cutoff, self.args.incident))
+        iam.put_role_policy(RoleName=name, PolicyName=POLICY_NAME, PolicyDocument=document)
         document = iam.get_role_policy(RoleName=name, PolicyName=POLICY_NAME)["PolicyDocument"]
         read_back = policy_cutoff(document)
         return Outcome(
-            after={"role_arn": plan.before["role_arn"], "revocation_policy": document, "revoked_before": read_back},
+            after={
+                "role_arn": plan.before["role_arn"],
+                "revocation_policy": document,
+                "revoked_before": read_back,
+                "incident": incident_of(document),
+            },
             summary=[f"sessions of role {name} issued before {iso(cutoff)} are denied every action"],
             verifications=[
                 Verification(

@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from runbooks.aws import error_code
-from runbooks.core import Action, ActionFailed, InputError, Outcome, Plan, Verification, non_negative_int
+from runbooks.core import Action, ActionFailed, InputError, Outcome, Plan, Verification, incident_id, non_negative_int
 
 # Fixed namespace: the same secret and incident always give the same version id.
 _TOKEN_NAMESPACE = uuid.UUID("5b0d6a52-8a4e-4b7f-9a57-3f1b2c8e9d10")
@@ -25,13 +25,6 @@ CURRENT, PENDING, PREVIOUS = "AWSCURRENT", "AWSPENDING", "AWSPREVIOUS"
 
 def rotation_token(secret_arn: str, incident: str) -> str:
     return str(uuid.uuid5(_TOKEN_NAMESPACE, f"{secret_arn}\n{incident}"))
-
-
-def incident_id(text: str) -> str:
-    value = text.strip()
-    if not value or len(value) > 128:
-        raise argparse.ArgumentTypeError("the incident id must be 1 to 128 characters (for example IR-2026-014)")
-    return value
 
 
 class RotateSecret(Action):

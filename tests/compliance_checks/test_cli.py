@@ -4,7 +4,10 @@ permissions."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
+import os
+import stat
 import subprocess
 import sys
 import types
@@ -15,11 +18,12 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from compliance_checks import cli
+from compliance_checks import cli, outputs
 from compliance_checks.core import Expectations
 from compliance_checks.iam_actions import is_read_only
 from compliance_checks.reader import aws_session
 from tests.compliance_checks.conftest import ACCOUNT_ID, REGION
+from tests.full_disk import HalfThenFull
 
 MODEL = "s3_bucket_default_encryption_kms"
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,16 +160,27 @@ def test_without_credentials_naming_an_account_exits_2_and_suggests_the_sandbox(
     assert "--sandbox" in err
 
 
-def test_without_credentials_or_an_account_the_audit_runs_on_the_sandbox_and_says_so(capsys, monkeypatch):
+@pytest.mark.parametrize(
+    "environment",
+    [{}, {"AWS_REGION": "eu-west-1", "CI": "true"}],
+    ids=["bare", "region-set-in-ci"],
+)
+def test_without_credentials_or_sandbox_exits_2_and_says_how_to_name_an_account(capsys, monkeypatch, environment):
+    """A CI job whose credentials step failed must not go green on the sandbox: it exits 2, one line."""
     _without_credentials(monkeypatch)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     calls: list = []
     _install_fake_sandbox(monkeypatch, calls)
     code = cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json"])
     captured = capsys.readouterr()
-    assert calls == [("prod", None)]
-    assert "auditing the offline sandbox" in captured.err
-    assert json.loads(captured.out)["metadata"]["target"] == "sandbox (moto)"
-    assert code == 3  # the fake sandbox's known gap is an ERROR
+    assert code == 2
+    assert calls == []  # the sandbox was not started
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert "no AWS credentials found" in line
+    for way in ("--profile", "AWS_ACCESS_KEY_ID", "--role-arn", "--sandbox"):
+        assert way in line
 
 
 def test_with_credentials_the_audit_never_falls_back_to_the_sandbox(aws, capsys, monkeypatch):
@@ -184,6 +199,245 @@ def test_without_a_region_exit_2(aws, capsys, monkeypatch):
     code = cli.main(["audit", "--quiet", "--checks", MODEL])
     assert code == 2
     assert "no region" in capsys.readouterr().err
+
+
+# -- bad input is refused before any AWS call or sandbox start (exit 2, one line) ----------------
+
+
+def _exit_code(argv: list[str]) -> int:
+    """The code cli.main ends with, whether argparse exited (a usage error) or main returned."""
+    try:
+        return cli.main(argv)
+    except SystemExit as exited:
+        return int(exited.code)
+
+
+@pytest.fixture
+def nothing_may_run(monkeypatch) -> list:
+    """Fails the test if the audit, an AWS call of the CLI or the sandbox starts; returns the sandbox's calls."""
+
+    def refuse(*_, **__):
+        raise AssertionError("the audit went ahead with bad input")
+
+    for name in ("run_audit", "assume_role_session", "enabled_regions"):
+        monkeypatch.setattr(cli, name, refuse)
+    calls: list = []
+    _install_fake_sandbox(monkeypatch, calls)
+    return calls
+
+
+def _one_line_error(capsys) -> str:
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith("leadping-audit")
+    assert "Traceback" not in line
+    return line
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--workers", "99999999999"], "'99999999999' is not a whole number from 1 to 64"),
+        (["--workers", "65"], "--workers must be at least 1 and at most 64, not 65"),
+        (["--workers", "\uff11\uff12"], "is not a whole number from 1 to 64"),  # fullwidth digits
+        (["--workers", "1_0"], "'1_0' is not a whole number"),
+        (["--region", "nowhere"], "'nowhere' is not an AWS region name"),
+        (["--region", "us-east-\uff11"], "is not an AWS region name"),  # a fullwidth 1
+        (["--region", "US-EAST-1"], "'US-EAST-1' is not an AWS region name"),
+        (["--checks", ""], "--checks was given no id"),
+        (["--checks", " , "], "--checks was given no id"),
+        (["--controls", ""], "--controls was given no id"),
+        (["--no-such-option"], "unrecognized arguments: --no-such-option"),
+        (["--format"], "argument --format: expected one argument"),
+    ],
+)
+@pytest.mark.parametrize("target", [[], ["--sandbox"]], ids=["account", "sandbox"])
+def test_bad_input_is_one_line_and_exit_2_before_anything_runs(aws, capsys, nothing_may_run, args, message, target):
+    code = _exit_code(["audit", "--quiet", *target, *args])
+    line = _one_line_error(capsys)
+    assert code == 2
+    assert message in line
+    assert nothing_may_run == []
+
+
+def test_a_usage_error_names_the_help(capsys):
+    assert _exit_code(["audit", "--workers", "many"]) == 2
+    assert _one_line_error(capsys).endswith("(see `leadping-audit audit --help`)")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("AWS_ENDPOINT_URL", "not-a-url", "AWS_ENDPOINT_URL='not-a-url' is not an endpoint URL"),
+        ("AWS_ENDPOINT_URL", "ftp://127.0.0.1:21", "is not an endpoint URL"),
+        ("AWS_ENDPOINT_URL_S3", "http://", "AWS_ENDPOINT_URL_S3='http://' is not an endpoint URL"),
+        ("AWS_REGION", "nowhere", "AWS_REGION='nowhere' is not an AWS region name"),
+        ("AWS_REGION", "us-east-\uff11", "is not an AWS region name"),
+    ],
+)
+def test_a_bad_endpoint_or_region_in_the_environment_exits_2(
+    aws, capsys, monkeypatch, nothing_may_run, variable, value, message
+):
+    monkeypatch.setenv(variable, value)
+    code = cli.main(["audit", "--quiet", "--checks", MODEL])
+    assert code == 2
+    assert message in _one_line_error(capsys)
+
+
+def test_a_bad_default_region_exits_2_when_it_is_the_one_used(aws, capsys, monkeypatch, nothing_may_run):
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "nowhere")
+    assert cli.main(["audit", "--quiet", "--checks", MODEL]) == 2
+    assert "AWS_DEFAULT_REGION='nowhere' is not an AWS region name" in _one_line_error(capsys)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:5000", "https://localhost.localstack.cloud:4566", "http://[::1]:5000/", ""]
+)
+def test_endpoint_urls_botocore_can_use_are_accepted(monkeypatch, url):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", url)  # "" is unset for botocore
+    cli._check_endpoints()
+
+
+@pytest.mark.parametrize(
+    ("name", "valid"),
+    [
+        ("us-east-1", True),
+        ("ap-southeast-7", True),
+        ("us-gov-west-1", True),
+        ("cn-northwest-1", True),
+        ("eusc-de-east-1", True),
+        ("us-isob-east-1", True),
+        ("nowhere", False),
+        ("us-east-\uff11", False),
+        ("US-EAST-1", False),
+        ("aws-global", False),
+        ("us-east-1 ", False),
+        ("", False),
+    ],
+)
+def test_region_names_follow_botocores_partition_patterns(name, valid):
+    assert cli.is_region_name(name) is valid
+
+
+@pytest.mark.parametrize(
+    ("environment", "region"),
+    [
+        ({"AWS_REGION": "eu-west-1"}, "eu-west-1"),
+        ({"AWS_DEFAULT_REGION": "eu-west-1"}, "eu-west-1"),
+        ({"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-1"}, "eu-west-1"),
+    ],
+    ids=["AWS_REGION-alone", "AWS_DEFAULT_REGION-alone", "AWS_REGION-wins"],
+)
+def test_the_region_from_the_environment_is_audited(aws, capsys, monkeypatch, environment, region):
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    code, report = _audit_json(capsys)
+    assert report["metadata"]["regions"] == [region]
+    assert code == 0
+
+
+def test_an_empty_id_list_for_permissions_is_refused(capsys):
+    assert cli.main(["permissions", "--checks", ""]) == 2
+    assert "--checks was given no id" in _one_line_error(capsys)
+
+
+# -- output destinations: checked before the audit, written whole -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("layout", "message"),
+    [
+        ("output-dir-is-a-file", "--output-dir {out} is not a folder"),
+        ("parent-is-a-file", "{parent} is not a folder"),
+        ("report-name-is-a-folder", "cannot write the report {out}/audit.json: a folder or special file is in the way"),
+        ("html-name-is-a-folder", "cannot write the report {out}/audit.html"),
+    ],
+)
+def test_an_output_dir_that_cannot_take_the_reports_exits_2_before_the_audit(
+    aws, capsys, tmp_path, nothing_may_run, layout, message
+):
+    parent = tmp_path / "reports"
+    out = parent / "prod"
+    if layout == "output-dir-is-a-file":
+        parent.mkdir()
+        out.write_text("not a folder")
+    elif layout == "parent-is-a-file":
+        parent.write_text("not a folder")
+    else:
+        (out / ("audit.json" if layout == "report-name-is-a-folder" else "audit.html")).mkdir(parents=True)
+    code = cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json,html", "--output-dir", str(out)])
+    assert code == 2
+    assert message.format(out=out, parent=parent) in _one_line_error(capsys)
+
+
+def test_a_read_only_output_dir_exits_2_before_the_audit(aws, capsys, tmp_path, monkeypatch, nothing_may_run):
+    # os.access is what reports a read-only filesystem (EROFS) or a folder without write permission.
+    out = tmp_path / "ro"
+    out.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(outputs.os, "access", lambda path, mode: Path(path) != out and real_access(path, mode))
+    code = cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json", "--output-dir", str(out / "new")])
+    assert code == 2
+    assert f"--output-dir {out / 'new'}: {out} is not writable" in _one_line_error(capsys)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a 0o500 folder; the os.access case covers it")
+def test_a_folder_without_write_permission_exits_2(aws, capsys, tmp_path, nothing_may_run):
+    out = tmp_path / "locked"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        code = cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json", "--output-dir", str(out)])
+    finally:
+        out.chmod(0o700)
+    assert code == 2
+    assert "is not writable" in _one_line_error(capsys)
+
+
+def test_a_failure_while_writing_keeps_the_previous_report_whole(aws, capsys, tmp_path, monkeypatch):
+    _bucket("aes-only", compliant=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "audit.json").write_text('{"previous": "report"}')
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(outputs.os, "fdopen", lambda *a, **k: HalfThenFull(real_fdopen(*a, **k)))
+    code = cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json", "--output-dir", str(out)])
+    assert code == 2
+    assert f"cannot write the report {out / 'audit.json'}: No space left on device" in _one_line_error(capsys)
+    assert (out / "audit.json").read_text() == '{"previous": "report"}'
+    assert sorted(p.name for p in out.iterdir()) == ["audit.json"]  # no temporary file left behind
+
+
+def test_reports_are_written_whole_with_a_plain_files_mode(aws, capsys, tmp_path):
+    _bucket("aes-only", compliant=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "audit.json").write_text("old")
+    plain = tmp_path / "plain"
+    plain.write_text("")
+    assert cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json,html", "--output-dir", str(out)]) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["audit.html", "audit.json"]
+    assert json.loads((out / "audit.json").read_text())["findings"]
+    assert stat.S_IMODE((out / "audit.html").stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+
+
+def test_a_format_that_fails_to_render_leaves_the_previous_reports(aws, capsys, tmp_path, monkeypatch):
+    _bucket("aes-only", compliant=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "audit.json").write_text("previous")
+
+    def broken(report):
+        raise RuntimeError("the html writer broke")
+
+    monkeypatch.setitem(cli.FORMATS, "html", dataclasses.replace(cli.FORMATS["html"], render=broken))
+    with pytest.raises(RuntimeError, match="the html writer broke"):
+        cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json,html", "--output-dir", str(out)])
+    assert (out / "audit.json").read_text() == "previous"
 
 
 # -- targets ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import secrets
+import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,10 +27,11 @@ import botocore.session
 import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
+from moto.server import ThreadedMotoServer
 
 from runbooks import cli
 from runbooks.actions import ACTIONS
-from runbooks.audit_log import read_records
+from runbooks.audit_log import COMPLETIONS, INTENT, read_records
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -41,7 +43,8 @@ class Run:
     code: int
     out: str
     err: str
-    records: list[dict[str, Any]] = field(default_factory=list)  # audit records this run appended
+    records: list[dict[str, Any]] = field(default_factory=list)  # the results this run recorded (not intents)
+    intents: list[dict[str, Any]] = field(default_factory=list)  # the intent records it wrote before acting
 
 
 _LOADER = botocore.loaders.create_loader()
@@ -98,9 +101,44 @@ def run(aws: None, audit_path: Path) -> RunCli:
         if action is not None:
             undeclared = {c for c in calls if not c.startswith("sts:")} - set(action.permissions)
             assert not undeclared, f"{action.name} calls {sorted(undeclared)} without declaring them"
-        return Run(code, out.getvalue(), err.getvalue(), read_records(audit_path)[already:])
+        appended = read_records(audit_path)[already:]
+        intents = [r for r in appended if r["result"] == INTENT]
+        results = [r for r in appended if r["result"] != INTENT]
+        assert_recorded_before_acting(appended)
+        return Run(code, out.getvalue(), err.getvalue(), results, intents)
 
     return _run
+
+
+def assert_recorded_before_acting(records: list[dict[str, Any]]) -> None:
+    """Every completion follows its intent (same id, same before and changes); every intent is completed."""
+    intents = {r["id"]: r for r in records if r["result"] == INTENT}
+    for position, record in enumerate(records):
+        if record["result"] in COMPLETIONS:
+            intent = intents.get(record.get("id"))
+            assert intent is not None, f"{record['result']} without an intent before it"
+            assert records.index(intent) < position
+            assert (intent["before"], intent["changes"], intent["what"]) == (
+                record["before"],
+                record["changes"],
+                record["what"],
+            )
+            assert intent["after"] is None
+    completed = {r.get("id") for r in records if r["result"] in COMPLETIONS}
+    assert set(intents) <= completed, "an intent was never completed"
+
+
+@pytest.fixture
+def endpoint() -> Iterator[str]:
+    """A moto server on 127.0.0.1 for the CLI run as a separate process (through AWS_ENDPOINT_URL)."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    # moto's backends are process-wide: start from an empty account whatever ran before.
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=10).close()  # noqa: S310
+    yield url
+    server.stop()
 
 
 # --- state snapshots ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from runbooks import audit_log
 from runbooks.audit_log import AuditLog, AuditLogError, read_records
 from runbooks.core import iso, jsonable, parse_time
+from tests.full_disk import HalfThenFull
 
 NOW = dt.datetime(2026, 6, 26, 14, 5, 7, 123456, tzinfo=dt.UTC)
 
@@ -106,3 +107,45 @@ def test_iso_and_jsonable() -> None:
         "a": ["2026-06-26T14:05:07Z", {"b": [1, 2]}],
         "c": [1, 3],
     }
+
+
+def test_an_intent_and_its_completion_share_an_id(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    record_id = audit_log.new_record_id()
+    _record(log, "intent", after=None, record_id=record_id)
+    _record(log, "applied", record_id=record_id)
+    intent, completion = read_records(tmp_path / "audit.jsonl")
+    assert intent["id"] == completion["id"] == record_id
+    assert (intent["result"], intent["after"]) == ("intent", None)
+
+
+def test_a_write_that_fails_half_way_is_cut_off_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "audit.jsonl"
+    log = AuditLog(path)
+    _record(log)
+    whole = path.read_bytes()
+    real_open = AuditLog._open
+
+    monkeypatch.setattr(AuditLog, "_open", lambda self: HalfThenFull(real_open(self)))
+    with pytest.raises(AuditLogError, match="No space left on device"):
+        _record(log, "no-op")
+    assert path.read_bytes() == whole
+    monkeypatch.undo()
+    _record(log, "no-op")
+    assert [r["result"] for r in read_records(path)] == ["applied", "no-op"]
+
+
+def test_looking_back_reads_only_readable_records_of_the_action(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    _record(AuditLog(path))
+    with path.open("a") as handle:
+        handle.write('not json\n["a list"]\n{"what": "not a mapping"}\n\xff\n')
+    _record(AuditLog(path), "no-op", action="rotate-secret")
+    assert [r["result"] for r in audit_log.records_of(path, "disable-access-key")] == ["applied"]
+    assert list(audit_log.records_of(tmp_path / "missing.jsonl", "disable-access-key")) == []
+    assert list(audit_log.records_of(tmp_path, "disable-access-key")) == []  # a folder
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs a device that never ends")
+def test_looking_back_never_reads_a_device() -> None:
+    assert list(audit_log.records_of("/dev/zero", "disable-access-key")) == []

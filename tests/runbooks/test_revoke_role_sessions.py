@@ -12,15 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import Any
 
 import boto3
 import pytest
 
-from runbooks.actions.revoke_role_sessions import POLICY_NAME, policy_cutoff, revocation_policy
+from runbooks.actions import revoke_role_sessions
+from runbooks.actions.revoke_role_sessions import (
+    POLICY_NAME,
+    incident_of,
+    incident_sid,
+    policy_cutoff,
+    revocation_policy,
+)
 from runbooks.core import iso, utc_now
-from tests.runbooks.conftest import ACCOUNT_ID, RunCli, iam_state
+from tests.runbooks.conftest import ACCOUNT_ID, Run, RunCli, iam_state
 
 CUTOFF = "2026-06-26T14:05:00Z"
+INCIDENT = "IR-2026-014"
 TRUST = json.dumps(
     {
         "Version": "2012-10-17",
@@ -29,6 +38,11 @@ TRUST = json.dumps(
         ],
     }
 )
+
+
+def _revoke(run: RunCli, *args: str, **options: Any) -> Run:
+    """revoke-role-sessions for INCIDENT."""
+    return run("revoke-role-sessions", "--incident", INCIDENT, *args, **options)
 
 
 @pytest.fixture
@@ -47,7 +61,7 @@ def roles(session: boto3.Session) -> None:
 
 def test_dry_run_changes_nothing_and_pins_the_cutoff(run: RunCli, session: boto3.Session, roles: None) -> None:
     before = iam_state(session)
-    result = run("revoke-role-sessions", "--role-name", "api")
+    result = _revoke(run, "--role-name", "api")
     assert result.code == 0
     pinned = re.search(r"to apply exactly this plan: (python -m runbooks .*)$", result.out, re.MULTILINE)
     assert pinned, result.out
@@ -58,13 +72,14 @@ def test_dry_run_changes_nothing_and_pins_the_cutoff(run: RunCli, session: boto3
 
 def test_apply_puts_exactly_the_revocation_policy(run: RunCli, session: boto3.Session, roles: None) -> None:
     before = iam_state(session)
-    result = run("revoke-role-sessions", "--role-name", "api", "--issued-before", CUTOFF, "--apply")
+    result = _revoke(run, "--role-name", "api", "--issued-before", CUTOFF, "--apply")
     assert result.code == 0, result.err
     after = iam_state(session)
     assert after["role/api"]["inline"][POLICY_NAME] == {
         "Version": "2012-10-17",
         "Statement": [
             {
+                "Sid": incident_sid(INCIDENT),  # names the incident, so a re-run can keep its cutoff
                 "Effect": "Deny",
                 "Action": ["*"],
                 "Resource": ["*"],
@@ -78,14 +93,14 @@ def test_apply_puts_exactly_the_revocation_policy(run: RunCli, session: boto3.Se
     assert record["result"] == "applied"
     assert record["before"]["revocation_policy"] is None
     assert record["after"]["revoked_before"] == CUTOFF
-    assert record["what"]["arguments"] == {"role_name": "api", "issued_before": CUTOFF}
+    assert record["what"]["arguments"] == {"role_name": "api", "incident": INCIDENT, "issued_before": CUTOFF}
 
 
 def test_same_command_again_is_a_noop(run: RunCli, session: boto3.Session, roles: None) -> None:
-    argv = ("revoke-role-sessions", "--role-name", "api", "--issued-before", CUTOFF, "--apply")
-    assert run(*argv).code == 0
+    argv = ("--role-name", "api", "--issued-before", CUTOFF, "--apply")
+    assert _revoke(run, *argv).code == 0
     between = iam_state(session)
-    again = run(*argv)
+    again = _revoke(run, *argv)
     assert again.code == 0
     assert f"sessions issued before {CUTOFF} are already revoked" in again.out
     assert iam_state(session) == between
@@ -93,7 +108,7 @@ def test_same_command_again_is_a_noop(run: RunCli, session: boto3.Session, roles
 
 
 def test_pinned_command_from_the_dry_run_applies_then_is_a_noop(run: RunCli, roles: None) -> None:
-    dry = run("revoke-role-sessions", "--role-name", "api")
+    dry = _revoke(run, "--role-name", "api")
     command = re.search(r"to apply exactly this plan: python -m runbooks (.*)$", dry.out, re.MULTILINE).group(1)
     assert run(*command.split()).code == 0
     assert run(*command.split()).records[0]["result"] == "no-op"
@@ -102,22 +117,53 @@ def test_pinned_command_from_the_dry_run_applies_then_is_a_noop(run: RunCli, rol
 def test_later_cutoff_replaces_earlier_one_and_earlier_is_noop(
     run: RunCli, session: boto3.Session, roles: None
 ) -> None:
-    assert run("revoke-role-sessions", "--role-name", "api", "--issued-before", CUTOFF, "--apply").code == 0
-    later = run("revoke-role-sessions", "--role-name", "api", "--issued-before", "2026-06-26T15:00:00Z", "--apply")
+    assert _revoke(run, "--role-name", "api", "--issued-before", CUTOFF, "--apply").code == 0
+    later = _revoke(
+        run,
+        "--role-name",
+        "api",
+        "--issued-before",
+        "2026-06-26T15:00:00Z",
+        "--apply",
+    )
     assert later.code == 0
     assert "replaces the cutoff 2026-06-26T14:05:00Z" in later.out
     document = session.client("iam").get_role_policy(RoleName="api", PolicyName=POLICY_NAME)["PolicyDocument"]
     assert iso(policy_cutoff(document)) == "2026-06-26T15:00:00Z"
-    earlier = run("revoke-role-sessions", "--role-name", "api", "--issued-before", "2026-06-26T12:00:00Z", "--apply")
+    earlier = _revoke(
+        run,
+        "--role-name",
+        "api",
+        "--issued-before",
+        "2026-06-26T12:00:00Z",
+        "--apply",
+    )
     assert earlier.records[0]["result"] == "no-op"
 
 
 def test_role_arn_and_session_arn_name_the_role(run: RunCli, session: boto3.Session, roles: None) -> None:
     session_arn = f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/api/i-0abc123"
-    assert run("revoke-role-sessions", "--role-name", session_arn, "--issued-before", CUTOFF, "--apply").code == 0
+    assert (
+        _revoke(
+            run,
+            "--role-name",
+            session_arn,
+            "--issued-before",
+            CUTOFF,
+            "--apply",
+        ).code
+        == 0
+    )
     role_arn = f"arn:aws:iam::{ACCOUNT_ID}:role/api"
     assert (
-        run("revoke-role-sessions", "--role-name", role_arn, "--issued-before", CUTOFF, "--apply").records[0]["result"]
+        _revoke(
+            run,
+            "--role-name",
+            role_arn,
+            "--issued-before",
+            CUTOFF,
+            "--apply",
+        ).records[0]["result"]
         == "no-op"
     )
 
@@ -136,7 +182,7 @@ def test_bad_input_is_refused(
     run: RunCli, session: boto3.Session, roles: None, role: str, extra: list[str], message: str
 ) -> None:
     before = iam_state(session)
-    result = run("revoke-role-sessions", "--role-name", role, *extra, "--apply")
+    result = _revoke(run, "--role-name", role, *extra, "--apply")
     assert result.code == 2
     assert message in result.err
     assert "Nothing was changed." in result.err
@@ -147,7 +193,7 @@ def test_bad_input_is_refused(
 def test_service_linked_role_is_refused(run: RunCli, session: boto3.Session) -> None:
     iam = session.client("iam")
     name = iam.create_service_linked_role(AWSServiceName="elasticloadbalancing.amazonaws.com")["Role"]["RoleName"]
-    result = run("revoke-role-sessions", "--role-name", name, "--apply")
+    result = _revoke(run, "--role-name", name, "--apply")
     assert result.code == 2
     assert "service-linked role" in result.err
 
@@ -166,13 +212,105 @@ def test_own_role_is_refused(run: RunCli, session: boto3.Session, roles: None) -
         )
 
     before = iam_state(session)
-    result = run("revoke-role-sessions", "--role-name", "api", "--apply", session_factory=as_api)
+    result = _revoke(run, "--role-name", "api", "--apply", session_factory=as_api)
     assert result.code == 2
     assert "end your own session" in result.err
     assert iam_state(session) == before
 
 
 def test_default_cutoff_is_now_rounded_up_to_the_second() -> None:
-    document = revocation_policy(utc_now().replace(microsecond=0) + dt.timedelta(seconds=1))
+    document = revocation_policy(utc_now().replace(microsecond=0) + dt.timedelta(seconds=1), INCIDENT)
     assert policy_cutoff(document) > utc_now() - dt.timedelta(seconds=1)
     assert policy_cutoff({"Statement": [{"Effect": "Allow"}]}) is None
+
+
+# --- without --issued-before: one cutoff per role and incident -------------------------------
+
+FIRST_RUN = dt.datetime(2026, 6, 26, 14, 5, 0, 250000, tzinfo=dt.UTC)
+FIRST_CUTOFF = "2026-06-26T14:05:01Z"  # the first run's "now", rounded up to the second
+LATER_RUN = FIRST_RUN + dt.timedelta(hours=2)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
+    """The action's "now": the first run at FIRST_RUN; set clock[0] to move it."""
+    now = [FIRST_RUN]
+    monkeypatch.setattr(revoke_role_sessions, "utc_now", lambda: now[0])
+    return now
+
+
+def _cutoff(session: boto3.Session) -> str:
+    document = session.client("iam").get_role_policy(RoleName="api", PolicyName=POLICY_NAME)["PolicyDocument"]
+    return iso(policy_cutoff(document))
+
+
+def test_a_second_apply_for_the_same_incident_keeps_the_first_cutoff(
+    run: RunCli, session: boto3.Session, roles: None, clock: list[dt.datetime]
+) -> None:
+    argv = ("--role-name", "api", "--apply")
+    first = _revoke(run, *argv)
+    assert first.code == 0, first.err
+    assert _cutoff(session) == FIRST_CUTOFF
+    assert first.records[0]["after"]["incident"] == INCIDENT
+    clock[0] = LATER_RUN
+    again = _revoke(run, *argv)
+    assert again.code == 0, again.err
+    assert _cutoff(session) == FIRST_CUTOFF  # not moved to the later "now"
+    assert f"incident {INCIDENT}'s first cutoff, kept" in again.out
+    assert again.records[0]["result"] == "no-op"
+
+
+def test_another_incident_moves_the_cutoff_to_its_own_now(
+    run: RunCli, session: boto3.Session, roles: None, clock: list[dt.datetime]
+) -> None:
+    assert _revoke(run, "--role-name", "api", "--apply").code == 0
+    clock[0] = LATER_RUN
+    other = run("revoke-role-sessions", "--incident", "IR-2026-015", "--role-name", "api", "--apply")
+    assert other.code == 0, other.err
+    assert _cutoff(session) == iso(LATER_RUN.replace(microsecond=0) + dt.timedelta(seconds=1))
+    assert other.records[0]["before"]["incident"] == INCIDENT
+    assert other.records[0]["after"]["incident"] == "IR-2026-015"
+
+
+def test_when_the_policy_was_removed_the_first_cutoff_comes_from_the_audit_log(
+    run: RunCli, session: boto3.Session, roles: None, clock: list[dt.datetime]
+) -> None:
+    argv = ("--role-name", "api", "--apply")
+    assert _revoke(run, *argv).code == 0
+    session.client("iam").delete_role_policy(RoleName="api", PolicyName=POLICY_NAME)
+    clock[0] = LATER_RUN
+    again = _revoke(run, *argv)
+    assert again.code == 0, again.err
+    assert _cutoff(session) == FIRST_CUTOFF
+    assert f"incident {INCIDENT}'s first cutoff, from the audit log" in again.out
+
+
+def test_a_later_console_revocation_covers_the_incident_and_is_kept(
+    run: RunCli, session: boto3.Session, roles: None, clock: list[dt.datetime]
+) -> None:
+    """The console writes AWSRevokeOlderSessions without our Sid; its later cutoff already covers ours."""
+    argv = ("--role-name", "api", "--apply")
+    assert _revoke(run, *argv).code == 0
+    console = revocation_policy(FIRST_RUN + dt.timedelta(minutes=30), INCIDENT)
+    del console["Statement"][0]["Sid"]
+    session.client("iam").put_role_policy(RoleName="api", PolicyName=POLICY_NAME, PolicyDocument=json.dumps(console))
+    between = iam_state(session)
+    clock[0] = LATER_RUN
+    again = _revoke(run, *argv)
+    assert again.records[0]["result"] == "no-op"
+    assert iam_state(session) == between
+
+
+def test_the_incident_is_required(run: RunCli, roles: None) -> None:
+    result = run("revoke-role-sessions", "--role-name", "api", "--apply")
+    assert result.code == 2
+    [line] = result.err.splitlines()
+    assert "the following arguments are required: --incident" in line
+    assert result.records == []
+
+
+def test_the_incident_round_trips_through_the_sid() -> None:
+    for incident in ("IR-2026-014", "ticket 42/\u00e9t\u00e9", "x" * 128):
+        assert incident_of(revocation_policy(utc_now(), incident)) == incident
+    assert incident_of({"Statement": [{"Sid": "RevokedForIncidentzz"}]}) is None
+    assert incident_of(None) is None
