@@ -16,7 +16,7 @@ AUDIT_ARGS ?=
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-gate test lint format audit gate render serve clean
+.PHONY: help setup setup-gate setup-browser test lint format audit gate render serve clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -43,7 +43,14 @@ setup: $(VENV)/.synced ## install the project's environment (.venv) from uv.lock
 
 setup-gate: $(CHECKOV_VENV)/.synced ## install Checkov's own environment (.venv-checkov) from its hash-pinned lock
 
-test: setup setup-gate ## run the whole test suite
+# The HTML report's tests drive a real headless browser (Debian's chromium) and read its PDF (poppler).
+setup-browser: ## install headless Chromium and poppler-utils (the HTML report's browser tests) when absent
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends chromium poppler-utils >/dev/null; }
+
+test: setup setup-gate setup-browser ## run the whole test suite
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: setup ## ruff lint and format check

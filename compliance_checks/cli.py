@@ -42,8 +42,10 @@ EXIT_CODES = """exit codes:
   2  bad usage or input (unknown check or control, malformed waivers file, no AWS credentials and
      no --sandbox, a bad region or endpoint, an output folder that cannot be written, ...)
   3  at least one ERROR finding (the audit could not read something) and no FAIL
+  4  with --security-hub: no FAIL and no ERROR, but findings Security Hub did not take (listed on stderr)
 The offline sandbox is audited only when --sandbox is given, never as a fallback.
 """
+EXIT_IMPORT_FAILED = 4
 # Concurrent checks: beyond this the audit only queues on AWS's throttling (and a huge value used to hang).
 MAX_WORKERS = 64
 
@@ -165,6 +167,16 @@ def build_parser() -> argparse.ArgumentParser:
         "the report's folder to the runbooks in this checkout",
     )
     out.add_argument("--quiet", action="store_true", help="no progress display")
+    out.add_argument(
+        "--security-hub",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="REGION",
+        help="also import the findings into AWS Security Hub in REGION (default: the first audited region), "
+        "as the audited account's own integration; needs securityhub:BatchImportFindings, DescribeHub and "
+        "GetFindings, which the read-only auditor role does not hold",
+    )
 
     listing = commands.add_parser("list", help="list the catalog: controls, their checks and severities")
     listing.add_argument("--format", choices=("table", "json"), default="table")
@@ -413,6 +425,28 @@ def _write(report: Report, formats: list[str], output_dir: Path | None) -> None:
         raise UsageError(str(exc)) from None
 
 
+def _import_to_security_hub(args: argparse.Namespace, sessions: Sequence[boto3.Session], report: Report) -> None:
+    """``--security-hub``: each audited account's findings go to its own Security Hub; what failed is kept
+    on the report (``security_hub_failures``) so that the exit code says so."""
+    if args.security_hub is None:
+        return
+    from compliance_checks import security_hub
+
+    region = args.security_hub or (report.metadata.get("regions") or [None])[0]
+    failures = 0
+    for session in sessions:
+        try:
+            result = security_hub.import_findings(session, report, region=region)
+        except security_hub.SecurityHubImportError as exc:
+            raise UsageError(f"--security-hub: {exc}") from None
+        # Findings of the other audited accounts are refused by each account's own product: only this
+        # account's failures count here.
+        failed = [f for f in result.failed if f.code != security_hub.OTHER_ACCOUNT]
+        failures += len(failed)
+        print(result.summary(), file=sys.stderr)
+    report.metadata["security_hub_failures"] = failures
+
+
 def _start_sandbox() -> Callable[..., Any]:
     try:
         from sandbox.api import start_sandbox
@@ -433,7 +467,9 @@ def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: Audi
         options.known_gaps = list(sb.known_gaps)
         options.metadata = {"stack": stack, **dict(sb.metadata or {})}
         options.target = "sandbox (moto)"
-        return run_audit([Reader(sb.session, list(sb.regions))], selection, options)
+        report = run_audit([Reader(sb.session, list(sb.regions))], selection, options)
+        _import_to_security_hub(args, [sb.session], report)
+        return report
 
 
 def _refuse_account_options(args: argparse.Namespace) -> None:
@@ -458,7 +494,10 @@ def _account_audit(args: argparse.Namespace, selection: Selection) -> Callable[.
         if args.known_gaps:
             options.metadata["known_gaps_file"] = str(args.known_gaps)
         options.target = _target()
-        return run_audit(_aws_readers(args, base, home), selection, options)
+        readers = _aws_readers(args, base, home)
+        report = run_audit(readers, selection, options)
+        _import_to_security_hub(args, [r.session for r in readers], report)
+        return report
 
     return audit
 
@@ -485,7 +524,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
         report = audit(options, display)
     report.runbook_base = runbook_base
     _write(report, formats, args.output_dir)
-    return report.exit_code()
+    code = report.exit_code()
+    if code == 0 and report.metadata.get("security_hub_failures"):
+        return EXIT_IMPORT_FAILED
+    return code
 
 
 # -- list and permissions -----------------------------------------------------------------

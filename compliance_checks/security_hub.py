@@ -49,6 +49,8 @@ IMPORT_PERMISSIONS = (
     "securityhub:GetFindings",
     "sts:GetCallerIdentity",
 )
+# The failure code of a finding of another audited account (its own credentials must import it).
+OTHER_ACCOUNT = "OtherAccount"
 _RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 8})
 
 
@@ -224,7 +226,7 @@ def import_findings(
         result.failed.append(
             FailedImport(
                 asff.finding_id(other),
-                "OtherAccount",
+                OTHER_ACCOUNT,
                 f"finding of account {report.account_of(other)}: import it with that account's credentials",
             )
         )

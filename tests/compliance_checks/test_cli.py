@@ -774,3 +774,51 @@ def test_progress_shows_on_a_terminal_unless_quiet(aws, capsys, monkeypatch, tty
     assert display.enabled is enabled
     assert display.updates == [(1, 1, MODEL)]  # the runner reports each finished check either way
     json.loads(capsys.readouterr().out)  # progress never mixes into standard output
+
+
+# -- Security Hub import --------------------------------------------------------------------
+
+
+def _hub_findings() -> list[dict]:
+    hub = boto3.client("securityhub", region_name=REGION)
+    return hub.get_findings()["Findings"]
+
+
+def test_security_hub_imports_the_findings_once_however_often_the_audit_runs(aws, capsys):
+    boto3.client("securityhub", region_name=REGION).enable_security_hub()
+    arn = _bucket("aes-only", compliant=False)
+    for _ in range(2):
+        code = cli.main(["audit", "--checks", MODEL, "--quiet", "--format", "json", "--security-hub"])
+        captured = capsys.readouterr()
+        assert code == 1
+        assert f"Security Hub {REGION}:" in captured.err
+    [finding] = _hub_findings()
+    assert finding["Resources"][0]["Id"] == arn
+    assert finding["Compliance"]["Status"] == "FAILED"
+
+
+def test_security_hub_not_enabled_exits_2_in_one_line(aws, capsys):
+    _bucket("compliant", compliant=True)
+    code = cli.main(["audit", "--checks", MODEL, "--quiet", "--format", "json", "--security-hub"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--security-hub" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_findings_security_hub_refuses_make_a_clean_audit_exit_4(aws, capsys, monkeypatch):
+    from compliance_checks import security_hub
+
+    boto3.client("securityhub", region_name=REGION).enable_security_hub()
+    _bucket("compliant", compliant=True)
+    real = security_hub.import_findings
+
+    def refusing(session, report, **kwargs):
+        result = real(session, report, **kwargs)
+        result.failed.append(security_hub.FailedImport("some-id", "InvalidInput", "refused"))
+        return result
+
+    monkeypatch.setattr(security_hub, "import_findings", refusing)
+    code = cli.main(["audit", "--checks", MODEL, "--quiet", "--format", "json", "--security-hub"])
+    assert code == cli.EXIT_IMPORT_FAILED
+    assert "1 FAILED" in capsys.readouterr().err
