@@ -100,9 +100,9 @@ def singular_candidates(name: str) -> list[str]:
         return []
     found: list[str] = []
     for plural, single in _PLURAL_ENDINGS:
-        if name.endswith(plural) and len(name) > len(plural):
+        if name.endswith(plural):
             candidate = name[: -len(plural)] + single
-            if candidate not in found:
+            if len(candidate) > 1 and candidate not in found:
                 found.append(candidate)
     return found
 
