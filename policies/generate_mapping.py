@@ -504,7 +504,7 @@ def build(terraform_schema: Path, terraform_version: str, fallback: Path | None)
         "sources": {
             "pulumi": "the pulumi-aws Python SDK (resource registry, Args/State input types)",
             "terraform": f"terraform providers schema -json, hashicorp/aws {terraform_version}",
-            "fallback": "policies/data/terraform_aws_schema.json (hashicorp/aws 5.100.0, trimmed)",
+            "fallback": f"policies/data/{mapping.FALLBACK_SCHEMA_FILE.name} (hashicorp/aws 5.100.0, trimmed)",
             "exceptions": "policies/type_map.yaml",
             "generator": "python -m policies.generate_mapping",
         },

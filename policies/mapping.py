@@ -40,7 +40,7 @@ DATA_DIR = PACKAGE_DIR / "data"
 TYPE_MAP_FILE = PACKAGE_DIR / "type_map.yaml"
 # The trimmed Terraform AWS 5.100.0 schema: an input of the generator only, for the types the
 # newer schema dump lacks (the WAFv2 web ACL and its nested statements).
-FALLBACK_SCHEMA_FILE = DATA_DIR / "terraform_aws_schema.json"
+FALLBACK_SCHEMA_FILE = DATA_DIR / "terraform-aws-5.100.0.wafv2-web-acl.schema.json"
 DATA_FORMAT = 1
 LIST, OBJECT, MAP, WRAP = "list", "object", "map", "wrap"
 
