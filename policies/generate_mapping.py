@@ -47,8 +47,8 @@ from __future__ import annotations
 
 import argparse
 import collections
-import functools
 import collections.abc as abc
+import functools
 import gzip
 import importlib
 import importlib.util
@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from policies import mapping
-from policies.mapping import singular, singular_candidates, snake
+from policies.mapping import GUESSED, LIST, MAP, OBJECT, WRAP, singular, singular_candidates, snake
 
 # Pulumi module -> the Terraform type prefixes pulumi-aws maps into it (its provider/resources.go
 # module table), where the prefix is not the module's own name.
@@ -90,9 +90,6 @@ MODULE_PREFIXES: dict[str, tuple[str, ...]] = {
     "serverlessrepository": ("serverlessapplicationrepository",),
     "servicediscovery": ("service_discovery",),
 }
-# Shapes a value takes in a Terraform plan, when it is not a plain attribute.
-LIST, OBJECT, MAP, WRAP = "list", "object", "map", "wrap"
-GUESSED = 1
 # Pulumi bookkeeping that has no Terraform counterpart to find.
 IGNORED = frozenset({"id", "urn"})
 _ACRONYM = re.compile(r"([A-Z])([A-Z][a-z])")
@@ -194,12 +191,6 @@ def load_fallback_schema(path: Path) -> dict[str, TfNode]:
 
 
 # --- the Pulumi side ------------------------------------------------------------------------------
-
-
-def sdk_version() -> str:
-    import pulumi_aws
-
-    return json.loads((Path(pulumi_aws.__file__).parent / "pulumi-plugin.json").read_text())["version"]
 
 
 def sdk_resource_tokens() -> dict[str, tuple[str, str]]:
@@ -322,12 +313,20 @@ def _pair_leftovers(leftovers: list[str], node: TfNode, matched: set[str]) -> di
 
 
 def _names(
-    props: dict[str, PulumiProperty], node: TfNode | None, renames: dict[str, str], report: Report, where: str, path: str
+    props: dict[str, PulumiProperty],
+    node: TfNode | None,
+    renames: dict[str, str],
+    report: Report,
+    where: str,
+    path: str,
 ) -> dict[str, tuple[str, bool]]:
     """Pulumi name -> (Terraform name, verified) for one level."""
     if node is None:  # below a guess: the rules alone (a list of objects is a block of the singular)
         return {
-            p: (renames.get(f"{path}{p}") or (singular(snake(p)) if prop.shape == LIST and prop.child else snake(p)), False)
+            p: (
+                renames.get(f"{path}{p}") or (singular(snake(p)) if prop.shape == LIST and prop.child else snake(p)),
+                False,
+            )
             for p, prop in props.items()
         }
     names = {p: _terraform_name(p, node, renames, path) for p in props}
@@ -391,7 +390,9 @@ def map_properties(
             out[pulumi_name] = [shown, shape, child, *flag]
             continue
         attribute_type = node.attributes.get(tf_name) if node is not None else None
-        wraps = prop.shape == "scalar" and isinstance(attribute_type, list) and attribute_type[:1] in (["list"], ["set"])
+        wraps = (
+            prop.shape == "scalar" and isinstance(attribute_type, list) and attribute_type[:1] in (["list"], ["set"])
+        )
         if wraps:  # a list of at most one scalar, flattened by the bridge
             out[pulumi_name] = [shown, WRAP, 0]
         elif flag:
@@ -499,7 +500,7 @@ def build(terraform_schema: Path, terraform_version: str, fallback: Path | None)
         resources[token] = entry
     document = {
         "format": mapping.DATA_FORMAT,
-        "pulumi_aws_version": sdk_version(),
+        "pulumi_aws_version": mapping.installed_pulumi_aws_version(),
         "terraform_aws_version": terraform_version,
         "sources": {
             "pulumi": "the pulumi-aws Python SDK (resource registry, Args/State input types)",

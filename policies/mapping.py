@@ -42,7 +42,9 @@ TYPE_MAP_FILE = PACKAGE_DIR / "type_map.yaml"
 # newer schema dump lacks (the WAFv2 web ACL and its nested statements).
 FALLBACK_SCHEMA_FILE = DATA_DIR / "terraform-aws-5.100.0.wafv2-web-acl.schema.json"
 DATA_FORMAT = 1
+# Shapes a value takes in a Terraform plan when it is not a plain attribute, and the flag of a guess.
 LIST, OBJECT, MAP, WRAP = "list", "object", "map", "wrap"
+GUESSED = 1
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _DATA_NAME = re.compile(r"^pulumi-aws-(?P<version>\d+\.\d+\.\d+)\.mapping\.json\.gz$")
@@ -191,7 +193,7 @@ class Converter:
             return name, None
         if isinstance(spec, list):
             name = spec[0] or snake(key)
-            if len(spec) > 3 and spec[3] and not guessed:
+            if len(spec) > 3 and spec[3] == GUESSED and not guessed:
                 self.unmapped.append(f"{path}{name}")
             elif guessed and not path:
                 self.unmapped.append(name)
@@ -223,7 +225,7 @@ class Converter:
                     return [self._block(i, None, path, True) if isinstance(i, Mapping) else i for i in value]
             return value
         _name, shape, children, *flags = spec
-        below = guessed or bool(flags and flags[0])
+        below = guessed or (bool(flags) and flags[0] == GUESSED)
         child_specs = children if isinstance(children, Mapping) else None
 
         def convert(item: Any) -> Any:

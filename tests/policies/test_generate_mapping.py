@@ -48,7 +48,13 @@ def test_terraform_blocks_become_nodes_with_the_shape_a_plan_gives_them():
     )
     assert set(node.attributes) == {"name"}
     shapes = {name: shape for name, (shape, _child) in node.nested.items()}
-    assert shapes == {"settings": "object", "targets": "map", "framework": "object", "rule": "list", "timeouts": "object"}
+    assert shapes == {
+        "settings": "object",
+        "targets": "map",
+        "framework": "object",
+        "rule": "list",
+        "timeouts": "object",
+    }
     assert node.nested["framework"][1].attributes == {"inner": "string"}
 
 
@@ -134,4 +140,5 @@ def test_the_snake_case_variants_cover_digits_and_acronyms():
 def test_a_missing_schema_path_is_one_line_and_exit_2(tmp_path, capsys):
     assert g.main(["--terraform-schema", str(tmp_path / "absent"), "--terraform-version", "6.0.0"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "does not exist" in err
+    assert err.count("\n") == 1
+    assert "does not exist" in err

@@ -101,7 +101,8 @@ def test_a_version_other_than_the_data_s_is_said():
     type_map = TypeMap()
     warning = type_map.version_warning(installed="7.0.0")
     assert warning is not None
-    assert "7.0.0" in warning and type_map.provider_version in warning
+    assert "7.0.0" in warning
+    assert type_map.provider_version in warning
     assert type_map.version_warning(installed=type_map.provider_version) is None
 
 

@@ -12,7 +12,10 @@ import pulumi_aws as aws
 
 BUCKET = "golden-shapes-bucket"
 POLICY = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]}
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}],
+    }
 )
 
 # S3: the bucket and its v2 sub-resources
@@ -172,7 +175,9 @@ aws.iam.Role(
     assume_role_policy=json.dumps(
         {
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
         }
     ),
     inline_policies=[
@@ -251,7 +256,9 @@ aws.ecs.TaskDefinition(
     cpu="256",
     memory="512",
     execution_role_arn="arn:aws:iam::111122223333:role/exec",
-    container_definitions=json.dumps([{"name": "app", "image": "nginx:1.27", "essential": True, "readonlyRootFilesystem": True}]),
+    container_definitions=json.dumps(
+        [{"name": "app", "image": "nginx:1.27", "essential": True, "readonlyRootFilesystem": True}]
+    ),
     volumes=[
         {
             "name": "data",
