@@ -538,7 +538,8 @@ def main(argv: list[str] | None = None) -> int:
         args.report.write_text("\n".join(lines) + "\n")
     print(
         f"wrote {target.name}: {len(document['resources'])} resource types; "
-        f"{len(report.unverified_types)} types not in the Terraform schema, "
+        f"{sum(1 for e in document['resources'].values() if e.get('unverified'))} without a Terraform schema "
+        f"({len(report.unverified_types)} of them newer than it), "
         f"{len(report.paired)} properties paired, {len(report.guessed)} guessed"
     )
     return 0
