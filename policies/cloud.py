@@ -38,9 +38,8 @@ class GateCloud(FakeCloud):
         resource_id, state = super().new_resource(args)
         if args.typ.startswith("pulumi:") or resource_id is None:
             return resource_id, state
-        entry = self.type_map.entries.get(args.typ)
-        schema = self.type_map.schema.get(entry.terraform, {}) if entry else {}
-        if "name" in (schema.get("attributes") or {}) and "name" not in state:
+        has_name = self.type_map.knows(args.typ) and "name" in self.type_map.terraform_attributes(args.typ)
+        if has_name and "name" not in state:
             state["name"] = resource_id
         values = {
             "id": resource_id,
