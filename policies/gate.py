@@ -299,7 +299,7 @@ def prepare(
             for r in getattr(exported, "unrendered", [])
         ]
         if not exported.resources:
-            listed = f" (not judged: {_listed(not_judged)})" if not_judged else ""
+            listed = f" (not judged: {_listed(not_judged, lambda u: u.source)})" if not_judged else ""
             refusals.append(
                 f"{target.label}: nothing to judge: the program exports no AWS resource the gate can judge{listed}"
             )
