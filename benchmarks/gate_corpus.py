@@ -72,10 +72,11 @@ class Outcome:
 
 
 def programs(directory: Path, pattern: str) -> list[Path]:
-    """The Python Pulumi programs directly under ``directory`` whose names match ``pattern``."""
+    """The Python Pulumi programs under ``directory`` (one or two levels down: an example may hold several
+    projects) whose top-level directory name matches ``pattern``."""
     found = []
-    for project in sorted(directory.glob("*/Pulumi.yaml")):
-        if not fnmatch.fnmatch(project.parent.name, pattern):
+    for project in sorted([*directory.glob("*/Pulumi.yaml"), *directory.glob("*/*/Pulumi.yaml")]):
+        if not fnmatch.fnmatch(project.relative_to(directory).parts[0], pattern):
             continue
         try:
             runtime = (yaml.safe_load(project.read_text()) or {}).get("runtime")
@@ -102,8 +103,7 @@ def refusal_kind(line: str) -> str:
     return next(kind for kind, pattern in REFUSALS if re.search(pattern, line))
 
 
-def classify(program: Path, code: int | None, out: str, err: str, seconds: float, output_dir: Path) -> Outcome:
-    name = program.name
+def classify(name: str, code: int | None, out: str, err: str, seconds: float, output_dir: Path) -> Outcome:
     errors = [line for line in err.splitlines() if line.startswith("error: ")]
     if code is None:
         return Outcome(name, "crashed", "timed out", seconds)
@@ -120,8 +120,9 @@ def classify(program: Path, code: int | None, out: str, err: str, seconds: float
     return Outcome(name, "crashed", f"exit {code}: {(err or out).strip()[-300:]}", seconds)
 
 
-def run_gate(program: Path, work: Path, python: Path | None, timeout: float) -> tuple[int | None, str, str, float]:
-    output_dir = work / program.name
+def run_gate(
+    program: Path, output_dir: Path, python: Path | None, timeout: float
+) -> tuple[int | None, str, str, float]:
     started = time.perf_counter()
     try:
         done = subprocess.run(  # noqa: S603 - our own command line
@@ -142,10 +143,10 @@ def measure_overhead(outcome: Outcome, program: Path, work: Path, python: Path |
     profile = gate_config.load_profile(gate_config.GENERIC)
     plan = outcome.plans[0]
     env = gate._checkov_env(plan.parent)
-    timed(bare_command(plan, work / "bare" / program.name, profile), env)  # unmeasured, as the gate's first run
+    timed(bare_command(plan, work / "bare", profile), env)  # unmeasured, as the gate's first run
     for _ in range(runs):
-        outcome.gate_times.append(timed(gate_command(program, work / "timed" / program.name, python))[0])
-        outcome.bare_times.append(timed(bare_command(plan, work / "bare" / program.name, profile), env)[0])
+        outcome.gate_times.append(timed(gate_command(program, work / "timed", python))[0])
+        outcome.bare_times.append(timed(bare_command(plan, work / "bare", profile), env)[0])
 
 
 def report(outcomes: list[Outcome]) -> str:
@@ -198,12 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="gate-corpus-") as tmp:
         work = Path(tmp)
         for program in found:
-            code, out, err, seconds = run_gate(program, work, args.python, args.timeout)
-            outcome = classify(program, code, out, err, seconds, work / program.name)
+            name = program.relative_to(args.programs).as_posix()
+            program_work = work / name.replace("/", "--")
+            code, out, err, seconds = run_gate(program, program_work, args.python, args.timeout)
+            outcome = classify(name, code, out, err, seconds, program_work)
             if outcome.kind == "judged" and outcome.plans and args.runs > 0:
-                measure_overhead(outcome, program, work, args.python, args.runs)
+                measure_overhead(outcome, program, program_work, args.python, args.runs)
             outcomes.append(outcome)
-            print(f"{program.name}: {outcome.kind} ({outcome.detail[:120]})", file=sys.stderr, flush=True)
+            print(f"{name}: {outcome.kind} ({outcome.detail[:160]})", file=sys.stderr, flush=True)
     print(report(outcomes))
     return 0
 
