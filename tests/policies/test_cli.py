@@ -369,3 +369,16 @@ def test_verbose_adds_the_render_failures_traceback(capsys, tmp_path):
     assert first.startswith("error: cannot render stack 'dev'")
     assert "Traceback (most recent call last):" in rest[0]
     assert "ValueError: the program is broken" in rest[-1]
+
+
+@pytest.mark.checkov
+@pytest.mark.slow
+def test_this_repositorys_stacks_pass_the_gate_under_the_leadping_profile(capsys, tmp_path):
+    """What `make gate` runs: every stack, Leadping's profile by default, the repository's secrets scan."""
+    code, out, err = gate(capsys, "--format", "cli,sarif", "--output-dir", str(tmp_path))
+    assert code == cli.EXIT_PASSED, out + err
+    assert out.startswith("Leadping gate: stacks dev, prod (profile leadping (skips.yaml: ")
+    assert "gate PASSED: 0 failed checks, 0 secrets, 0 errors; 0 resources not judged" in out
+    sarif = json.loads((tmp_path / "gate.sarif").read_text())
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    assert sarif["runs"][0]["results"] == []
