@@ -171,12 +171,13 @@ def _render_options(target: Target) -> dict[str, Any]:
     """
     wanted = {"python": target.python, "stack_outputs": target.stack_outputs}
     options = {key: value for key, value in wanted.items() if value is not None}
-    accepted = inspect.signature(render).parameters
-    unsupported = [key for key in options if key not in accepted]
+    parameters = inspect.signature(render).parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    unsupported = [key for key in options if key not in parameters and not takes_any]
     if unsupported:
         flags = ", ".join(f"--{key.replace('_', '-')}" for key in unsupported)
         raise GateError(f"the offline render of this checkout does not support {flags}")
-    if "preview" in accepted:
+    if "preview" in parameters or takes_any:
         options["preview"] = True
     return options
 
