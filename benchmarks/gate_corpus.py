@@ -6,7 +6,8 @@
 Each program (a directory with a Pulumi.yaml whose runtime is python) is gated as a new user would:
 ``python -m policies gate --program DIR --no-secrets-scan`` (generic profile), with ``--stack dev``
 when it has no Pulumi.<stack>.yaml (as after ``pulumi stack init dev``) and its first stack when it
-has several. The outcome is read from the exit code and the output:
+has several, and ``--stack-config`` from ``--settings DIR`` where the program's README has the user
+set values first (benchmarks/public_examples_settings). The outcome is read from the exit code and the output:
 - judged: exit 0 or 1 with the gate's verdict line (passed or failed checks);
 - refused: exit 2 with one ``error:`` line, the reason (grouped by kind below);
 - crashed: anything else (a traceback, another exit code, a verdict missing, a timeout).
@@ -88,15 +89,25 @@ def programs(directory: Path, pattern: str) -> list[Path]:
     return found
 
 
-def gate_command(program: Path, output_dir: Path, python: Path | None) -> list[str]:
+def gate_command(program: Path, output_dir: Path, python: Path | None, settings: Path | None = None) -> list[str]:
     command = [sys.executable, "-m", "policies", "gate", "--program", str(program), "--no-secrets-scan",
                "--output-dir", str(output_dir)]  # fmt: skip
     stacks = gate.available_stacks(program)
     if len(stacks) != 1:
         command += ["--stack", stacks[0] if stacks else "dev"]
+    if settings is not None:
+        command += ["--stack-config", str(settings)]
     if python is not None:
         command += ["--python", str(python)]
     return command
+
+
+def settings_file(settings_dir: Path | None, name: str) -> Path | None:
+    """The settings a program's README has the user set, when ``--settings`` holds them (``a/b`` -> a--b.yaml)."""
+    if settings_dir is None:
+        return None
+    path = settings_dir / f"{name.replace('/', '--')}.yaml"
+    return path if path.is_file() else None
 
 
 def refusal_kind(line: str) -> str:
@@ -138,14 +149,14 @@ def run_gate(
     return done.returncode, done.stdout, done.stderr, time.perf_counter() - started
 
 
-def measure_overhead(outcome: Outcome, program: Path, work: Path, python: Path | None, runs: int) -> None:
+def measure_overhead(outcome: Outcome, command: list[str], work: Path, runs: int) -> None:
     """Gate and bare Checkov alternately on the program's plan (one plan: the gate judges one stack)."""
     profile = gate_config.load_profile(gate_config.GENERIC)
     plan = outcome.plans[0]
     env = gate._checkov_env(plan.parent)
     timed(bare_command(plan, work / "bare", profile), env)  # unmeasured, as the gate's first run
     for _ in range(runs):
-        outcome.gate_times.append(timed(gate_command(program, work / "timed", python))[0])
+        outcome.gate_times.append(timed(command)[0])
         outcome.bare_times.append(timed(bare_command(plan, work / "bare", profile), env)[0])
 
 
@@ -187,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1, help="timed gate/bare pairs per judged program (0: none)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a gate run counts as crashed")
     parser.add_argument("--python", type=Path, help="passed to the gate: the interpreter to render the programs in")
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        help="a directory of stack settings files named after the programs (a/b -> a--b.yaml), passed as "
+        "--stack-config: what each README has the user `pulumi config set` (e.g. benchmarks/public_examples_settings)",
+    )
     args = parser.parse_args(argv)
     if not args.programs.is_dir():
         print(f"error: {args.programs} is not a directory", file=sys.stderr)
@@ -201,10 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         for program in found:
             name = program.relative_to(args.programs).as_posix()
             program_work = work / name.replace("/", "--")
-            code, out, err, seconds = run_gate(program, program_work, args.python, args.timeout)
+            settings = settings_file(args.settings, name)
+            code, out, err, seconds = run_gate(gate_command(program, program_work, args.python, settings), args.timeout)
             outcome = classify(name, code, out, err, seconds, program_work)
+            if settings is not None:
+                outcome.detail += f" (settings {settings.name})"
             if outcome.kind == "judged" and outcome.plans and args.runs > 0:
-                measure_overhead(outcome, program, program_work, args.python, args.runs)
+                timed_command = gate_command(program, program_work / "timed", args.python, settings)
+                measure_overhead(outcome, timed_command, program_work, args.runs)
             outcomes.append(outcome)
             print(f"{name}: {outcome.kind} ({outcome.detail[:160]})", file=sys.stderr, flush=True)
     print(report(outcomes))
