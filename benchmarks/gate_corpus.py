@@ -131,13 +131,11 @@ def classify(name: str, code: int | None, out: str, err: str, seconds: float, ou
     return Outcome(name, "crashed", f"exit {code}: {(err or out).strip()[-300:]}", seconds)
 
 
-def run_gate(
-    program: Path, output_dir: Path, python: Path | None, timeout: float
-) -> tuple[int | None, str, str, float]:
+def run_gate(command: list[str], timeout: float) -> tuple[int | None, str, str, float]:
     started = time.perf_counter()
     try:
         done = subprocess.run(  # noqa: S603 - our own command line
-            gate_command(program, output_dir, python),
+            command,
             cwd=PROJECT_ROOT,
             capture_output=True,
             text=True,
