@@ -41,3 +41,27 @@ def test_only_python_programs_matching_the_pattern_are_taken(tmp_path):
     (tmp_path / "aws-py-d" / "inner" / "Pulumi.yaml").write_text("name: d\nruntime: python\n")
     found = [p.relative_to(tmp_path).as_posix() for p in gate_corpus.programs(tmp_path, "aws-py-*")]
     assert found == ["aws-py-a", "aws-py-c", "aws-py-d/inner"]
+
+
+def test_the_report_counts_each_outcome_and_passes_the_programs_settings(tmp_path, monkeypatch, capsys):
+    for name in ("aws-py-a", "aws-py-b"):
+        (tmp_path / "programs" / name).mkdir(parents=True)
+        (tmp_path / "programs" / name / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    (tmp_path / "settings").mkdir()
+    (tmp_path / "settings" / "aws-py-b.yaml").write_text("config: {}\n")
+    commands = []
+
+    def run_gate(command, _timeout):
+        commands.append(command)
+        if "--stack-config" in command:
+            return 2, "", "error: dev: nothing to judge: the program exports no AWS resource\n", 1.0
+        return 0, VERDICT.replace("FAILED: 8", "PASSED: 0"), "", 1.0
+
+    monkeypatch.setattr(gate_corpus, "run_gate", run_gate)
+    argv = ["--programs", str(tmp_path / "programs"), "--settings", str(tmp_path / "settings"), "--runs", "0"]
+    assert gate_corpus.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "2 programs: judged 1 (50 %), refused 1 (50 %), crashed 0 (0 %)" in out
+    assert "refused, by reason: nothing to judge 1" in out
+    assert [c[c.index("--stack") + 1] for c in commands] == ["dev", "dev"], "no Pulumi.<stack>.yaml: a stack named"
+    assert commands[1][commands[1].index("--stack-config") + 1] == str(tmp_path / "settings" / "aws-py-b.yaml")
