@@ -46,9 +46,12 @@ def gate_command(stack: str, output_dir: Path) -> list[str]:
             "--output-dir", str(output_dir)]  # fmt: skip
 
 
-def bare_command(plan: Path, out_dir: Path) -> list[str]:
+def bare_command(plan: Path, out_dir: Path, profile: gate_config.Profile | None = None) -> list[str]:
+    """Checkov on one plan with the options the gate's scan uses under ``profile`` (default: leadping)."""
+    profile = profile or gate_config.load_profile(gate_config.LEADPING)
     checkov = gate.checkov_python().parent / "checkov"
-    return [str(checkov), "-f", str(plan), *gate.plan_scan_options(out_dir, gate_config.load_skips().global_ids)]
+    options = gate.plan_scan_options(out_dir, profile.skips.global_ids, profile.checks_dirs)
+    return [str(checkov), "-f", str(plan), *options]
 
 
 def summary(name: str, times: list[float]) -> str:

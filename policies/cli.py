@@ -1,7 +1,8 @@
 """``python -m policies gate`` (console script ``leadping-gate``): the CI gate's command line.
 
 Exit codes: 0 every check passed; 1 a check failed (or a secret was found); 2 the gate could not
-judge (bad arguments, a program that does not render, an unknown resource type, Checkov missing,
+judge (bad arguments, a program that does not render, a resource type it cannot map, a remote
+component not accepted with --accept-unrendered, a program with nothing to judge, Checkov missing,
 an invalid skip list).
 """
 
@@ -9,12 +10,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
+
+import yaml
 
 from infra.render import PROJECT_ROOT
+from policies.config import GENERIC, LEADPING, PROFILES, ConfigError, load_profile, load_yaml
+from policies.gate import GateError, Target, available_stacks, repo_targets, repository_root, run_gate
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def _type_token(text: str) -> str:
+    if len(text.split(":")) != 3 or not all(text.split(":")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Pulumi type token (package:module:Type)")
+    return text
 
 
 def _formats(text: str) -> list[str]:
@@ -47,7 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Render, export and scan stacks. Every failure names the check, the Pulumi resource "
         "(logical name and type), the stack and the control (shared/CONTROLS.md).",
     )
-    gate.add_argument("--stack", default="all", help="stack name, or 'all' (default) for every Pulumi.<stack>.yaml")
+    gate.add_argument(
+        "--stack",
+        default=None,
+        help="stack name; default: every Pulumi.<stack>.yaml of this repository, or the one stack of --program",
+    )
     gate.add_argument(
         "--format",
         type=_formats,
@@ -63,66 +79,170 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument(
         "--program",
         type=Path,
-        help="gate another Pulumi Python program: the directory holding its __main__.py",
+        help="gate another Pulumi Python program: its project directory (Pulumi.yaml) or the directory of its "
+        "__main__.py; the stack is its one Pulumi.<stack>.yaml, or --stack",
     )
     gate.add_argument(
         "--stack-config",
         type=Path,
-        help="with --program: its stack settings file (Pulumi.<stack>.yaml); the stack name is taken from it",
+        help="with --program: the stack settings file to use (Pulumi.<stack>.yaml); the stack name is taken from it",
     )
+    gate.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=None,
+        help="generic: Checkov's built-in checks, nothing skipped (default with --program); leadping: our skip "
+        "list, checks and control map (default for this repository's stacks)",
+    )
+    gate.add_argument(
+        "--skips",
+        type=Path,
+        help="a skip list in the format of policies/skips.yaml (each skip with its reason), replacing the profile's",
+    )
+    gate.add_argument(
+        "--external-checks-dir",
+        type=Path,
+        action="append",
+        default=[],
+        help="a directory of your own Checkov checks, run beside the profile's (repeatable)",
+    )
+    gate.add_argument(
+        "--accept-unrendered",
+        metavar="TYPE",
+        type=_type_token,
+        action="append",
+        default=[],
+        help="a remote component type (e.g. awsx:ec2:Vpc) to list as not judged instead of refusing the program "
+        "(repeatable)",
+    )
+    gate.add_argument(
+        "--stack-outputs",
+        type=Path,
+        help='JSON or YAML: the outputs of each stack the program references, {"org/project/stack": {name: value}}; '
+        "outputs not given are unknown",
+    )
+    gate.add_argument(
+        "--python",
+        type=Path,
+        help="the interpreter to render the program in (its own environment: pulumi, pulumi-aws, extra packages)",
+    )
+    gate.add_argument("--verbose", action="store_true", help="print a render failure's traceback")
     gate.add_argument(
         "--no-secrets-scan",
         action="store_true",
-        help="skip Checkov's secrets scan of the repository (the plan scan still runs)",
+        help="skip Checkov's secrets scan of the repository or program (the plan scan still runs)",
     )
     return parser
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What one invocation gates: the targets, where their secrets scan and source paths are rooted."""
+
+    targets: list[Target]
+    secrets_root: Path
+    source_root: Path
+    profile: str
+
+
+def select(args: argparse.Namespace) -> Selection:
+    """The targets the arguments name (GateError naming what is wrong)."""
+    python = _existing_file(args.python, "the interpreter (--python)") if args.python else None
+    stack_outputs = load_stack_outputs(args.stack_outputs) if args.stack_outputs else None
+    if args.program is None:
+        for flag, value in (("--stack-config", args.stack_config), ("--python", args.python)):
+            if value is not None:
+                raise GateError(f"{flag} goes with --program")
+        stacks = available_stacks() if args.stack in (None, "all") else [args.stack]
+        if not stacks:
+            raise GateError(f"no Pulumi.<stack>.yaml in {PROJECT_ROOT}")
+        known = available_stacks()
+        unknown = [s for s in stacks if s not in known]
+        if unknown:
+            raise GateError(f"unknown stack {unknown[0]!r}; stacks: {', '.join(known)} or all")
+        targets = [replace(t, stack_outputs=stack_outputs) for t in repo_targets(stacks)]
+        return Selection(targets, PROJECT_ROOT, PROJECT_ROOT, args.profile or LEADPING)
+    target = program_target(args.program, args.stack, args.stack_config)
+    target = replace(target, python=python, stack_outputs=stack_outputs)
+    program = Path(target.program_dir or target.project_dir)
+    return Selection([target], program, repository_root(program), args.profile or GENERIC)
+
+
+def program_target(directory: Path, stack: str | None, stack_config: Path | None) -> Target:
+    """The stack of another team's program: ``--program DIR`` [``--stack NAME``] [``--stack-config FILE``].
+
+    DIR is the project directory (Pulumi.yaml) or the directory of its ``__main__.py`` inside one.
+    The stack is the one ``Pulumi.<stack>.yaml`` beside Pulumi.yaml, the one --stack names, or the
+    one --stack-config gives; a named stack without a settings file renders with no settings, as
+    ``pulumi stack init`` leaves one.
+    """
+    program = Path(directory).resolve()
+    if not program.is_dir():
+        raise GateError(f"the program directory {directory} does not exist")
+    project_dir = next((d for d in (program, program.parent) if (d / "Pulumi.yaml").exists()), None)
+    if project_dir is None and not (program / "__main__.py").exists():
+        raise GateError(f"{directory} holds no Pulumi project (Pulumi.yaml) and no __main__.py")
+    project_dir = project_dir or program
+    # A project directory lets the render find the program (Pulumi.yaml's main); a program directory is used as is.
+    program_dir = None if program == project_dir and (program / "Pulumi.yaml").exists() else program
+    if stack_config is not None:
+        config_file = _existing_file(stack_config, "the stack settings file")
+        name = config_file.name
+        from_file = name[len("Pulumi.") : -len(".yaml")] if name.startswith("Pulumi.") else config_file.stem
+        return Target(stack or from_file, project_dir, program_dir, config_file)
+    stacks = available_stacks(project_dir)
+    if stack in (None, "all"):
+        if len(stacks) != 1:
+            found = f"stacks {', '.join(stacks)}" if stacks else "no Pulumi.<stack>.yaml"
+            raise GateError(f"{project_dir} has {found}; name the stack with --stack NAME or --stack-config FILE")
+        stack = stacks[0]
+    if stack in stacks:
+        return Target(stack, project_dir, program_dir, project_dir / f"Pulumi.{stack}.yaml")
+    note = f"no Pulumi.{stack}.yaml in {_relative(project_dir)}: rendered with no stack settings"
+    return Target(stack, project_dir, program_dir, config={}, notes=(note,))
+
+
+def load_stack_outputs(path: Path) -> dict[str, dict[str, Any]]:
+    """``--stack-outputs FILE``: a map of referenced stack name -> map of its outputs (JSON or YAML)."""
+    source = _existing_file(path, "the stack outputs file")
+    try:
+        document = load_yaml(source.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise GateError(f"cannot read the stack outputs file {path}: {' '.join(str(exc).split())}") from None
+    if not isinstance(document, dict) or not all(
+        isinstance(stack, str) and isinstance(outputs, dict) for stack, outputs in document.items()
+    ):
+        raise GateError(
+            f"{path}: expected a map of stack name (org/project/stack) to a map of its outputs, "
+            f'e.g. {{"acme/network/prod": {{"vpcId": "vpc-1"}}}}'
+        )
+    return {stack: dict(outputs) for stack, outputs in document.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from policies.gate import GateError, Target, available_stacks, repo_targets, run_gate
     from policies.reports import cli_text, write_reports
 
     output_dir = args.output_dir or PROJECT_ROOT / "reports" / "gate"
     try:
-        if args.program is not None or args.stack_config is not None:
-            if args.program is None or args.stack_config is None:
-                raise GateError("--program and --stack-config go together")
-            program = args.program.resolve()
-            if not program.is_dir():
-                raise GateError(f"the program directory {args.program} does not exist")
-            stack_file = args.stack_config.resolve()
-            if not stack_file.is_file():
-                raise GateError(f"the stack settings file {args.stack_config} does not exist")
-            stack = args.stack
-            if stack == "all":
-                name = stack_file.name
-                stack = name[len("Pulumi.") : -len(".yaml")] if name.startswith("Pulumi.") else stack_file.stem
-            project_dir = next((d for d in (program, program.parent) if (d / "Pulumi.yaml").exists()), program)
-            targets = [Target(stack=stack, project_dir=project_dir, program_dir=program, config_file=stack_file)]
-            secrets_root = program
-            program_file = _relative(program / "__main__.py")
-        else:
-            stacks = available_stacks() if args.stack == "all" else [args.stack]
-            if not stacks:
-                raise GateError(f"no Pulumi.<stack>.yaml in {PROJECT_ROOT}")
-            known = available_stacks()
-            unknown = [s for s in stacks if s not in known]
-            if unknown:
-                raise GateError(f"unknown stack {unknown[0]!r}; stacks: {', '.join(known)} or all")
-            targets = repo_targets(stacks)
-            secrets_root = PROJECT_ROOT
-            program_file = "infra/__main__.py"
+        selection = select(args)
+        profile = load_profile(
+            selection.profile, skips_file=args.skips, external_checks_dirs=tuple(args.external_checks_dir)
+        )
         result = run_gate(
-            targets,
+            selection.targets,
+            profile=profile,
             output_dir=output_dir,
-            secrets_root=None if args.no_secrets_scan else secrets_root,
-            program_file=program_file,
+            secrets_root=None if args.no_secrets_scan else selection.secrets_root,
+            accept_unrendered=args.accept_unrendered,
+            source_root=selection.source_root,
         )
     except GateError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if args.verbose and exc.details:
+            print(exc.details.rstrip(), file=sys.stderr)
         return EXIT_ERROR
-    except OSError as exc:  # an output directory that cannot be written, a file that cannot be read
+    except (ConfigError, OSError) as exc:  # a bad skip list, an output directory that cannot be written
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if "cli" in args.format:
@@ -132,6 +252,13 @@ def main(argv: list[str] | None = None) -> int:
     if result.problems:
         return EXIT_ERROR
     return EXIT_PASSED if result.ok else EXIT_FAILED
+
+
+def _existing_file(path: Path, what: str) -> Path:
+    resolved = Path(path).resolve()
+    if not resolved.is_file():
+        raise GateError(f"{what} {path} does not exist")
+    return resolved
 
 
 def _relative(path: Path) -> str:

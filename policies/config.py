@@ -1,16 +1,19 @@
-"""The gate's checked-in configuration: the skip list and the check -> control map.
+"""The gate's checked-in configuration: the policy profiles, the skip list and the check -> control map.
 
-``skips.yaml`` lists every built-in Checkov check the gate does not run, each with the reason an
-auditor reads, and the paths the secrets scan leaves out (test fixtures), each with its reason.
-``controls.yaml`` says which control of shared/CONTROLS.md each check enforces. Both are
-validated: a skip without a reason, or for an id Checkov does not have, fails the gate.
+A profile says which checks judge a program: ``generic`` (Checkov's built-in checks, nothing
+skipped, for anyone's Pulumi program) or ``leadping`` (our stacks: ``skips.yaml``, our checks in
+``checks/`` and the control map). ``skips.yaml`` lists every built-in Checkov check the Leadping
+profile does not run, each with the reason an auditor reads, and the paths the secrets scan leaves
+out (test fixtures), each with its reason. ``controls.yaml`` says which control of
+shared/CONTROLS.md each check enforces. Both are validated: a skip without a reason, or for an id
+Checkov does not have, fails the gate; a team's own skip list (``--skips FILE``) is held to the same.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +84,12 @@ class SkipList:
     checks: tuple[Skip, ...]
     secret_paths: tuple[PathSkip, ...]
     accepted_secrets: tuple[AcceptedSecret, ...] = ()
+    # The file the list was read from (messages name it); None for the generic profile's empty list.
+    source: Path | None = None
+
+    @property
+    def source_name(self) -> str:
+        return self.source.name if self.source else "no skip list"
 
     def secret_accepted(self, path: str, check_id: str, secret_hash: str) -> AcceptedSecret | None:
         path = path.lstrip("/")
@@ -179,13 +188,13 @@ def load_skips(path: Path = SKIPS_FILE) -> SkipList:
                 "value (40 hex digits), as the gate prints it for the finding"
             )
         accepted.append(AcceptedSecret(path_name, check, reason, tuple(hashes)))
-    return SkipList(tuple(checks), tuple(paths), tuple(accepted))
+    return SkipList(tuple(checks), tuple(paths), tuple(accepted), source=path)
 
 
 def validate_skips(skips: SkipList, known_ids: set[str]) -> list[str]:
     """Problems with the skip list against the checks Checkov has (empty when valid)."""
     return [
-        f"{SKIPS_FILE.name} skips {s.id}, which Checkov {checkov_version_hint()} does not have"
+        f"{skips.source_name} skips {s.id}, which Checkov {checkov_version_hint()} does not have"
         for s in skips.checks
         if s.id not in known_ids
     ]
@@ -243,3 +252,56 @@ def custom_check_ids(directory: Path = CHECKS_DIR) -> dict[str, Path]:
         for match in id_pattern.finditer(path.read_text()):
             found[match.group(1)] = path
     return found
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Which checks judge a program, which are skipped, and what a failure is mapped to.
+
+    ``generic`` is for anyone's program: Checkov's built-in checks, nothing skipped, a failure
+    named by Checkov's category. ``leadping`` is for our stacks: skips.yaml, our checks and
+    controls.yaml, and the stack's Leadping context (its environment) is expected. Leadping's
+    choices (a skip such as CKV_AWS_260, port 80 on our load balancer) never reach ``generic``.
+    """
+
+    name: str
+    description: str
+    skips: SkipList
+    checks_dirs: tuple[Path, ...] = ()
+    controls: ControlMap | None = None
+    # Whether the program is expected to carry Leadping's stack settings (environment and its minimums).
+    stack_context: bool = False
+
+    def control_for(self, check_id: str, categories: list[str] | tuple[str, ...] = ()) -> str:
+        """The control a failure is reported under: Leadping's id, or else Checkov's category."""
+        if self.controls is not None:
+            return self.controls.control_for(check_id, categories)
+        return "/".join(sorted(c.upper() for c in categories)) or "uncategorised"
+
+
+GENERIC, LEADPING = "generic", "leadping"
+PROFILES = (GENERIC, LEADPING)
+
+
+def load_profile(
+    name: str, *, skips_file: Path | None = None, external_checks_dirs: tuple[Path, ...] | list[Path] = ()
+) -> Profile:
+    """The named profile; a team's skip list replaces the profile's, its checks run beside the profile's."""
+    if name == GENERIC:
+        profile = Profile(GENERIC, "Checkov's built-in checks, nothing skipped", SkipList((), ()))
+    elif name == LEADPING:
+        profile = Profile(
+            LEADPING,
+            f"Leadping's stacks: {SKIPS_FILE.name}, policies/checks and {CONTROLS_FILE.name}",
+            load_skips(),
+            (CHECKS_DIR,),
+            load_controls(),
+            stack_context=True,
+        )
+    else:
+        raise ConfigError(f"unknown profile {name!r}; choose from {', '.join(PROFILES)}")
+    skips = load_skips(Path(skips_file)) if skips_file is not None else profile.skips
+    for directory in external_checks_dirs:
+        if not Path(directory).is_dir():
+            raise ConfigError(f"the external checks directory {directory} does not exist")
+    return replace(profile, skips=skips, checks_dirs=(*profile.checks_dirs, *(Path(d) for d in external_checks_dirs)))

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 from xml.etree import ElementTree as ET
 
 import jsonschema
@@ -20,6 +21,7 @@ import pytest
 from infra.render import PROJECT_ROOT
 from policies import cli
 from policies import config as gate_config
+from policies import gate as gate_module
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 SARIF_SCHEMA = PROJECT_ROOT / "compliance_checks" / "schemas" / "sarif-2.1.0.json"
@@ -31,9 +33,10 @@ def gate(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, captured.out, captured.err
 
 
-def sample(program: str) -> list[str]:
+def sample(program: str, profile: str = "leadping") -> list[str]:
+    """The sample program gated as in its docstring; the samples are judged under Leadping's policy unless asked."""
     directory = PROGRAMS / program
-    return ["--program", str(directory), "--stack-config", str(directory / "Pulumi.sample.yaml")]
+    return ["--program", str(directory), "--stack-config", str(directory / "Pulumi.sample.yaml"), "--profile", profile]
 
 
 def one_line_error(err: str) -> str:
@@ -167,7 +170,7 @@ def test_a_program_that_fails_to_render_stops_the_gate(capsys, tmp_path):
     [
         (["--format", "xml"], "unknown format(s) ['xml']"),
         (["--stack", "staging"], "unknown stack 'staging'; stacks: dev, prod or all"),
-        (["--program", "tests/policies/programs/compliant_storage"], "--program and --stack-config go together"),
+        (["--stack-config", "Pulumi.dev.yaml"], "--stack-config goes with --program"),
         (["--program", "no/such/dir", "--stack-config", "Pulumi.dev.yaml"], "the program directory no/such/dir"),
         (["--program", "tests/policies/programs/compliant_storage", "--stack-config", "nope.yaml"], "nope.yaml"),
         (["--bogus"], "unrecognized arguments: --bogus"),
@@ -196,3 +199,187 @@ def test_the_command_line_entry_point_exits_2_on_bad_arguments():
     )
     assert process.returncode == 2
     assert "unknown format(s) ['pdf']" in one_line_error(process.stderr)
+
+
+# -- --program DIR: which stack, which profile ------------------------------------------------------
+
+
+def project(tmp_path: Path, *stacks: str, program: str = "import pulumi\n") -> Path:
+    directory = tmp_path / "team"
+    directory.mkdir()
+    (directory / "Pulumi.yaml").write_text("name: team\nruntime: python\n")
+    (directory / "__main__.py").write_text(program)
+    for stack in stacks:
+        (directory / f"Pulumi.{stack}.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    return directory
+
+
+def selected(*argv: str) -> cli.Selection:
+    return cli.select(cli.build_parser().parse_args(["gate", *argv]))
+
+
+def test_a_program_directory_with_one_stack_is_gated_as_that_stack_under_the_generic_profile(tmp_path):
+    directory = project(tmp_path, "staging")
+    selection = selected("--program", str(directory))
+    (target,) = selection.targets
+    assert (target.stack, target.project_dir, target.program_dir) == ("staging", directory, None)
+    assert target.config_file == directory / "Pulumi.staging.yaml"
+    assert selection.profile == "generic"
+    assert selection.secrets_root == directory, "the secrets scan reads the program's directory"
+    assert selection.source_root == tmp_path / "team", "a program outside any git work tree is its own root"
+
+
+def test_this_repositorys_stacks_are_gated_under_the_leadping_profile():
+    selection = selected("--stack", "prod")
+    assert selection.profile == "leadping"
+    assert [t.stack for t in selection.targets] == ["prod"]
+    assert selection.secrets_root == PROJECT_ROOT
+    assert selected("--program", str(PROGRAMS / "compliant_storage"), "--profile", "leadping").profile == "leadping"
+
+
+def test_a_program_directory_of_the_repository_points_its_findings_at_the_repository_root():
+    selection = selected("--program", str(PROGRAMS / "compliant_storage"))
+    assert selection.source_root == PROJECT_ROOT.resolve()
+
+
+def test_a_program_with_several_stacks_needs_one_named(tmp_path):
+    directory = project(tmp_path, "dev", "prod")
+    with pytest.raises(cli.GateError, match=r"has stacks dev, prod; name the stack with --stack NAME"):
+        selected("--program", str(directory))
+    (target,) = selected("--program", str(directory), "--stack", "prod").targets
+    assert target.config_file == directory / "Pulumi.prod.yaml"
+
+
+def test_a_named_stack_without_a_settings_file_renders_with_no_settings_and_says_so(tmp_path):
+    directory = project(tmp_path)
+    with pytest.raises(cli.GateError, match=r"has no Pulumi.<stack>.yaml; name the stack with --stack NAME"):
+        selected("--program", str(directory))
+    (target,) = selected("--program", str(directory), "--stack", "dev").targets
+    assert target.config == {}
+    (note,) = target.notes
+    assert "no Pulumi.dev.yaml in " in note
+    assert note.endswith(": rendered with no stack settings")
+
+
+def test_a_stack_config_overrides_the_programs_stack_files(tmp_path):
+    directory = project(tmp_path, "dev")
+    other = tmp_path / "Pulumi.ci.yaml"
+    other.write_text("config: {}\n")
+    (target,) = selected("--program", str(directory), "--stack-config", str(other)).targets
+    assert (target.stack, target.config_file) == ("ci", other)
+
+
+def test_the_directory_of_a_main_inside_a_project_is_gated_with_that_project(tmp_path):
+    directory = project(tmp_path, "dev")
+    inner = directory / "src"
+    inner.mkdir()
+    (inner / "__main__.py").write_text("")
+    (target,) = selected("--program", str(inner)).targets
+    assert (target.project_dir, target.program_dir, target.stack) == (directory, inner, "dev")
+
+
+def test_stack_outputs_and_the_interpreter_reach_the_target(tmp_path):
+    directory = project(tmp_path, "dev")
+    outputs = tmp_path / "outputs.yaml"
+    outputs.write_text("acme/network/prod:\n  vpcId: vpc-0abc\n")
+    python = tmp_path / "python"
+    python.write_text("")
+    (target,) = selected("--program", str(directory), "--stack-outputs", str(outputs), "--python", str(python)).targets
+    assert target.stack_outputs == {"acme/network/prod": {"vpcId": "vpc-0abc"}}
+    assert target.python == python
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--program", "{tmp}/none"], "the program directory {tmp}/none does not exist"),
+        (["--program", "{tmp}"], "holds no Pulumi project (Pulumi.yaml) and no __main__.py"),
+        (
+            ["--program", "{team}", "--python", "{tmp}/no-python"],
+            "the interpreter (--python) {tmp}/no-python does not exist",
+        ),
+        (
+            ["--program", "{team}", "--stack-outputs", "{tmp}/none.json"],
+            "the stack outputs file {tmp}/none.json does not exist",
+        ),
+        (
+            ["--program", "{team}", "--stack-outputs", "{tmp}/list.json"],
+            "expected a map of stack name (org/project/stack)",
+        ),
+        (["--program", "{team}", "--stack-outputs", "{tmp}/broken.json"], "cannot read the stack outputs file"),
+        (["--program", "{team}", "--skips", "{tmp}/skips.yaml"], "skips.yaml checks: CKV_AWS_7 has no written reason"),
+        (["--program", "{team}", "--skips", "{tmp}/none.yaml"], "cannot read the skip list"),
+        (["--program", "{team}", "--external-checks-dir", "{tmp}/none"], "the external checks directory"),
+        (["--program", "{team}", "--accept-unrendered", "awsx"], "'awsx' is not a Pulumi type token"),
+        (["--program", "{team}", "--profile", "strict"], "argument --profile: invalid choice: 'strict'"),
+        (["--python", "{tmp}/python"], "--python goes with --program"),
+    ],
+)
+def test_bad_program_arguments_give_one_line_and_exit_2(capsys, tmp_path, argv, message):
+    team = project(tmp_path, "dev")
+    (tmp_path / "list.json").write_text('["acme/network/prod"]')
+    (tmp_path / "broken.json").write_text('{"acme/network/prod": ')
+    (tmp_path / "skips.yaml").write_text("checks:\n  - id: CKV_AWS_7\n")
+    (tmp_path / "python").write_text("")
+    filled = [a.format(tmp=tmp_path, team=team) for a in argv]
+    try:
+        code = cli.main(["gate", *filled, "--output-dir", str(tmp_path / "out")])
+    except SystemExit as exit_:
+        code = exit_.code
+    captured = capsys.readouterr()
+    assert code == cli.EXIT_ERROR
+    assert message.format(tmp=tmp_path) in one_line_error(captured.err)
+    assert captured.out == ""
+
+
+# -- refusals through the whole command ------------------------------------------------------------
+
+
+def test_a_program_with_nothing_to_judge_exits_2_saying_so(capsys, tmp_path):
+    directory = project(tmp_path, "dev", program='import pulumi\n\npulumi.export("greeting", "hello")\n')
+    code, out, err = gate(capsys, "--program", str(directory), "--output-dir", str(tmp_path / "out"))
+    assert code == cli.EXIT_ERROR
+    assert out == ""
+    assert "dev: nothing to judge: the program exports no AWS resource the gate can judge" in one_line_error(err)
+
+
+def test_a_remote_component_exits_2_naming_it(capsys, tmp_path, monkeypatch):
+    """The exporter's list of remote components (faked: the render of this checkout may not mark them) stops it."""
+    directory = project(tmp_path, "dev", program='import pulumi_aws as aws\n\naws.s3.Bucket("site")\n')
+    export = gate_module.export
+
+    def with_a_remote_component(rendering):
+        exported = export(rendering)
+        exported.unrendered = [SimpleNamespace(type="awsx:ec2:Vpc", name="vpc", source=None)]
+        return exported
+
+    monkeypatch.setattr(gate_module, "export", with_a_remote_component)
+    code, out, err = gate(capsys, "--program", str(directory), "--output-dir", str(tmp_path / "out"))
+    assert code == cli.EXIT_ERROR
+    assert out == ""
+    line = one_line_error(err)
+    assert "remote components the offline render cannot see into: awsx:ec2:Vpc (vpc)" in line
+    assert "--accept-unrendered TYPE (awsx:ec2:Vpc)" in line
+
+
+def test_verbose_adds_the_render_failures_traceback(capsys, tmp_path):
+    directory = project(tmp_path, "dev", program="raise ValueError('the program is broken')\n")
+    code, _out, err = gate(capsys, "--program", str(directory), "--verbose", "--output-dir", str(tmp_path / "out"))
+    assert code == cli.EXIT_ERROR
+    first, *rest = err.strip().splitlines()
+    assert first.startswith("error: cannot render stack 'dev'")
+    assert "Traceback (most recent call last):" in rest[0]
+    assert "ValueError: the program is broken" in rest[-1]
+
+
+@pytest.mark.checkov
+@pytest.mark.slow
+def test_this_repositorys_stacks_pass_the_gate_under_the_leadping_profile(capsys, tmp_path):
+    """What `make gate` runs: every stack, Leadping's profile by default, the repository's secrets scan."""
+    code, out, err = gate(capsys, "--format", "cli,sarif", "--output-dir", str(tmp_path))
+    assert code == cli.EXIT_PASSED, out + err
+    assert out.startswith("Leadping gate: stacks dev, prod (profile leadping (skips.yaml: ")
+    assert "gate PASSED: 0 failed checks, 0 secrets, 0 errors; 0 resources not judged" in out
+    sarif = json.loads((tmp_path / "gate.sarif").read_text())
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    assert sarif["runs"][0]["results"] == []

@@ -262,3 +262,57 @@ def test_a_malformed_skip_list_is_refused_with_its_shape(tmp_path, text, message
     with pytest.raises(ConfigError) as caught:
         load_skips(write(tmp_path, "skips.yaml", text))
     assert str(caught.value) == message
+
+
+# -- profiles ------------------------------------------------------------------------------------
+
+
+def test_the_generic_profile_runs_checkovs_checks_with_nothing_skipped_and_nothing_of_leadpings():
+    generic = gate_config.load_profile("generic")
+    assert generic.skips.checks == ()
+    assert generic.skips.secret_paths == ()
+    assert generic.skips.accepted_secrets == ()
+    assert generic.checks_dirs == ()
+    assert generic.controls is None
+    assert not generic.stack_context
+
+
+def test_the_leadping_profile_is_the_checked_in_skip_list_checks_and_control_map():
+    leadping = gate_config.load_profile("leadping")
+    assert leadping.skips == load_skips()
+    assert leadping.checks_dirs == (gate_config.CHECKS_DIR,)
+    assert leadping.controls == load_controls()
+    assert leadping.stack_context
+
+
+def test_a_failure_is_named_by_leadpings_control_or_by_checkovs_category():
+    assert gate_config.load_profile("leadping").control_for("CKV_AWS_7", ["ENCRYPTION"]) == "LP-DR-1"
+    generic = gate_config.load_profile("generic")
+    assert generic.control_for("CKV_AWS_7", ["ENCRYPTION"]) == "ENCRYPTION"
+    assert generic.control_for("CKV_AWS_1", ["iam", "GENERAL_SECURITY"]) == "GENERAL_SECURITY/IAM"
+    assert generic.control_for("CKV_AWS_2", []) == "uncategorised"
+
+
+def test_a_teams_skip_list_replaces_the_profiles_and_its_checks_run_beside_them(tmp_path):
+    skips = write(tmp_path, "team-skips.yaml", f"checks:\n  - id: CKV_AWS_260\n    reason: {REASON}\n")
+    checks = tmp_path / "team-checks"
+    checks.mkdir()
+    leadping = gate_config.load_profile("leadping", skips_file=skips, external_checks_dirs=(checks,))
+    assert leadping.skips.global_ids == ["CKV_AWS_260"]
+    assert leadping.skips.source_name == "team-skips.yaml"
+    assert leadping.checks_dirs == (gate_config.CHECKS_DIR, checks)
+    generic = gate_config.load_profile("generic", skips_file=skips, external_checks_dirs=(checks,))
+    assert (generic.skips.global_ids, generic.checks_dirs) == (["CKV_AWS_260"], (checks,))
+
+
+def test_a_teams_skip_list_is_validated_as_ours_is(tmp_path):
+    skips = write(tmp_path, "team-skips.yaml", "checks:\n  - id: CKV_AWS_260\n    reason: port 80\n")
+    with pytest.raises(ConfigError, match=r"team-skips\.yaml checks: CKV_AWS_260 has no written reason"):
+        gate_config.load_profile("generic", skips_file=skips)
+
+
+def test_an_unknown_profile_or_a_missing_checks_directory_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match=r"unknown profile 'strict'; choose from generic, leadping"):
+        gate_config.load_profile("strict")
+    with pytest.raises(ConfigError, match=r"the external checks directory .*/none does not exist"):
+        gate_config.load_profile("generic", external_checks_dirs=(tmp_path / "none",))
