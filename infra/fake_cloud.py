@@ -19,6 +19,9 @@ from typing import Any
 from .fake_functions import FUNCTIONS, Unanswerable
 
 FAKE_ACCOUNT_ID = "123456789012"
+AWS_PACKAGE = "aws"
+# The inputs a resource's id and ARN are made of, when the program sets them.
+PHYSICAL_NAMES = ("name", "bucket")
 
 
 def _short_hash(*parts: str) -> str:
@@ -213,9 +216,16 @@ class FakeCloud:
             if isinstance(state.get("region"), str):
                 self._provider_regions[f"{args.name}-provider-id"] = state["region"]
             return f"{args.name}-provider-id", state
+        if not args.typ.startswith(f"{AWS_PACKAGE}:"):
+            # Another provider's resource (random, command, a dynamic provider ...): this account
+            # knows nothing of it, so only its inputs are known (its id and results are not).
+            return None, state
+        if any(key in getattr(args, "unknown_inputs", ()) for key in PHYSICAL_NAMES):
+            # Named after a value nobody knows yet (a random suffix): so are its id and ARN.
+            return None, state
         module, cls = _module_and_class(args.typ)
         digest = _short_hash(args.typ, args.name)
-        physical = state.get("name") or state.get("bucket")
+        physical = next((state[key] for key in PHYSICAL_NAMES if state.get(key)), None)
         resource_id = physical if isinstance(physical, str) else f"{args.name}-{digest}"
         provider_region = self._provider_regions.get((args.provider or "").rsplit("::", 1)[-1])
         region = state["region"] if isinstance(state.get("region"), str) else provider_region or self.region

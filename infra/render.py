@@ -37,6 +37,7 @@ import inspect
 import json
 import logging
 import os
+import re
 import runpy
 import sys
 import threading
@@ -331,6 +332,17 @@ def _failure(stack: str, error: BaseException, files: ProgramFiles) -> RenderErr
     return RenderError(f"stack {stack!r}: the program failed{where}: {message}", text)
 
 
+def _about_the_program(warning: warnings.WarningMessage) -> bool:
+    """A warning of Pulumi's SDKs about what the program does (not one a provider SDK's module
+    gives once, when it is first imported, about classes it defines: ``BucketV2 has been
+    deprecated``; the program's use of such a class is logged by Pulumi, as ``pulumi log:``)."""
+    filename = warning.filename or ""
+    if not issubclass(warning.category, DeprecationWarning | FutureWarning | UserWarning) or "pulumi" not in filename:
+        return False
+    generated_module = re.search(r"[/\\]pulumi_[a-z0-9_]+[/\\]", filename) is not None
+    return not (issubclass(warning.category, DeprecationWarning) and generated_module)
+
+
 def _environment() -> dict[str, str]:
     """The interpreter and the versions of the Pulumi packages installed beside it."""
     from importlib import metadata
@@ -437,11 +449,7 @@ def _render_here(
     if error is not None:
         raise _failure(stack, error, files) from error
 
-    found_warnings = [
-        f"{w.category.__name__}: {w.message}"
-        for w in caught
-        if issubclass(w.category, DeprecationWarning | FutureWarning | UserWarning) and "pulumi" in (w.filename or "")
-    ]
+    found_warnings = [f"{w.category.__name__}: {w.message}" for w in caught if _about_the_program(w)]
     found_warnings += [f"pulumi log: {message}" for message in logged]
     found_warnings += log.warnings()
     paths = _Paths(root=project_dir, base=program_dir)
@@ -471,7 +479,7 @@ def _render_here(
         config=config,
         resources=resources,
         stack_outputs=_plain(exports, paths),
-        warnings=found_warnings,
+        warnings=list(dict.fromkeys(found_warnings)),  # once each: a module warns once per class it defines
         seconds=seconds,
         environment=_environment(),
     )

@@ -156,11 +156,15 @@ class ProgramFiles:
         self._cache[filename] = found
         return found
 
-    def caller(self) -> str | None:
-        """``file:line`` of the innermost frame of the current stack that is the program's."""
+    def constructed_at(self, resource: Any) -> str | None:
+        """``file:line`` of the program statement constructing ``resource``: the innermost frame
+        of the current stack that is the program's and not a constructor of that very resource
+        (a component class of the program calls ``super().__init__``; its caller constructed it)."""
         frame = sys._getframe(1)
         while frame is not None:
-            relative = self.relative(frame.f_code.co_filename)
+            code = frame.f_code
+            own_constructor = code.co_argcount > 0 and frame.f_locals.get(code.co_varnames[0]) is resource
+            relative = None if own_constructor else self.relative(code.co_filename)
             if relative is not None:
                 return f"{relative}:{frame.f_lineno}"
             frame = frame.f_back
@@ -195,7 +199,7 @@ class SourceCapture:
         capture = self
 
         def __init__(resource: Any, *args: Any, **kwargs: Any) -> None:
-            source = capture.files.caller()
+            source = capture.files.constructed_at(resource)
             original(resource, *args, **kwargs)
             if source is not None and "urn" in resource.__dict__:
                 capture._constructed.append((resource, source))
@@ -340,16 +344,16 @@ def make_monitor(
             if request.custom:
                 # A property with an unknown part is unknown as a whole to the program (as in a preview).
                 partly_unknown = {path[0] for path in unknown}
-                resource_id, state = self.mocks.new_resource(
-                    MockResourceArgs(
-                        typ=request.type,
-                        name=request.name,
-                        inputs={k: v for k, v in inputs.items() if k not in partly_unknown},
-                        provider=request.provider,
-                        resource_id=request.importId,
-                        custom=True,
-                    )
+                args = MockResourceArgs(
+                    typ=request.type,
+                    name=request.name,
+                    inputs={k: v for k, v in inputs.items() if k not in partly_unknown},
+                    provider=request.provider,
+                    resource_id=request.importId,
+                    custom=True,
                 )
+                args.unknown_inputs = frozenset(partly_unknown)  # what the handler must not make up
+                resource_id, state = self.mocks.new_resource(args)
             else:
                 # Components have no provider; a remote one is built by another language's host,
                 # which the offline render does not run: its outputs stay unknown.

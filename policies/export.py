@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from compliance_checks import conventions, policy_eval
+from infra.fake_cloud import AWS_PACKAGE
 from infra.render import RenderedResource, Rendering
 from policies import unknown_values
 from policies.mapping import TypeMap, UnknownTypeError
@@ -43,8 +44,6 @@ from policies.mapping import TypeMap, UnknownTypeError
 TERRAFORM_VERSION = "1.9.8"  # any version: Checkov only requires the key to be present
 PLAN_FORMAT_VERSION = "1.2"
 VARIABLE_PREFIX = "leadping_"
-# The provider whose resources the gate judges (Checkov's AWS checks); "aws:s3/bucket:Bucket" -> "aws".
-JUDGED_PACKAGE = "aws"
 PROVIDER_NAME = "registry.terraform.io/hashicorp/aws"
 
 _ADDRESS_NAME = re.compile(r"[^A-Za-z0-9_-]")
@@ -99,16 +98,17 @@ def redact_secrets(value: Any) -> Any:
 
 
 def _package(resource: RenderedResource) -> str:
+    """The provider package of a type token: ``aws:s3/bucket:Bucket`` -> ``aws``."""
     return resource.type.split(":", 1)[0]
 
 
 def _is_exported(resource: RenderedResource) -> bool:
     # Components have no cloud counterpart; providers become provider_config.
-    return resource.custom and _package(resource) == JUDGED_PACKAGE
+    return resource.custom and _package(resource) == AWS_PACKAGE  # Checkov's AWS checks judge them
 
 
 def _is_not_judged(resource: RenderedResource) -> bool:
-    return resource.custom and _package(resource) not in (JUDGED_PACKAGE, "pulumi")
+    return resource.custom and _package(resource) not in (AWS_PACKAGE, "pulumi")
 
 
 def _unexported(resource: RenderedResource) -> PulumiResource:
