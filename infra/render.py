@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import gc
 import hashlib
+import importlib.util
 import inspect
 import json
 import logging
@@ -406,10 +407,11 @@ def _render_here(
             monitor = make_monitor(
                 handler, records, exports, loops, preview=preview, stack_outputs=stack_outputs, log=log
             )
+            deployment_info = getattr(monitor, "GetDeploymentInfo", None)  # older SDKs ask feature by feature
             configure(
                 _mock_settings(
                     monitor=monitor,
-                    monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+                    monitor_features=set(deployment_info(None).supportedFeatures) if deployment_info else None,
                     engine=MockEngine(logger),
                     project=project_name,
                     stack=stack,
@@ -559,6 +561,8 @@ def serve_request(request_file: str) -> int:
     """The render inside a program's own interpreter (``render_host``): request and answer as JSON."""
     request = json.loads(Path(request_file).read_text())
     try:
+        if importlib.util.find_spec("pulumi") is None:
+            raise RenderError(f"{sys.executable} has no pulumi package: install the program's requirements in it")
         rendering = _render_here(
             request["stack"],
             project_dir=Path(request["project_dir"]),

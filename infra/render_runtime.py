@@ -282,10 +282,12 @@ def make_monitor(
 ) -> Any:
     from pulumi.runtime import rpc
     from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
-    from pulumi.runtime.proto import resource_pb2
+    from pulumi.runtime.proto import provider_pb2, resource_pb2
     from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-    invoke_fields = resource_pb2.ResourceInvokeResponse.DESCRIPTOR.fields_by_name
+    # The SDK's own invoke response (older SDKs answered an invoke with the provider's).
+    invoke_response = getattr(resource_pb2, "ResourceInvokeResponse", None) or provider_pb2.InvokeResponse
+    invoke_fields = invoke_response.DESCRIPTOR.fields_by_name
 
     class _Adapter(Mocks):
         def new_resource(self, args: MockResourceArgs):
@@ -303,8 +305,8 @@ def make_monitor(
             raise RenderError(str(error)) from None
         log.unanswered[token] += 1
         if _PLAIN_INVOKE.get() or "unknown" not in invoke_fields:
-            return resource_pb2.ResourceInvokeResponse()  # empty: the SDK builds a result of Nones
-        return resource_pb2.ResourceInvokeResponse(unknown=True)
+            return invoke_response()  # empty: the SDK builds a result of Nones
+        return invoke_response(unknown=True)
 
     def stack_reference(name: str) -> dict[str, Any]:
         outputs = (stack_outputs or {}).get(name)

@@ -1,8 +1,9 @@
 """An application stack that builds on a network stack, as the StackReference examples do.
 
-The VPC, its subnets and the department's name are another stack's outputs: a preview without
-them sees unknowns (and the gate says so); with them (``stack-outputs.yaml``, the gate's
-``--stack-outputs``) the security group's rule is judged on the VPC's real range.
+The VPC, its subnets, the administrators' address range and the department's name are another
+stack's outputs: a preview without them sees unknowns (and the gate says so); with them
+(``stack-outputs.yaml``, the gate's ``--stack-outputs``) the rules are judged on the real ranges,
+and the network stack's administrators' range turns out to be the whole internet.
 """
 
 import pulumi
@@ -13,6 +14,7 @@ network = pulumi.StackReference(config.require("networkStack"))
 
 vpc_id = network.require_output("vpcId")
 vpc_cidr = network.require_output("vpcCidr")
+admin_cidr = network.require_output("adminCidr")
 subnet_ids = network.require_output("privateSubnetIds")
 
 tags = {
@@ -25,7 +27,10 @@ database_group = aws.ec2.SecurityGroup(
     "db-secgrp",
     vpc_id=vpc_id,
     description="PostgreSQL from inside the VPC",
-    ingress=[{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": [vpc_cidr]}],
+    ingress=[
+        {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": [vpc_cidr]},
+        {"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": [admin_cidr]},
+    ],
     tags=tags,
 )
 
