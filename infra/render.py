@@ -59,6 +59,8 @@ from .render_runtime import (
     RenderError,
     RenderLog,
     SourceCapture,
+    apply_failures_located,
+    failure_location,
     make_monitor,
     plain_invokes_marked,
 )
@@ -322,7 +324,7 @@ def _one_line(text: str) -> str:
 def _failure(stack: str, error: BaseException, files: ProgramFiles) -> RenderError:
     """One line naming the program's file and line and the exception; the traceback kept apart."""
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    location = files.location(error.__traceback__)
+    location = failure_location(error) or files.location(error.__traceback__)
     where = f" at {location}" if location else ""
     settings = sys.modules.get("infra.settings")
     if settings is not None and isinstance(error, getattr(settings, "SettingsError", ())):
@@ -419,6 +421,10 @@ def _render_here(
                     organization="organization",
                     root_directory=str(project_dir),
                     callbacks=None,
+                    # This render's own outstanding outputs: the SDK's default set is shared by every
+                    # thread, and a failed render would leave tasks of its closed loop in it.
+                    outputs=set(),
+                    lock=threading.Lock(),
                 )
             )
             loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(program_dir), run_name="__main__")))
@@ -440,6 +446,7 @@ def _render_here(
         stack_of.enter_context(_working_directory(program_dir))
         stack_of.enter_context(capture.installed())
         stack_of.enter_context(plain_invokes_marked())
+        stack_of.enter_context(apply_failures_located(files))
         saved_path = list(sys.path)
         worker = threading.Thread(target=run, name=f"render-{stack}", daemon=True)
         worker.start()

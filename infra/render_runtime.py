@@ -223,6 +223,44 @@ class SourceCapture:
         return found
 
 
+_LOCATION = "_leadping_program_location"
+
+
+def failure_location(error: BaseException) -> str | None:
+    """Where in the program an ``.apply`` callback raised ``error`` (see apply_failures_located)."""
+    return getattr(error, _LOCATION, None)
+
+
+@contextlib.contextmanager
+def apply_failures_located(files: ProgramFiles) -> Iterator[None]:
+    """Notes on an exception raised in an ``.apply`` callback the program line that raised it.
+
+    The SDK re-raises such an exception at the end of the program from its own task, with a
+    traceback that no longer reaches the callback; the note keeps the line.
+    """
+    from pulumi.output import Output
+
+    original = Output.apply
+
+    def apply(output: Any, func: Any, *args: Any, **kwargs: Any) -> Any:
+        def located(value: Any) -> Any:
+            try:
+                return func(value)
+            except Exception as error:
+                if failure_location(error) is None:
+                    with contextlib.suppress(AttributeError):  # an exception type that takes no attributes
+                        setattr(error, _LOCATION, files.location(error.__traceback__))
+                raise
+
+        return original(output, located, *args, **kwargs)
+
+    Output.apply = apply  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Output.apply = original  # type: ignore[method-assign]
+
+
 @contextlib.contextmanager
 def plain_invokes_marked() -> Iterator[None]:
     """Marks the provider function calls made through ``pulumi.runtime.invoke`` (the plain form)."""
