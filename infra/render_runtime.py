@@ -417,7 +417,7 @@ def make_monitor(
                     "id": resource_id,
                     "outputs": state,
                     "remote": bool(getattr(request, "remote", False)),
-                    "unknown": tuple(format_path(path) for path in unknown),
+                    "unknown": tuple(sorted(format_path(path) for path in unknown)),
                 }
             )
             return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=obj)
