@@ -494,6 +494,26 @@ def _render_here(
     )
 
 
+def load_stack_outputs(path: Path) -> dict[str, dict[str, Any]]:
+    """Reads the outputs of the stacks a program references (``StackReference``), for a preview.
+
+    The file (JSON or YAML) maps each referenced stack's name, as the program names it
+    (``org/project/stack``), to its outputs, as ``pulumi stack output --json`` prints them.
+    """
+    try:
+        document = yaml.safe_load(Path(path).read_text())  # YAML reads JSON too
+    except FileNotFoundError:
+        raise RenderError(f"no stack outputs file at {path}") from None
+    except (OSError, yaml.YAMLError) as exc:
+        raise RenderError(f"{path} is not valid JSON or YAML: {_one_line(str(exc))}") from None
+    if not isinstance(document, dict):
+        raise RenderError(f"{path}: expected a map of referenced stack name to its outputs")
+    for stack, outputs in document.items():
+        if not isinstance(outputs, dict):
+            raise RenderError(f"{path}: the outputs of stack {stack!r} must be a map of output name to value")
+    return {str(stack): dict(outputs) for stack, outputs in document.items()}
+
+
 def _project_document(project_dir: Path) -> dict[str, Any]:
     project_file = project_dir / "Pulumi.yaml"
     if not project_file.exists():
@@ -599,6 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack-config", type=Path, help="stack settings file (default: Pulumi.<stack>.yaml)")
     parser.add_argument("--preview", action="store_true", help="render as `pulumi preview` does (unknowns kept)")
     parser.add_argument("--python", type=Path, help="the interpreter whose packages the program runs with")
+    parser.add_argument("--stack-outputs", type=Path, help="outputs of the stacks it references (JSON/YAML)")
     parser.add_argument("--summary", action="store_true", help="print a count per resource type instead of JSON")
     parser.add_argument("--output", type=Path, help="write the JSON to this file instead of stdout")
     parser.add_argument("--verbose", action="store_true", help="print the program's traceback when it fails")
@@ -611,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
             config_file=args.stack_config,
             preview=args.preview,
             python=args.python,
+            stack_outputs=load_stack_outputs(args.stack_outputs) if args.stack_outputs else None,
         )
     except RenderError as exc:
         if args.verbose and exc.traceback:

@@ -21,11 +21,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .render_runtime import RenderError
+from .render_runtime import RENDER_MODULES, RenderError
 
 HERE = Path(__file__).resolve().parent
-# Everything the render imports, and nothing else (a package name no program uses).
-RENDER_MODULES = ("render.py", "render_runtime.py", "render_host.py", "fake_cloud.py", "fake_functions.py")
+# The injected package's name: one no program uses.
 PACKAGE = "leadping_render"
 TIMEOUT_SECONDS = 900
 # `python -c` puts the working directory (the program's) first on sys.path; the render's directory

@@ -32,8 +32,10 @@ from .fake_functions import Unanswerable
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PATH_PART = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
-# The render's own modules: never "the program", even where they lie inside the program directory.
-_RENDER_FILES = frozenset(str(p) for p in Path(__file__).resolve().parent.glob("*.py"))
+# The render's own modules (all it imports of this project, and what is injected into a program's
+# interpreter): never "the program", even where they lie inside the program's directory (infra/).
+RENDER_MODULES = ("render.py", "render_runtime.py", "render_host.py", "fake_cloud.py", "fake_functions.py")
+_RENDER_FILES = frozenset(str(Path(__file__).resolve().parent / name) for name in RENDER_MODULES)
 
 # Set while the program makes a plain (not ``*_output``) provider function call: an unknown
 # result would crash the SDK's result class there, so such a call gets an empty result instead.
@@ -145,6 +147,9 @@ class ProgramFiles:
         if filename in self._cache:
             return self._cache[filename]
         found = None
+        if filename.startswith("<"):  # frozen or generated code (<frozen runpy>, <string>): not a file
+            self._cache[filename] = None
+            return None
         path = os.path.abspath(filename)
         inside = path.startswith(self.program_dir + os.sep)
         installed = "site-packages" in path or "dist-packages" in path or path.startswith(self._excluded)

@@ -385,6 +385,10 @@ def test_our_stacks_record_the_component_line_of_each_resource(dev):
     assert path == "infra/components/secure_bucket.py"
     assert "aws.s3.Bucket(" in (ROOT / path).read_text().splitlines()[int(line) - 1]
     assert all(r.source and r.source.startswith("infra/") for r in dev.resources)
+    (keys,) = dev.of_type("leadping:security:DataKeys")
+    path, line = keys.source.split(":")
+    assert path == "infra/__main__.py"
+    assert "DataKeys(" in (ROOT / path).read_text().splitlines()[int(line) - 1]
 
 
 def test_a_remote_component_is_recorded_without_children_and_its_outputs_stay_unknown(tmp_path: Path):
@@ -487,3 +491,33 @@ def test_our_stacks_preview_records_the_inputs_a_deployment_render_does(dev):
     assert {r.urn: r.inputs for r in preview.resources} == {r.urn: r.inputs for r in dev.resources}
     assert {r.name: r.unknown for r in preview.resources if r.unknown} == {"network-nat-0": ("allocationId",)}
     assert preview.warnings == []
+
+
+def test_stack_outputs_are_read_from_json_or_yaml_keyed_by_the_referenced_stack(tmp_path: Path):
+    from infra.render import load_stack_outputs
+
+    (tmp_path / "outputs.json").write_text('{"acme/network/dev": {"vpcId": "vpc-1", "subnets": ["a", "b"]}}')
+    (tmp_path / "outputs.yaml").write_text("acme/network/dev:\n  vpcId: vpc-1\n  subnets: [a, b]\n")
+    expected = {"acme/network/dev": {"vpcId": "vpc-1", "subnets": ["a", "b"]}}
+    assert load_stack_outputs(tmp_path / "outputs.json") == expected
+    assert load_stack_outputs(tmp_path / "outputs.yaml") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "no stack outputs file at"),
+        ("acme: [unclosed", "is not valid JSON or YAML"),
+        ("- a list\n", "expected a map of referenced stack name to its outputs"),
+        ("acme/network/dev: vpc-1\n", "the outputs of stack 'acme/network/dev' must be a map"),
+    ],
+)
+def test_a_bad_stack_outputs_file_is_a_one_line_render_error(tmp_path: Path, text, message):
+    from infra.render import load_stack_outputs
+
+    path = tmp_path / "outputs.yaml"
+    if text is not None:
+        path.write_text(text)
+    with pytest.raises(RenderError, match=message) as failed:
+        load_stack_outputs(path)
+    assert "\n" not in str(failed.value)
