@@ -564,6 +564,8 @@ def render(
     handler = handler or FakeCloud(region=config.get("aws:region", "us-east-1"))
     if python is None:
         python = render_host.program_interpreter(project_dir, project_doc.get("runtime"))
+    else:
+        python = render_host.locate(python)
     arguments = {
         "project_dir": project_dir,
         "program_dir": program_dir,

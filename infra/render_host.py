@@ -97,6 +97,14 @@ def program_interpreter(project_dir: Path, runtime: Any) -> Path | None:
     return python
 
 
+def locate(python: Path) -> Path:
+    """An interpreter named as on a command line: a path, or a name on the PATH (``python3.12``)."""
+    if os.sep in str(python) or Path(python).exists():
+        return Path(python)
+    found = shutil.which(str(python))
+    return Path(found) if found else Path(python)
+
+
 def is_this_environment(python: Path) -> bool:
     """Whether ``python`` is this process's interpreter (the same virtual environment)."""
     path = Path(os.path.abspath(python))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from infra.render import PROJECT_ROOT, RenderError, render
-from infra.render_host import RENDER_MODULES, is_this_environment, program_interpreter, run_in_interpreter
+from infra.render_host import RENDER_MODULES, is_this_environment, locate, program_interpreter, run_in_interpreter
 
 PINNED = PROJECT_ROOT / "tests" / "policies" / "programs" / "older_aws_venv"
 BASE_PYTHON = Path(sys.base_prefix) / "bin" / "python3"  # the interpreter this venv was made from
@@ -62,6 +62,15 @@ def test_a_named_environment_that_does_not_exist_is_refused_naming_it(tmp_path: 
 def test_an_unknown_toolchain_is_refused(tmp_path: Path):
     with pytest.raises(RenderError, match="unknown Python toolchain 'conda'"):
         program_interpreter(tmp_path, {"name": "python", "options": {"toolchain": "conda"}})
+
+
+def test_an_interpreter_is_found_by_path_or_by_name_on_the_path(tmp_path: Path, monkeypatch):
+    python = fake_venv(tmp_path / "env")
+    python.chmod(0o755)
+    monkeypatch.setenv("PATH", str(python.parent))
+    assert locate(Path("python")) == python
+    assert locate(python) == python
+    assert locate(Path("python-nowhere")) == Path("python-nowhere")
 
 
 def test_this_processs_environment_renders_in_process():
