@@ -4,8 +4,10 @@
   inputs split into what is known and the paths of what is not (a preview's unknowns), remote
   components, and the answers of the handler; provider functions it cannot answer become unknown
   (preview) or stop the render (deployment); a StackReference reads the outputs it was given.
-- ``SourceCapture``: the line of the program that constructed each resource.
-- ``program_location``: the line of the program where a render failed.
+- ``SourceCapture``: the line of the program that constructed each resource (``ProgramFiles``
+  tells the program's files from installed packages and the render's own modules).
+- ``apply_failures_located``: the line of the program where an ``.apply`` callback failed.
+- ``plain_invokes_marked``: which provider function calls the program made in their plain form.
 
 It needs only the standard library and the program's own ``pulumi``: the same module renders a
 program in its own Python environment (``infra/render_host.py``).
