@@ -2,8 +2,9 @@
 
 Programs call data sources (``aws.get_caller_identity()``, ``aws.iam.get_policy_document()``, ...)
 while they run; offline there is no provider, so each function the renderer supports is answered
-here, deterministically. An unknown function stops the render with an error naming it (fail
-closed: a guessed answer could hide a misconfiguration).
+here, deterministically. A function it cannot answer raises ``Unanswerable`` (never a guess, which
+could hide a misconfiguration): a preview render makes its result unknown with a warning naming it,
+as ``pulumi preview`` does with a result it cannot know yet; a deployment render stops.
 
 ``getPolicyDocument`` builds the real JSON the AWS provider would (the CI gate judges it), and the
 default-VPC lookups describe a plausible default VPC. Lookups that would return data only the
@@ -18,6 +19,11 @@ from collections.abc import Callable
 from typing import Any
 
 Function = Callable[[dict[str, Any], str, str], dict[str, Any]]  # (args, account_id, region) -> result
+
+
+class Unanswerable(LookupError):
+    """The offline render cannot answer this provider function (or these arguments of it)."""
+
 
 # Published AWS accounts (AWS documentation): the billing reports writer and the regional
 # Elastic Load Balancing log writers that bucket policies name.
@@ -203,9 +209,7 @@ def _vpcs(args: dict[str, Any], account: str, region: str) -> dict[str, Any]:
 
 
 def _unanswerable(what: str) -> Exception:
-    from infra.render import RenderError
-
-    return RenderError(f"the offline render cannot answer {what}: only the account's default VPC is known")
+    return Unanswerable(f"the offline render cannot answer {what}: only the account's default VPC is known")
 
 
 def _subnet_ids(account: str, region: str) -> list[str]:
@@ -240,9 +244,7 @@ def _billing_service_account(args: dict[str, Any], account: str, region: str) ->
 def _elb_service_account(args: dict[str, Any], account: str, region: str) -> dict[str, Any]:
     name = args.get("region") or region
     if name not in ELB_ACCOUNT_IDS:
-        from infra.render import RenderError
-
-        raise RenderError(f"the offline render knows no Elastic Load Balancing account for region {name!r}")
+        raise Unanswerable(f"the offline render knows no Elastic Load Balancing account for region {name!r}")
     elb = ELB_ACCOUNT_IDS[name]
     return {"id": elb, "arn": f"arn:aws:iam::{elb}:root", "region": name}
 

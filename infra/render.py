@@ -1,12 +1,24 @@
-"""Offline render: run the Pulumi program for a stack under Pulumi's mock runtime.
+"""Offline render: run a Pulumi program for a stack under Pulumi's mock runtime.
 
 This is the one shared piece that the CI gate (policies/) and the sandbox (sandbox/) build on.
-It runs the program exactly as Pulumi's Python language host does for ``pulumi up``
-(``runpy.run_path(<program dir>, run_name="__main__")`` inside ``run_in_stack``, with the
-stack's config set), but against a resource monitor that records every registration instead
-of talking to a Pulumi engine. What a resource "returns" (its id and output state) comes from
-a ``ResourceHandler``: the default one (``FakeCloud``) fabricates plausible ids and ARNs; the
-sandbox passes one that creates the resource in moto and returns moto's real ids.
+It runs the program exactly as Pulumi's Python language host does
+(``runpy.run_path(<program dir>, run_name="__main__")`` inside ``run_in_stack``, with the stack's
+config set and the program's directory as the working directory), but against a resource monitor
+that records every registration instead of talking to a Pulumi engine. What a resource "returns"
+(its id and output state) comes from a ``ResourceHandler``: the default one (``FakeCloud``)
+fabricates plausible ids and ARNs; the sandbox passes one that creates the resource in moto.
+
+Two modes, as Pulumi has:
+
+- ``preview=True`` (the gate): as ``pulumi preview``. An output the handler does not answer is
+  unknown, so ``.apply`` callbacks on it do not run and an input built from it is recorded as
+  unknown (``RenderedResource.unknown``); a provider function the render cannot answer returns
+  an unknown (or, for a plain call, empty) result with a warning naming it.
+- ``preview=False`` (the sandbox's deployment): as ``pulumi up``; everything must be answered.
+
+``python=PATH`` (or the program's ``Pulumi.yaml`` ``runtime.options``: ``virtualenv``,
+``toolchain: uv|poetry``) renders the program in its own Python environment, with its own
+pulumi, pulumi-aws and other packages (``infra/render_host.py``).
 
 Usage::
 
@@ -21,30 +33,50 @@ import asyncio
 import contextlib
 import gc
 import hashlib
+import importlib.util
+import inspect
 import json
 import logging
+import os
+import re
 import runpy
 import sys
 import threading
 import time
+import traceback
 import warnings
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
+from . import render_host
+from .fake_cloud import FAKE_ACCOUNT_ID as FAKE_ACCOUNT_ID
+from .fake_cloud import FakeCloud
+from .render_runtime import (
+    ProgramFiles,
+    RenderError,
+    RenderLog,
+    SourceCapture,
+    apply_failures_located,
+    failure_location,
+    make_monitor,
+    plain_invokes_marked,
+)
+
+try:
+    import yaml
+except ImportError:  # a program's own environment may lack PyYAML; only the parent process reads YAML
+    yaml = None  # type: ignore[assignment]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FAKE_ACCOUNT_ID = "123456789012"
 
-# Parts of the runtime are process-global (warning filters, sys.path): one render at a time.
+# Parts of the runtime are process-global (warning filters, sys.path, the working directory,
+# Resource.__init__ while sources are captured): one render at a time.
 _RENDER_LOCK = threading.Lock()
 
-
-class RenderError(RuntimeError):
-    """The program could not be rendered (bad settings, a failing program, an unknown call)."""
+__all__ = ["FAKE_ACCOUNT_ID", "FakeCloud", "RenderError", "RenderedResource", "Rendering", "render"]
 
 
 @dataclass(frozen=True)
@@ -58,15 +90,31 @@ class RenderedResource:
     property_dependencies: Mapping[str, tuple[str, ...]]
     provider: str | None
     protect: bool
-    inputs: Mapping[str, Any]
+    inputs: Mapping[str, Any]  # the known inputs; an unknown list element is None
     id: str | None
     outputs: Mapping[str, Any]
+    # "<path relative to the project dir>:<line>" of the program statement that constructed it.
+    source: str | None = None
+    # A remote (multi-language) component: another language host builds its children.
+    remote: bool = False
+    # Input paths whose value was unknown when the program ran ("policy", "rules[0].cidrBlocks").
+    unknown: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["dependencies"] = list(self.dependencies)
         data["property_dependencies"] = {k: list(v) for k, v in self.property_dependencies.items()}
+        data["unknown"] = list(self.unknown)
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RenderedResource:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["dependencies"] = tuple(data.get("dependencies") or ())
+        values["property_dependencies"] = {k: tuple(v) for k, v in (data.get("property_dependencies") or {}).items()}
+        values["unknown"] = tuple(data.get("unknown") or ())
+        return cls(**values)
 
 
 @dataclass
@@ -78,6 +126,8 @@ class Rendering:
     stack_outputs: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # The interpreter and the Pulumi packages the program ran with ("python", "pulumi", "pulumi-aws" ...).
+    environment: dict[str, str] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[RenderedResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -100,14 +150,30 @@ class Rendering:
             "resources": [r.to_json() for r in self.resources],
             "stack_outputs": self.stack_outputs,
             "warnings": self.warnings,
+            "environment": self.environment,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], seconds: float = 0.0) -> Rendering:
+        return cls(
+            project=data["project"],
+            stack=data["stack"],
+            config=dict(data["config"]),
+            resources=[RenderedResource.from_json(r) for r in data["resources"]],
+            stack_outputs=dict(data.get("stack_outputs") or {}),
+            warnings=list(data.get("warnings") or []),
+            seconds=seconds,
+            environment=dict(data.get("environment") or {}),
+        )
 
 
 class ResourceHandler(Protocol):
     """Answers resource registrations and provider function calls during a render.
 
     ``new_resource`` receives ``pulumi.runtime.MockResourceArgs`` and returns (id, state);
-    ``call`` receives ``pulumi.runtime.MockCallArgs`` and returns the function's result.
+    ``call`` receives ``pulumi.runtime.MockCallArgs`` and returns the function's result, or raises
+    ``infra.fake_functions.Unanswerable``. A handler that also has ``spec()`` (plain data, as
+    ``FakeCloud``) can answer a program rendered in another Python environment.
     """
 
     def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]: ...
@@ -147,286 +213,6 @@ def load_stack_config(path: Path) -> dict[str, str]:
     return flat
 
 
-def _short_hash(*parts: str) -> str:
-    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:7]
-
-
-def _module_and_class(type_token: str) -> tuple[str, str]:
-    # "aws:s3/bucket:Bucket" -> ("s3", "Bucket")
-    try:
-        _, middle, cls = type_token.split(":")
-    except ValueError:
-        return "", type_token
-    return middle.split("/")[0], cls
-
-
-# Computed attributes (outputs the provider fills in) that programs commonly read, per type.
-# Templates see: {id}, {name} (logical), {arn}, {region}, {account}, {hash}, {hash6}.
-COMPUTED_ATTRIBUTES: dict[str, dict[str, str]] = {
-    "aws:kms/key:Key": {"keyId": "{id}"},
-    "aws:s3/bucket:Bucket": {
-        "bucket": "{id}",
-        "arn": "arn:aws:s3:::{id}",
-        "bucketDomainName": "{id}.s3.amazonaws.com",
-        "bucketRegionalDomainName": "{id}.s3.{region}.amazonaws.com",
-    },
-    "aws:iam/role:Role": {"name": "{id}", "arn": "arn:aws:iam::{account}:role/{id}", "uniqueId": "AROA{hash}"},
-    "aws:iam/policy:Policy": {"arn": "arn:aws:iam::{account}:policy/{id}", "policyId": "ANPA{hash}"},
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
-        "arn": "arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com"
-    },
-    "aws:lb/loadBalancer:LoadBalancer": {
-        "arn": "arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/{id}/{hash}",
-        "arnSuffix": "app/{id}/{hash}",
-        "dnsName": "{id}-{hash}.{region}.elb.amazonaws.com",
-        "zoneId": "Z35SXDOTRQ7X7K",
-    },
-    "aws:lb/targetGroup:TargetGroup": {
-        "arn": "arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{id}/{hash}",
-        "arnSuffix": "targetgroup/{id}/{hash}",
-    },
-    "aws:lb/listener:Listener": {
-        "arn": "arn:aws:elasticloadbalancing:{region}:{account}:listener/app/{name}/{hash}/{hash}",
-    },
-    "aws:dynamodb/table:Table": {"arn": "arn:aws:dynamodb:{region}:{account}:table/{id}"},
-    "aws:rds/instance:Instance": {
-        "arn": "arn:aws:rds:{region}:{account}:db:{id}",
-        "address": "{id}.{hash}.{region}.rds.amazonaws.com",
-        "endpoint": "{id}.{hash}.{region}.rds.amazonaws.com:5432",
-        "resourceId": "db-{hash}",
-        "identifier": "{id}",
-    },
-    "aws:rds/cluster:Cluster": {
-        "arn": "arn:aws:rds:{region}:{account}:cluster:{id}",
-        "endpoint": "{id}.cluster-{hash}.{region}.rds.amazonaws.com",
-        "clusterResourceId": "cluster-{hash}",
-    },
-    "aws:cloudwatch/logGroup:LogGroup": {"arn": "arn:aws:logs:{region}:{account}:log-group:{id}", "name": "{id}"},
-    "aws:sns/topic:Topic": {"arn": "arn:aws:sns:{region}:{account}:{id}"},
-    "aws:sqs/queue:Queue": {
-        "arn": "arn:aws:sqs:{region}:{account}:{id}",
-        "url": "https://sqs.{region}.amazonaws.com/{account}/{id}",
-    },
-    "aws:secretsmanager/secret:Secret": {"arn": "arn:aws:secretsmanager:{region}:{account}:secret:{id}-{hash6}"},
-    "aws:backup/plan:Plan": {"arn": "arn:aws:backup:{region}:{account}:backup-plan:{hash}"},
-    "aws:cloudtrail/trail:Trail": {"arn": "arn:aws:cloudtrail:{region}:{account}:trail/{id}"},
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": {
-        "arn": "arn:aws:firehose:{region}:{account}:deliverystream/{id}"
-    },
-    "aws:wafv2/webAcl:WebAcl": {"arn": "arn:aws:wafv2:{region}:{account}:regional/webacl/{id}/{hash}"},
-    "aws:apigatewayv2/stage:Stage": {"arn": "arn:aws:apigateway:{region}::/apis/{hash}/stages/{id}"},
-    "aws:acm/certificate:Certificate": {"arn": "arn:aws:acm:{region}:{account}:certificate/{hash}"},
-    "aws:ec2/vpc:Vpc": {"id": "vpc-{hash}", "arn": "arn:aws:ec2:{region}:{account}:vpc/vpc-{hash}"},
-    "aws:ec2/subnet:Subnet": {"id": "subnet-{hash}", "arn": "arn:aws:ec2:{region}:{account}:subnet/subnet-{hash}"},
-    "aws:ec2/securityGroup:SecurityGroup": {
-        "id": "sg-{hash}",
-        "arn": "arn:aws:ec2:{region}:{account}:security-group/sg-{hash}",
-    },
-    "aws:guardduty/detector:Detector": {"id": "{hash}{hash}"},
-    "aws:apigatewayv2/api:Api": {
-        "id": "{hash}",
-        "apiEndpoint": "https://{hash}.execute-api.{region}.amazonaws.com",
-        "executionArn": "arn:aws:execute-api:{region}:{account}:{hash}",
-        "arn": "arn:aws:apigateway:{region}::/apis/{hash}",
-    },
-    "aws:cognito/userPool:UserPool": {
-        "id": "{region}_{hash}",
-        "arn": "arn:aws:cognito-idp:{region}:{account}:userpool/{region}_{hash}",
-        "endpoint": "cognito-idp.{region}.amazonaws.com/{region}_{hash}",
-    },
-    "aws:lambda/function:Function": {"arn": "arn:aws:lambda:{region}:{account}:function:{id}"},
-    "aws:route53/record:Record": {"fqdn": "{id}"},
-    "aws:backup/vault:Vault": {"arn": "arn:aws:backup:{region}:{account}:backup-vault:{id}", "name": "{id}"},
-    "aws:cloudwatch/eventConnection:EventConnection": {
-        "arn": "arn:aws:events:{region}:{account}:connection/{id}/{hash}",
-        # The secret EventBridge keeps the connection's credentials in.
-        "secretArn": "arn:aws:secretsmanager:{region}:{account}:secret:events!connection/{id}/{hash}/auth-{hash6}",
-    },
-    "aws:cloudwatch/eventApiDestination:EventApiDestination": {
-        "arn": "arn:aws:events:{region}:{account}:api-destination/{id}/{hash}",
-    },
-}
-
-
-def _certificate_validation(state: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
-    names = [state.get("domainName"), *(state.get("subjectAlternativeNames") or [])]
-    return {
-        "domainValidationOptions": [
-            {
-                "domainName": name,
-                "resourceRecordName": f"_{values['hash']}.{name}.",
-                "resourceRecordType": "CNAME",
-                "resourceRecordValue": f"_{values['hash']}.acm-validations.aws.",
-            }
-            for name in names
-            if isinstance(name, str)
-        ]
-    }
-
-
-def _api_domain_target(state: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
-    configuration = dict(state.get("domainNameConfiguration") or {})
-    configuration.setdefault("targetDomainName", f"d-{values['hash']}.execute-api.{values['region']}.amazonaws.com")
-    configuration.setdefault("hostedZoneId", "Z1UJRXOUMOOFQ8")
-    return {"domainNameConfiguration": configuration}
-
-
-def _master_user_secret(state: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
-    """The secret RDS creates when it manages the master password (named ``rds!db-<uuid>``)."""
-    if not state.get("manageMasterUserPassword"):
-        return {}
-    secret = f"rds!db-{values['hash']}-{values['hash6']}"
-    arn = f"arn:aws:secretsmanager:{values['region']}:{values['account']}:secret:{secret}"
-    return {
-        "masterUserSecrets": [
-            {"secretArn": arn, "kmsKeyId": state.get("masterUserSecretKmsKeyId"), "secretStatus": "active"}
-        ]
-    }
-
-
-# Computed attributes that are lists or nested objects: type -> function(state, values) -> attributes.
-COMPUTED_STRUCTURES: dict[str, Any] = {
-    "aws:acm/certificate:Certificate": _certificate_validation,
-    "aws:apigatewayv2/domainName:DomainName": _api_domain_target,
-    "aws:rds/instance:Instance": _master_user_secret,
-}
-
-
-class FakeCloud:
-    """The default handler: deterministic fake ids and ARNs, inputs echoed as outputs."""
-
-    def __init__(self, account_id: str = FAKE_ACCOUNT_ID, region: str = "us-east-1") -> None:
-        self.account_id = account_id
-        self.region = region
-        # Explicit providers' regions by provider id, so their resources get that region's ARNs.
-        self._provider_regions: dict[str, str] = {}
-
-    def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
-        state = dict(args.inputs)
-        if args.typ.startswith("pulumi:providers:"):
-            if isinstance(state.get("region"), str):
-                self._provider_regions[f"{args.name}-provider-id"] = state["region"]
-            return f"{args.name}-provider-id", state
-        module, cls = _module_and_class(args.typ)
-        digest = _short_hash(args.typ, args.name)
-        physical = state.get("name") or state.get("bucket")
-        resource_id = physical if isinstance(physical, str) else f"{args.name}-{digest}"
-        provider_region = self._provider_regions.get((args.provider or "").rsplit("::", 1)[-1])
-        region = state["region"] if isinstance(state.get("region"), str) else provider_region or self.region
-        values = {
-            "id": resource_id,
-            "name": args.name,
-            "region": region,
-            "account": self.account_id,
-            "hash": digest,
-            "hash6": digest[:6],
-        }
-        computed = COMPUTED_ATTRIBUTES.get(args.typ, {})
-        if "id" in computed:
-            resource_id = computed["id"].format(**values)
-            values["id"] = resource_id
-        resource_kind = cls[:1].lower() + cls[1:]
-        default_arn = f"arn:aws:{module or 'aws'}:{region}:{self.account_id}:{resource_kind}/{resource_id}"
-        values["arn"] = computed.get("arn", default_arn).format(**values)
-        for attribute, template in computed.items():
-            state.setdefault(attribute, template.format(**values))
-        structures = COMPUTED_STRUCTURES.get(args.typ)
-        if structures is not None:
-            state.update(structures(state, values))
-        state.setdefault("arn", values["arn"])
-        state.setdefault("id", resource_id)
-        return resource_id, state
-
-    def call(self, args: Any) -> dict[str, Any]:
-        from infra.fake_functions import FUNCTIONS
-
-        answer = FUNCTIONS.get(args.token)
-        if answer is None:
-            raise RenderError(f"the offline render does not know the provider function {args.token!r}")
-        # An invoke through an explicit provider answers for that provider's region.
-        region = self._provider_regions.get((getattr(args, "provider", None) or "").rsplit("::", 1)[-1])
-        return answer(dict(args.args), self.account_id, region or self.region)
-
-
-def _make_monitor(
-    handler: ResourceHandler,
-    records: list[dict[str, Any]],
-    exports: dict[str, Any],
-    loops: set[asyncio.AbstractEventLoop],
-):
-    from pulumi.runtime import rpc
-    from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
-    from pulumi.runtime.proto import resource_pb2
-    from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
-
-    class _Adapter(Mocks):
-        def new_resource(self, args: MockResourceArgs):
-            return handler.new_resource(args)
-
-        def call(self, args):
-            return handler.call(args)
-
-    def ensure_loop() -> None:
-        # The monitor runs on executor threads; each gets an event loop that the render closes.
-        loops.add(_ensure_event_loop())
-
-    class RecordingMonitor(MockMonitor):
-        """A MockMonitor that also keeps parent, dependencies, options and stack exports."""
-
-        def Invoke(self, request):
-            ensure_loop()
-            return super().Invoke(request)
-
-        def RegisterResource(self, request):
-            urn = self.make_urn(request.parent, request.type, request.name)
-            if request.type == "pulumi:pulumi:Stack":
-                return resource_pb2.RegisterResourceResponse(urn=urn)
-            ensure_loop()
-            inputs = rpc.deserialize_properties(request.object)
-            if request.custom:
-                resource_id, state = self.mocks.new_resource(
-                    MockResourceArgs(
-                        typ=request.type,
-                        name=request.name,
-                        inputs=inputs,
-                        provider=request.provider,
-                        resource_id=request.importId,
-                        custom=True,
-                    )
-                )
-            else:
-                resource_id, state = None, {}
-            obj = _sync_await(rpc.serialize_properties(state, {}))
-            self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
-            records.append(
-                {
-                    "urn": urn,
-                    "type": request.type,
-                    "name": request.name,
-                    "custom": bool(request.custom),
-                    "parent": request.parent or None,
-                    "dependencies": tuple(request.dependencies),
-                    "property_dependencies": {
-                        key: tuple(value.urns) for key, value in request.propertyDependencies.items()
-                    },
-                    "provider": request.provider or None,
-                    "protect": bool(request.protect),
-                    "inputs": inputs,
-                    "id": resource_id,
-                    "outputs": state,
-                }
-            )
-            return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=obj)
-
-        def RegisterResourceOutputs(self, request):
-            if "::pulumi:pulumi:Stack::" in request.urn:
-                ensure_loop()
-                exports.update(rpc.deserialize_properties(request.outputs))
-            return super().RegisterResourceOutputs(request)
-
-    return RecordingMonitor(_Adapter())
-
-
 class _ListHandler(logging.Handler):
     def __init__(self, sink: list[str]) -> None:
         super().__init__(level=logging.WARNING)
@@ -436,12 +222,20 @@ class _ListHandler(logging.Handler):
         self.sink.append(record.getMessage())
 
 
-def _plain(value: Any) -> Any:
+@dataclass(frozen=True)
+class _Paths:
+    """Where relative asset paths start (the program's directory) and what they are shown relative to."""
+
+    root: Path = PROJECT_ROOT
+    base: Path | None = None
+
+
+def _plain(value: Any, paths: _Paths) -> Any:
     """Makes recorded values JSON-friendly (resource references become their URN)."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, paths) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [_plain(v, paths) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)  # the wire format carries every number as a double
     if isinstance(value, str | int | float | bool) or value is None:
@@ -449,30 +243,33 @@ def _plain(value: Any) -> Any:
     urn = getattr(value, "urn", None)
     if urn is not None:
         return {"resource": str(getattr(urn, "value", urn))}
-    label = asset_label(value)
+    label = asset_label(value, root=paths.root, base=paths.base)
     if label is not None:
         return label
     return str(value)
 
 
-def _display_path(path: str) -> str:
+def _display_path(path: str, root: Path = PROJECT_ROOT, base: Path | None = None) -> str:
     """A file path relative to the project when it lies inside it: the same on every checkout."""
+    full = Path(path) if base is None else Path(base) / path
     try:
-        return Path(path).resolve().relative_to(PROJECT_ROOT).as_posix()
+        return full.resolve().relative_to(Path(root).resolve()).as_posix()
     except (OSError, ValueError):
-        return path
+        return path if base is None or Path(path).is_absolute() else full.as_posix()
 
 
-def asset_label(value: Any) -> str | None:
+def asset_label(value: Any, *, root: Path = PROJECT_ROOT, base: Path | None = None) -> str | None:
     """A stable description of a Pulumi asset or archive (their repr carries a memory address).
 
     ``AssetArchive({"handler.py": FileAsset("infra/x/handler.py")})`` ->
-    ``archive(handler.py=file:infra/x/handler.py)``. None for anything else.
+    ``archive(handler.py=file:infra/x/handler.py)``. A relative path is taken from ``base`` (the
+    program's directory, its working directory when it ran) and shown relative to ``root``.
+    None for anything else.
     """
     import pulumi
 
     if isinstance(value, pulumi.FileAsset | pulumi.FileArchive):
-        return f"file:{_display_path(str(value.path))}"
+        return f"file:{_display_path(str(value.path), root, base)}"
     if isinstance(value, pulumi.RemoteAsset | pulumi.RemoteArchive):
         return str(value.uri)
     if isinstance(value, pulumi.StringAsset):
@@ -480,7 +277,8 @@ def asset_label(value: Any) -> str | None:
         return f"string:{len(str(value.text))} characters, sha256 {digest}"
     if isinstance(value, pulumi.AssetArchive):
         members = ", ".join(
-            f"{name}={asset_label(item) or type(item).__name__}" for name, item in sorted(value.assets.items())
+            f"{name}={asset_label(item, root=root, base=base) or type(item).__name__}"
+            for name, item in sorted(value.assets.items())
         )
         return f"archive({members})"
     return None
@@ -508,52 +306,95 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def render(
+@contextlib.contextmanager
+def _working_directory(directory: Path) -> Iterator[None]:
+    """The program runs in its own directory, as Pulumi runs it (``FileAsset("www/index.html")``)."""
+    saved = os.getcwd()
+    os.chdir(directory)
+    try:
+        yield
+    finally:
+        os.chdir(saved)
+
+
+def _one_line(text: str) -> str:
+    return "; ".join(line.strip() for line in str(text).strip().splitlines() if line.strip())
+
+
+def _failure(stack: str, error: BaseException, files: ProgramFiles) -> RenderError:
+    """One line naming the program's file and line and the exception; the traceback kept apart."""
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    location = failure_location(error) or files.location(error.__traceback__)
+    where = f" at {location}" if location else ""
+    settings = sys.modules.get("infra.settings")
+    if settings is not None and isinstance(error, getattr(settings, "SettingsError", ())):
+        return RenderError(f"stack {stack!r}: invalid settings: {_one_line(str(error))}", text)
+    if isinstance(error, RenderError):
+        return RenderError(f"stack {stack!r}{where}: {_one_line(str(error))}", error.traceback or text)
+    message = f"{type(error).__name__}: {_one_line(str(error))}"
+    return RenderError(f"stack {stack!r}: the program failed{where}: {message}", text)
+
+
+def _about_the_program(warning: warnings.WarningMessage) -> bool:
+    """A warning of Pulumi's SDKs about what the program does (not one a provider SDK's module
+    gives once, when it is first imported, about classes it defines: ``BucketV2 has been
+    deprecated``; the program's use of such a class is logged by Pulumi, as ``pulumi log:``)."""
+    filename = warning.filename or ""
+    if not issubclass(warning.category, DeprecationWarning | FutureWarning | UserWarning) or "pulumi" not in filename:
+        return False
+    generated_module = re.search(r"[/\\]pulumi_[a-z0-9_]+[/\\]", filename) is not None
+    return not (issubclass(warning.category, DeprecationWarning) and generated_module)
+
+
+def _environment() -> dict[str, str]:
+    """The interpreter and the versions of the Pulumi packages installed beside it."""
+    from importlib import metadata
+
+    found = {"python": sys.executable, "python_version": ".".join(map(str, sys.version_info[:3]))}
+    for distribution in metadata.distributions():
+        name = (distribution.metadata["Name"] or "").lower()
+        if name == "pulumi" or name.startswith("pulumi-") or name.startswith("pulumi_"):
+            found[name.replace("_", "-")] = distribution.version
+    return found
+
+
+def _mock_settings(**values: Any) -> Any:
+    """Pulumi's MockSettings with the arguments this SDK's version accepts (they grew over time)."""
+    from pulumi.runtime.mocks import MockSettings
+
+    parameters = inspect.signature(MockSettings.__init__).parameters
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        values = {k: v for k, v in values.items() if k in parameters}
+    return MockSettings(**values)
+
+
+def _render_here(
     stack: str,
     *,
-    project_dir: Path = PROJECT_ROOT,
-    program_dir: Path | None = None,
-    config: Mapping[str, str] | None = None,
-    config_file: Path | None = None,
-    handler: ResourceHandler | None = None,
-    project: str | None = None,
+    project_dir: Path,
+    program_dir: Path,
+    project_name: str,
+    config: dict[str, str],
+    handler: ResourceHandler,
+    preview: bool,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None,
 ) -> Rendering:
-    """Runs the program for ``stack`` offline and returns everything it registered.
-
-    ``config`` (a flat Pulumi config map) wins over ``config_file``, which defaults to
-    ``Pulumi.<stack>.yaml`` in ``project_dir``. ``program_dir`` defaults to the ``main`` of
-    ``Pulumi.yaml``. Raises ``RenderError`` with a readable message when the program fails.
-    """
-    project_dir = Path(project_dir)
-    project_doc: dict[str, Any] = {}
-    project_file = project_dir / "Pulumi.yaml"
-    if project_file.exists():
-        try:
-            project_doc = yaml.safe_load(project_file.read_text()) or {}
-        except yaml.YAMLError as exc:
-            raise RenderError(f"{project_file} is not valid YAML: {exc}") from None
-    project_name = project or project_doc.get("name") or "project"
-    if program_dir is None:
-        program_dir = project_dir / str(project_doc.get("main") or ".")
-    program_dir = Path(program_dir)
-    if not (program_dir / "__main__.py").exists():
-        raise RenderError(f"no Pulumi Python program (__main__.py) in {program_dir}")
-    if config is None:
-        config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml")
-    config = dict(config)
-    handler = handler or FakeCloud(region=config.get("aws:region", "us-east-1"))
-
+    """Renders the program in this process (with this interpreter's pulumi)."""
     records: list[dict[str, Any]] = []
     exports: dict[str, Any] = {}
     logged: list[str] = []
     outcome: dict[str, BaseException] = {}
     loops: set[asyncio.AbstractEventLoop] = set()
+    log = RenderLog()
+    files = ProgramFiles(program_dir, project_dir)
+    capture = SourceCapture(files)
+    sources: dict[str, str] = {}
 
     def run() -> None:
         # A new thread starts with an empty contextvars context, so each render gets its own
         # Pulumi runtime state (settings, root stack, config) and nothing leaks between stacks.
         import pulumi.runtime
-        from pulumi.runtime.mocks import MockEngine, MockSettings
+        from pulumi.runtime.mocks import MockEngine
         from pulumi.runtime.settings import configure
         from pulumi.runtime.stack import run_in_stack
 
@@ -565,22 +406,29 @@ def render(
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         try:
             pulumi.runtime.set_all_config(config, [])
-            monitor = _make_monitor(handler, records, exports, loops)
-            features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+            monitor = make_monitor(
+                handler, records, exports, loops, preview=preview, stack_outputs=stack_outputs, log=log
+            )
+            deployment_info = getattr(monitor, "GetDeploymentInfo", None)  # older SDKs ask feature by feature
             configure(
-                MockSettings(
+                _mock_settings(
                     monitor=monitor,
-                    monitor_features=features,
+                    monitor_features=set(deployment_info(None).supportedFeatures) if deployment_info else None,
                     engine=MockEngine(logger),
                     project=project_name,
                     stack=stack,
-                    dry_run=False,
+                    dry_run=preview,
                     organization="organization",
                     root_directory=str(project_dir),
                     callbacks=None,
+                    # This render's own outstanding outputs: the SDK's default set is shared by every
+                    # thread, and a failed render would leave tasks of its closed loop in it.
+                    outputs=set(),
+                    lock=threading.Lock(),
                 )
             )
             loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(program_dir), run_name="__main__")))
+            sources.update(capture.by_urn(loop))
         except BaseException as exc:
             outcome["error"] = exc
         finally:
@@ -590,8 +438,15 @@ def render(
                     other.close()
 
     started = time.perf_counter()
-    with _RENDER_LOCK, collector_paused(), warnings.catch_warnings(record=True) as caught:
+    with contextlib.ExitStack() as stack_of:
+        stack_of.enter_context(_RENDER_LOCK)
+        stack_of.enter_context(collector_paused())
+        caught = stack_of.enter_context(warnings.catch_warnings(record=True))
         warnings.simplefilter("always")
+        stack_of.enter_context(_working_directory(program_dir))
+        stack_of.enter_context(capture.installed())
+        stack_of.enter_context(plain_invokes_marked())
+        stack_of.enter_context(apply_failures_located(files))
         saved_path = list(sys.path)
         worker = threading.Thread(target=run, name=f"render-{stack}", daemon=True)
         worker.start()
@@ -601,20 +456,12 @@ def render(
 
     error = outcome.get("error")
     if error is not None:
-        if isinstance(error, RenderError):
-            raise error
-        from infra.settings import SettingsError
+        raise _failure(stack, error, files) from error
 
-        if isinstance(error, SettingsError):
-            raise RenderError(f"stack {stack!r}: invalid settings: {error}") from error
-        raise RenderError(f"stack {stack!r}: the program failed: {type(error).__name__}: {error}") from error
-
-    found_warnings = [
-        f"{w.category.__name__}: {w.message}"
-        for w in caught
-        if issubclass(w.category, DeprecationWarning | FutureWarning | UserWarning) and "pulumi" in (w.filename or "")
-    ]
+    found_warnings = [f"{w.category.__name__}: {w.message}" for w in caught if _about_the_program(w)]
     found_warnings += [f"pulumi log: {message}" for message in logged]
+    found_warnings += log.warnings()
+    paths = _Paths(root=project_dir, base=program_dir)
     resources = [
         RenderedResource(
             urn=r["urn"],
@@ -626,9 +473,12 @@ def render(
             property_dependencies=r["property_dependencies"],
             provider=r["provider"],
             protect=r["protect"],
-            inputs=_plain(r["inputs"]),
+            inputs=_plain(r["inputs"], paths),
             id=r["id"],
-            outputs=_plain(r["outputs"]),
+            outputs=_plain(r["outputs"], paths),
+            source=sources.get(r["urn"]),
+            remote=r["remote"],
+            unknown=r["unknown"],
         )
         for r in records
     ]
@@ -637,10 +487,126 @@ def render(
         stack=stack,
         config=config,
         resources=resources,
-        stack_outputs=_plain(exports),
-        warnings=found_warnings,
+        stack_outputs=_plain(exports, paths),
+        warnings=list(dict.fromkeys(found_warnings)),  # once each: a module warns once per class it defines
         seconds=seconds,
+        environment=_environment(),
     )
+
+
+def load_stack_outputs(path: Path) -> dict[str, dict[str, Any]]:
+    """Reads the outputs of the stacks a program references (``StackReference``), for a preview.
+
+    The file (JSON or YAML) maps each referenced stack's name, as the program names it
+    (``org/project/stack``), to its outputs, as ``pulumi stack output --json`` prints them.
+    """
+    try:
+        document = yaml.safe_load(Path(path).read_text())  # YAML reads JSON too
+    except FileNotFoundError:
+        raise RenderError(f"no stack outputs file at {path}") from None
+    except (OSError, yaml.YAMLError) as exc:
+        raise RenderError(f"{path} is not valid JSON or YAML: {_one_line(str(exc))}") from None
+    if not isinstance(document, dict):
+        raise RenderError(f"{path}: expected a map of referenced stack name to its outputs")
+    for stack, outputs in document.items():
+        if not isinstance(outputs, dict):
+            raise RenderError(f"{path}: the outputs of stack {stack!r} must be a map of output name to value")
+    return {str(stack): dict(outputs) for stack, outputs in document.items()}
+
+
+def _project_document(project_dir: Path) -> dict[str, Any]:
+    project_file = project_dir / "Pulumi.yaml"
+    if not project_file.exists():
+        return {}
+    try:
+        document = yaml.safe_load(project_file.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise RenderError(f"{project_file} is not valid YAML: {exc}") from None
+    if not isinstance(document, dict):
+        raise RenderError(f"{project_file}: expected a map (name, runtime, main)")
+    return document
+
+
+def render(
+    stack: str,
+    *,
+    project_dir: Path = PROJECT_ROOT,
+    program_dir: Path | None = None,
+    config: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+    handler: ResourceHandler | None = None,
+    project: str | None = None,
+    preview: bool = False,
+    python: Path | None = None,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Rendering:
+    """Runs the program for ``stack`` offline and returns everything it registered.
+
+    ``config`` (a flat Pulumi config map) wins over ``config_file``, which defaults to
+    ``Pulumi.<stack>.yaml`` in ``project_dir``. ``program_dir`` defaults to the ``main`` of
+    ``Pulumi.yaml``. ``preview`` renders as ``pulumi preview`` (unknowns stay unknown) rather than
+    ``pulumi up``. ``python`` (default: the program's ``Pulumi.yaml`` runtime options, else this
+    interpreter) is the interpreter whose packages the program runs with. ``stack_outputs`` answers
+    StackReferences: referenced stack name -> its outputs. Raises ``RenderError`` with a one-line
+    message when the program fails.
+    """
+    project_dir = Path(project_dir).resolve()
+    project_doc = _project_document(project_dir)
+    project_name = project or project_doc.get("name") or "project"
+    if program_dir is None:
+        program_dir = project_dir / str(project_doc.get("main") or ".")
+    program_dir = Path(program_dir).resolve()
+    if not (program_dir / "__main__.py").exists():
+        raise RenderError(f"no Pulumi Python program (__main__.py) in {program_dir}")
+    if config is None:
+        config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml")
+    config = dict(config)
+    handler = handler or FakeCloud(region=config.get("aws:region", "us-east-1"))
+    if python is None:
+        python = render_host.program_interpreter(project_dir, project_doc.get("runtime"))
+    else:
+        python = render_host.locate(python)
+    arguments = {
+        "project_dir": project_dir,
+        "program_dir": program_dir,
+        "project_name": project_name,
+        "config": config,
+        "preview": preview,
+        "stack_outputs": {k: dict(v) for k, v in (stack_outputs or {}).items()},
+    }
+    if python is None or render_host.is_this_environment(python):
+        return _render_here(stack, handler=handler, **arguments)
+    spec = getattr(handler, "spec", None)
+    if not callable(spec):
+        raise RenderError(f"the render's handler ({type(handler).__name__}) cannot answer a program run by {python}")
+    started = time.perf_counter()
+    request = {**arguments, "stack": stack, "handler": spec(), "project_dir": str(project_dir)}
+    request["program_dir"] = str(program_dir)
+    answer = render_host.run_in_interpreter(Path(python), request, cwd=program_dir)
+    return Rendering.from_json(answer, seconds=time.perf_counter() - started)
+
+
+def serve_request(request_file: str) -> int:
+    """The render inside a program's own interpreter (``render_host``): request and answer as JSON."""
+    request = json.loads(Path(request_file).read_text())
+    try:
+        if importlib.util.find_spec("pulumi") is None:
+            raise RenderError(f"{sys.executable} has no pulumi package: install the program's requirements in it")
+        rendering = _render_here(
+            request["stack"],
+            project_dir=Path(request["project_dir"]),
+            program_dir=Path(request["program_dir"]),
+            project_name=request["project_name"],
+            config=request["config"],
+            handler=FakeCloud.from_spec(request["handler"]),
+            preview=request["preview"],
+            stack_outputs=request["stack_outputs"],
+        )
+        answer: dict[str, Any] = {"rendering": rendering.to_json()}
+    except RenderError as error:
+        answer = {"error": str(error), "traceback": error.traceback}
+    Path(request["answer_file"]).write_text(json.dumps(answer, default=str))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -653,8 +619,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--program", type=Path, help="program directory (default: Pulumi.yaml's main)")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help="directory holding Pulumi.yaml")
     parser.add_argument("--stack-config", type=Path, help="stack settings file (default: Pulumi.<stack>.yaml)")
+    parser.add_argument("--preview", action="store_true", help="render as `pulumi preview` does (unknowns kept)")
+    parser.add_argument("--python", type=Path, help="the interpreter whose packages the program runs with")
+    parser.add_argument("--stack-outputs", type=Path, help="outputs of the stacks it references (JSON/YAML)")
     parser.add_argument("--summary", action="store_true", help="print a count per resource type instead of JSON")
     parser.add_argument("--output", type=Path, help="write the JSON to this file instead of stdout")
+    parser.add_argument("--verbose", action="store_true", help="print the program's traceback when it fails")
     args = parser.parse_args(argv)
     try:
         rendering = render(
@@ -662,8 +632,13 @@ def main(argv: list[str] | None = None) -> int:
             project_dir=args.project_dir,
             program_dir=args.program,
             config_file=args.stack_config,
+            preview=args.preview,
+            python=args.python,
+            stack_outputs=load_stack_outputs(args.stack_outputs) if args.stack_outputs else None,
         )
     except RenderError as exc:
+        if args.verbose and exc.traceback:
+            print(exc.traceback.rstrip(), file=sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for warning in rendering.warnings:

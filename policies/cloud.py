@@ -2,17 +2,21 @@
 
 When a program passes one resource's output to another (``allocation_id=eip.id`` is fine, but
 ``parameter_group_name=group.name`` or ``allocation_id=eip.allocation_id`` read outputs) and the
-offline cloud does not answer that output, Pulumi drops the input *and* its dependency, so the
-plan would lose the link between the two resources and Checkov's connection checks would judge
-them apart. GateCloud answers those outputs: ``name`` for every type whose Terraform schema has
-one (the provider returns the given or generated name), and a few ids other types are known by.
+offline cloud does not answer that output, a preview render sees it as unknown: the plan keeps the
+link (a reference in ``configuration``) but loses the value, and a value built from it (a name, a
+policy) becomes unknown too. GateCloud answers those outputs the provider knows before anything is
+created: ``name`` for every type whose Terraform schema has one (Pulumi auto-names it when the
+program does not), and a few ids other types are known by.
+
+GateCloud is plain data (``FakeCloud.spec()``), so a program rendered in its own environment
+(``render(python=...)``) gets the same answers.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from infra.render import FakeCloud
+from infra.fake_cloud import FakeCloud
 from policies.mapping import TypeMap
 
 # Outputs (beyond `name`) that programs pass on, per type; same templates as FakeCloud's.
@@ -29,25 +33,13 @@ EXTRA_OUTPUTS: dict[str, dict[str, str]] = {
 }
 
 
+def named_types(type_map: TypeMap) -> set[str]:
+    """The Pulumi types whose Terraform resource has a ``name`` attribute."""
+    return {token for token in type_map.tokens() if "name" in type_map.terraform_attributes(token)}
+
+
 class GateCloud(FakeCloud):
     def __init__(self, *args: Any, type_map: TypeMap | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.type_map = type_map or TypeMap()
-
-    def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
-        resource_id, state = super().new_resource(args)
-        if args.typ.startswith("pulumi:") or resource_id is None:
-            return resource_id, state
-        has_name = self.type_map.knows(args.typ) and "name" in self.type_map.terraform_attributes(args.typ)
-        if has_name and "name" not in state:
-            state["name"] = resource_id
-        values = {
-            "id": resource_id,
-            "name": args.name,
-            "region": state.get("region") if isinstance(state.get("region"), str) else self.region,
-            "account": self.account_id,
-            "hash": str(state.get("id", resource_id))[-7:],
-        }
-        for attribute, template in EXTRA_OUTPUTS.get(args.typ, {}).items():
-            state.setdefault(attribute, template.format(**values))
-        return resource_id, state
+        tm = type_map or TypeMap()
+        super().__init__(*args, named_types=named_types(tm), extra_outputs=EXTRA_OUTPUTS, **kwargs)
+        self.type_map = tm

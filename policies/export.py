@@ -14,6 +14,15 @@ group ids, subnet ids) Checkov substitutes only one reference per attribute, so 
 carry the address string in ``values`` directly; a composite value that merely embeds an output
 (a policy JSON with a bucket ARN) keeps its rendered value, which the checks need to read.
 
+A value the preview render could not know (``RenderedResource.unknown``) is written as Terraform
+writes it: left out of ``values``, marked in ``resource_changes[].change.after_unknown``, and, when
+it comes from another resource, named in ``expressions`` (``policies/unknown_values.py``).
+
+Only the ``aws`` provider's resources are exported. Those of other providers (random, tls,
+command, docker, dynamic providers ...) are listed in ``ExportedPlan.not_judged``, and remote
+components (``awsx:*``, ``eks:*``: their children are built by another language host, which an
+offline render does not run) in ``ExportedPlan.unrendered``: the gate says what it did not judge.
+
 The stack's context (environment, its minimums, public routes, tenant stores, which roles a
 policy is attached to) goes into the plan's ``variables``; our own checks read it from there.
 """
@@ -27,12 +36,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from compliance_checks import conventions, policy_eval
+from infra.fake_cloud import AWS_PACKAGE
 from infra.render import RenderedResource, Rendering
+from policies import unknown_values
 from policies.mapping import TypeMap, UnknownTypeError
 
 TERRAFORM_VERSION = "1.9.8"  # any version: Checkov only requires the key to be present
 PLAN_FORMAT_VERSION = "1.2"
 VARIABLE_PREFIX = "leadping_"
+PROVIDER_NAME = "registry.terraform.io/hashicorp/aws"
 
 _ADDRESS_NAME = re.compile(r"[^A-Za-z0-9_-]")
 # How Pulumi's wire format marks a secret value; the plan carries a marker, never the value.
@@ -51,6 +63,8 @@ class PulumiResource:
     name: str
     type: str
     parent: str | None
+    # "<file>:<line>" of the program statement that constructed it (RenderedResource.source).
+    source: str | None = None
 
     def label(self) -> str:
         return f"{self.name} ({self.type})"
@@ -63,6 +77,10 @@ class ExportedPlan:
     resources: dict[str, PulumiResource]
     unmapped_attributes: dict[str, list[str]] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
+    # Resources of other providers than aws (no address): rendered, not judged.
+    not_judged: list[PulumiResource] = field(default_factory=list)
+    # Remote components (no address): their children were not rendered, so nothing of them is judged.
+    unrendered: list[PulumiResource] = field(default_factory=list)
 
     def index(self) -> dict[str, Any]:
         return {address: asdict(resource) for address, resource in self.resources.items()}
@@ -79,9 +97,31 @@ def redact_secrets(value: Any) -> Any:
     return value
 
 
+def _package(resource: RenderedResource) -> str:
+    """The provider package of a type token: ``aws:s3/bucket:Bucket`` -> ``aws``."""
+    return resource.type.split(":", 1)[0]
+
+
 def _is_exported(resource: RenderedResource) -> bool:
     # Components have no cloud counterpart; providers become provider_config.
-    return resource.custom and not resource.type.startswith("pulumi:")
+    return resource.custom and _package(resource) == AWS_PACKAGE  # Checkov's AWS checks judge them
+
+
+def _is_not_judged(resource: RenderedResource) -> bool:
+    return resource.custom and _package(resource) not in (AWS_PACKAGE, "pulumi")
+
+
+def _unexported(resource: RenderedResource) -> PulumiResource:
+    return PulumiResource("", resource.urn, resource.name, resource.type, resource.parent, resource.source)
+
+
+def _unknown_expression(dependencies: list[str], addresses: Mapping[str, str]) -> dict[str, Any]:
+    """Where an unknown value comes from: one resource (its id, as the render cannot say which
+    output), or the resources it was built from."""
+    if len(dependencies) == 1:
+        address = addresses[dependencies[0]]
+        return {"references": [f"{address}.id", address]}
+    return {"references": sorted({addresses[u] for u in dependencies})}
 
 
 def _address_names(resources: Iterable[RenderedResource], type_map: TypeMap) -> dict[str, str]:
@@ -106,8 +146,13 @@ def _address_names(resources: Iterable[RenderedResource], type_map: TypeMap) -> 
 def _candidates(
     dependency_urns: Iterable[str], by_urn: Mapping[str, RenderedResource], addresses: Mapping[str, str], tm: TypeMap
 ) -> dict[str, list[str]]:
-    """Output value -> [reference, address] for every string output of the resources depended on."""
-    found: dict[str, list[str]] = {}
+    """Output value -> [reference, address] for every string output of the resources depended on.
+
+    A value that several outputs share (a user pool's name and its client's id) goes to the most
+    preferred attribute, then the first URN: never to whichever dependency Pulumi listed first,
+    which varies from run to run.
+    """
+    ranked: dict[str, tuple[tuple[int, str], list[str]]] = {}
     for urn in dependency_urns:
         target = by_urn.get(urn)
         if target is None or urn not in addresses:
@@ -121,9 +166,13 @@ def _candidates(
         )
         for key in ordered:
             value = outputs[key]
-            if isinstance(value, str) and len(value) > 2 and value not in found:
-                found[value] = [f"{address}.{tm.terraform_attribute(target.type, key)}", address]
-    return found
+            if not (isinstance(value, str) and len(value) > 2):
+                continue
+            preferred = key in _REFERENCE_PREFERENCE
+            rank = (_REFERENCE_PREFERENCE.index(key) if preferred else len(_REFERENCE_PREFERENCE), urn)
+            if value not in ranked or rank < ranked[value][0]:
+                ranked[value] = (rank, [f"{address}.{tm.terraform_attribute(target.type, key)}", address])
+    return {value: reference for value, (_rank, reference) in ranked.items()}
 
 
 def _link(value: Any, candidates: Mapping[str, list[str]]) -> tuple[Any, Any, bool]:
@@ -171,12 +220,7 @@ def _link_block(block: Mapping[str, Any], candidates: Mapping[str, list[str]]) -
     return new_block, expressions, linked
 
 
-class _Omit:
-    def __repr__(self) -> str:
-        return "OMIT"
-
-
-_OMIT = _Omit()
+_OMIT = unknown_values.OMITTED
 
 
 def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[str, Any]:
@@ -307,14 +351,15 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
         raise error
     by_urn = rendering.by_urn()
     addresses = _address_names(exported, tm)
-    planned, configured = [], []
+    planned, configured, changes = [], [], []
     index: dict[str, PulumiResource] = {}
     unmapped: dict[str, list[str]] = {}
     for resource in exported:
         address = addresses[resource.urn]
         tf_type, name = address.split(".", 1)
         converter = tm.converter(resource.type)
-        values = converter.convert(redact_secrets(resource.inputs))
+        inputs = unknown_values.with_markers(resource.inputs, resource.unknown)
+        values = converter.convert(redact_secrets(inputs))
         names = converter.top_level_names
         expressions: dict[str, Any] = {}
         for input_name, urns in resource.property_dependencies.items():
@@ -322,12 +367,10 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
             dependencies = [u for u in urns if u in addresses]
             if not dependencies:
                 continue
-            if tf_name is None:
+            if tf_name is None or unknown_values.is_unknown(values[tf_name]):
                 # The input is another resource's output the offline render could not know (an EIP's
                 # allocation id): Terraform would leave it out of the values and name its source.
-                tf_name = converter.name_of(input_name)
-                first = addresses[dependencies[0]]
-                expressions[tf_name] = {"references": [f"{first}.id", first]}
+                expressions[tf_name or converter.name_of(input_name)] = _unknown_expression(dependencies, addresses)
                 continue
             candidates = _candidates(dependencies, by_urn, addresses, tm)
             new_value, expression, linked = _link(values[tf_name], candidates)
@@ -343,7 +386,9 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
                 expressions[tf_name] = {"references": sorted({addresses[u] for u in dependencies})}
         if converter.unmapped:  # after the references: name_of may meet an input the schema lacks
             unmapped[address] = list(converter.unmapped)
+        values, after_unknown = unknown_values.split_values(values)
         planned.append({"address": address, "mode": "managed", "type": tf_type, "name": name, "values": values})
+        changes.append(_change(address, tf_type, name, values, after_unknown))
         configured.append(
             {
                 "address": address,
@@ -354,26 +399,61 @@ def export(rendering: Rendering, type_map: TypeMap | None = None) -> ExportedPla
                 "expressions": expressions,
             }
         )
-        index[address] = PulumiResource(address, resource.urn, resource.name, resource.type, resource.parent)
+        index[address] = PulumiResource(
+            address, resource.urn, resource.name, resource.type, resource.parent, resource.source
+        )
     context = stack_context(rendering, addresses)
-    plan = plan_document(planned, configured, context, rendering.config.get("aws:region", "us-east-1"))
-    return ExportedPlan(rendering.stack, plan, index, unmapped, context)
+    plan = plan_document(planned, configured, context, rendering.config.get("aws:region", "us-east-1"), changes)
+    return ExportedPlan(
+        rendering.stack,
+        plan,
+        index,
+        unmapped,
+        context,
+        not_judged=[_unexported(r) for r in rendering.resources if _is_not_judged(r)],
+        unrendered=[_unexported(r) for r in rendering.resources if r.remote and not r.custom],
+    )
+
+
+def _change(address: str, tf_type: str, name: str, values: dict[str, Any], after_unknown: dict[str, Any]) -> dict:
+    """The resource's entry in ``resource_changes``: a creation, as in a first deployment's plan."""
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": tf_type,
+        "name": name,
+        "provider_name": PROVIDER_NAME,
+        "change": {
+            "actions": ["create"],
+            "before": None,
+            "after": values,
+            "after_unknown": after_unknown,
+            "before_sensitive": False,
+            "after_sensitive": {},
+        },
+    }
 
 
 def plan_document(
-    planned: list[dict[str, Any]], configured: list[dict[str, Any]], context: Mapping[str, Any], region: str
+    planned: list[dict[str, Any]],
+    configured: list[dict[str, Any]],
+    context: Mapping[str, Any],
+    region: str,
+    changes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The plan JSON: resources' values, their references (configuration) and the stack context."""
+    """The plan JSON: resources' values, their changes (what is unknown), references (configuration)
+    and the stack context."""
     return {
         "format_version": PLAN_FORMAT_VERSION,
         "terraform_version": TERRAFORM_VERSION,
         "variables": {f"{VARIABLE_PREFIX}{key}": {"value": value} for key, value in context.items()},
         "planned_values": {"root_module": {"resources": planned}},
+        "resource_changes": changes or [],
         "configuration": {
             "provider_config": {
                 "aws": {
                     "name": "aws",
-                    "full_name": "registry.terraform.io/hashicorp/aws",
+                    "full_name": PROVIDER_NAME,
                     "expressions": {"region": {"constant_value": region}},
                 }
             },
