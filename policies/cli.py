@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import yaml
 
 from infra.render import PROJECT_ROOT
+from infra.render_host import locate
 from policies.config import GENERIC, LEADPING, PROFILES, ConfigError, load_profile, load_yaml
 from policies.gate import GateError, Target, available_stacks, repo_targets, repository_root, run_gate
 
@@ -147,7 +148,7 @@ class Selection:
 
 def select(args: argparse.Namespace) -> Selection:
     """The targets the arguments name (GateError naming what is wrong)."""
-    python = _existing_file(args.python, "the interpreter (--python)") if args.python else None
+    python = _interpreter(args.python) if args.python else None
     stack_outputs = load_stack_outputs(args.stack_outputs) if args.stack_outputs else None
     if args.program is None:
         for flag, value in (("--stack-config", args.stack_config), ("--python", args.python)):
@@ -252,6 +253,15 @@ def main(argv: list[str] | None = None) -> int:
     if result.problems:
         return EXIT_ERROR
     return EXIT_PASSED if result.ok else EXIT_FAILED
+
+
+def _interpreter(python: Path) -> Path:
+    """--python: a path (kept as given: a virtualenv's ``bin/python`` is a symlink whose target is
+    another environment's interpreter) or a name on the PATH."""
+    found = locate(python)
+    if not found.is_file():
+        raise GateError(f"the interpreter (--python) {python} does not exist")
+    return found.absolute()
 
 
 def _existing_file(path: Path, what: str) -> Path:

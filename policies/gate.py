@@ -13,7 +13,6 @@ remote component, an unmapped type or a program with nothing to judge stops it (
 from __future__ import annotations
 
 import contextlib
-import inspect
 import json
 import os
 import re
@@ -164,29 +163,15 @@ def checkov_python() -> Path:
 
 
 def _render_options(target: Target) -> dict[str, Any]:
-    """The render's options for a target: preview-style, in the program's own interpreter, with its stack outputs.
-
-    Options the render of this checkout does not take are refused rather than dropped: a program
-    rendered in the wrong interpreter, or without the outputs the user gave, is not what was asked.
-    """
+    """The render's options for a target: preview-style, in the program's own interpreter, with its stack outputs."""
     wanted = {"python": target.python, "stack_outputs": target.stack_outputs}
-    options = {key: value for key, value in wanted.items() if value is not None}
-    parameters = inspect.signature(render).parameters
-    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
-    unsupported = [key for key in options if key not in parameters and not takes_any]
-    if unsupported:
-        flags = ", ".join(f"--{key.replace('_', '-')}" for key in unsupported)
-        raise GateError(f"the offline render of this checkout does not support {flags}")
-    if "preview" in parameters or takes_any:
-        options["preview"] = True
-    return options
+    return {"preview": True, **{key: value for key, value in wanted.items() if value is not None}}
 
 
-def _traceback_text(exc: BaseException) -> str:
+def _traceback_text(exc: RenderError) -> str:
     """A render failure's traceback: the render's own text (a program run in another interpreter), or its cause's."""
-    text = getattr(exc, "traceback", None)
-    if isinstance(text, str) and text:
-        return text
+    if exc.traceback:
+        return exc.traceback
     cause = exc.__cause__
     return "".join(traceback.format_exception(cause)) if cause is not None else ""
 
@@ -242,7 +227,7 @@ def render_warnings(rendering: Rendering) -> list[str]:
 
 
 def _remote_components(rendering: Rendering) -> list[Any]:
-    return [r for r in rendering.resources if getattr(r, "remote", False)]
+    return [r for r in rendering.resources if r.remote]
 
 
 def _listed(resources: Sequence[Any], source_of: Callable[[Any], str] = lambda _r: "") -> str:
@@ -271,7 +256,7 @@ def prepare(
         rendering = render_target(target)
 
         def located(resource: Any, target: Target = target) -> str:
-            return source_location(getattr(resource, "source", None), target, source_root)
+            return source_location(resource.source, target, source_root)
 
         try:
             exported = export(rendering)
@@ -281,13 +266,13 @@ def prepare(
             if remote:
                 refusals.append(f"{target.label}: {_remote_refusal(remote, located)}")
             continue
-        remote = [r for r in getattr(exported, "unrendered", []) if r.type not in accepted]
+        remote = [r for r in exported.unrendered if r.type not in accepted]
         if remote:
             refusals.append(f"{target.label}: {_remote_refusal(remote, located)}")
             continue
         not_judged = [
             Unjudged(target.label, r.name, r.type, located(r), _other_provider_reason(r.type))
-            for r in getattr(exported, "not_judged", [])
+            for r in exported.not_judged
         ] + [
             Unjudged(
                 target.label,
@@ -297,7 +282,7 @@ def prepare(
                 "remote component: its children are created by its own plugin, which the offline render does not "
                 "run; accepted unjudged with --accept-unrendered",
             )
-            for r in getattr(exported, "unrendered", [])
+            for r in exported.unrendered
         ]
         if not exported.resources:
             listed = f" (not judged: {_listed(not_judged, lambda u: u.source)})" if not_judged else ""
@@ -497,7 +482,7 @@ def _finding(record: dict[str, Any], stack: str, item: Prepared | None, control:
     details = tuple(str(d) for d in record.get("details") or [])
     check_result = record.get("check_result") if isinstance(record.get("check_result"), dict) else {}
     attributes = tuple(str(k) for k in check_result.get("evaluated_keys") or [])
-    source = source_location(getattr(resource, "source", None), item.target, root) if item and resource else ""
+    source = source_location(resource.source, item.target, root) if item and resource else ""
     return Finding(
         stack=stack,
         check_id=str(record.get("check_id")),

@@ -175,3 +175,22 @@ def test_the_pinned_program_fails_in_this_environment_at_its_v6_only_line():
         render("dev", project_dir=PINNED, python=Path(sys.executable), preview=True)
     assert f"the program failed at {line_of('reports = aws.s3.Bucket(')}: TypeError:" in str(failed.value)
     assert "'loggings'" in str(failed.value)
+
+
+@pytest.mark.slow
+@pytest.mark.checkov
+def test_the_gate_judges_the_pinned_program_in_its_own_environment(older_aws_venv: Path, tmp_path: Path, capsys):
+    """Given `gate --program DIR --python <its venv>`, then the program is judged (generic profile) with
+    the failures its expected.yaml lists, and its pulumi-random resource listed as not judged."""
+    from policies import cli
+    from tests.policies.corpus import program
+
+    expected = program("older_aws_venv")
+    arguments = ["--program", str(PINNED), "--python", str(older_aws_venv), "--no-secrets-scan"]
+    code = cli.main(["gate", *arguments, "--output-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    failed = {line.split()[1] for line in out.splitlines() if line.startswith("FAIL ")}
+    assert failed == expected.failed_ids
+    for token in expected.not_judged_types:
+        assert token in out

@@ -17,10 +17,11 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from infra.render import PROJECT_ROOT
+from infra.render import PROJECT_ROOT, load_stack_outputs
 from policies import cli, gate
 from policies import config as gate_config
 from tests.policies.batch import _locked
+from tests.policies.corpus import CorpusProgram, corpus
 
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
 TEAM_CHECKS = Path(__file__).resolve().parent / "fixtures" / "team_checks"
@@ -29,14 +30,11 @@ RUN_FILE = "run.json"
 INSECURE = "insecure_webapp"
 
 
-def corpus_programs() -> list[Path]:
-    """The corpus programs, each with the outcome it must get (expected.yaml)."""
-    return sorted(p.parent for p in PROGRAMS_DIR.glob("*/expected.yaml"))
-
-
-def target(directory: Path) -> gate.Target:
-    """The program as `python -m policies gate --program DIR` picks its stack, named after its directory."""
-    return replace(cli.program_target(directory, None, None), name=directory.name)
+def target(program: CorpusProgram) -> gate.Target:
+    """The program as `python -m policies gate --program DIR [--stack-outputs FILE]` picks its stack,
+    named after its directory."""
+    outputs = load_stack_outputs(program.stack_outputs) if program.stack_outputs else None
+    return replace(cli.program_target(program.directory, None, None), name=program.name, stack_outputs=outputs)
 
 
 def insecure_target() -> gate.Target:
@@ -71,11 +69,11 @@ def _prepare(targets: list[gate.Target]) -> tuple[list[gate.Prepared], dict[str,
 def shared_generic_run(shared_dir: Path) -> GenericRun:
     work = shared_dir / "leadping-gate-generic"
     targets, refused = [insecure_target()], {}
-    for directory in corpus_programs():
+    for program in corpus():
         try:
-            targets.append(target(directory))
+            targets.append(target(program))
         except gate.GateError as exc:  # e.g. no single stack: the gate refuses it as it would on the command line
-            refused[directory.name] = str(exc)
+            refused[program.name] = str(exc)
     prepared, refused_when_rendered = _prepare(targets)
     refused.update(refused_when_rendered)
     plan_files = {item.target.label: work / "plans" / f"{item.target.label}.tfplan.json" for item in prepared}

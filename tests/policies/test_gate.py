@@ -188,16 +188,6 @@ def test_the_render_gets_the_interpreter_the_stack_outputs_and_a_preview(monkeyp
     ]
 
 
-def test_a_render_that_cannot_take_an_option_refuses_it_rather_than_dropping_it(monkeypatch, tmp_path):
-    def render(stack, *, project_dir, program_dir, config, handler):
-        pytest.fail("rendered without the interpreter")
-
-    monkeypatch.setattr(gate, "render", render)
-    target = gate.Target("dev", tmp_path, config={}, python=tmp_path / "python")
-    with pytest.raises(gate.GateError, match="does not support --python"):
-        gate.render_target(target)
-
-
 def test_a_render_failure_is_one_line_and_keeps_its_traceback_for_verbose(monkeypatch, tmp_path):
     def render(stack, **_kwargs):
         try:

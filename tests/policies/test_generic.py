@@ -17,10 +17,10 @@ import pytest
 from infra.render import PROJECT_ROOT
 from policies import config as gate_config
 from policies import gate
-from policies.config import load_yaml
 from policies.reports import SOURCE_ROOT_ID, sarif
 from tests.policies.batch import shared_directory
-from tests.policies.generic_run import INSECURE, PROGRAMS_DIR, GenericRun, corpus_programs, profile, shared_generic_run
+from tests.policies.corpus import CorpusProgram, corpus
+from tests.policies.generic_run import INSECURE, PROGRAMS_DIR, GenericRun, profile, shared_generic_run
 
 pytestmark = [pytest.mark.checkov, pytest.mark.slow]
 
@@ -59,7 +59,9 @@ def test_the_generic_profile_runs_no_leadping_check_and_names_failures_by_checko
     assert by_check["CKV_AWS_260"] == "NETWORKING"
     assert not [c for c in by_check.values() if c.startswith("LP-")]
     assert generic.result.problems == []
-    assert generic.result.warnings == [], "no Leadping stack context is asked of another team's program"
+    # No Leadping stack context is asked of another team's program (its warnings are the render's own:
+    # provider functions the offline render cannot answer).
+    assert not [w for w in generic.result.warnings if "environment" in w], generic.result.warnings
 
 
 def test_a_teams_own_check_runs_beside_the_built_in_checks(generic):
@@ -110,7 +112,7 @@ def test_each_finding_points_at_the_line_that_constructs_its_resource(generic):
         assert f'"{finding.resource.name}"' in call, (finding.source, call)
 
 
-CORPUS = corpus_programs()
+CORPUS = corpus()
 
 
 @pytest.mark.parametrize(
@@ -119,18 +121,23 @@ CORPUS = corpus_programs()
     or [pytest.param(None, marks=pytest.mark.skip(reason="no corpus yet: tests/policies/programs/*/expected.yaml"))],
     ids=lambda p: p.name if p else "no-corpus",
 )
-def test_a_corpus_program_gets_its_expected_outcome(generic, program):
+def test_a_corpus_program_gets_its_expected_outcome(generic, program: CorpusProgram):
     """As `python -m policies gate --program DIR` (generic profile): judged with these failing ids, or refused."""
-    expected = load_yaml((program / "expected.yaml").read_text())
     label = program.name
-    if not expected.get("judged", False):
+    if program.needs_own_venv and not (program.directory / "venv").exists():
+        # Its Pulumi.yaml names a virtualenv nobody created here: the gate refuses, naming the interpreter.
+        # (tests/infra/test_render_host.py judges it with a real environment of its own.)
+        assert "does not exist" in generic.refused.get(label, ""), generic.refused.get(label)
+        return
+    if not program.judged:
         message = generic.refused.get(label)
-        assert message is not None, f"{label} was judged, expected a refusal naming {expected.get('refused_types')}"
-        for token in expected.get("refused_types") or []:
+        assert message is not None, f"{label} was judged, expected a refusal naming {sorted(program.refused_types)}"
+        for token in program.refused_types:
             assert token in message, message
         return
     assert label not in generic.refused, generic.refused.get(label)
     assert label in generic.result.exports, "a judged program exports something to judge"
-    assert {f.check_id for f in generic.result.failures if f.stack == label} == set(expected.get("failed_ids") or [])
+    built_in = {f.check_id for f in generic.result.failures if f.stack == label and not f.check_id.startswith("TEAM_")}
+    assert built_in == program.failed_ids
     not_judged = {u.type for u in generic.result.not_judged if u.stack == label}
-    assert not_judged == set(expected.get("not_judged_types") or [])
+    assert not_judged == program.not_judged_types
