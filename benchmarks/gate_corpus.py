@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.gate_corpus                                  # the test corpus
     .venv/bin/python -m benchmarks.gate_corpus --programs /tmp/examples --pattern 'aws-py-*' [--runs 3]
+        [--install /tmp/example-venvs]      # each program in its own virtualenv, from its requirements.txt
 
 Each program (a directory with a Pulumi.yaml whose runtime is python) is gated as a new user would:
 ``python -m policies gate --program DIR --no-secrets-scan`` (generic profile), with ``--stack dev``
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +102,49 @@ def gate_command(program: Path, output_dir: Path, python: Path | None, settings:
     if python is not None:
         command += ["--python", str(python)]
     return command
+
+
+def poetry_requirements(pyproject: Path) -> list[str]:
+    """A poetry project's dependencies as pip requirements (``^X.Y`` -> ``>=X.Y,<X+1``; python left out)."""
+    document = tomllib.loads(pyproject.read_text())
+    dependencies = document.get("tool", {}).get("poetry", {}).get("dependencies", {})
+    found = []
+    for name, spec in dependencies.items():
+        if name == "python":
+            continue
+        version = spec.get("version", "*") if isinstance(spec, dict) else str(spec)
+        if version.startswith("^"):
+            low = version[1:]
+            version = f">={low},<{int(low.split('.')[0]) + 1}"
+        found.append(name if version == "*" else f"{name}{version if version[0] in '<>=!~' else '==' + version}")
+    return found
+
+
+def program_environment(program: Path, cache: Path) -> tuple[Path | None, str]:
+    """The program's own virtualenv, as ``pulumi install`` would make it from its requirements.txt or its
+    poetry project (built once with uv, cached in ``cache``): (interpreter, "") or (None, why not)."""
+    requirements = program / "requirements.txt"
+    if not requirements.is_file():
+        pyproject = program / "pyproject.toml"
+        if not pyproject.is_file():
+            return None, ""
+        cache.mkdir(parents=True, exist_ok=True)
+        requirements = cache / "requirements-from-poetry.txt"
+        requirements.write_text("\n".join(poetry_requirements(pyproject)) + "\n")
+    venv = cache / program.name
+    python = venv / "bin" / "python"
+    if (venv / ".complete").exists():
+        return python, ""
+    uv = PROJECT_ROOT / ".tools" / "bin" / "uv"
+    for command in (
+        [str(uv), "venv", "--quiet", "--python", sys.base_prefix + "/bin/python3", str(venv)],
+        [str(uv), "pip", "install", "--quiet", "--python", str(python), "-r", str(requirements)],
+    ):
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=900)  # noqa: S603
+        if done.returncode != 0:
+            return None, (done.stderr.strip().splitlines() or ["?"])[-1]
+    (venv / ".complete").touch()
+    return python, ""
 
 
 def settings_file(settings_dir: Path | None, name: str) -> Path | None:
@@ -202,6 +247,13 @@ def main(argv: list[str] | None = None) -> int:
         help="a directory of stack settings files named after the programs (a/b -> a--b.yaml), passed as "
         "--stack-config: what each README has the user `pulumi config set` (e.g. benchmarks/public_examples_settings)",
     )
+    parser.add_argument(
+        "--install",
+        type=Path,
+        metavar="CACHE_DIR",
+        help="give each program with a requirements.txt its own virtualenv (built with uv into CACHE_DIR, as "
+        "`pulumi install` would) and render it there with --python",
+    )
     args = parser.parse_args(argv)
     if not args.programs.is_dir():
         print(f"error: {args.programs} is not a directory", file=sys.stderr)
@@ -217,12 +269,18 @@ def main(argv: list[str] | None = None) -> int:
             name = program.relative_to(args.programs).as_posix()
             program_work = work / name.replace("/", "--")
             settings = settings_file(args.settings, name)
-            code, out, err, seconds = run_gate(gate_command(program, program_work, args.python, settings), args.timeout)
+            python = args.python
+            if args.install is not None:
+                own, problem = program_environment(program, args.install / name.replace("/", "--"))
+                if problem:
+                    print(f"{name}: its requirements did not install ({problem})", file=sys.stderr)
+                python = own or python
+            code, out, err, seconds = run_gate(gate_command(program, program_work, python, settings), args.timeout)
             outcome = classify(name, code, out, err, seconds, program_work)
             if settings is not None:
                 outcome.detail += f" (settings {settings.name})"
             if outcome.kind == "judged" and outcome.plans and args.runs > 0:
-                timed_command = gate_command(program, program_work / "timed", args.python, settings)
+                timed_command = gate_command(program, program_work / "timed", python, settings)
                 measure_overhead(outcome, timed_command, program_work, args.runs)
             outcomes.append(outcome)
             print(f"{name}: {outcome.kind} ({outcome.detail[:160]})", file=sys.stderr, flush=True)
