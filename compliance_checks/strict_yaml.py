@@ -119,7 +119,7 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> st
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
         raise InputError(path, f"is larger than {max_bytes} bytes")
     return decode(data, path)

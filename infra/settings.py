@@ -288,13 +288,31 @@ def check_keys(keys: Iterable[str], project: str = PROJECT) -> None:
         )
 
 
+_ENVIRONMENT_ACCEPTED = "one of " + ", ".join(ENVIRONMENT_POLICIES)
+
+
+def parse_environment(key: str, value: Any) -> str:
+    if value not in ENVIRONMENT_POLICIES:
+        raise SettingsError(key, f"unknown environment {shown(value)}", _ENVIRONMENT_ACCEPTED)
+    return value
+
+
 def read_environment(get: Callable[[str], str | None], project: str = PROJECT) -> str:
     """The stack's ``environment``: the key every reader of a stack (program, gate, audit) shares."""
-    accepted = "one of " + ", ".join(ENVIRONMENT_POLICIES)
-    environment = _Reader(project, get).string("environment", accepted)
-    if environment not in ENVIRONMENT_POLICIES:
-        raise SettingsError(f"{project}:environment", f"unknown environment {shown(environment)}", accepted)
-    return environment
+    reader = _Reader(project, get)
+    return parse_environment(reader.key("environment"), reader.string("environment", _ENVIRONMENT_ACCEPTED))
+
+
+def parse_repository(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _REPO_RE.fullmatch(value):
+        raise SettingsError(key, f"{shown(value)} is not owner/name", "owner/name of the repository")
+    return value
+
+
+def parse_branch(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _BRANCH_RE.fullmatch(value):
+        raise SettingsError(key, f"{shown(value)} is not a branch name", "one branch name, no wildcards")
+    return value
 
 
 def read_settings(
@@ -451,16 +469,12 @@ def read_settings(
             credential_key, f"{shown(webhook_credential)} is not one of connectedSystems", credential_accepted
         )
 
-    repo = r.string("githubRepository", "owner/name of the repository that deploys this stack")
-    if not _REPO_RE.fullmatch(repo):
-        raise SettingsError(
-            r.key("githubRepository"), f"{shown(repo)} is not owner/name", "owner/name of the repository"
-        )
-    branch = r.string("protectedBranch", "the repository's protected branch", "main")
-    if not _BRANCH_RE.fullmatch(branch):
-        raise SettingsError(
-            r.key("protectedBranch"), f"{shown(branch)} is not a branch name", "one branch name, no wildcards"
-        )
+    repo = parse_repository(
+        r.key("githubRepository"), r.string("githubRepository", "owner/name of the repository that deploys this stack")
+    )
+    branch = parse_branch(
+        r.key("protectedBranch"), r.string("protectedBranch", "the repository's protected branch", "main")
+    )
     oidc = r.raw("githubOidcProviderArn")
     if oidc is not None:
         _arn(

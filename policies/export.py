@@ -28,6 +28,7 @@ from typing import Any
 
 from compliance_checks import conventions, policy_eval
 from infra.render import RenderedResource, Rendering
+from infra.settings import PROJECT, read_environment
 from policies.mapping import TypeMap, UnknownTypeError
 
 TERRAFORM_VERSION = "1.9.8"  # any version: Checkov only requires the key to be present
@@ -182,11 +183,7 @@ _OMIT = _Omit()
 def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[str, Any]:
     """What our checks need to know about the stack that no single resource says."""
     config = rendering.config
-    environment = _config_value(config, "environment")
-    environment_source = "stack config"
-    if environment not in conventions.ENVIRONMENT_POLICIES:
-        environment_source = "default (strictest) - the stack config names no known environment"
-        environment = "prod"
+    environment, environment_source = stack_environment(config)
     public_routes = _config_value(config, "publicRoutes")
     try:
         routes = json.loads(public_routes) if public_routes else []
@@ -223,6 +220,19 @@ def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[st
         ),
         "permission_boundaries": _permission_boundaries(rendering, addresses),
     }
+
+
+def stack_environment(config: Mapping[str, str]) -> tuple[str, str]:
+    """The environment the plan is judged against, and where it came from.
+
+    Read by the program's settings model (``infra.settings``), so an invalid value is the same
+    ``SettingsError`` the program raises, never a silent fallback. Only a stack that sets no
+    ``leadping:environment`` at all (another project's program) is judged as prod, the strictest.
+    """
+    key = f"{PROJECT}:environment"
+    if not config.get(key):
+        return "prod", f"default (strictest): the stack config sets no {key}"
+    return read_environment(lambda name: config.get(f"{PROJECT}:{name}")), "stack config"
 
 
 def environment_context(environment: str) -> dict[str, Any]:
