@@ -191,18 +191,20 @@ def _depth(document: Any) -> int:
     return deepest
 
 
-if yaml.__with_libyaml__:
-    from yaml.cyaml import CParser as _Parser
-else:  # pragma: no cover - PyYAML built without libyaml: the same events, parsed in Python
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
+class PythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's own parser: the same events as libyaml's, for a PyYAML built without libyaml."""
 
-    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+# libyaml's parser is about ten times faster; both are iterative, so deep nesting cannot overflow.
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml
+    _Parser = PythonParser  # type: ignore[misc,assignment]
 
 
 def _events(text: str) -> Iterator[Any]:
@@ -293,7 +295,7 @@ class _Builder:
             ) from None
         except yaml.reader.ReaderError as exc:
             line = self.text.encode("utf-8", "replace")[: exc.position].count(b"\n") + 1
-            raise InputError(self.source, f"not valid YAML: {exc.reason} (byte {exc.position})", line=line) from None
+            raise InputError(self.source, f"not valid YAML: {exc.reason} (offset {exc.position})", line=line) from None
         except yaml.YAMLError as exc:
             raise InputError(self.source, f"not valid YAML: {exc}") from None
         return root
