@@ -60,7 +60,7 @@ _REPO_RE = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 # The region names of botocore's partitions (aws, aws-cn, aws-us-gov, the ISO partitions).
 _REGION_RE = re.compile(r"(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso[bf]?|eu-isoe|eusc-de)-[a-z]+-[0-9]{1,2}")
 _WHOLE_RE = re.compile(r"-?[0-9]{1,10}")
-_PARTITION = r"arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z])?"
+_PARTITION = r"arn:aws(?:-cn|-us-gov|-eusc|-iso|-iso-[a-z])?"
 _OIDC_PROVIDER_RE = re.compile(_PARTITION + r":iam::[0-9]{12}:oidc-provider/" + re.escape(GITHUB_OIDC_HOST))
 _PRINCIPAL_RE = re.compile(
     _PARTITION + r":iam::[0-9]{12}:(?:root|(?:user|role)/(?:[A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]+)"
@@ -415,8 +415,8 @@ def read_settings(
         raise SettingsError(targets_key, "is not a map", "a map of target name to https:// URL")
     webhook_targets = tuple(
         WebhookTarget(
-            name=_name(f"{targets_key}.{shown(name)}", name, "a target name"),
-            url=parse_https_url(f"{targets_key}.{name}", url),
+            name=_name(f"{targets_key}.{quote_key(name)}", name, "a target name"),
+            url=parse_https_url(f"{targets_key}.{quote_key(name)}", url),
         )
         for name, url in sorted(raw_targets.items())
     )
@@ -652,7 +652,7 @@ def read_stack_file(path: str | os.PathLike[str]) -> dict[str, str]:
     for key, value in config.items():
         full_key = _config_key(path, key)
         if full_key in flat:
-            raise InputError(path, f"sets {full_key} twice", key=f"config.{key}", accepted="each key once")
+            raise InputError(path, f"sets {quote_key(full_key)} twice", key=f"config.{key}", accepted="each key once")
         if _holds_secret(value):
             raise InputError(
                 path,
@@ -677,8 +677,9 @@ def _config_key(path: Path, key: str) -> str:
 
 
 def _holds_secret(value: Any) -> bool:
+    """Pulumi writes an encrypted value as ``{secure: <ciphertext>}``, at any depth of a value."""
     if isinstance(value, dict):
-        return "secure" in value or any(_holds_secret(v) for v in value.values())
+        return list(value) == ["secure"] or any(_holds_secret(v) for v in value.values())
     if isinstance(value, list):
         return any(_holds_secret(v) for v in value)
     return False

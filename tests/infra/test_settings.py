@@ -427,3 +427,8 @@ def test_yaml_1_1_booleans_stay_text_and_are_refused_where_a_boolean_is_read():
 def test_a_huge_value_makes_a_short_error():
     error = error_for("dev", alarmEmail="x" * 1_000_000)
     assert len(str(error)) < 400
+
+
+def test_a_map_with_a_key_named_secure_among_others_is_not_a_secret(tmp_path: Path):
+    path = stack_file(tmp_path, "config:\n  leadping:webhookTargets:\n    secure: https://a.example.com\n    b: x\n")
+    assert read_stack_file(path) == {"leadping:webhookTargets": '{"secure": "https://a.example.com", "b": "x"}'}
