@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from compliance_checks import conventions, policy_eval
+from compliance_checks.strict_yaml import shown
 from infra.render import RenderedResource, Rendering
-from infra.settings import PROJECT, read_environment
+from infra.settings import PROJECT, SettingsError, read_environment
 from policies.mapping import TypeMap, UnknownTypeError
 
 TERRAFORM_VERSION = "1.9.8"  # any version: Checkov only requires the key to be present
@@ -183,7 +184,7 @@ _OMIT = _Omit()
 def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[str, Any]:
     """What our checks need to know about the stack that no single resource says."""
     config = rendering.config
-    environment, environment_source = stack_environment(config)
+    environment, environment_source = stack_environment(config, rendering.project)
     public_routes = _config_value(config, "publicRoutes")
     try:
         routes = json.loads(public_routes) if public_routes else []
@@ -222,17 +223,24 @@ def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[st
     }
 
 
-def stack_environment(config: Mapping[str, str]) -> tuple[str, str]:
+def stack_environment(config: Mapping[str, str], project: str = PROJECT) -> tuple[str, str]:
     """The environment the plan is judged against, and where it came from.
 
-    Read by the program's settings model (``infra.settings``), so an invalid value is the same
-    ``SettingsError`` the program raises, never a silent fallback. Only a stack that sets no
-    ``leadping:environment`` at all (another project's program) is judged as prod, the strictest.
+    ``<project>:environment`` read by the program's settings model (``infra.settings``). For
+    Leadping's own stacks an invalid value is the same ``SettingsError`` the program raises, never
+    a fallback. Another project's program that sets no environment, or one that is not ours (dev,
+    prod), is judged as prod, the strictest, and the source says why (the gate warns).
     """
-    key = f"{PROJECT}:environment"
-    if not config.get(key):
+    key = f"{project}:environment"
+    value = config.get(key)
+    if not value:
         return "prod", f"default (strictest): the stack config sets no {key}"
-    return read_environment(lambda name: config.get(f"{PROJECT}:{name}")), "stack config"
+    try:
+        return read_environment(lambda name: config.get(f"{project}:{name}"), project), "stack config"
+    except SettingsError:
+        if project == PROJECT:
+            raise
+        return "prod", f"default (strictest): {key} is {shown(value)}, not one of dev, prod"
 
 
 def environment_context(environment: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ def test_given_a_stack_that_sets_its_environment_then_the_plan_is_judged_against
     assert stack_environment({"leadping:environment": environment}) == (environment, "stack config")
 
 
-def test_given_an_invalid_environment_then_the_same_error_as_the_program_not_prod():
+def test_given_an_invalid_environment_in_a_leadping_stack_then_the_program_s_error_not_prod():
     with pytest.raises(SettingsError) as caught:
         stack_environment({"leadping:environment": "staging"})
     assert caught.value.key == "leadping:environment"
@@ -24,5 +24,15 @@ def test_given_an_invalid_environment_then_the_same_error_as_the_program_not_pro
 def test_given_a_stack_that_sets_no_environment_then_prod_and_the_context_says_so(config: dict[str, str]):
     environment, source = stack_environment(config)
     assert environment == "prod"
-    assert source.startswith("default (strictest)")
-    assert "leadping:environment" in source
+    assert source == "default (strictest): the stack config sets no leadping:environment"
+
+
+def test_given_another_project_then_its_own_namespace_is_read():
+    assert stack_environment({"myapp:environment": "dev"}, "myapp") == ("dev", "stack config")
+    assert stack_environment({"leadping:environment": "dev"}, "myapp")[0] == "prod"
+
+
+def test_given_another_project_whose_environment_is_not_ours_then_prod_and_the_context_says_why():
+    environment, source = stack_environment({"myapp:environment": "staging"}, "myapp")
+    assert environment == "prod"
+    assert source == "default (strictest): myapp:environment is 'staging', not one of dev, prod"
