@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from compliance_checks.strict_yaml import InputError, load_yaml_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CATALOG_FILE = PACKAGE_DIR / "catalog.yaml"
@@ -125,15 +125,22 @@ def parse_catalog(document: Any) -> Catalog:
     return Catalog(controls)
 
 
+def _load(path: Path) -> Any:
+    try:
+        return load_yaml_file(path)
+    except InputError as exc:
+        raise CatalogError(str(exc)) from None
+
+
 @cache
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
-    return parse_catalog(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse_catalog(_load(path))
 
 
 @cache
 def load_references(path: Path = REFERENCES_FILE) -> Mapping[str, Mapping[str, str]]:
     """Reference kind -> id -> title."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = _load(path)
     if not isinstance(document, dict):
         raise CatalogError(f"{path.name}: expected a mapping of reference kinds")
     found: dict[str, dict[str, str]] = {}

@@ -13,11 +13,12 @@ reasons, instead of verdicts the simulation cannot vouch for. The file::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from compliance_checks.strict_yaml import InputError, load_json_file, shown
 
 
 class KnownGapsError(ValueError):
@@ -34,11 +35,9 @@ class FileKnownGap:
 
 def load_known_gaps(path: Path, check_ids: Collection[str]) -> list[FileKnownGap]:
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KnownGapsError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise KnownGapsError(f"{path} is not JSON: {exc}") from None
+        document = load_json_file(Path(path))
+    except InputError as exc:
+        raise KnownGapsError(str(exc)) from None
     entries = document.get("known_gaps") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         raise KnownGapsError(f"{path}: expected an object with a 'known_gaps' list")
@@ -49,7 +48,7 @@ def load_known_gaps(path: Path, check_ids: Collection[str]) -> list[FileKnownGap
             raise KnownGapsError(f"{where} is not an object")
         check_id, resource_id, reason = entry.get("check_id"), entry.get("resource_id"), entry.get("reason")
         if not isinstance(check_id, str) or check_id not in check_ids:
-            raise KnownGapsError(f"{where}: unknown check_id {check_id!r}")
+            raise KnownGapsError(f"{where}: unknown check_id {shown(check_id)}")
         if resource_id is not None and (not isinstance(resource_id, str) or not resource_id):
             raise KnownGapsError(f"{where} ({check_id}): resource_id must be a resource id or null")
         if not isinstance(reason, str) or not reason.strip():

@@ -184,33 +184,16 @@ class ResourceHandler(Protocol):
 def load_stack_config(path: Path) -> dict[str, str]:
     """Reads ``Pulumi.<stack>.yaml`` into the flat string map Pulumi hands a program.
 
-    Pulumi passes structured values (lists, maps) to the program as JSON text and scalars as
-    their string form, so the program sees exactly what ``pulumi up`` would give it.
+    The file is read by the settings model's strict reader (``infra.settings.read_stack_file``);
+    whatever is wrong with it becomes one ``RenderError`` line naming the file and the key.
     """
+    from compliance_checks.strict_yaml import InputError
+    from infra.settings import read_stack_file
+
     try:
-        document = yaml.safe_load(Path(path).read_text()) or {}
-    except FileNotFoundError:
-        raise RenderError(f"no stack settings file at {path}") from None
-    except yaml.YAMLError as exc:
-        raise RenderError(f"{path} is not valid YAML: {exc}") from None
-    if not isinstance(document, dict):
-        raise RenderError(f"{path}: expected a map with a 'config' key")
-    config = document.get("config") or {}
-    if not isinstance(config, dict):
-        raise RenderError(f"{path}: 'config' must be a map of key to value")
-    flat: dict[str, str] = {}
-    for key, value in config.items():
-        if isinstance(value, dict) and "secure" in value:
-            raise RenderError(f"{path}: {key} is an encrypted secret; the offline render cannot decrypt it")
-        if isinstance(value, bool):
-            flat[key] = "true" if value else "false"
-        elif isinstance(value, str):
-            flat[key] = value
-        elif isinstance(value, int | float):
-            flat[key] = str(value)
-        else:
-            flat[key] = json.dumps(value)
-    return flat
+        return read_stack_file(path)
+    except InputError as exc:
+        raise RenderError(str(exc)) from None
 
 
 class _ListHandler(logging.Handler):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
+from compliance_checks.strict_yaml import InputError, load_yaml_file, load_yaml_text
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SKIPS_FILE = PACKAGE_DIR / "skips.yaml"
@@ -123,18 +123,19 @@ def _reasoned(entry: Any, key: str, where: str) -> tuple[str, str]:
     return entry[key].strip(), " ".join(reason.split())
 
 
-def load_yaml(text: str) -> Any:
-    """Safe YAML loading, with libyaml's loader when PyYAML was built with it (ten times faster)."""
-    if yaml.__with_libyaml__:
-        return yaml.load(text, Loader=yaml.CSafeLoader)
-    return yaml.safe_load(text)
+def load_yaml(text: str, source: str = "<yaml>") -> Any:
+    """YAML text through the one strict loader (``compliance_checks.strict_yaml``); ConfigError if refused."""
+    try:
+        return load_yaml_text(text, source)
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _document(path: Path, what: str) -> dict[str, Any]:
     try:
-        document = load_yaml(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read {what} {path}: {exc}") from None
+        document = load_yaml_file(path) or {}
+    except InputError as exc:
+        raise ConfigError(f"cannot read {what}: {exc}") from None
     if not isinstance(document, Mapping):
         raise ConfigError(f"{path.name}: expected a map of sections, found {type(document).__name__}")
     return dict(document)

@@ -36,8 +36,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from compliance_checks import conventions, policy_eval
+from compliance_checks.strict_yaml import shown
 from infra.fake_cloud import AWS_PACKAGE
 from infra.render import RenderedResource, Rendering
+from infra.settings import PROJECT, SettingsError, read_environment
 from policies import unknown_values
 from policies.mapping import TypeMap, UnknownTypeError
 
@@ -226,11 +228,7 @@ _OMIT = unknown_values.OMITTED
 def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[str, Any]:
     """What our checks need to know about the stack that no single resource says."""
     config = rendering.config
-    environment = _config_value(config, "environment")
-    environment_source = "stack config"
-    if environment not in conventions.ENVIRONMENT_POLICIES:
-        environment_source = "default (strictest) - the stack config names no known environment"
-        environment = "prod"
+    environment, environment_source = stack_environment(config, rendering.project)
     public_routes = _config_value(config, "publicRoutes")
     try:
         routes = json.loads(public_routes) if public_routes else []
@@ -267,6 +265,26 @@ def stack_context(rendering: Rendering, addresses: Mapping[str, str]) -> dict[st
         ),
         "permission_boundaries": _permission_boundaries(rendering, addresses),
     }
+
+
+def stack_environment(config: Mapping[str, str], project: str = PROJECT) -> tuple[str, str]:
+    """The environment the plan is judged against, and where it came from.
+
+    ``<project>:environment`` read by the program's settings model (``infra.settings``). For
+    Leadping's own stacks an invalid value is the same ``SettingsError`` the program raises, never
+    a fallback. Another project's program that sets no environment, or one that is not ours (dev,
+    prod), is judged as prod, the strictest, and the source says why (the gate warns).
+    """
+    key = f"{project}:environment"
+    value = config.get(key)
+    if not value:
+        return "prod", f"default (strictest): the stack config sets no {key}"
+    try:
+        return read_environment(lambda name: config.get(f"{project}:{name}"), project), "stack config"
+    except SettingsError:
+        if project == PROJECT:
+            raise
+        return "prod", f"default (strictest): {key} is {shown(value)}, not one of dev, prod"
 
 
 def environment_context(environment: str) -> dict[str, Any]:

@@ -558,9 +558,10 @@ def test_a_report_handed_on_links_runbooks_under_the_given_url(aws, capsys, tmp_
 
 
 def test_stack_expectations_and_overrides_reach_the_report(aws, capsys, tmp_path):
+    # The audit reads the stack through the program's settings model: a whole, valid stack file.
+    dev = (cli.stack_expectations.PROJECT_ROOT / "Pulumi.dev.yaml").read_text()
     (tmp_path / "Pulumi.staging.yaml").write_text(
-        "config:\n  leadping:environment: dev\n  leadping:publicRoutes: [GET /health, GET /status]\n"
-        "  leadping:githubRepository: leadping/platform\n"
+        dev.replace("    - GET /health\n", "    - GET /health\n    - GET /status\n")
     )
     _, report = _audit_json(capsys, "--stack", "staging", "--project-dir", str(tmp_path))
     assert report["metadata"]["expectations"]["environment"] == "dev"

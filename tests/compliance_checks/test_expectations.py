@@ -1,4 +1,4 @@
-"""Expectations from Pulumi.<stack>.yaml, and command-line overrides."""
+"""Expectations from Pulumi.<stack>.yaml (read by the program's settings model), and command-line overrides."""
 
 from __future__ import annotations
 
@@ -7,25 +7,24 @@ import pytest
 from compliance_checks.core import Expectations
 from compliance_checks.expectations import PROJECT_ROOT, ExpectationsError, from_stack, with_overrides
 
-STACK = """\
-config:
-  aws:region: eu-west-1
-  leadping:environment: dev
-  leadping:publicRoutes:
-    - GET /health
-    - POST  /webhooks/inbound
-  leadping:githubRepository: leadping/platform
-  leadping:protectedBranch: release
-"""
+DEV_STACK = (PROJECT_ROOT / "Pulumi.dev.yaml").read_text()
+
+
+def write_stack(tmp_path, name: str, text: str):
+    path = tmp_path / f"Pulumi.{name}.yaml"
+    path.write_text(text)
+    return path
 
 
 def test_the_stack_file_sets_environment_routes_repository_and_branch(tmp_path):
-    (tmp_path / "Pulumi.staging.yaml").write_text(STACK)
+    text = DEV_STACK.replace("leadping:protectedBranch: main", "leadping:protectedBranch: release")
+    text = text.replace("  leadping:publicRoutes:\n    - GET /health\n", "  leadping:publicRoutes:\n    - GET /leads\n")
+    write_stack(tmp_path, "staging", text)
     loaded = from_stack("staging", tmp_path)
     assert loaded.source == str(tmp_path / "Pulumi.staging.yaml")
     assert loaded.expectations == Expectations(
         environment="dev",
-        public_routes=("GET /health", "POST /webhooks/inbound"),
+        public_routes=("GET /leads",),
         github_repository="leadping/platform",
         protected_branch="release",
     )
@@ -39,7 +38,7 @@ def test_the_repository_prod_stack_is_read():
 
 
 def test_a_stack_without_public_routes_serves_none_unauthenticated(tmp_path):
-    (tmp_path / "Pulumi.x.yaml").write_text("config:\n  leadping:environment: prod\n")
+    write_stack(tmp_path, "x", DEV_STACK.replace("  leadping:publicRoutes:\n    - GET /health\n", ""))
     assert from_stack("x", tmp_path).expectations.public_routes == ()
 
 
@@ -54,18 +53,33 @@ def test_without_a_stack_file_the_strict_defaults_hold_unless_the_stack_was_name
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("config:\n  leadping:environment: staging\n", "unknown environment 'staging'"),
-        ("config:\n  leadping:publicRoutes: GET /health\n", "expected a list"),
-        ("config:\n  leadping:publicRoutes: [health]\n", "'health' is not a route"),
-        ("config:\n  leadping:githubRepository: platform\n", "is not owner/name"),
+        (DEV_STACK.replace("environment: dev", "environment: staging"), "unknown environment 'staging'"),
+        (DEV_STACK.replace("- GET /health\n  leadping:webhookTargets", "health\n  leadping:webhookTargets"), "list"),
+        (DEV_STACK.replace("leadping:githubRepository: leadping/platform", "leadping:githubRepository: x"), "owner"),
+        (DEV_STACK + "  leadping:enviroment: dev\n", "did you mean leadping:environment"),
+        (DEV_STACK + "  leadping:environment: prod\n", "given twice"),
         ("config: [a\n", "not valid YAML"),
     ],
 )
 def test_a_bad_stack_file_names_the_file_and_key(tmp_path, content, message):
-    (tmp_path / "Pulumi.bad.yaml").write_text(content)
+    write_stack(tmp_path, "bad", content)
     with pytest.raises(ExpectationsError, match=message) as raised:
         from_stack("bad", tmp_path)
     assert "Pulumi.bad.yaml" in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("content", ["", "# nothing\n", "- a\n- b\n", "just text\n", "config:\n"])
+def test_an_empty_list_or_text_stack_file_is_an_error_not_default_expectations(tmp_path, content):
+    write_stack(tmp_path, "empty", content)
+    with pytest.raises(ExpectationsError, match=r"Pulumi\.empty\.yaml"):
+        from_stack("empty", tmp_path)
+
+
+def test_a_folder_named_like_the_stack_file_is_an_error(tmp_path):
+    (tmp_path / "Pulumi.prod.yaml").mkdir()
+    with pytest.raises(ExpectationsError, match="is a folder"):
+        from_stack("prod", tmp_path)
 
 
 def test_overrides_win_and_none_keeps_the_stack_value():
@@ -74,5 +88,17 @@ def test_overrides_win_and_none_keeps_the_stack_value():
     assert changed.environment == "prod"
     assert changed.public_routes == ("GET /status",)
     assert changed.github_repository == "a/b"
-    with pytest.raises(ExpectationsError, match="--public-route"):
-        with_overrides(base, public_routes=["/nope"])
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"public_routes": ["/nope"]}, "--public-route"),
+        ({"environment": "staging"}, "--environment: unknown environment 'staging'"),
+        ({"github_repository": "platform"}, "--github-repository"),
+        ({"protected_branch": "release/*"}, "--protected-branch"),
+    ],
+)
+def test_a_bad_override_names_the_option(override, message):
+    with pytest.raises(ExpectationsError, match=message):
+        with_overrides(Expectations(), **override)

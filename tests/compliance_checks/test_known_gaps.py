@@ -32,7 +32,10 @@ def test_a_written_document_reads_back_as_the_same_gaps(tmp_path):
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ("{not json", "is not JSON"),
+        ("{not json", "known-gaps.json:1:2: not valid JSON"),
+        ('{"known_gaps": [], "known_gaps": []}', "key 'known_gaps' appears twice"),
+        ('{"known_gaps": [{"check_id": "iam_root_mfa_enabled", "reason": NaN}]}', "NaN is not a JSON number"),
+        ('{"known_gaps": ' + "[" * 100 + "]" * 100 + "}", "nested deeper than 64 levels"),
         ({"gaps": []}, "expected an object with a 'known_gaps' list"),
         ({"known_gaps": ["x"]}, "entry 1 is not an object"),
         ({"known_gaps": [{"check_id": "no_such_check", "reason": "r"}]}, "entry 1: unknown check_id 'no_such_check'"),
@@ -54,6 +57,16 @@ def test_a_malformed_file_is_refused_naming_the_entry(tmp_path, document, messag
 def test_a_missing_file_is_refused(tmp_path):
     with pytest.raises(KnownGapsError, match="cannot read"):
         load_known_gaps(tmp_path / "absent.json", CHECKS)
+
+
+def test_a_folder_or_bytes_that_are_not_utf8_are_refused_in_one_line(tmp_path):
+    with pytest.raises(KnownGapsError, match="is a folder"):
+        load_known_gaps(tmp_path, CHECKS)
+    path = tmp_path / "known-gaps.json"
+    path.write_bytes(b'{"known_gaps": ["\xff"]}')
+    with pytest.raises(KnownGapsError, match=r"byte 17 \(line 1\) is not UTF-8 \(0xff\)") as raised:
+        load_known_gaps(path, CHECKS)
+    assert "\n" not in str(raised.value)
 
 
 def test_the_audit_exits_2_on_a_bad_file_and_refuses_it_with_sandbox(aws, capsys, tmp_path):

@@ -148,3 +148,105 @@ def test_a_valid_file_loads(tmp_path):
     assert waiver.control_id == "LP-DR-1"
     assert waiver.expires == dt.date(2026, 12, 31)
     assert waiver.resource_pattern == "arn:aws:s3:::legacy-*"
+
+
+def test_an_exact_and_a_pattern_waiver_apply_in_file_order():
+    exact = _entry(justification="exact one, listed first", expires=dt.date(2026, 5, 1))
+    pattern = _entry(resource=None, resource_pattern="arn:aws:s3:::legacy-ex?orts", justification="the pattern")
+    [finding], notes = apply_waivers([_finding("arn:aws:s3:::legacy-exports")], _waivers(exact, pattern), TODAY)
+    # The first matching waiver has expired; the next one that matches applies.
+    assert finding.status is Status.WAIVED
+    assert "the pattern" in finding.message
+    assert any("waiver #0" in note and "expired" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "resource", "waived"),
+    [
+        ("*", "arn:aws:s3:::anything", True),
+        ("arn:aws:s3:::[lp]egacy-*", "arn:aws:s3:::pegacy-a", True),
+        ("arn:aws:s3:::legacy-?", "arn:aws:s3:::legacy-ab", False),
+        ("arn:aws:s3:::legacy", "arn:aws:s3:::legacy-a", False),
+    ],
+)
+def test_a_pattern_matches_the_whole_resource_id(pattern, resource, waived):
+    waivers = _waivers(_entry(resource=None, resource_pattern=pattern))
+    [finding], _ = apply_waivers([_finding(resource)], waivers, TODAY)
+    assert (finding.status is Status.WAIVED) is waived
+
+
+@pytest.mark.parametrize(
+    ("expires", "message"),
+    [
+        ("2026-02-30", r"waiver #1: field 'expires' must be a date \(YYYY-MM-DD\), got '2026-02-30': day is out"),
+        ("20260930", r"waiver #1: field 'expires' must be a date \(YYYY-MM-DD\), got '20260930'"),
+        ("2026-W40-1", r"waiver #1: field 'expires' must be a date"),
+        ("\uff12\uff10\uff12\uff16-\uff10\uff19-\uff13\uff10", r"waiver #1: field 'expires' must be a date"),
+        (20260930, r"waiver #1: field 'expires' must be a date"),
+    ],
+)
+def test_an_impossible_or_unwritten_date_is_refused_naming_the_entry(expires, message):
+    with pytest.raises(WaiverError, match=message):
+        _waivers(_entry(), _entry(expires=expires))
+
+
+def _write(tmp_path, content: str | bytes):
+    path = tmp_path / "waivers.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    return path
+
+
+VALID_ENTRY = (
+    "  - check: s3_bucket_default_encryption_kms\n"
+    "    resource: arn:aws:s3:::legacy-exports\n"
+    "    justification: read-only archive\n"
+    "    expires: {expires}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("waivers:\n" + VALID_ENTRY.format(expires="2026-02-30"), r"waiver #0: field 'expires'.*day is out of range"),
+        ("waivers:\n  - 1: x\n", r"waivers.yaml:2:5: waivers\[0\]: the key 1 is not text"),
+        ("waivers:\n  - {? [a]: x}\n", r"a map or list is used as a key"),
+        (b"waivers:\n  - check: \xff\n", r"byte 20 \(line 2\) is not UTF-8"),
+        ("waivers:" + " [" * 200 + " ]" * 200 + "\n", r"nested deeper than 64 levels"),
+        ("waivers:\n" + VALID_ENTRY.format(expires="2026-09-30") + "    owner: a\n    owner: b\n", r"given twice"),
+        ("waivers: !!set {a}\n", r"the tag '!!set' is not accepted"),
+        ("waivers:\n  - !!binary aGVsbG8=\n", r"the tag '!!binary' is not accepted"),
+        ("waivers:\n  - !!python/object/apply:os.system [ls]\n", r"the tag '!!python/object/apply:os.system'"),
+        ("---\nwaivers: []\n---\nwaivers: []\n", r"more than one YAML document"),
+    ],
+)
+def test_a_file_the_strict_loader_refuses_is_one_line_naming_the_file(tmp_path, content, message):
+    with pytest.raises(WaiverError, match=message) as raised:
+        load_waivers(_write(tmp_path, content), CONTROLS, CHECKS)
+    assert "waivers.yaml" in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_an_alias_bomb_is_refused_at_its_first_anchor(tmp_path):
+    levels = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    path = _write(tmp_path, "\n".join(levels) + "\nwaivers: *a9\n")
+    with pytest.raises(WaiverError, match=r"waivers.yaml:1:5: a0: YAML anchors and aliases") as raised:
+        load_waivers(path, CONTROLS, CHECKS)
+    assert len(str(raised.value)) < 300
+
+
+def test_a_folder_named_like_the_file_is_refused(tmp_path):
+    folder = tmp_path / "waivers.yaml"
+    folder.mkdir()
+    with pytest.raises(WaiverError, match="is a folder"):
+        load_waivers(folder, CONTROLS, CHECKS)
+
+
+def test_dates_stay_text_until_the_waiver_reads_them(tmp_path):
+    path = _write(tmp_path, "waivers:\n" + VALID_ENTRY.format(expires="2026-09-30") + "    owner: 2026-01-01\n")
+    [waiver] = load_waivers(path, CONTROLS, CHECKS)
+    assert waiver.owner == "2026-01-01"
+    assert waiver.expires == dt.date(2026, 9, 30)

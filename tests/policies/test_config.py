@@ -316,3 +316,42 @@ def test_an_unknown_profile_or_a_missing_checks_directory_is_refused(tmp_path):
         gate_config.load_profile("strict")
     with pytest.raises(ConfigError, match=r"the external checks directory .*/none does not exist"):
         gate_config.load_profile("generic", external_checks_dirs=(tmp_path / "none",))
+
+
+# -- read strictly (compliance_checks.strict_yaml) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            f"checks:\n  - id: CKV_AWS_7\n    reason: {REASON}\n    reason: short\n",
+            "skips.yaml:4:5: checks[0].reason: given twice (lines 3 and 4)",
+        ),
+        ("checks: &all []\nsecrets_scan_skip_paths: *all\n", "YAML anchors and aliases"),
+        ("checks: !!python/object/apply:os.system [ls]\n", "the tag '!!python/object/apply:os.system'"),
+        ("checks:\n  - {id: CKV_AWS_7, 1: x}\n", "the key 1 is not text"),
+    ],
+)
+def test_a_skip_list_the_strict_loader_refuses_names_the_file_and_line(tmp_path, text, message):
+    with pytest.raises(ConfigError, match="cannot read the skip list") as caught:
+        load_skips(write(tmp_path, "skips.yaml", text))
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_control_map_that_is_not_utf8_or_a_folder_is_refused(tmp_path):
+    path = tmp_path / "controls.yaml"
+    path.write_bytes(b"controls:\n  LP-TX-1: [\xfe]\n")
+    with pytest.raises(ConfigError, match=r"byte 22 \(line 2\) is not UTF-8"):
+        load_controls(path)
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_controls(folder)
+
+
+def test_load_yaml_refuses_what_the_strict_loader_refuses():
+    assert gate_config.load_yaml("types:\n  a: b\n") == {"types": {"a": "b"}}
+    with pytest.raises(ConfigError, match=r"type_map\.yaml:2:1: types: given twice"):
+        gate_config.load_yaml("types: {}\ntypes: {}\n", "type_map.yaml")
