@@ -477,20 +477,35 @@ def _render_here(
     )
 
 
+def _read_yaml(path: Path) -> Any:
+    """A YAML (or JSON) file through the project's strict loader (one-line errors, no duplicate keys,
+    no aliases). In a program's own interpreter (render_host) the project is not importable: there
+    the file was already read strictly by the gate's process, and PyYAML's safe loader reads it again."""
+    try:
+        from compliance_checks.strict_yaml import InputError, load_yaml_file
+    except ImportError:
+        try:
+            return yaml.safe_load(Path(path).read_text())
+        except (OSError, yaml.YAMLError) as exc:
+            raise RenderError(f"{path}: {_one_line(str(exc))}") from None
+    try:
+        return load_yaml_file(path)
+    except InputError as exc:
+        raise RenderError(str(exc)) from None
+
+
 def load_stack_outputs(path: Path) -> dict[str, dict[str, Any]]:
     """Reads the outputs of the stacks a program references (``StackReference``), for a preview.
 
     The file (JSON or YAML) maps each referenced stack's name, as the program names it
     (``org/project/stack``), to its outputs, as ``pulumi stack output --json`` prints them.
     """
-    try:
-        document = yaml.safe_load(Path(path).read_text())  # YAML reads JSON too
-    except FileNotFoundError:
-        raise RenderError(f"no stack outputs file at {path}") from None
-    except (OSError, yaml.YAMLError) as exc:
-        raise RenderError(f"{path} is not valid JSON or YAML: {_one_line(str(exc))}") from None
-    if not isinstance(document, dict):
-        raise RenderError(f"{path}: expected a map of referenced stack name to its outputs")
+    document = _read_yaml(path)
+    if not isinstance(document, dict) or not all(isinstance(stack, str) for stack in document):
+        raise RenderError(
+            f"{path}: expected a map of referenced stack name (org/project/stack) to a map of its outputs, "
+            'e.g. {"acme/network/prod": {"vpcId": "vpc-1"}}'
+        )
     for stack, outputs in document.items():
         if not isinstance(outputs, dict):
             raise RenderError(f"{path}: the outputs of stack {stack!r} must be a map of output name to value")
@@ -501,10 +516,7 @@ def _project_document(project_dir: Path) -> dict[str, Any]:
     project_file = project_dir / "Pulumi.yaml"
     if not project_file.exists():
         return {}
-    try:
-        document = yaml.safe_load(project_file.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise RenderError(f"{project_file} is not valid YAML: {exc}") from None
+    document = _read_yaml(project_file) or {}
     if not isinstance(document, dict):
         raise RenderError(f"{project_file}: expected a map (name, runtime, main)")
     return document

@@ -14,11 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
-
-from infra.render import PROJECT_ROOT
+from infra.render import PROJECT_ROOT, RenderError, load_stack_outputs
 from infra.render_host import locate
-from policies.config import GENERIC, LEADPING, PROFILES, ConfigError, load_profile, load_yaml
+from policies.config import GENERIC, LEADPING, PROFILES, ConfigError, load_profile
 from policies.gate import GateError, Target, available_stacks, repo_targets, repository_root, run_gate
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -149,7 +147,7 @@ class Selection:
 def select(args: argparse.Namespace) -> Selection:
     """The targets the arguments name (GateError naming what is wrong)."""
     python = _interpreter(args.python) if args.python else None
-    stack_outputs = load_stack_outputs(args.stack_outputs) if args.stack_outputs else None
+    stack_outputs = _stack_outputs(args.stack_outputs) if args.stack_outputs else None
     if args.program is None:
         for flag, value in (("--stack-config", args.stack_config), ("--python", args.python)):
             if value is not None:
@@ -203,23 +201,6 @@ def program_target(directory: Path, stack: str | None, stack_config: Path | None
     return Target(stack, project_dir, program_dir, config={}, notes=(note,))
 
 
-def load_stack_outputs(path: Path) -> dict[str, dict[str, Any]]:
-    """``--stack-outputs FILE``: a map of referenced stack name -> map of its outputs (JSON or YAML)."""
-    source = _existing_file(path, "the stack outputs file")
-    try:
-        document = load_yaml(source.read_text())
-    except (OSError, yaml.YAMLError) as exc:
-        raise GateError(f"cannot read the stack outputs file {path}: {' '.join(str(exc).split())}") from None
-    if not isinstance(document, dict) or not all(
-        isinstance(stack, str) and isinstance(outputs, dict) for stack, outputs in document.items()
-    ):
-        raise GateError(
-            f"{path}: expected a map of stack name (org/project/stack) to a map of its outputs, "
-            f'e.g. {{"acme/network/prod": {{"vpcId": "vpc-1"}}}}'
-        )
-    return {stack: dict(outputs) for stack, outputs in document.items()}
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from policies.reports import cli_text, write_reports
@@ -253,6 +234,14 @@ def main(argv: list[str] | None = None) -> int:
     if result.problems:
         return EXIT_ERROR
     return EXIT_PASSED if result.ok else EXIT_FAILED
+
+
+def _stack_outputs(path: Path) -> dict[str, dict[str, Any]]:
+    """``--stack-outputs FILE``: a map of referenced stack name -> map of its outputs (JSON or YAML)."""
+    try:
+        return load_stack_outputs(_existing_file(path, "the stack outputs file"))
+    except RenderError as exc:
+        raise GateError(f"the stack outputs file: {exc}") from None
 
 
 def _interpreter(python: Path) -> Path:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.render import PROJECT_ROOT, RenderError, Rendering, collector_paused, load_stack_config, render
+from infra.settings import SettingsError
 from policies import config as gate_config
 from policies.cloud import GateCloud
 from policies.export import ExportedPlan, PulumiResource, export
@@ -198,7 +199,7 @@ def render_target(target: Target) -> Rendering:
 def export_rendering(rendering: Rendering) -> ExportedPlan:
     try:
         return export(rendering)
-    except UnknownTypeError as exc:
+    except (UnknownTypeError, SettingsError) as exc:
         raise GateError(str(exc)) from None
 
 
@@ -260,6 +261,9 @@ def prepare(
 
         try:
             exported = export(rendering)
+        except SettingsError as exc:
+            refusals.append(f"{target.label}: invalid settings: {exc}")
+            continue
         except UnknownTypeError as exc:
             remote = [r for r in _remote_components(rendering) if r.type not in accepted]
             refusals.append(f"{target.label}: {exc}")

@@ -506,9 +506,9 @@ def test_stack_outputs_are_read_from_json_or_yaml_keyed_by_the_referenced_stack(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (None, "no stack outputs file at"),
-        ("acme: [unclosed", "is not valid JSON or YAML"),
-        ("- a list\n", "expected a map of referenced stack name to its outputs"),
+        (None, "cannot read the file: No such file"),
+        ("acme: [unclosed", r"outputs.yaml:2:1: not valid YAML"),
+        ("- a list\n", r"expected a map of referenced stack name \(org/project/stack\) to a map of its outputs"),
         ("acme/network/dev: vpc-1\n", "the outputs of stack 'acme/network/dev' must be a map"),
     ],
 )

@@ -304,9 +304,12 @@ def test_stack_outputs_and_the_interpreter_reach_the_target(tmp_path):
         ),
         (
             ["--program", "{team}", "--stack-outputs", "{tmp}/list.json"],
-            "expected a map of stack name (org/project/stack)",
+            "expected a map of referenced stack name (org/project/stack)",
         ),
-        (["--program", "{team}", "--stack-outputs", "{tmp}/broken.json"], "cannot read the stack outputs file"),
+        (
+            ["--program", "{team}", "--stack-outputs", "{tmp}/broken.json"],
+            "the stack outputs file: {tmp}/broken.json:2:1: not valid YAML",
+        ),
         (["--program", "{team}", "--skips", "{tmp}/skips.yaml"], "skips.yaml checks: CKV_AWS_7 has no written reason"),
         (["--program", "{team}", "--skips", "{tmp}/none.yaml"], "cannot read the skip list"),
         (["--program", "{team}", "--external-checks-dir", "{tmp}/none"], "the external checks directory"),
