@@ -60,6 +60,8 @@ from .render_runtime import (
     RenderLog,
     SourceCapture,
     apply_failures_located,
+    encrypted_keys,
+    encrypted_settings_unknown,
     failure_location,
     make_monitor,
     plain_invokes_marked,
@@ -181,17 +183,19 @@ class ResourceHandler(Protocol):
     def call(self, args: Any) -> dict[str, Any]: ...
 
 
-def load_stack_config(path: Path) -> dict[str, str]:
+def load_stack_config(path: Path, *, encrypted: bool = False) -> dict[str, str]:
     """Reads ``Pulumi.<stack>.yaml`` into the flat string map Pulumi hands a program.
 
     The file is read by the settings model's strict reader (``infra.settings.read_stack_file``);
     whatever is wrong with it becomes one ``RenderError`` line naming the file and the key.
+    ``encrypted=True`` (for a preview render) accepts encrypted settings, which the preview makes
+    unknown secrets.
     """
     from compliance_checks.strict_yaml import InputError
     from infra.settings import read_stack_file
 
     try:
-        return read_stack_file(path)
+        return read_stack_file(path, encrypted=encrypted)
     except InputError as exc:
         raise RenderError(str(exc)) from None
 
@@ -363,6 +367,12 @@ def _render_here(
     stack_outputs: Mapping[str, Mapping[str, Any]] | None,
 ) -> Rendering:
     """Renders the program in this process (with this interpreter's pulumi)."""
+    secret_keys = encrypted_keys(config)
+    if secret_keys and not preview:
+        raise RenderError(
+            f"stack {stack!r}: {', '.join(secret_keys)} encrypted: a deployment render cannot decrypt settings "
+            "(only a preview renders them, as unknown secrets)"
+        )
     records: list[dict[str, Any]] = []
     exports: dict[str, Any] = {}
     logged: list[str] = []
@@ -388,7 +398,7 @@ def _render_here(
         asyncio.set_event_loop(loop)
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         try:
-            pulumi.runtime.set_all_config(config, [])
+            pulumi.runtime.set_all_config(config, secret_keys)
             monitor = make_monitor(
                 handler, records, exports, loops, preview=preview, stack_outputs=stack_outputs, log=log
             )
@@ -430,6 +440,8 @@ def _render_here(
         stack_of.enter_context(capture.installed())
         stack_of.enter_context(plain_invokes_marked())
         stack_of.enter_context(apply_failures_located(files))
+        if secret_keys:
+            stack_of.enter_context(encrypted_settings_unknown(secret_keys))
         saved_path = list(sys.path)
         worker = threading.Thread(target=run, name=f"render-{stack}", daemon=True)
         worker.start()
@@ -554,7 +566,7 @@ def render(
     if not (program_dir / "__main__.py").exists():
         raise RenderError(f"no Pulumi Python program (__main__.py) in {program_dir}")
     if config is None:
-        config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml")
+        config = load_stack_config(config_file or project_dir / f"Pulumi.{stack}.yaml", encrypted=preview)
     config = dict(config)
     handler = handler or FakeCloud(region=config.get("aws:region", "us-east-1"))
     if python is None:

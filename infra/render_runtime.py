@@ -24,7 +24,7 @@ import re
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -266,6 +266,68 @@ def apply_failures_located(files: ProgramFiles) -> Iterator[None]:
         yield
     finally:
         Output.apply = original  # type: ignore[method-assign]
+
+
+# What a preview render hands the program for a top-level encrypted setting ({secure: ...}) it cannot
+# decrypt (infra.settings.read_stack_file(encrypted=True)); its uses through Config's secret getters
+# are unknown secret values (encrypted_settings_unknown).
+ENCRYPTED_VALUE = "[encrypted setting: not decrypted offline]"
+_SECRET_GETTERS = (
+    "get_secret",
+    "get_secret_bool",
+    "get_secret_int",
+    "get_secret_float",
+    "get_secret_object",
+    "require_secret",
+    "require_secret_bool",
+    "require_secret_int",
+    "require_secret_float",
+    "require_secret_object",
+)
+
+
+def encrypted_keys(config: Mapping[str, str]) -> list[str]:
+    return sorted(key for key, value in config.items() if value == ENCRYPTED_VALUE)
+
+
+def _unknown_secret() -> Any:
+    from pulumi.output import Output
+
+    loop = asyncio.get_event_loop()
+
+    def resolved(value: Any) -> asyncio.Future:
+        future = loop.create_future()
+        future.set_result(value)
+        return future
+
+    return Output(set(), resolved(None), resolved(False), resolved(True))
+
+
+@contextlib.contextmanager
+def encrypted_settings_unknown(keys: Collection[str]) -> Iterator[None]:
+    """A preview's view of settings it cannot decrypt: ``config.require_secret("dbPassword")`` and the
+    other secret getters give an unknown secret value (its ``.apply`` code does not run, the inputs it
+    reaches are unknown), as a value the render cannot know. Plain getters see ``ENCRYPTED_VALUE``."""
+    from pulumi.config import Config
+
+    wanted = frozenset(keys)
+    originals = {name: getattr(Config, name) for name in _SECRET_GETTERS if hasattr(Config, name)}
+
+    def unknown_when_encrypted(original: Any) -> Any:
+        def getter(self: Any, key: str, *args: Any, **kwargs: Any) -> Any:
+            if self.full_key(key) in wanted:
+                return _unknown_secret()
+            return original(self, key, *args, **kwargs)
+
+        return getter
+
+    for name, original in originals.items():
+        setattr(Config, name, unknown_when_encrypted(original))
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(Config, name, original)
 
 
 @contextlib.contextmanager

@@ -30,6 +30,7 @@ from compliance_checks.conventions import ENVIRONMENT_POLICIES, EnvironmentPolic
 from compliance_checks.strict_yaml import InputError, load_json_text, load_yaml_file, one_line, quote_key, shown
 from infra.policy_documents import GITHUB_OIDC_HOST
 from infra.rds_postgres_versions import ENGINE_VERSIONS, MAJOR_VERSIONS
+from infra.render_runtime import ENCRYPTED_VALUE
 
 PROJECT = "leadping"
 
@@ -612,8 +613,12 @@ STACK_FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt"
 _CONFIG_KEY_ACCEPTED = "keys written <namespace>:<name>, e.g. leadping:environment or aws:region"
 
 
-def read_stack_file(path: str | os.PathLike[str]) -> dict[str, str]:
+def read_stack_file(path: str | os.PathLike[str], *, encrypted: bool = False) -> dict[str, str]:
     """``Pulumi.<stack>.yaml`` as the flat map of key to text that Pulumi hands a program.
+
+    ``encrypted=True`` (a preview: the gate) accepts a top-level encrypted value and hands
+    ``ENCRYPTED_VALUE`` in its place, which the preview render makes an unknown secret; otherwise an
+    encrypted value is refused.
 
     Pulumi passes structured values (lists, maps) as JSON text and scalars as their text, so a
     program sees exactly what ``pulumi up`` would give it. Raises ``InputError`` (one line naming
@@ -653,6 +658,9 @@ def read_stack_file(path: str | os.PathLike[str]) -> dict[str, str]:
         full_key = _config_key(path, key)
         if full_key in flat:
             raise InputError(path, f"sets {quote_key(full_key)} twice", key=f"config.{key}", accepted="each key once")
+        if encrypted and isinstance(value, dict) and list(value) == ["secure"]:
+            flat[full_key] = ENCRYPTED_VALUE
+            continue
         if _holds_secret(value):
             raise InputError(
                 path,

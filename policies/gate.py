@@ -183,7 +183,7 @@ def render_target(target: Target) -> Rendering:
         raise GateError(f"no Pulumi Python program (__main__.py) in {target.program_dir}")
     config_file = target.config_file or Path(target.project_dir) / f"Pulumi.{target.stack}.yaml"
     try:
-        config = dict(target.config) if target.config is not None else load_stack_config(config_file)
+        config = dict(target.config) if target.config is not None else load_stack_config(config_file, encrypted=True)
         return render(
             target.stack,
             project_dir=target.project_dir,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from infra.render import RenderError, load_stack_config, render
+from infra.render_runtime import ENCRYPTED_VALUE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,6 +66,55 @@ def test_encrypted_config_values_are_refused(tmp_path: Path):
     stack_file.write_text("config:\n  leadping:token:\n    secure: AAAA\n")
     with pytest.raises(RenderError, match="encrypted secret"):
         load_stack_config(stack_file)
+
+
+def test_a_preview_reads_a_top_level_encrypted_setting_and_still_refuses_one_nested_in_a_value(tmp_path: Path):
+    stack_file = tmp_path / "Pulumi.x.yaml"
+    stack_file.write_text("config:\n  app:token:\n    secure: AAAA\n  app:name: web\n")
+    assert load_stack_config(stack_file, encrypted=True) == {"app:token": ENCRYPTED_VALUE, "app:name": "web"}
+    stack_file.write_text("config:\n  app:list:\n    - secure: AAAA\n")
+    with pytest.raises(RenderError, match="encrypted secret"):
+        load_stack_config(stack_file, encrypted=True)
+
+
+ENCRYPTED_SETTINGS = """\
+import json
+import pulumi
+import pulumi_aws as aws
+
+config = pulumi.Config()
+password = config.require_secret("dbPassword")
+settings = config.get_secret_object("settings")
+aws.ssm.Parameter(
+    "password",
+    type="SecureString",
+    value=password.apply(lambda text: json.loads(text)["password"]),
+)
+aws.s3.Bucket("name", tags={"db": config.require("dbName")})
+aws.s3.Bucket("plain-use", tags={"key": config.require("apiKey")})
+"""
+
+
+def test_a_preview_renders_encrypted_settings_as_unknown_secrets(tmp_path: Path):
+    """Given settings set with `pulumi config set --secret`, then a preview runs the program with each
+    secret use unknown (its .apply code does not run) where a deployment render refuses to start."""
+    directory = write_program(tmp_path, ENCRYPTED_SETTINGS)
+    (directory / "Pulumi.dev.yaml").write_text(
+        "config:\n  aws:region: us-east-1\n  sample:dbName: leads\n"
+        "  sample:dbPassword:\n    secure: v1:AAAAexample\n  sample:settings:\n    secure: v1:AAAAexample\n"
+        "  sample:apiKey:\n    secure: v1:AAAAexample\n"
+    )
+    rendering = render("dev", project_dir=directory, preview=True)
+    by_name = {r.name: r for r in rendering.resources}
+    assert by_name["password"].unknown == ("value",)
+    assert by_name["name"].inputs["tags"] == {"db": "leads"}
+    # A secret read through a plain getter: the program sees a placeholder, never the ciphertext.
+    assert by_name["plain-use"].inputs["tags"] == {"key": ENCRYPTED_VALUE}
+    with pytest.raises(RenderError, match=r"config.sample:dbPassword: is an encrypted secret"):
+        render("dev", project_dir=directory)
+    config = load_stack_config(directory / "Pulumi.dev.yaml", encrypted=True)
+    with pytest.raises(RenderError, match=r"sample:apiKey, sample:dbPassword, sample:settings encrypted"):
+        render("dev", project_dir=directory, config=config)
 
 
 def test_structured_config_is_passed_as_json_like_pulumi_does():
