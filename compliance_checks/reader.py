@@ -339,10 +339,7 @@ class Reader:
             self._refuse_if_unresponsive(service, operation, region)
             self._count(service, operation)
             try:
-                client = self.client(service, region)
-                response = getattr(client, operation)(**params)
-                answers.check_members(self._operation_model(client, operation), response, expect)
-                return response
+                return getattr(self.client(service, region), operation)(**params)
             except botocore.exceptions.ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in missing:
                     return None
@@ -350,7 +347,14 @@ class Reader:
             except Exception as exc:
                 raise self._failure(exc, service, operation, region) from exc
 
-        return self._once(key, load)
+        response = self._once(key, load)
+        if response is not None:
+            # Checked on every call, not only the first: callers sharing a read may rely on other members.
+            try:
+                answers.check_members(self._operation_model(self.client(service, region), operation), response, expect)
+            except answers.MalformedAnswer as exc:
+                raise classify(exc, f"{service}:{operation}", region) from exc
+        return response
 
     def paginate(
         self,

@@ -42,10 +42,13 @@ def buckets(reader: Reader) -> list[Bucket]:
     return found
 
 
-def _located(bucket: Bucket) -> Bucket:
+def _read(
+    reader: Reader, bucket: Bucket, operation: str, *, missing: tuple[str, ...] = (), expect: tuple[str, ...] = ()
+) -> dict[str, Any] | None:
+    """One read of one bucket, in its region; a bucket whose region is unknown raises why."""
     if bucket.unlocated is not None:
         raise bucket.unlocated
-    return bucket
+    return reader.call("s3", operation, region=bucket.region, missing=missing, expect=expect, Bucket=bucket.name)
 
 
 def bucket_region(reader: Reader, name: str) -> str:
@@ -56,14 +59,12 @@ def bucket_region(reader: Reader, name: str) -> str:
 
 
 def encryption(reader: Reader, bucket: Bucket) -> dict[str, Any] | None:
-    _located(bucket)
-    response = reader.call(
-        "s3",
+    response = _read(
+        reader,
+        bucket,
         "get_bucket_encryption",
-        region=bucket.region,
         missing=("ServerSideEncryptionConfigurationNotFoundError",),
         expect=("ServerSideEncryptionConfiguration",),
-        Bucket=bucket.name,
     )
     return None if response is None else response.get("ServerSideEncryptionConfiguration", {})
 
@@ -71,15 +72,7 @@ def encryption(reader: Reader, bucket: Bucket) -> dict[str, Any] | None:
 def policy(reader: Reader, bucket: Bucket) -> str | None:
     """The bucket policy's JSON text (None when the bucket has none). The policy is the answer's raw
     body, which botocore does not parse: one that is not a JSON object is a failed read."""
-    _located(bucket)
-    response = reader.call(
-        "s3",
-        "get_bucket_policy",
-        region=bucket.region,
-        missing=("NoSuchBucketPolicy",),
-        expect=("Policy",),
-        Bucket=bucket.name,
-    )
+    response = _read(reader, bucket, "get_bucket_policy", missing=("NoSuchBucketPolicy",), expect=("Policy",))
     if response is None:
         return None
     text = response["Policy"]
@@ -94,15 +87,7 @@ def policy(reader: Reader, bucket: Bucket) -> str | None:
 
 
 def tags(reader: Reader, bucket: Bucket) -> dict[str, str]:
-    _located(bucket)
-    response = reader.call(
-        "s3",
-        "get_bucket_tagging",
-        region=bucket.region,
-        missing=("NoSuchTagSet",),
-        expect=("TagSet",),
-        Bucket=bucket.name,
-    )
+    response = _read(reader, bucket, "get_bucket_tagging", missing=("NoSuchTagSet",), expect=("TagSet",))
     return {t["Key"]: t["Value"] for t in (response or {}).get("TagSet", [])}
 
 
@@ -126,14 +111,12 @@ PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy
 
 def public_access_block(reader: Reader, bucket: Bucket) -> dict[str, bool]:
     """The bucket's public access block flags ({} when it has none)."""
-    _located(bucket)
-    response = reader.call(
-        "s3",
+    response = _read(
+        reader,
+        bucket,
         "get_public_access_block",
-        region=bucket.region,
         missing=("NoSuchPublicAccessBlockConfiguration",),
         expect=("PublicAccessBlockConfiguration",),
-        Bucket=bucket.name,
     )
     return dict((response or {}).get("PublicAccessBlockConfiguration", {}))
 
@@ -152,40 +135,34 @@ def account_public_access_block(reader: Reader) -> dict[str, bool]:
 
 def versioning(reader: Reader, bucket: Bucket) -> dict[str, Any]:
     """GetBucketVersioning's answer: Status absent (never enabled), "Enabled" or "Suspended"."""
-    _located(bucket)
-    response = reader.call("s3", "get_bucket_versioning", region=bucket.region, Bucket=bucket.name) or {}
+    response = _read(reader, bucket, "get_bucket_versioning") or {}
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
 def logging(reader: Reader, bucket: Bucket) -> dict[str, Any] | None:
     """The bucket's server access logging target (LoggingEnabled), or None when logging is off."""
-    _located(bucket)
-    response = reader.call("s3", "get_bucket_logging", region=bucket.region, Bucket=bucket.name) or {}
+    response = _read(reader, bucket, "get_bucket_logging") or {}
     return response.get("LoggingEnabled")
 
 
 def object_lock(reader: Reader, bucket: Bucket) -> dict[str, Any] | None:
-    _located(bucket)
-    response = reader.call(
-        "s3",
+    response = _read(
+        reader,
+        bucket,
         "get_object_lock_configuration",
-        region=bucket.region,
         missing=("ObjectLockConfigurationNotFoundError",),
         expect=("ObjectLockConfiguration",),
-        Bucket=bucket.name,
     )
     return None if response is None else response.get("ObjectLockConfiguration", {})
 
 
 def lifecycle_rules(reader: Reader, bucket: Bucket) -> list[dict[str, Any]]:
-    _located(bucket)
-    response = reader.call(
-        "s3",
+    response = _read(
+        reader,
+        bucket,
         "get_bucket_lifecycle_configuration",
-        region=bucket.region,
         missing=("NoSuchLifecycleConfiguration",),
         expect=("Rules",),
-        Bucket=bucket.name,
     )
     return list((response or {}).get("Rules", []))
 

@@ -130,6 +130,15 @@ def test_given_an_answer_without_a_member_the_caller_expects_then_the_read_fails
     assert "lacks KeyRotationEnabled" in error.reason
 
 
+def test_given_two_callers_share_a_read_then_each_callers_expected_members_are_checked():
+    reader = _reader()
+    seen = _answer(reader, "kms", _json(b'{"KeyId": "k"}'))
+    assert reader.call("kms", "get_key_rotation_status", KeyId="k") is not None
+    error = _failure(lambda: reader.call("kms", "get_key_rotation_status", expect=("KeyRotationEnabled",), KeyId="k"))
+    assert "lacks KeyRotationEnabled" in error.reason
+    assert len(seen) == 1  # still read once
+
+
 def test_given_an_answer_without_a_member_its_shape_requires_then_the_read_fails():
     reader = _reader()
     body = b"<ListUsersResponse><ListUsersResult><IsTruncated>false</IsTruncated></ListUsersResult></ListUsersResponse>"

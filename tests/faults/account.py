@@ -9,6 +9,8 @@ import json
 
 import boto3
 
+from infra import policy_documents
+
 HOME, OTHER = "us-east-1", "eu-west-1"
 REGIONS = (HOME, OTHER)
 # Not credentials: moto's server accepts any; named so that nobody takes them for a secret.
@@ -19,25 +21,6 @@ BUCKET_HOME, BUCKET_PLAIN, BUCKET_OTHER = "fault-data-home", "fault-plain-home",
 
 def session() -> boto3.Session:
     return boto3.Session(region_name=HOME, aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
-
-
-def _tls_only(bucket: str) -> str:
-    arn = f"arn:aws:s3:::{bucket}"
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "TlsOnly",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [arn, f"{arn}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                }
-            ],
-        }
-    )
 
 
 def _region(s: boto3.Session, endpoint: str, region: str) -> dict[str, str]:
@@ -107,7 +90,7 @@ def _buckets(s: boto3.Session, endpoint: str, keys: dict[str, dict[str, str]]) -
                     ]
                 },
             )
-            s3.put_bucket_policy(Bucket=name, Policy=_tls_only(name))
+            s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy_documents.bucket_policy(f"arn:aws:s3:::{name}")))
             s3.put_bucket_tagging(
                 Bucket=name,
                 Tagging={"TagSet": [{"Key": "leadping:data-store", "Value": "true"}]},
@@ -117,41 +100,17 @@ def _buckets(s: boto3.Session, endpoint: str, keys: dict[str, dict[str, str]]) -
 
 def _iam(s: boto3.Session, endpoint: str) -> None:
     iam = s.client("iam", endpoint_url=endpoint)
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
+    trust = policy_documents.service_trust("lambda.amazonaws.com")
+    granted = {
+        "api": {"Effect": "Allow", "Action": "sqs:ReceiveMessage", "Resource": "arn:aws:sqs:*:*:fault-queue"},
+        "workers": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},  # wildcard data access: FAIL
     }
-    iam.create_role(
-        RoleName="fault-api",
-        AssumeRolePolicyDocument=json.dumps(trust),
-        Tags=[{"Key": "leadping:workload", "Value": "api"}],
-    )
-    iam.put_role_policy(
-        RoleName="fault-api",
-        PolicyName="read-queue",
-        PolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {"Effect": "Allow", "Action": "sqs:ReceiveMessage", "Resource": "arn:aws:sqs:*:*:fault-queue"}
-                ],
-            }
-        ),
-    )
-    iam.create_role(
-        RoleName="fault-worker",
-        AssumeRolePolicyDocument=json.dumps(trust),
-        Tags=[{"Key": "leadping:workload", "Value": "workers"}],
-    )
-    iam.put_role_policy(
-        RoleName="fault-worker",
-        PolicyName="everything",
-        PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-        ),
-    )
+    for workload, statement in granted.items():
+        name = f"fault-{workload}"
+        tags = [{"Key": "leadping:workload", "Value": workload}]
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), Tags=tags)
+        document = json.dumps(policy_documents.document([statement]))
+        iam.put_role_policy(RoleName=name, PolicyName="access", PolicyDocument=document)
     iam.create_user(UserName="fault-human")
     iam.create_access_key(UserName="fault-human")
 

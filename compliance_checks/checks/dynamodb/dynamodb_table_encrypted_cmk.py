@@ -11,7 +11,6 @@ from compliance_checks.core import (
     Severity,
     errored,
     failed,
-    judge_resource,
     passed,
 )
 from compliance_checks.services import dynamodb, kms
@@ -44,28 +43,32 @@ class DynamodbTableEncryptedCmk(Check):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
         for table in dynamodb.tables(ctx.reader, with_tags=False):
-            yield from judge_resource(table.arn, table.region, self._judge, ctx, table)
-
-    @staticmethod
-    def _judge(ctx: CheckContext, table: dynamodb.Table) -> Result:
-        sse = dynamodb.sse_description(ctx.reader, table) or {}
-        key = sse.get("KMSMasterKeyArn")
-        evidence = {"status": sse.get("Status"), "sse_type": sse.get("SSEType"), "kms_key": key}
-        if not sse:
-            return failed(table.arn, "encrypted with the default AWS-owned key", region=table.region, **evidence)
-        if sse.get("Status") != "ENABLED" or sse.get("SSEType") != "KMS":
-            return failed(
-                table.arn,
-                f"SSE is {sse.get('SSEType')} in status {sse.get('Status')}, not KMS ENABLED",
-                region=table.region,
-                **evidence,
-            )
-        try:
-            customer, detail = kms.is_customer_managed(ctx.reader, key, table.region)
-        except ReadError as error:
-            return errored(table.arn, error, region=table.region, **evidence)
-        if customer:
-            return passed(table.arn, f"encrypted with customer key {detail}", region=table.region, **evidence)
-        return failed(
-            table.arn, f"not encrypted with a customer-managed key ({detail})", region=table.region, **evidence
-        )
+            try:
+                sse = dynamodb.sse_description(ctx.reader, table) or {}
+            except ReadError as error:
+                yield errored(table.arn, error, region=table.region)
+                continue
+            key = sse.get("KMSMasterKeyArn")
+            evidence = {"status": sse.get("Status"), "sse_type": sse.get("SSEType"), "kms_key": key}
+            if not sse:
+                yield failed(table.arn, "encrypted with the default AWS-owned key", region=table.region, **evidence)
+                continue
+            if sse.get("Status") != "ENABLED" or sse.get("SSEType") != "KMS":
+                yield failed(
+                    table.arn,
+                    f"SSE is {sse.get('SSEType')} in status {sse.get('Status')}, not KMS ENABLED",
+                    region=table.region,
+                    **evidence,
+                )
+                continue
+            try:
+                customer, detail = kms.is_customer_managed(ctx.reader, key, table.region)
+            except ReadError as error:
+                yield errored(table.arn, error, region=table.region, **evidence)
+                continue
+            if customer:
+                yield passed(table.arn, f"encrypted with customer key {detail}", region=table.region, **evidence)
+            else:
+                yield failed(
+                    table.arn, f"not encrypted with a customer-managed key ({detail})", region=table.region, **evidence
+                )
