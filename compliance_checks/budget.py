@@ -8,17 +8,20 @@ standard conditions decide what is retryable), but a retry is not started once t
 and no back-off sleeps past it. The call then fails with its last error (throttling, a 500, a
 timeout), which the reader reports as ERROR.
 
-An endpoint that timed out once in a run is not asked again in that run (``Breaker``): a hanging
-endpoint costs one budget per service and region, not one per resource.
+An endpoint (a service in a region) that left two attempts unanswered in a run is not asked again
+in that run (``Breaker``): a hanging endpoint costs about two read timeouts per service and region,
+not a budget per resource, while one slow answer (a large page) is retried and trips nothing.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import botocore.exceptions
 from botocore.retries import standard
 
 DEADLINE = "leadping_deadline"  # key of the call's deadline in botocore's request context
@@ -48,8 +51,9 @@ class Budget:
 class DeadlineRetries:
     """botocore ``needs-retry`` handler (registered first) that decides retries within the budget."""
 
-    def __init__(self, budget: Budget, service_name: str) -> None:
+    def __init__(self, budget: Budget, service_name: str, timed_out: Callable[[str], None] | None = None) -> None:
         self._budget = budget
+        self._timed_out = timed_out  # told the operation of every attempt that got no answer in time
         self._conditions = standard.StandardRetryConditions(max_attempts=budget.max_attempts)
         self._backoff = standard.ExponentialBackoff(
             service_name=service_name,
@@ -63,6 +67,8 @@ class DeadlineRetries:
 
     def needs_retry(self, **kwargs: Any) -> float | bool:
         """A delay to retry after, or False: not retryable, out of attempts, or out of budget."""
+        if self._timed_out is not None and isinstance(kwargs.get("caught_exception"), TIMEOUTS):
+            self._timed_out(kwargs["operation"].name)
         retry = self._adapter.create_retry_context(**kwargs)
         if not self._conditions.is_retryable(retry):
             return False
@@ -73,16 +79,25 @@ class DeadlineRetries:
         return min(self._backoff.delay_amount(retry), remaining)
 
 
+TIMEOUTS = (botocore.exceptions.ReadTimeoutError, botocore.exceptions.ConnectTimeoutError)
+
+
 class Breaker:
-    """Remembers endpoints (service, region) that did not answer in time, shared by a reader's views."""
+    """Counts the unanswered attempts of each endpoint (service, region) of a reader and its views;
+    from ``TRIP_AFTER`` on, the endpoint is not asked again."""
+
+    TRIP_AFTER = 2
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._timeouts: dict[tuple[str, str], int] = {}
         self._tripped: dict[tuple[str, str], str] = {}
 
-    def trip(self, service: str, region: str, reason: str) -> None:
+    def timed_out(self, service: str, region: str, operation: str) -> None:
         with self._lock:
-            self._tripped.setdefault((service, region), reason)
+            count = self._timeouts[(service, region)] = self._timeouts.get((service, region), 0) + 1
+            if count >= self.TRIP_AFTER:
+                self._tripped.setdefault((service, region), f"{service} in {region} left {operation} unanswered")
 
     def reason(self, service: str, region: str) -> str | None:
         with self._lock:

@@ -32,7 +32,7 @@ import botocore.parsers
 import botocore.session
 
 from compliance_checks import answers
-from compliance_checks.budget import MAX_WORKERS, Breaker, Budget, DeadlineRetries
+from compliance_checks.budget import MAX_WORKERS, TIMEOUTS, Breaker, Budget, DeadlineRetries
 from compliance_checks.core import ReadError
 
 GLOBAL_SERVICES = frozenset({"iam", "organizations", "cloudfront", "route53", "sts"})
@@ -82,9 +82,6 @@ _UNSUPPORTED = frozenset(
 )
 
 
-_TIMEOUTS = (botocore.exceptions.ReadTimeoutError, botocore.exceptions.ConnectTimeoutError)
-
-
 def classify(error: BaseException, operation: str, region: str | None) -> ReadError:
     """Turns whatever botocore (or moto) raised into a ReadError with a readable reason."""
     if isinstance(error, ReadError):
@@ -94,7 +91,7 @@ def classify(error: BaseException, operation: str, region: str | None) -> ReadEr
     if isinstance(error, botocore.parsers.ResponseParserError):
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return ReadError(ReadError.MALFORMED, operation, f"unusable answer: {first_line}", region)
-    if isinstance(error, _TIMEOUTS):
+    if isinstance(error, TIMEOUTS):
         return ReadError(ReadError.TIMED_OUT, operation, f"no answer in time: {error}", region)
     if isinstance(error, botocore.exceptions.ClientError):
         info = error.response.get("Error", {})
@@ -179,8 +176,10 @@ def make_client(
     endpoint_url: str | None = None,
     budget: Budget | None = None,
     max_pool_connections: int = 16,
+    timed_out: Callable[[str], None] | None = None,
 ) -> Any:
-    """A client that reads as the audit must: within the budget, and only from answers it can use."""
+    """A client that reads as the audit must: within the budget, and only from answers it can use.
+    ``timed_out`` is told the operation of each attempt the endpoint left unanswered."""
     budget = budget or Budget()
     config = botocore.config.Config(
         retries={"mode": "adaptive", "max_attempts": budget.max_attempts},
@@ -195,7 +194,7 @@ def make_client(
     client = session.client(service, **kwargs)
     events = client.meta.events
     service_id = client.meta.service_model.service_id.hyphenize()
-    retries = DeadlineRetries(budget, service_id)
+    retries = DeadlineRetries(budget, service_id, timed_out)
     events.register(f"before-call.{service_id}", retries.start)
     events.register_first(f"needs-retry.{service_id}", retries.needs_retry)
     events.register(f"before-parse.{service_id}", answers.check_body)
@@ -279,6 +278,7 @@ class Reader:
                     endpoint_url=self.endpoint_url,
                     budget=self.budget,
                     max_pool_connections=self._max_pool_connections,
+                    timed_out=functools.partial(self._breaker.timed_out, service, region),
                 )
                 self._clients[key] = client
             return client
@@ -303,16 +303,12 @@ class Reader:
         return future.result()
 
     def _failure(self, error: BaseException, service: str, operation: str, region: str) -> ReadError:
-        """The ReadError for a failed read; an endpoint that did not answer in time is not asked again."""
-        failure = classify(error, f"{service}:{operation}", region)
-        if failure.kind == ReadError.TIMED_OUT and not isinstance(error, ReadError):
-            self._breaker.trip(service, region, f"{service} in {region} did not answer {operation} in time")
-        return failure
+        return classify(error, f"{service}:{operation}", region)
 
     def _refuse_if_unresponsive(self, service: str, operation: str, region: str) -> None:
         reason = self._breaker.reason(service, region)
         if reason is not None:
-            raise ReadError(ReadError.TIMED_OUT, f"{service}:{operation}", f"not asked: {reason} earlier", region)
+            raise ReadError(ReadError.TIMED_OUT, f"{service}:{operation}", f"not asked: {reason} twice", region)
 
     def call(
         self,

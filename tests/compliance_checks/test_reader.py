@@ -208,7 +208,7 @@ def silent_endpoint() -> Iterator[str]:
 def test_given_an_endpoint_that_never_answers_then_reads_cost_seconds_and_the_next_ones_are_not_sent(
     silent_endpoint,
 ):
-    budget = Budget(connect_timeout=0.5, read_timeout=0.5, call_seconds=0.5, max_attempts=3)
+    budget = Budget(connect_timeout=0.5, read_timeout=0.5, call_seconds=0.8, max_attempts=3)
     reader = Reader(boto3.Session(region_name=REGION), [REGION], endpoint_url=silent_endpoint, budget=budget)
     started = time.monotonic()
     first = _failure(lambda: reader.paginate("logs", "describe_log_groups", "logGroups"))
@@ -216,9 +216,20 @@ def test_given_an_endpoint_that_never_answers_then_reads_cost_seconds_and_the_ne
     assert first.kind == ReadError.TIMED_OUT
     started = time.monotonic()
     second = _failure(lambda: reader.call("logs", "describe_metric_filters", logGroupName="/a"))
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 0.5  # two attempts went unanswered: not asked again
     assert second.kind == ReadError.TIMED_OUT
-    assert "did not answer describe_log_groups in time" in second.reason
+    assert "left DescribeLogGroups unanswered" in second.reason
+
+
+def test_given_one_unanswered_attempt_then_the_endpoint_is_still_asked(silent_endpoint):
+    budget = Budget(connect_timeout=0.5, read_timeout=0.5, call_seconds=0.4, max_attempts=3)  # one attempt a call
+    reader = Reader(boto3.Session(region_name=REGION), [REGION], endpoint_url=silent_endpoint, budget=budget)
+    first = _failure(lambda: reader.paginate("logs", "describe_log_groups", "logGroups"))
+    second = _failure(lambda: reader.call("logs", "describe_metric_filters", logGroupName="/a"))
+    third = _failure(lambda: reader.call("logs", "describe_subscription_filters", logGroupName="/a"))
+    assert "no answer in time" in first.reason
+    assert "no answer in time" in second.reason  # asked: one slow answer is no reason to stop
+    assert "not asked" in third.reason
 
 
 @pytest.mark.parametrize("pool", [0, 129, 10**12])
