@@ -5,9 +5,15 @@ its id. It declares ``metadata`` (what it asserts, how bad a failure is, how to 
 IAM read actions it needs) and implements ``evaluate(ctx)``, a pure evaluation over data read
 through ``ctx.reader``; it never builds AWS clients. It yields one ``Result`` per resource it
 judged. When the reader cannot see something (access denied, an API the endpoint lacks,
-throttling past the retries) it raises ``ReadError``; a check may catch it to report ERROR on one
-resource and go on, and ``execute`` turns an uncaught one into an ERROR for the whole check, so
-a check never passes on what it could not read.
+throttling past the retries, an answer it cannot parse, an endpoint that does not answer in time)
+it raises ``ReadError``. A failure stays where it happened:
+- ``judge_resource`` runs the judgement of one resource and turns a ReadError into that
+  resource's ERROR, so the check goes on with the next one;
+- a check marked ``regional`` is run once per audited region, so one region's failure is an ERROR
+  in that region and every other region's verdicts stand;
+- ``execute`` keeps every result a check yielded before an uncaught ReadError, which becomes one
+  ERROR for what was left (the account, in the failed read's region).
+So a check never passes on what it could not read, and never loses what it could.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import traceback
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from compliance_checks.conventions import ENVIRONMENT_POLICIES, EnvironmentPolicy
@@ -57,6 +63,8 @@ class ReadError(Exception):
     ACCESS_DENIED = "access-denied"
     UNSUPPORTED = "unsupported"
     THROTTLED = "throttled"
+    MALFORMED = "malformed-answer"  # empty, truncated or garbled, or without what it must carry
+    TIMED_OUT = "timed-out"  # no answer within the reader's budget
     FAILED = "failed"
 
     def __init__(self, kind: str, operation: str, reason: str, region: str | None = None) -> None:
@@ -96,6 +104,28 @@ def errored(resource_id: str, error: ReadError | str, *, region: str = "global",
     return Result(Status.ERROR, resource_id, f"could not read: {reason}", region, evidence=evidence)
 
 
+def judge_resource(
+    resource_id: str, region: str, judge: Callable[..., Result | Iterable[Result] | None], *args: Any
+) -> Iterator[Result]:
+    """The results of ``judge(*args)`` for one resource; a ReadError it raises is that resource's ERROR.
+
+    ``judge`` returns one Result, several, or None (not judged). Results it yielded before the
+    error are kept. Use it around every read made for one resource, so that a resource that cannot
+    be read costs its own verdict only::
+
+        for table in dynamodb.tables(ctx.reader):
+            yield from judge_resource(table.arn, table.region, self._judge, ctx, table)
+    """
+    try:
+        outcome = judge(*args)
+        if isinstance(outcome, Result):
+            yield outcome
+        elif outcome is not None:
+            yield from outcome
+    except ReadError as error:
+        yield errored(resource_id, error, region=region)
+
+
 @dataclass(frozen=True)
 class Expectations:
     """What the audited environment must meet; defaults to prod (the strictest)."""
@@ -133,22 +163,37 @@ class Check:
 def execute(check: Check, ctx: CheckContext) -> list[Result]:
     """Runs one check; a ReadError it lets escape, or a bug, becomes an ERROR result.
 
+    A regional check on several regions runs once per region (the runner gives each region its
+    own unit instead, to run them concurrently). Results yielded before an error are kept.
     A check that judged nothing (no resource in scope) returns no result: the runner reports
     that as "no resources in scope", never as PASS of a resource.
     """
-    scope = f"arn:aws:::account/{ctx.reader.account_id_or_unknown()}"
+    if check.regional and len(ctx.reader.regions) > 1:
+        return [
+            result
+            for region in ctx.reader.regions
+            for result in execute(check, replace(ctx, reader=ctx.reader.scoped(region)))
+        ]
+    results: list[Result] = []
     try:
-        return list(check.evaluate(ctx))
+        for result in check.evaluate(ctx):
+            results.append(result)
     except ReadError as error:
-        return [errored(scope, error)]
+        results.append(errored(account_scope(ctx.reader.account_id_or_unknown()), error))
     except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
-        return [
+        results.append(
             Result(
                 Status.ERROR,
-                scope,
+                account_scope(ctx.reader.account_id_or_unknown()),
                 f"the check failed: {type(exc).__name__}: {exc} ({where})",
                 evidence={"error_kind": "check-bug"},
             )
-        ]
+        )
+    return results
+
+
+def account_scope(account_id: str) -> str:
+    """The resource id of a finding about the account as a whole."""
+    return f"arn:aws:::account/{account_id}"

@@ -8,23 +8,31 @@ until a check asks. Paginated operations are always read through botocore's pagi
 
 Errors are classified once, here: a "missing" error code the caller names (for instance
 ``NoSuchBucketPolicy``) means "this resource has no such configuration" and returns None; access
-denied, an operation the endpoint does not implement, and throttling past the retries raise
-``ReadError`` so the affected checks report ERROR, and the run goes on.
+denied, an operation the endpoint does not implement, throttling past the retries, an answer that
+cannot be parsed or lacks what it must carry (``answers``), and an endpoint that does not answer
+within the budget (``budget``) raise ``ReadError`` so the affected checks report ERROR, and the run
+goes on.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import botocore.config
 import botocore.exceptions
+import botocore.parsers
+import botocore.session
 
+from compliance_checks import answers
+from compliance_checks.budget import MAX_WORKERS, TIMEOUTS, Breaker, Budget, DeadlineRetries
 from compliance_checks.core import ReadError
 
 GLOBAL_SERVICES = frozenset({"iam", "organizations", "cloudfront", "route53", "sts"})
@@ -78,6 +86,13 @@ def classify(error: BaseException, operation: str, region: str | None) -> ReadEr
     """Turns whatever botocore (or moto) raised into a ReadError with a readable reason."""
     if isinstance(error, ReadError):
         return error
+    if isinstance(error, answers.MalformedAnswer):
+        return ReadError(ReadError.MALFORMED, operation, f"unusable answer: {error.why}", region)
+    if isinstance(error, botocore.parsers.ResponseParserError):
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return ReadError(ReadError.MALFORMED, operation, f"unusable answer: {first_line}", region)
+    if isinstance(error, TIMEOUTS):
+        return ReadError(ReadError.TIMED_OUT, operation, f"no answer in time: {error}", region)
     if isinstance(error, botocore.exceptions.ClientError):
         info = error.response.get("Error", {})
         code = str(info.get("Code", "Unknown"))
@@ -115,6 +130,80 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+_CUSTOM_ENDPOINT = "leadping_custom_endpoint"  # key in botocore's request context
+
+
+def _note_custom_endpoint(builtins: Mapping[str, Any], context: dict[str, Any], **_: Any) -> None:
+    """``before-endpoint-resolution``: remember that the client was given an endpoint URL."""
+    if builtins.get("SDK::Endpoint"):
+        context[_CUSTOM_ENDPOINT] = True
+
+
+def _drop_account_host_prefix(params: dict[str, Any], context: Mapping[str, Any], **_: Any) -> None:
+    """``before-call`` of S3 Control: send to the endpoint URL itself, not to ``<account>.<host>``.
+
+    S3 Control's endpoint rules put the account id in front of the host, a custom endpoint's too
+    (so ``inject_host_prefix=False`` does not help); a served sandbox, LocalStack or a proxy on
+    127.0.0.1 has no such host, and every read failed. Real AWS keeps the prefix.
+    """
+    account = (params.get("headers") or {}).get("x-amz-account-id")
+    if not context.get(_CUSTOM_ENDPOINT) or not account:
+        return
+    url = urlsplit(params["url"])
+    if url.netloc.startswith(f"{account}."):
+        params["url"] = urlunsplit(url._replace(netloc=url.netloc.removeprefix(f"{account}.")))
+
+
+@functools.cache
+def _pagination_config(service: str, operation_name: str) -> Mapping[str, Any] | None:
+    model = _botocore_data().get_paginator_model(service)
+    try:
+        return model.get_paginator(operation_name)
+    except ValueError:
+        return None
+
+
+@functools.cache
+def _botocore_data() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+def make_client(
+    session: boto3.Session,
+    service: str,
+    region: str,
+    *,
+    endpoint_url: str | None = None,
+    budget: Budget | None = None,
+    max_pool_connections: int = 16,
+    timed_out: Callable[[str], None] | None = None,
+) -> Any:
+    """A client that reads as the audit must: within the budget, and only from answers it can use.
+    ``timed_out`` is told the operation of each attempt the endpoint left unanswered."""
+    budget = budget or Budget()
+    config = botocore.config.Config(
+        retries={"mode": "adaptive", "max_attempts": budget.max_attempts},
+        connect_timeout=budget.connect_timeout,
+        read_timeout=budget.read_timeout,
+        max_pool_connections=max_pool_connections,
+        user_agent_extra="leadping-audit",
+    )
+    kwargs: dict[str, Any] = {"region_name": region, "config": config}
+    if endpoint_url:
+        kwargs["endpoint_url"] = endpoint_url
+    client = session.client(service, **kwargs)
+    events = client.meta.events
+    service_id = client.meta.service_model.service_id.hyphenize()
+    retries = DeadlineRetries(budget, service_id, timed_out)
+    events.register(f"before-call.{service_id}", retries.start)
+    events.register_first(f"needs-retry.{service_id}", retries.needs_retry)
+    events.register(f"before-parse.{service_id}", answers.check_body)
+    if service == "s3control":
+        events.register(f"before-endpoint-resolution.{service_id}", _note_custom_endpoint)
+        events.register(f"before-call.{service_id}", _drop_account_host_prefix)
+    return client
+
+
 class Reader:
     """Read-only, memoised access to one AWS account in a set of regions."""
 
@@ -124,23 +213,24 @@ class Reader:
         regions: Sequence[str],
         *,
         endpoint_url: str | None = None,
-        max_attempts: int = 8,
+        budget: Budget | None = None,
         max_pool_connections: int = 16,
     ) -> None:
         if not regions:
             raise ValueError("the reader needs at least one region")
+        # The CLI sizes the pool at twice the workers: more would only hold sockets open.
+        if not 1 <= max_pool_connections <= 2 * MAX_WORKERS:
+            raise ValueError(f"max_pool_connections must be 1 to {2 * MAX_WORKERS}, not {max_pool_connections}")
         self.session = session
         self.regions: tuple[str, ...] = tuple(dict.fromkeys(regions))
         self.endpoint_url = endpoint_url
-        self._config = botocore.config.Config(
-            retries={"mode": "adaptive", "max_attempts": max_attempts},
-            max_pool_connections=max_pool_connections,
-            user_agent_extra="leadping-audit",
-        )
+        self.budget = budget or Budget()
+        self._max_pool_connections = max_pool_connections
         self._clients: dict[tuple[str, str], Any] = {}
         self._clients_lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], Future[Any]] = {}
         self._cache_lock = threading.Lock()
+        self._breaker = Breaker()
         self.requests: Counter[tuple[str, str]] = Counter()  # (service, operation) -> reads sent
         self._requests_lock = threading.Lock()
         self._account_id: str | None = None
@@ -181,12 +271,20 @@ class Reader:
         with self._clients_lock:
             client = self._clients.get(key)
             if client is None:
-                kwargs: dict[str, Any] = {"region_name": region, "config": self._config}
-                if self.endpoint_url:
-                    kwargs["endpoint_url"] = self.endpoint_url
-                client = self.session.client(service, **kwargs)
+                client = make_client(
+                    self.session,
+                    service,
+                    region,
+                    endpoint_url=self.endpoint_url,
+                    budget=self.budget,
+                    max_pool_connections=self._max_pool_connections,
+                    timed_out=functools.partial(self._breaker.timed_out, service, region),
+                )
                 self._clients[key] = client
             return client
+
+    def _operation_model(self, client: Any, operation: str) -> Any:
+        return client.meta.service_model.operation_model(client.meta.method_to_api_mapping[operation])
 
     # -- memoised reads ------------------------------------------------------------------
 
@@ -204,6 +302,14 @@ class Reader:
                 future.set_exception(exc)
         return future.result()
 
+    def _failure(self, error: BaseException, service: str, operation: str, region: str) -> ReadError:
+        return classify(error, f"{service}:{operation}", region)
+
+    def _refuse_if_unresponsive(self, service: str, operation: str, region: str) -> None:
+        reason = self._breaker.reason(service, region)
+        if reason is not None:
+            raise ReadError(ReadError.TIMED_OUT, f"{service}:{operation}", f"not asked: {reason} twice", region)
+
     def call(
         self,
         service: str,
@@ -211,30 +317,40 @@ class Reader:
         *,
         region: str | None = None,
         missing: Iterable[str] = (),
+        expect: Sequence[str] = (),
         **params: Any,
     ) -> dict[str, Any] | None:
         """One API read (``operation`` is the boto3 method name), memoised.
 
         Returns None when the error code is one of ``missing`` (the resource simply has no such
-        configuration); raises ReadError when the read is not possible.
+        configuration); raises ReadError when the read is not possible, and when the answer lacks a
+        member its output shape requires or one of ``expect`` (the members the caller's verdict
+        rests on, so that an answer without them is not read as "not configured").
         """
         region = self.region_for(service, region)
         missing = frozenset(missing)
         key = ("call", service, region, operation, _freeze(params))
 
         def load() -> Any:
+            self._refuse_if_unresponsive(service, operation, region)
             self._count(service, operation)
             try:
                 return getattr(self.client(service, region), operation)(**params)
             except botocore.exceptions.ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in missing:
                     return None
-                raise classify(exc, f"{service}:{operation}", region) from exc
+                raise self._failure(exc, service, operation, region) from exc
             except Exception as exc:
-                raise classify(exc, f"{service}:{operation}", region) from exc
+                raise self._failure(exc, service, operation, region) from exc
 
-        result = self._once(key, load)
-        return result
+        response = self._once(key, load)
+        if response is not None:
+            # Checked on every call, not only the first: callers sharing a read may rely on other members.
+            try:
+                answers.check_members(self._operation_model(self.client(service, region), operation), response, expect)
+            except answers.MalformedAnswer as exc:
+                raise classify(exc, f"{service}:{operation}", region) from exc
+        return response
 
     def paginate(
         self,
@@ -248,25 +364,35 @@ class Reader:
     ) -> list[Any]:
         """Every item of ``result_key`` over all pages of a paginated operation, memoised.
 
-        Returns [] when the error code is one of ``missing``.
+        Returns [] when the error code is one of ``missing``. Every page must carry ``result_key``
+        (unless AWS documents leaving it out of an empty answer) and the pagination must end;
+        otherwise the read fails rather than return a partial list.
         """
         region = self.region_for(service, region)
         missing = frozenset(missing)
         key = ("paginate", service, region, operation, result_key, _freeze(params))
 
         def load() -> list[Any]:
+            self._refuse_if_unresponsive(service, operation, region)
             items: list[Any] = []
             try:
-                paginator = self.client(service, region).get_paginator(operation)
-                for page in paginator.paginate(**params):
+                client = self.client(service, region)
+                model = self._operation_model(client, operation)
+                pages = answers.Pages(
+                    model,
+                    _pagination_config(service, model.name),
+                    result_key,
+                    may_omit=(service, operation) in answers.OMITS_EMPTY_RESULT,
+                )
+                for page in client.get_paginator(operation).paginate(**params):
                     self._count(service, operation)
-                    items.extend(page.get(result_key) or [])
+                    items.extend(pages.check(page))
             except botocore.exceptions.ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in missing:
                     return []
-                raise classify(exc, f"{service}:{operation}", region) from exc
+                raise self._failure(exc, service, operation, region) from exc
             except Exception as exc:
-                raise classify(exc, f"{service}:{operation}", region) from exc
+                raise self._failure(exc, service, operation, region) from exc
             return items
 
         return self._once(key, load)
@@ -276,8 +402,8 @@ class Reader:
     @property
     def account_id(self) -> str:
         if self._account_id is None:
-            identity = self.call("sts", "get_caller_identity")
-            self._account_id = str((identity or {}).get("Account", "unknown"))
+            identity = self.call("sts", "get_caller_identity", expect=("Account",))
+            self._account_id = str((identity or {})["Account"])
         return self._account_id
 
     def account_id_or_unknown(self) -> str:
@@ -295,16 +421,17 @@ class Reader:
         return "aws"
 
 
-def enabled_regions(session: boto3.Session, endpoint_url: str | None = None, home: str = "us-east-1") -> list[str]:
+def enabled_regions(
+    session: boto3.Session, endpoint_url: str | None = None, home: str = "us-east-1", budget: Budget | None = None
+) -> list[str]:
     """Every region enabled for the account (what ``--region all`` audits)."""
-    kwargs: dict[str, Any] = {"region_name": home}
-    if endpoint_url:
-        kwargs["endpoint_url"] = endpoint_url
     try:
-        response = session.client("ec2", **kwargs).describe_regions(AllRegions=False)
+        client = make_client(session, "ec2", home, endpoint_url=endpoint_url, budget=budget)
+        response = client.describe_regions(AllRegions=False)
+        answers.check_members(client.meta.service_model.operation_model("DescribeRegions"), response, ("Regions",))
     except Exception as exc:
         raise classify(exc, "ec2:describe_regions", home) from exc
-    return sorted(r["RegionName"] for r in response.get("Regions", []))
+    return sorted(r["RegionName"] for r in response["Regions"])
 
 
 # -- sessions ----------------------------------------------------------------------------
@@ -341,7 +468,7 @@ def assume_role_session(
     if external_id:
         params["ExternalId"] = external_id
     try:
-        credentials = base.client("sts", region_name=region).assume_role(**params)["Credentials"]
+        credentials = make_client(base, "sts", region).assume_role(**params)["Credentials"]
     except Exception as exc:
         raise classify(exc, "sts:assume_role", region) from exc
     return boto3.Session(

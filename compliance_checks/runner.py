@@ -2,7 +2,10 @@
 
 Checks run concurrently on a bounded thread pool (one unit per check, or per check and region for
 checks marked ``regional``); they share each account's reader, so every API is read once per
-resource however many checks need it. Then, per check: no result means "no resource in scope" (one
+resource however many checks need it. A failed read costs only the verdicts that rested on it (see
+``core``): the other regions' units, and the results a unit gave before the failure, are kept; a
+global read that fails in every region's unit (IAM, the S3 bucket list) is one ERROR, not one per
+region. Then, per check: no result means "no resource in scope" (one
 PASS on the account, so every control is accounted for); known gaps of a simulated account turn
 the affected results into ERROR; each result becomes one finding per control the check asserts;
 waivers turn matching FAIL findings into WAIVED. Manual controls yield a MANUAL finding with the
@@ -19,8 +22,9 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata as package_metadata
 from typing import Any, Protocol
 
+from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import Catalog, Control
-from compliance_checks.core import Check, CheckContext, Expectations, Result, Status, execute
+from compliance_checks.core import Check, CheckContext, Expectations, Result, Status, account_scope, execute
 from compliance_checks.reader import Reader
 from compliance_checks.reports.model import Finding, Report
 from compliance_checks.waivers import Waiver, apply_waivers
@@ -104,6 +108,12 @@ class AuditOptions:
     metadata: Mapping[str, Any] = field(default_factory=dict)  # merged into the report's metadata
     target: str = "aws"
 
+    def __post_init__(self) -> None:
+        if isinstance(self.workers, bool) or not isinstance(self.workers, int):
+            raise ValueError(f"workers must be a whole number, not {self.workers!r}")
+        if not MIN_WORKERS <= self.workers <= MAX_WORKERS:
+            raise ValueError(f"workers must be {MIN_WORKERS} to {MAX_WORKERS}, not {self.workers}")
+
 
 @dataclass
 class _CheckRun:
@@ -136,7 +146,7 @@ def _run_checks(
         unit_results[index] = execute(checks[check_id](), ctx)
         return time.perf_counter() - started
 
-    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="audit") as pool:
+    with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="audit") as pool:
         futures = {pool.submit(run, i): i for i in range(len(units))}
         for done, future in enumerate(as_completed(futures), start=1):
             index = futures[future]
@@ -147,7 +157,21 @@ def _run_checks(
                 options.progress(done, len(units), f"{check_id}{where}")
     for (check_id, _), results in zip(units, unit_results, strict=True):
         runs[check_id].results.extend(results)
+    for run in runs.values():
+        run.results = _without_repeats(run.results)
     return runs
+
+
+def _without_repeats(results: list[Result]) -> list[Result]:
+    """Each verdict once: a global read that failed is the same ERROR in every region's unit."""
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for result in results:
+        key = (result.status, result.resource_id, result.region, result.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(result)
+    return kept
 
 
 def _apply_known_gaps(check_id: str, results: Iterable[Result], gaps: Sequence[KnownGap]) -> list[Result]:
@@ -196,10 +220,6 @@ def _findings(
         for result in results
         for control in controls
     ]
-
-
-def account_scope(account_id: str) -> str:
-    return f"arn:aws:::account/{account_id}"
 
 
 def _audit_account(

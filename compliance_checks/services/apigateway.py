@@ -88,7 +88,7 @@ def http_stages(reader: Reader, api: Api) -> list[dict[str, Any]]:
 
 
 def rest_stages(reader: Reader, api: Api) -> list[dict[str, Any]]:
-    response = reader.call("apigateway", "get_stages", region=api.region, restApiId=api.id)
+    response = reader.call("apigateway", "get_stages", region=api.region, expect=("item",), restApiId=api.id)
     return (response or {}).get("item", [])
 
 

@@ -28,7 +28,9 @@ def plans(reader: Reader, region: str) -> list[dict[str, Any]]:
 
 def plan_rules(reader: Reader, region: str, plan_id: str) -> list[dict[str, Any]]:
     """The rules of the plan's current version (backup:GetBackupPlan)."""
-    response = reader.call("backup", "get_backup_plan", region=region, BackupPlanId=plan_id) or {}
+    response = (
+        reader.call("backup", "get_backup_plan", region=region, expect=("BackupPlan",), BackupPlanId=plan_id) or {}
+    )
     return (response.get("BackupPlan") or {}).get("Rules") or []
 
 
@@ -41,28 +43,46 @@ class Selection:
     document: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
-def selections(reader: Reader, region: str) -> list[Selection]:
-    """Every resource assignment of every plan in ``region`` (backup:ListBackupSelections, GetBackupSelection)."""
-    found = []
+def selections(reader: Reader, region: str) -> tuple[list[Selection], list[ReadError]]:
+    """Every resource assignment of every plan in ``region`` (backup:ListBackupSelections,
+    GetBackupSelection), and the errors of those that could not be read (a resource none of the
+    readable ones assigns may be assigned by one of them). Raises ReadError when the plans cannot
+    be listed."""
+    found, unread = [], []
     for plan in plans(reader, region):
         plan_id = plan["BackupPlanId"]
-        listed = reader.paginate(
-            "backup", "list_backup_selections", "BackupSelectionsList", region=region, BackupPlanId=plan_id
-        )
-        for item in listed:
-            response = reader.call(
-                "backup", "get_backup_selection", region=region, BackupPlanId=plan_id, SelectionId=item["SelectionId"]
+        try:
+            listed = reader.paginate(
+                "backup", "list_backup_selections", "BackupSelectionsList", region=region, BackupPlanId=plan_id
             )
+        except ReadError as error:
+            unread.append(error)
+            continue
+        for item in listed:
+            try:
+                response = reader.call(
+                    "backup",
+                    "get_backup_selection",
+                    region=region,
+                    expect=("BackupSelection",),
+                    BackupPlanId=plan_id,
+                    SelectionId=item["SelectionId"],
+                )
+            except ReadError as error:
+                unread.append(error)
+                continue
             document = (response or {}).get("BackupSelection") or {}
             found.append(
                 Selection(plan_id, plan.get("BackupPlanName", ""), item.get("SelectionName", ""), region, document)
             )
-    return found
+    return found, unread
 
 
 def opt_in_preferences(reader: Reader, region: str) -> dict[str, bool]:
     """Which resource types AWS Backup protects in ``region`` (backup:DescribeRegionSettings)."""
-    response = reader.call("backup", "describe_region_settings", region=region) or {}
+    response = (
+        reader.call("backup", "describe_region_settings", region=region, expect=("ResourceTypeOptInPreference",)) or {}
+    )
     return dict(response.get("ResourceTypeOptInPreference") or {})
 
 
@@ -196,8 +216,8 @@ def _is_data_store(tags: Mapping[str, str]) -> bool:
 
 
 def data_stores(reader: Reader) -> tuple[list[DataStore], dict[str, tuple[str, ReadError]]]:
-    """Every data store in the audited regions, and the buckets whose tags could not be read
-    ({arn: (region, error)}). AWS Backup backs up a DB cluster whole, so a tagged member makes its
+    """Every data store in the audited regions, and the buckets and tables whose tags could not be
+    read ({arn: (region, error)}). AWS Backup backs up a DB cluster whole, so a tagged member makes its
     cluster the data store; members are never data stores of their own."""
     found: list[DataStore] = []
     instances = rds.instances(reader)
@@ -213,7 +233,10 @@ def data_stores(reader: Reader) -> tuple[list[DataStore], dict[str, tuple[str, R
         for db in instances
         if db.cluster_id is None and _is_data_store(db.tags)
     ]
-    found += [DataStore(t.arn, t.region, "DynamoDB", t.tags) for t in dynamodb.tables(reader) if _is_data_store(t.tags)]
+    tables = dynamodb.tables(reader)
+    found += [DataStore(t.arn, t.region, "DynamoDB", t.tags) for t in tables if _is_data_store(t.tags)]
     tagged, unreadable = s3.buckets_tagged(reader, DATA_STORE)
     found += [DataStore(b.arn, b.region, "S3", s3.tags(reader, b)) for b in tagged]
-    return found, {b.arn: (b.region, error) for b, error in unreadable.items()}
+    unknown = {b.arn: (b.region, error) for b, error in unreadable.items()}
+    unknown |= {t.arn: (t.region, t.unread) for t in tables if t.unread is not None}
+    return found, unknown

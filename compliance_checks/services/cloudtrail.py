@@ -10,8 +10,10 @@ the trail's home region, where CloudTrail answers for it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from compliance_checks.core import ReadError, Result, errored
 from compliance_checks.reader import Reader
 
 READ = "read"
@@ -19,14 +21,48 @@ WRITE = "write"
 BOTH = frozenset({READ, WRITE})
 
 
-def trails(reader: Reader) -> list[dict[str, Any]]:
-    """Every trail that applies to at least one audited region, once, sorted by ARN."""
+@dataclass(frozen=True)
+class Listing:
+    """The trails that apply to the audited regions, and the regions whose trails could not be listed
+    (a trail homed there, or a multi-region trail seen only there, may be missing from ``trails``)."""
+
+    trails: tuple[dict[str, Any], ...]
+    unread: tuple[tuple[str, ReadError], ...] = ()
+
+    def unread_results(self, reader: Reader) -> list[Result]:
+        """One ERROR per region whose trails are unknown, for checks that judge trail by trail."""
+        account = reader.account_id_or_unknown()
+        return [
+            errored(f"arn:{reader.partition()}:cloudtrail:{region}:{account}:trail/*", error, region=region)
+            for region, error in self.unread
+        ]
+
+
+def listing(reader: Reader) -> Listing:
+    """Every trail that applies to at least one audited region, once, sorted by ARN; a region whose
+    DescribeTrails fails is reported in ``unread`` and the other regions' trails are still listed."""
     found: dict[str, dict[str, Any]] = {}
+    unread = []
     for region in reader.regions:
-        response = reader.call("cloudtrail", "describe_trails", region=region, includeShadowTrails=True) or {}
-        for trail in response.get("trailList", []):
+        try:
+            response = reader.call(
+                "cloudtrail", "describe_trails", region=region, expect=("trailList",), includeShadowTrails=True
+            )
+        except ReadError as error:
+            unread.append((region, error))
+            continue
+        for trail in (response or {})["trailList"]:
             found.setdefault(trail["TrailARN"], trail)
-    return [found[arn] for arn in sorted(found)]
+    return Listing(tuple(found[arn] for arn in sorted(found)), tuple(unread))
+
+
+def trails(reader: Reader) -> list[dict[str, Any]]:
+    """Every trail that applies to at least one audited region; raises ReadError when a region's
+    trails cannot be listed (for verdicts that need all of them)."""
+    listed = listing(reader)
+    if listed.unread:
+        raise listed.unread[0][1]
+    return list(listed.trails)
 
 
 def home_region(trail: Mapping[str, Any]) -> str:
@@ -39,13 +75,25 @@ def applies_to(trail: Mapping[str, Any], region: str) -> bool:
 
 
 def status(reader: Reader, trail: Mapping[str, Any]) -> dict[str, Any]:
-    return reader.call("cloudtrail", "get_trail_status", region=home_region(trail), Name=trail["TrailARN"]) or {}
+    return (
+        reader.call(
+            "cloudtrail", "get_trail_status", region=home_region(trail), expect=("IsLogging",), Name=trail["TrailARN"]
+        )
+        or {}
+    )
 
 
 def selectors(reader: Reader, trail: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(basic event selectors, advanced event selectors) of a trail."""
     response = (
-        reader.call("cloudtrail", "get_event_selectors", region=home_region(trail), TrailName=trail["TrailARN"]) or {}
+        reader.call(
+            "cloudtrail",
+            "get_event_selectors",
+            region=home_region(trail),
+            expect=("TrailARN",),
+            TrailName=trail["TrailARN"],
+        )
+        or {}
     )
     return list(response.get("EventSelectors") or []), list(response.get("AdvancedEventSelectors") or [])
 

@@ -48,10 +48,12 @@ def flow_logs_by_resource(reader: Reader, region: str) -> dict[str, list[dict[st
 
 
 def ebs_encryption_by_default(reader: Reader, region: str) -> bool:
-    response = reader.call("ec2", "get_ebs_encryption_by_default", region=region) or {}
+    response = (
+        reader.call("ec2", "get_ebs_encryption_by_default", region=region, expect=("EbsEncryptionByDefault",)) or {}
+    )
     return bool(response.get("EbsEncryptionByDefault"))
 
 
 def ebs_default_kms_key(reader: Reader, region: str) -> str | None:
-    response = reader.call("ec2", "get_ebs_default_kms_key_id", region=region) or {}
+    response = reader.call("ec2", "get_ebs_default_kms_key_id", region=region, expect=("KmsKeyId",)) or {}
     return response.get("KmsKeyId")

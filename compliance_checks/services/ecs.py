@@ -15,5 +15,8 @@ def active_task_definition_arns(reader: Reader, region: str) -> list[str]:
 
 
 def task_definition(reader: Reader, arn: str, region: str) -> dict[str, Any]:
-    response = reader.call("ecs", "describe_task_definition", region=region, taskDefinition=arn) or {}
+    response = (
+        reader.call("ecs", "describe_task_definition", region=region, expect=("taskDefinition",), taskDefinition=arn)
+        or {}
+    )
     return dict(response.get("taskDefinition", {}))

@@ -57,7 +57,9 @@ def rules(reader: Reader, region: str, listener_arn: str) -> list[dict[str, Any]
 
 
 def attributes(reader: Reader, lb: LoadBalancer) -> dict[str, str]:
-    response = reader.call("elbv2", "describe_load_balancer_attributes", region=lb.region, LoadBalancerArn=lb.arn)
+    response = reader.call(
+        "elbv2", "describe_load_balancer_attributes", region=lb.region, expect=("Attributes",), LoadBalancerArn=lb.arn
+    )
     return {a["Key"]: a.get("Value", "") for a in (response or {}).get("Attributes", [])}
 
 

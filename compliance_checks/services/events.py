@@ -13,7 +13,9 @@ def api_destinations(reader: Reader, region: str) -> list[dict[str, Any]]:
     token: str | None = None
     while True:
         params: dict[str, Any] = {"NextToken": token} if token else {}
-        response = reader.call("events", "list_api_destinations", region=region, **params) or {}
+        response = (
+            reader.call("events", "list_api_destinations", region=region, expect=("ApiDestinations",), **params) or {}
+        )
         found.extend(response.get("ApiDestinations", []))
         token = response.get("NextToken")
         if not token:

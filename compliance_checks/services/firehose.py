@@ -17,7 +17,16 @@ def stream_names(reader: Reader, region: str) -> list[str]:
         params: dict[str, Any] = {"Limit": 100}
         if start:
             params["ExclusiveStartDeliveryStreamName"] = start
-        response = reader.call("firehose", "list_delivery_streams", region=region, **params) or {}
+        response = (
+            reader.call(
+                "firehose",
+                "list_delivery_streams",
+                region=region,
+                expect=("DeliveryStreamNames", "HasMoreDeliveryStreams"),
+                **params,
+            )
+            or {}
+        )
         batch = list(response.get("DeliveryStreamNames") or [])
         names.extend(batch)
         if not response.get("HasMoreDeliveryStreams") or not batch:
@@ -32,6 +41,7 @@ def describe(reader: Reader, name: str, region: str) -> dict[str, Any] | None:
         "describe_delivery_stream",
         region=region,
         missing=("ResourceNotFoundException",),
+        expect=("DeliveryStreamDescription",),
         DeliveryStreamName=name,
     )
     return None if response is None else response.get("DeliveryStreamDescription", {})
@@ -87,6 +97,7 @@ def kinesis_stream_summary(reader: Reader, stream_arn: str) -> dict[str, Any] | 
         "describe_stream_summary",
         region=stream_arn.split(":")[3],
         missing=("ResourceNotFoundException",),
+        expect=("StreamDescriptionSummary",),
         StreamARN=stream_arn,
     )
     return None if response is None else response.get("StreamDescriptionSummary", {})

@@ -13,7 +13,12 @@ def detector_ids(reader: Reader, region: str) -> list[str]:
 
 def detector(reader: Reader, detector_id: str, region: str) -> dict[str, Any] | None:
     response = reader.call(
-        "guardduty", "get_detector", region=region, missing=("BadRequestException",), DetectorId=detector_id
+        "guardduty",
+        "get_detector",
+        region=region,
+        missing=("BadRequestException",),
+        expect=("Status",),
+        DetectorId=detector_id,
     )
     if response is None:
         return None

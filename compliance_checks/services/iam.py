@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from compliance_checks import conventions
+from compliance_checks import conventions, core
 from compliance_checks.core import ReadError, Result
 from compliance_checks.policy_eval import Statement, parse_document, statements
 from compliance_checks.reader import Reader
@@ -201,11 +201,14 @@ def managed_document(reader: Reader, policy_arn: str) -> dict[str, Any]:
                 ReadError.FAILED, "iam:GetAccountAuthorizationDetails", f"{policy_arn} is attached but not listed"
             )
         return dict(local.document)
-    policy = (reader.call("iam", "get_policy", PolicyArn=policy_arn) or {}).get("Policy", {})
+    policy = (reader.call("iam", "get_policy", expect=("Policy",), PolicyArn=policy_arn) or {}).get("Policy", {})
     version_id = policy.get("DefaultVersionId")
     if not version_id:
         return {}
-    version = reader.call("iam", "get_policy_version", PolicyArn=policy_arn, VersionId=version_id) or {}
+    version = (
+        reader.call("iam", "get_policy_version", expect=("PolicyVersion",), PolicyArn=policy_arn, VersionId=version_id)
+        or {}
+    )
     return parse_document(version.get("PolicyVersion", {}).get("Document"))
 
 
@@ -336,7 +339,7 @@ def request_context(role: Principal, account_id: str, resource_tags: Mapping[str
 
 def get_role(reader: Reader, name: str) -> dict[str, Any]:
     """GetRole's Role (for what the authorization details leave out, e.g. MaxSessionDuration)."""
-    return (reader.call("iam", "get_role", RoleName=name) or {}).get("Role", {})
+    return (reader.call("iam", "get_role", expect=("Role",), RoleName=name) or {}).get("Role", {})
 
 
 # -- users' credentials and the account -----------------------------------------------------
@@ -381,7 +384,9 @@ def list_users(reader: Reader) -> list[dict[str, Any]]:
 def credentials(reader: Reader, user: Mapping[str, Any]) -> UserCredentials:
     """A user's console password and access keys with their creation and last use."""
     name = str(user["UserName"])
-    profile = reader.call("iam", "get_login_profile", missing=("NoSuchEntity",), UserName=name)
+    profile = reader.call(
+        "iam", "get_login_profile", missing=("NoSuchEntity",), expect=("LoginProfile",), UserName=name
+    )
     keys = []
     for meta in reader.paginate("iam", "list_access_keys", "AccessKeyMetadata", UserName=name):
         key_id = str(meta["AccessKeyId"])
@@ -407,7 +412,7 @@ def credentials(reader: Reader, user: Mapping[str, Any]) -> UserCredentials:
 
 
 def account_summary(reader: Reader) -> dict[str, int]:
-    return dict((reader.call("iam", "get_account_summary") or {}).get("SummaryMap", {}))
+    return dict((reader.call("iam", "get_account_summary", expect=("SummaryMap",)) or {}).get("SummaryMap", {}))
 
 
 def root_arn(reader: Reader) -> str:
@@ -424,4 +429,4 @@ def typed(result: Result, principal: Principal) -> Result:
 
 def account_scope(reader: Reader) -> str:
     """The resource id of a verdict on the account as a whole (as core.execute names it)."""
-    return f"arn:aws:::account/{reader.account_id_or_unknown()}"
+    return core.account_scope(reader.account_id_or_unknown())

@@ -11,7 +11,9 @@ def describe(reader: Reader, key_id: str, region: str) -> dict[str, Any] | None:
     """KeyMetadata of a key (None when it does not exist)."""
     if key_id.startswith("arn:aws") and ":kms:" in key_id:
         region = key_id.split(":")[3] or region
-    response = reader.call("kms", "describe_key", region=region, missing=("NotFoundException",), KeyId=key_id)
+    response = reader.call(
+        "kms", "describe_key", region=region, missing=("NotFoundException",), expect=("KeyMetadata",), KeyId=key_id
+    )
     return None if response is None else response["KeyMetadata"]
 
 
@@ -40,5 +42,7 @@ def keys(reader: Reader, region: str) -> list[dict[str, Any]]:
 
 def rotation_enabled(reader: Reader, key_id: str, region: str) -> bool:
     """Whether automatic rotation is on (GetKeyRotationStatus)."""
-    response = reader.call("kms", "get_key_rotation_status", region=region, KeyId=key_id) or {}
+    response = (
+        reader.call("kms", "get_key_rotation_status", region=region, expect=("KeyRotationEnabled",), KeyId=key_id) or {}
+    )
     return bool(response.get("KeyRotationEnabled"))

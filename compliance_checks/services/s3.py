@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from compliance_checks.conventions import LOG_ARCHIVE
 from compliance_checks.core import ReadError
 from compliance_checks.reader import Reader
+from compliance_checks.services import cloudtrail
 
 
 @dataclass(frozen=True)
 class Bucket:
     name: str
     region: str
+    # Why the bucket's region could not be read: every read of the bucket raises it, so each check
+    # reports this bucket as ERROR and judges the others.
+    unlocated: ReadError | None = field(default=None, compare=False)
 
     @property
     def arn(self) -> str:
@@ -21,15 +26,29 @@ class Bucket:
 
 
 def buckets(reader: Reader) -> list[Bucket]:
-    """Every bucket of the account in the audited regions (ListBuckets is global)."""
+    """Every bucket of the account in the audited regions (ListBuckets is global), and every bucket
+    whose region cannot be read (it may be in one of them)."""
     listed = reader.paginate("s3", "list_buckets", "Buckets")
     found = []
     for item in listed:
         name = item["Name"]
-        region = item.get("BucketRegion") or bucket_region(reader, name)
+        try:
+            region = item.get("BucketRegion") or bucket_region(reader, name)
+        except ReadError as error:
+            found.append(Bucket(name, reader.home_region, error))
+            continue
         if region in reader.regions:
             found.append(Bucket(name, region))
     return found
+
+
+def _read(
+    reader: Reader, bucket: Bucket, operation: str, *, missing: tuple[str, ...] = (), expect: tuple[str, ...] = ()
+) -> dict[str, Any] | None:
+    """One read of one bucket, in its region; a bucket whose region is unknown raises why."""
+    if bucket.unlocated is not None:
+        raise bucket.unlocated
+    return reader.call("s3", operation, region=bucket.region, missing=missing, expect=expect, Bucket=bucket.name)
 
 
 def bucket_region(reader: Reader, name: str) -> str:
@@ -40,27 +59,35 @@ def bucket_region(reader: Reader, name: str) -> str:
 
 
 def encryption(reader: Reader, bucket: Bucket) -> dict[str, Any] | None:
-    response = reader.call(
-        "s3",
+    response = _read(
+        reader,
+        bucket,
         "get_bucket_encryption",
-        region=bucket.region,
         missing=("ServerSideEncryptionConfigurationNotFoundError",),
-        Bucket=bucket.name,
+        expect=("ServerSideEncryptionConfiguration",),
     )
     return None if response is None else response.get("ServerSideEncryptionConfiguration", {})
 
 
 def policy(reader: Reader, bucket: Bucket) -> str | None:
-    response = reader.call(
-        "s3", "get_bucket_policy", region=bucket.region, missing=("NoSuchBucketPolicy",), Bucket=bucket.name
+    """The bucket policy's JSON text (None when the bucket has none). The policy is the answer's raw
+    body, which botocore does not parse: one that is not a JSON object is a failed read."""
+    response = _read(reader, bucket, "get_bucket_policy", missing=("NoSuchBucketPolicy",), expect=("Policy",))
+    if response is None:
+        return None
+    text = response["Policy"]
+    try:
+        if isinstance(json.loads(text), dict):
+            return text
+    except ValueError:
+        pass
+    raise ReadError(
+        ReadError.MALFORMED, "s3:get_bucket_policy", "unusable answer: the policy is not JSON", bucket.region
     )
-    return None if response is None else response.get("Policy")
 
 
 def tags(reader: Reader, bucket: Bucket) -> dict[str, str]:
-    response = reader.call(
-        "s3", "get_bucket_tagging", region=bucket.region, missing=("NoSuchTagSet",), Bucket=bucket.name
-    )
+    response = _read(reader, bucket, "get_bucket_tagging", missing=("NoSuchTagSet",), expect=("TagSet",))
     return {t["Key"]: t["Value"] for t in (response or {}).get("TagSet", [])}
 
 
@@ -84,12 +111,12 @@ PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy
 
 def public_access_block(reader: Reader, bucket: Bucket) -> dict[str, bool]:
     """The bucket's public access block flags ({} when it has none)."""
-    response = reader.call(
-        "s3",
+    response = _read(
+        reader,
+        bucket,
         "get_public_access_block",
-        region=bucket.region,
         missing=("NoSuchPublicAccessBlockConfiguration",),
-        Bucket=bucket.name,
+        expect=("PublicAccessBlockConfiguration",),
     )
     return dict((response or {}).get("PublicAccessBlockConfiguration", {}))
 
@@ -100,6 +127,7 @@ def account_public_access_block(reader: Reader) -> dict[str, bool]:
         "s3control",
         "get_public_access_block",
         missing=("NoSuchPublicAccessBlockConfiguration",),
+        expect=("PublicAccessBlockConfiguration",),
         AccountId=reader.account_id,
     )
     return dict((response or {}).get("PublicAccessBlockConfiguration", {}))
@@ -107,34 +135,34 @@ def account_public_access_block(reader: Reader) -> dict[str, bool]:
 
 def versioning(reader: Reader, bucket: Bucket) -> dict[str, Any]:
     """GetBucketVersioning's answer: Status absent (never enabled), "Enabled" or "Suspended"."""
-    response = reader.call("s3", "get_bucket_versioning", region=bucket.region, Bucket=bucket.name) or {}
+    response = _read(reader, bucket, "get_bucket_versioning") or {}
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
 def logging(reader: Reader, bucket: Bucket) -> dict[str, Any] | None:
     """The bucket's server access logging target (LoggingEnabled), or None when logging is off."""
-    response = reader.call("s3", "get_bucket_logging", region=bucket.region, Bucket=bucket.name) or {}
+    response = _read(reader, bucket, "get_bucket_logging") or {}
     return response.get("LoggingEnabled")
 
 
 def object_lock(reader: Reader, bucket: Bucket) -> dict[str, Any] | None:
-    response = reader.call(
-        "s3",
+    response = _read(
+        reader,
+        bucket,
         "get_object_lock_configuration",
-        region=bucket.region,
         missing=("ObjectLockConfigurationNotFoundError",),
-        Bucket=bucket.name,
+        expect=("ObjectLockConfiguration",),
     )
     return None if response is None else response.get("ObjectLockConfiguration", {})
 
 
 def lifecycle_rules(reader: Reader, bucket: Bucket) -> list[dict[str, Any]]:
-    response = reader.call(
-        "s3",
+    response = _read(
+        reader,
+        bucket,
         "get_bucket_lifecycle_configuration",
-        region=bucket.region,
         missing=("NoSuchLifecycleConfiguration",),
-        Bucket=bucket.name,
+        expect=("Rules",),
     )
     return list((response or {}).get("Rules", []))
 
@@ -165,12 +193,8 @@ def log_archive(reader: Reader) -> LogArchive:
     tagged, unreadable = buckets_tagged(reader, LOG_ARCHIVE)
     if tagged:
         return LogArchive(tuple(tagged), "tag", tuple(unreadable.items()))
-    names: dict[str, None] = {}
-    for region in reader.regions:
-        response = reader.call("cloudtrail", "describe_trails", region=region, includeShadowTrails=True) or {}
-        for trail in response.get("trailList", []):
-            if trail.get("S3BucketName"):
-                names[trail["S3BucketName"]] = None
+    # Any region's trails may name the archive: one that cannot be listed leaves it unknown (raises).
+    names = dict.fromkeys(t["S3BucketName"] for t in cloudtrail.trails(reader) if t.get("S3BucketName"))
     known = {b.name: b for b in buckets(reader)}
     found, failed = [], list(unreadable.items())
     for name in names:

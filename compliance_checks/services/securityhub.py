@@ -16,7 +16,9 @@ def hub(reader: Reader, region: str) -> dict[str, Any] | None:
     Security Hub answers InvalidAccessException ("not subscribed") when it is off; a missing
     IAM permission is AccessDeniedException and raises ReadError.
     """
-    return reader.call("securityhub", "describe_hub", region=region, missing=("InvalidAccessException",))
+    return reader.call(
+        "securityhub", "describe_hub", region=region, missing=("InvalidAccessException",), expect=("HubArn",)
+    )
 
 
 def hub_arn(reader: Reader, region: str) -> str:

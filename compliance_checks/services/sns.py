@@ -22,7 +22,12 @@ def topics(reader: Reader, region: str) -> list[str]:
 def attributes(reader: Reader, topic_arn: str) -> dict[str, str] | None:
     """The topic's attributes (None when the topic does not exist)."""
     response = reader.call(
-        "sns", "get_topic_attributes", region=topic_region(topic_arn), missing=("NotFound",), TopicArn=topic_arn
+        "sns",
+        "get_topic_attributes",
+        region=topic_region(topic_arn),
+        missing=("NotFound",),
+        expect=("Attributes",),
+        TopicArn=topic_arn,
     )
     return None if response is None else response.get("Attributes", {})
 

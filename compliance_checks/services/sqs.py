@@ -19,6 +19,7 @@ def attributes(reader: Reader, queue_url: str, region: str) -> dict[str, str] | 
         "get_queue_attributes",
         region=region,
         missing=("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"),
+        expect=("Attributes",),
         QueueUrl=queue_url,
         AttributeNames=["All"],
     )

@@ -23,5 +23,8 @@ def batches(names: list[str]) -> list[list[str]]:
 def values(reader: Reader, batch: list[str], region: str) -> dict[str, dict[str, Any]]:
     """GetParameters' entries (Name, Value, ARN, ...) for up to ten names, never decrypting:
     only String/StringList parameters are asked for, so no SecureString value is read."""
-    response = reader.call("ssm", "get_parameters", region=region, Names=batch, WithDecryption=False) or {}
+    response = (
+        reader.call("ssm", "get_parameters", region=region, expect=("Parameters",), Names=batch, WithDecryption=False)
+        or {}
+    )
     return {p["Name"]: p for p in response.get("Parameters", [])}

@@ -49,7 +49,7 @@ def aws_managed_rule_groups(web_acl: dict[str, Any]) -> tuple[list[str], list[st
 
 def rule_group(reader: Reader, region: str, arn: str) -> dict[str, Any]:
     """A customer rule group referenced by an ACL (wafv2:GetRuleGroup)."""
-    response = reader.call("wafv2", "get_rule_group", region=region, ARN=arn) or {}
+    response = reader.call("wafv2", "get_rule_group", region=region, expect=("RuleGroup",), ARN=arn) or {}
     return response.get("RuleGroup") or {}
 
 

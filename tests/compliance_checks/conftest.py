@@ -4,6 +4,7 @@ one API call (as an auditor role without that permission would see it)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -34,10 +35,21 @@ def reader(session: boto3.Session) -> Reader:
     return Reader(session, [REGION])
 
 
-def deny_operation(reader: Reader, service: str, operation_name: str, code: str = "AccessDenied") -> None:
-    """Makes every call of ``operation_name`` (e.g. "GetBucketEncryption") answer 403 ``code``."""
+def deny_operation(
+    reader: Reader,
+    service: str,
+    operation_name: str,
+    code: str = "AccessDenied",
+    regions: tuple[str, ...] = (),
+    naming: str | None = None,
+) -> None:
+    """Makes every call of ``operation_name`` (e.g. "GetBucketEncryption") answer 403 ``code``; only in
+    ``regions`` when given (one region failing while the others answer), and only the calls whose
+    request names ``naming`` when given (one resource failing while the others answer)."""
 
-    def refuse(**_: object):
+    def refuse(params: dict, **_: object):
+        if naming is not None and naming not in f"{params.get('url', '')} {params.get('body', '')}":
+            return None
         response = AWSResponse(f"https://{service}.amazonaws.com/", 403, {}, None)
         parsed = {
             "Error": {"Code": code, "Message": f"not authorized to perform {operation_name}"},
@@ -45,14 +57,14 @@ def deny_operation(reader: Reader, service: str, operation_name: str, code: str 
         }
         return response, parsed
 
-    for region in reader.regions:
+    for region in regions or reader.regions:
         reader.client(service, region).meta.events.register(f"before-call.*.{operation_name}", refuse)
 
 
 @pytest.fixture
-def deny(reader: Reader) -> Callable[[str, str], None]:
-    def _deny(service: str, operation_name: str, code: str = "AccessDenied") -> None:
-        deny_operation(reader, service, operation_name, code)
+def deny(reader: Reader) -> Callable[..., None]:
+    def _deny(service: str, operation_name: str, code: str = "AccessDenied", **where: Any) -> None:
+        deny_operation(reader, service, operation_name, code, **where)
 
     return _deny
 

@@ -12,11 +12,23 @@ from botocore.awsrequest import AWSResponse
 
 from compliance_checks import registry
 from compliance_checks.catalog import Catalog, Control, load_catalog
-from compliance_checks.core import Check, CheckMetadata, ReadError, Severity, Status, errored, failed, passed
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Severity,
+    Status,
+    errored,
+    execute,
+    failed,
+    judge_resource,
+    passed,
+)
 from compliance_checks.reader import Reader
 from compliance_checks.runner import AuditOptions, SelectionError, run_audit, select
 from compliance_checks.services import s3
-from tests.compliance_checks.conftest import ACCOUNT_ID, REGION
+from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, deny_operation
 
 MODEL = "s3_bucket_default_encryption_kms"
 
@@ -307,8 +319,12 @@ def test_a_bug_in_a_check_is_an_error_finding(reader):
             raise KeyError("boom")
 
     report = run_audit([reader], select(_catalog(_control("LP-T-1", "buggy")), {"buggy": Buggy}))
-    assert [f.status for f in report.findings] == [Status.ERROR]
-    assert "KeyError" in report.findings[0].message
+    # What the check gave before the bug is kept (issue 10: results yielded before a failure stand).
+    assert [(f.resource_id, f.status) for f in report.findings] == [
+        ("arn:aws:s3:::x", Status.ERROR),
+        (f"arn:aws:::account/{ACCOUNT_ID}", Status.ERROR),
+    ]
+    assert "KeyError" in report.findings[1].message
 
 
 def _answer(reader: Reader, operation_name: str, status: int, code: str) -> None:
@@ -338,3 +354,116 @@ def test_throttling_unsupported_and_denied_reads_are_errors_with_the_reason(read
     assert [f.status for f in report.findings] == [Status.ERROR, Status.ERROR]  # each bucket, and the run went on
     assert {f.evidence["error_kind"] for f in report.findings} == {kind}
     assert all(code in f.message for f in report.findings)
+
+
+# -- failures stay where they happened -------------------------------------------------------------
+
+
+class FailsAfterTwo(Check):
+    """Judges two buckets, then a read fails."""
+
+    metadata = _metadata()
+
+    def evaluate(self, ctx):
+        yield passed("arn:aws:s3:::first", "fine", region=REGION)
+        yield failed("arn:aws:s3:::second", "not fine", region=REGION)
+        raise ReadError(ReadError.FAILED, "s3:get_bucket_policy", "InternalError", REGION)
+
+
+def test_given_a_read_fails_after_two_verdicts_then_both_verdicts_stand_and_the_rest_is_one_error(reader):
+    report = run_audit([reader], select(_catalog(_control("LP-T-1", "late")), {"late": FailsAfterTwo}))
+    assert [(f.resource_id, f.status) for f in report.findings] == [
+        ("arn:aws:s3:::first", Status.PASS),
+        ("arn:aws:s3:::second", Status.FAIL),
+        (f"arn:aws:::account/{ACCOUNT_ID}", Status.ERROR),
+    ]
+    assert report.findings[2].evidence["operation"] == "s3:get_bucket_policy"
+
+
+class RegionalBuckets(Check):
+    """Judges each region's buckets; the second region's listing fails."""
+
+    metadata = _metadata()
+    regional = True
+
+    def evaluate(self, ctx):
+        [region] = ctx.reader.regions
+        if region == "eu-west-1":
+            raise ReadError(ReadError.FAILED, "s3:list_objects", "InternalError (500)", region)
+        for bucket in s3.buckets(ctx.reader):
+            yield failed(bucket.arn, "judged", region=bucket.region)
+
+
+def test_given_one_region_fails_then_the_other_regions_findings_stand(session):
+    _bucket("east-bucket")
+    reader = Reader(session, [REGION, "eu-west-1"])
+    report = run_audit([reader], select(_catalog(_control("LP-T-1", "per_region")), {"per_region": RegionalBuckets}))
+    assert sorted((f.resource_id, f.region, f.status) for f in report.findings) == [
+        (f"arn:aws:::account/{ACCOUNT_ID}", "eu-west-1", Status.ERROR),
+        ("arn:aws:s3:::east-bucket", REGION, Status.FAIL),
+    ]
+
+
+def test_given_a_regional_check_run_on_two_regions_without_the_runner_then_each_region_is_isolated(session):
+    _bucket("east-bucket")
+    results = execute(RegionalBuckets(), CheckContext(reader=Reader(session, [REGION, "eu-west-1"])))
+    assert [(r.resource_id, r.status) for r in results] == [
+        ("arn:aws:s3:::east-bucket", Status.FAIL),
+        (f"arn:aws:::account/{ACCOUNT_ID}", Status.ERROR),
+    ]
+
+
+def test_given_a_global_read_fails_in_every_regions_unit_then_it_is_one_error(session):
+    reader = Reader(session, [REGION, "eu-west-1"])
+    deny_operation(reader, "s3", "ListBuckets")
+    report = run_audit([reader], select(_catalog(_control("LP-T-1", "per_region")), {"per_region": Regional2}))
+    assert [(f.status, f.evidence["operation"]) for f in report.findings] == [(Status.ERROR, "s3:list_buckets")]
+
+
+class Regional2(Check):
+    """Lists buckets (a global read) in each region's unit."""
+
+    metadata = _metadata()
+    regional = True
+
+    def evaluate(self, ctx):
+        for bucket in s3.buckets(ctx.reader):
+            yield passed(bucket.arn, "listed", region=bucket.region)
+
+
+class OneBucketAtATime(Check):
+    """Judges every bucket with judge_resource: a bucket whose read fails is that bucket's ERROR."""
+
+    metadata = _metadata()
+
+    def evaluate(self, ctx):
+        for bucket in s3.buckets(ctx.reader):
+            yield from judge_resource(bucket.arn, bucket.region, self._judge, ctx, bucket)
+
+    @staticmethod
+    def _judge(ctx, bucket):
+        s3.policy(ctx.reader, bucket)
+        return passed(bucket.arn, "policy read", region=bucket.region)
+
+
+def test_given_a_read_of_one_resource_fails_then_only_that_resource_is_an_error(reader):
+    _bucket("readable")
+    _bucket("unreadable")
+
+    def refuse(params, **_):
+        if "unreadable" in params["url"]:
+            response = AWSResponse("https://s3.amazonaws.com/", 500, {}, None)
+            return response, {"Error": {"Code": "InternalError", "Message": "boom"}, "ResponseMetadata": {}}
+        return None
+
+    reader.client("s3", REGION).meta.events.register("before-call.s3.GetBucketPolicy", refuse)
+    results = {r.resource_id: r for r in execute(OneBucketAtATime(), CheckContext(reader=reader))}
+    assert results["arn:aws:s3:::readable"].status is Status.PASS
+    assert results["arn:aws:s3:::unreadable"].status is Status.ERROR
+    assert results["arn:aws:s3:::unreadable"].evidence["operation"] == "s3:get_bucket_policy"
+
+
+@pytest.mark.parametrize("workers", [0, 65, 99999999999, True, 2.5])
+def test_audit_options_refuse_workers_outside_1_to_64(workers):
+    with pytest.raises(ValueError, match="workers"):
+        AuditOptions(workers=workers)

@@ -33,6 +33,7 @@ class AwslambdaFunctionEnvNoSecrets(Check):
     - given ListFunctions is denied, then ERROR
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="Lambda environment variables hold no secrets",
         severity=Severity.HIGH,

@@ -41,6 +41,9 @@ class BackupPlanRetention(Check):
     - given a weekly schedule kept 35 days as the only rule, then FAIL (no daily backups)
     - given no backup plan at all, then FAIL
     - given GetBackupPlan is denied, then ERROR for the region
+    - given one plan that cannot be read and another that meets the policy, then PASS
+    - given one plan that cannot be read and none that meets the policy, then ERROR
+    - given ListBackupPlans failing in one of two regions, then ERROR there and the other region judged
     """
 
     metadata = CheckMetadata(
@@ -62,15 +65,22 @@ class BackupPlanRetention(Check):
             scope = f"arn:{ctx.reader.partition()}:backup:{region}:{account}:backup-plans"
             try:
                 listed = backup.plans(ctx.reader, region)
-                judged = [(plan, self._shortfalls(ctx, region, plan, policy)) for plan in listed]
             except ReadError as error:
                 yield errored(scope, error, region=region)
                 any_plan = True  # unknown: do not also claim there is no plan
                 continue
-            if not judged:
+            if not listed:
                 continue
             any_plan = True
-            shortfalls = {plan.get("BackupPlanName", plan["BackupPlanId"]): gaps for plan, gaps in judged}
+            shortfalls: dict[str, list[str]] = {}
+            unread: list[ReadError] = []
+            for plan in listed:
+                try:
+                    shortfalls[plan.get("BackupPlanName", plan["BackupPlanId"])] = self._shortfalls(
+                        ctx, region, plan, policy
+                    )
+                except ReadError as error:
+                    unread.append(error)  # one compliant plan is enough: the others may still show one
             compliant = [name for name, gaps in shortfalls.items() if not gaps]
             if compliant:
                 yield passed(
@@ -79,6 +89,8 @@ class BackupPlanRetention(Check):
                     region=region,
                     compliant_plans=compliant,
                 )
+            elif unread:
+                yield errored(scope, unread[0], region=region, shortfalls=shortfalls)
             else:
                 summary = "; ".join(f"{name}: {', '.join(gaps)}" for name, gaps in shortfalls.items())
                 yield failed(

@@ -11,6 +11,7 @@ from compliance_checks.core import (
     Severity,
     errored,
     failed,
+    judge_resource,
     passed,
 )
 from compliance_checks.services import backup, dynamodb
@@ -40,6 +41,9 @@ class BackupSelectionCoversDataStores(Check):
     - given a tagged table selected by its ARN while DynamoDB is not opted in, then PASS
     - given a tagged table selected by a plan of another region, then FAIL
     - given GetBackupSelection is denied, then ERROR
+    - given one selection that cannot be read and another that assigns the table, then PASS
+    - given one selection that cannot be read and none that assigns the table, then ERROR
+    - given ListBackupPlans is denied, then ERROR for every data store of the region
     """
 
     regional = True
@@ -70,7 +74,7 @@ class BackupSelectionCoversDataStores(Check):
         for arn, (region, error) in unreadable.items():
             yield errored(arn, error, region=region)
         for store in stores:
-            yield self._judge(ctx, store)
+            yield from judge_resource(store.arn, store.region, self._judge, ctx, store)
 
     @staticmethod
     def _judge(ctx: CheckContext, store: backup.DataStore) -> Result:
@@ -78,7 +82,8 @@ class BackupSelectionCoversDataStores(Check):
         if store.tagged_via:
             evidence["tagged_member"] = store.tagged_via
         reasons = []
-        for selection in backup.selections(ctx.reader, store.region):
+        found, unread = backup.selections(ctx.reader, store.region)
+        for selection in found:
             assignment = backup.assigns(selection.document, store.arn, store.tags)
             label = f"{selection.plan_name}/{selection.name}"
             if not assignment.selected:
@@ -102,6 +107,8 @@ class BackupSelectionCoversDataStores(Check):
             reasons.append(
                 f"{label}: assigns it, but {store.backup_type} is not opted in to AWS Backup in {store.region}"
             )
+        if unread:  # a selection that could not be read may be the one that assigns it
+            return errored(store.arn, unread[0], region=store.region, not_covered_by=reasons, **evidence)
         if not reasons:
             return failed(store.arn, f"no backup selection in {store.region}", region=store.region, **evidence)
         return failed(

@@ -41,6 +41,7 @@ class CloudTrailCloudWatchLogsDelivery(Check):
     - given a trail reporting a CloudWatch Logs delivery error and no delivery, then FAIL
     - given a trail whose logging is stopped, then FAIL
     - given GetTrailStatus is denied, then ERROR for that trail
+    - given DescribeTrails failing in one of two regions, then ERROR there and the other region's trails judged
     """
 
     metadata = CheckMetadata(
@@ -55,7 +56,9 @@ class CloudTrailCloudWatchLogsDelivery(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for trail in cloudtrail.trails(ctx.reader):
+        listed = cloudtrail.listing(ctx.reader)
+        yield from listed.unread_results(ctx.reader)
+        for trail in listed.trails:
             arn, region = trail["TrailARN"], cloudtrail.home_region(trail)
             group = trail.get("CloudWatchLogsLogGroupArn")
             if not group:

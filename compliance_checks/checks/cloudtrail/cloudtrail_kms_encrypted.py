@@ -23,6 +23,7 @@ class CloudTrailKmsEncrypted(Check):
     - given a trail with a customer-managed KmsKeyId, then PASS
     - given a trail without KmsKeyId (SSE-S3 only), then FAIL
     - given DescribeKey is denied for the trail's key, then ERROR for that trail
+    - given DescribeTrails failing in one of two regions, then ERROR there and the other region's trails judged
     """
 
     metadata = CheckMetadata(
@@ -37,7 +38,9 @@ class CloudTrailKmsEncrypted(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for trail in cloudtrail.trails(ctx.reader):
+        listed = cloudtrail.listing(ctx.reader)
+        yield from listed.unread_results(ctx.reader)
+        for trail in listed.trails:
             arn, region = trail["TrailARN"], cloudtrail.home_region(trail)
             key_id = trail.get("KmsKeyId")
             if not key_id:

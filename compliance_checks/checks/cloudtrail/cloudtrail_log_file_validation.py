@@ -12,7 +12,8 @@ class CloudTrailLogFileValidation(Check):
     Scenarios:
     - given a trail with LogFileValidationEnabled, then PASS
     - given a trail without log file validation, then FAIL
-    - given DescribeTrails is denied, then ERROR for the whole check
+    - given DescribeTrails is denied, then ERROR for the region's trails
+    - given DescribeTrails failing in one of two regions, then ERROR there and the other region's trails judged
     """
 
     metadata = CheckMetadata(
@@ -27,7 +28,9 @@ class CloudTrailLogFileValidation(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for trail in cloudtrail.trails(ctx.reader):
+        listed = cloudtrail.listing(ctx.reader)
+        yield from listed.unread_results(ctx.reader)
+        for trail in listed.trails:
             arn, region = trail["TrailARN"], cloudtrail.home_region(trail)
             if trail.get("LogFileValidationEnabled"):
                 yield passed(arn, "log file validation enabled", region=region)

@@ -34,6 +34,8 @@ class CloudTrailMultiRegionLogging(Check):
     - given a multi-region trail recording write-only management events, then FAIL
     - given a multi-region trail excluding KMS management events, then FAIL
     - given no qualifying trail and GetTrailStatus denied for a multi-region trail, then ERROR
+    - given a qualifying trail in one region and DescribeTrails failing in another, then PASS
+    - given no qualifying trail and DescribeTrails failing in one of the regions, then ERROR
     - given DescribeTrails is denied, then ERROR for the whole check
     """
 
@@ -52,7 +54,10 @@ class CloudTrailMultiRegionLogging(Check):
         gaps: dict[str, str] = {}
         unread: dict[str, ReadError] = {}
         qualifying = []
-        for trail in cloudtrail.trails(ctx.reader):
+        listed = cloudtrail.listing(ctx.reader)
+        for region, error in listed.unread:
+            unread[f"trails of {region}"] = error  # a qualifying trail may be among them
+        for trail in listed.trails:
             arn = trail["TrailARN"]
             try:
                 shortfall = cloudtrail.multi_region_logging_gaps(ctx.reader, trail)

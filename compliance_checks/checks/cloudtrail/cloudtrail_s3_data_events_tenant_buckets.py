@@ -74,7 +74,10 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
 
     def _logging_trails(self, ctx: CheckContext, unread: dict[str, ReadError]) -> dict:
         found = {}
-        for trail in cloudtrail.trails(ctx.reader):
+        listed = cloudtrail.listing(ctx.reader)
+        for region, error in listed.unread:
+            unread[f"trails of {region}"] = error  # a trail covering the bucket may be among them
+        for trail in listed.trails:
             try:
                 if cloudtrail.status(ctx.reader, trail).get("IsLogging"):
                     found[trail["TrailARN"]] = (trail, cloudtrail.selectors(ctx.reader, trail))

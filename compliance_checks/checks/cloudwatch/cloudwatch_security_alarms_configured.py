@@ -88,8 +88,9 @@ class CloudWatchSecurityAlarmsConfigured(Check):
         """(region, name) of this account's log groups that qualifying trails deliver to; the ARNs of
         such groups in other accounts (an organization trail's), whose filters cannot be read here;
         and the errors reading trails."""
-        groups, elsewhere, errors = set(), set(), []
-        for trail in cloudtrail.trails(ctx.reader):
+        listed = cloudtrail.listing(ctx.reader)
+        groups, elsewhere, errors = set(), set(), [error for _, error in listed.unread]
+        for trail in listed.trails:
             arn = trail.get("CloudWatchLogsLogGroupArn")
             if not arn:
                 continue

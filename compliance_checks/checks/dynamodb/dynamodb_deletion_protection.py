@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, judge_resource, passed
 from compliance_checks.services import dynamodb
 
 
@@ -13,6 +13,7 @@ class DynamodbDeletionProtection(Check):
     - given a table with deletion protection, then PASS
     - given a table without deletion protection, then FAIL
     - given DescribeTable is denied, then ERROR
+    - given one table that cannot be described, then ERROR for it and the other tables judged
     """
 
     regional = True
@@ -27,9 +28,10 @@ class DynamodbDeletionProtection(Check):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
         for table in dynamodb.tables(ctx.reader, with_tags=False):
-            if dynamodb.deletion_protection(ctx.reader, table):
-                yield passed(table.arn, "deletion protection is enabled", region=table.region, deletion_protection=True)
-            else:
-                yield failed(
-                    table.arn, "deletion protection is disabled", region=table.region, deletion_protection=False
-                )
+            yield from judge_resource(table.arn, table.region, self._judge, ctx, table)
+
+    @staticmethod
+    def _judge(ctx: CheckContext, table: dynamodb.Table) -> Result:
+        if dynamodb.deletion_protection(ctx.reader, table):
+            return passed(table.arn, "deletion protection is enabled", region=table.region, deletion_protection=True)
+        return failed(table.arn, "deletion protection is disabled", region=table.region, deletion_protection=False)

@@ -23,6 +23,7 @@ class DynamodbPitrEnabled(Check):
     - given a table with point-in-time recovery enabled, then PASS
     - given a table without point-in-time recovery, then FAIL
     - given DescribeContinuousBackups is denied, then ERROR for that table
+    - given one table that cannot be described, then ERROR for it and the other tables judged
     """
 
     regional = True

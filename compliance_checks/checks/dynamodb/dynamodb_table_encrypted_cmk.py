@@ -28,6 +28,7 @@ class DynamodbTableEncryptedCmk(Check):
     - given a table with the default AWS-owned key encryption, then FAIL
     - given a table encrypted with the AWS-managed aws/dynamodb key, then FAIL
     - given DescribeKey on the table's key is denied, then ERROR for that table
+    - given one table that cannot be described, then ERROR for it and the other tables judged
     """
 
     regional = True
@@ -42,7 +43,11 @@ class DynamodbTableEncryptedCmk(Check):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
         for table in dynamodb.tables(ctx.reader, with_tags=False):
-            sse = dynamodb.sse_description(ctx.reader, table) or {}
+            try:
+                sse = dynamodb.sse_description(ctx.reader, table) or {}
+            except ReadError as error:
+                yield errored(table.arn, error, region=table.region)
+                continue
             key = sse.get("KMSMasterKeyArn")
             evidence = {"status": sse.get("Status"), "sse_type": sse.get("SSEType"), "kms_key": key}
             if not sse:

@@ -33,6 +33,7 @@ class EcsTaskDefinitionEnvNoSecrets(Check):
     - given ListTaskDefinitions is denied, then ERROR
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="ECS task definitions hold no secrets in container environments",
         severity=Severity.HIGH,

@@ -35,6 +35,7 @@ class FirehoseStreamEncryptedCmk(Check):
     - given DescribeDeliveryStream is denied, then ERROR for that stream
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="Firehose streams are encrypted with customer-managed KMS keys",
         severity=Severity.MEDIUM,

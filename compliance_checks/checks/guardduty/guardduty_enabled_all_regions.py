@@ -27,6 +27,7 @@ class GuardDutyEnabledAllRegions(Check):
     - given ListDetectors is denied in a region, then ERROR for that region
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="GuardDuty is enabled in every audited region",
         severity=Severity.HIGH,

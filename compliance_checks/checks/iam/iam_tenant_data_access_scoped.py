@@ -107,7 +107,7 @@ class IamTenantDataAccessScoped(Check):
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
         tables = [
             t
-            for t in dynamodb.tables(ctx.reader)
+            for t in dynamodb.readable(dynamodb.tables(ctx.reader))
             if t.tags.get(conventions.TENANT_DATA, "").lower() == conventions.TRUE
             or t.hash_key == conventions.TENANT_PARTITION_KEY
         ]

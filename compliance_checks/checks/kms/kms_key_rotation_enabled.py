@@ -38,6 +38,7 @@ class KmsKeyRotationEnabled(Check):
     - given GetKeyRotationStatus is denied, then ERROR for that key
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="Customer-managed KMS keys rotate and are not pending deletion",
         severity=Severity.HIGH,

@@ -27,6 +27,7 @@ class LogsLogGroupEncryptedCmk(Check):
     - given DescribeLogGroups is denied, then ERROR for the whole check
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="CloudWatch log groups are encrypted with a customer-managed KMS key",
         severity=Severity.MEDIUM,

@@ -22,6 +22,7 @@ class LogsLogGroupRetention(Check):
     - given DescribeLogGroups is denied, then ERROR for the whole check
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="CloudWatch log groups are retained for the environment's minimum",
         severity=Severity.MEDIUM,

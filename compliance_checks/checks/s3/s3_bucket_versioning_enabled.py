@@ -10,6 +10,7 @@ from compliance_checks.core import (
     ReadError,
     Result,
     Severity,
+    account_scope,
     errored,
     failed,
     passed,
@@ -33,6 +34,7 @@ class S3BucketVersioningEnabled(Check):
     - given a bucket that is neither a data store nor the archive, then no result
     - given GetBucketVersioning is denied, then ERROR for that bucket
     - given GetBucketTagging is denied, then ERROR for that bucket
+    - given no tagged archive and DescribeTrails failing, then ERROR for the archive and the data buckets judged
     """
 
     metadata = CheckMetadata(
@@ -48,7 +50,11 @@ class S3BucketVersioningEnabled(Check):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
         data, unreadable = s3.buckets_tagged(ctx.reader, DATA_STORE)
-        archive = s3.log_archive(ctx.reader)
+        try:
+            archive = s3.log_archive(ctx.reader)
+        except ReadError as error:  # the archive is unknown; the data buckets are still judged
+            yield errored(f"{account_scope(ctx.reader.account_id_or_unknown())}/log-archive", error)
+            archive = s3.LogArchive((), "unknown")
         errors = {**unreadable, **dict(archive.unreadable)}
         for bucket, error in errors.items():
             yield errored(bucket.arn, error, region=bucket.region)

@@ -55,6 +55,7 @@ class SecretsmanagerRotationEnabled(Check):
     - given ListSecrets is denied, then ERROR
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="Secrets rotate within their window",
         severity=Severity.MEDIUM,

@@ -35,6 +35,7 @@ class SecretsmanagerSecretEncryptedCmk(Check):
     - given ListSecrets is denied, then ERROR
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="Secrets are encrypted with a customer-managed key",
         severity=Severity.MEDIUM,

@@ -40,6 +40,7 @@ class SecretsmanagerSecretSingleConsumer(Check):
     - given GetResourcePolicy is denied, then ERROR for the secret
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="Each secret is readable by one workload role",
         severity=Severity.HIGH,

@@ -26,6 +26,7 @@ class SecretsmanagerSecretSystemTag(Check):
     - given ListSecrets is denied, then ERROR
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="Secrets carry a system tag",
         severity=Severity.LOW,

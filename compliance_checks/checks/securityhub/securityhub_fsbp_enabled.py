@@ -33,6 +33,7 @@ class SecurityHubFsbpEnabled(Check):
     - given DescribeHub is denied, then ERROR for that region
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="Security Hub is enabled with the FSBP standard in every audited region",
         severity=Severity.HIGH,

@@ -34,6 +34,7 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
     - given an alarm whose topic does not exist, then FAIL
     - given a topic no alarm notifies, then it is not judged
     - given ListSubscriptionsByTopic is denied, then ERROR for that topic
+    - given DescribeAlarms failing in one of two regions, then ERROR there and the other region's topics judged
     """
 
     metadata = CheckMetadata(
@@ -56,7 +57,14 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
         topics: dict[str, set[str]] = {}
         for region in ctx.reader.regions:
-            alarms = cloudwatch.metric_alarms(ctx.reader, region) + cloudwatch.composite_alarms(ctx.reader, region)
+            try:
+                alarms = cloudwatch.metric_alarms(ctx.reader, region) + cloudwatch.composite_alarms(ctx.reader, region)
+            except ReadError as error:  # that region's alarm topics are unknown; the others are judged
+                account = ctx.reader.account_id_or_unknown()
+                yield errored(
+                    f"arn:{ctx.reader.partition()}:cloudwatch:{region}:{account}:alarm:*", error, region=region
+                )
+                continue
             for alarm in alarms:
                 for topic in cloudwatch.sns_targets(alarm):
                     topics.setdefault(topic, set()).add(alarm["AlarmName"])

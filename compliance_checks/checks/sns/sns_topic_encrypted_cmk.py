@@ -27,6 +27,7 @@ class SnsTopicEncryptedCmk(Check):
     - given GetTopicAttributes is denied, then ERROR for that topic
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="SNS topics are encrypted with a customer-managed KMS key",
         severity=Severity.MEDIUM,

@@ -29,6 +29,7 @@ class SqsQueueEncryptedCmk(Check):
     - given GetQueueAttributes is denied, then ERROR for that queue
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="SQS queues are encrypted with a customer-managed KMS key",
         severity=Severity.MEDIUM,

@@ -34,6 +34,7 @@ class SsmParameterNoPlaintextSecrets(Check):
     - given DescribeParameters is denied, then ERROR
     """
 
+    regional = True
     metadata = CheckMetadata(
         title="SSM String parameters hold no secrets",
         severity=Severity.HIGH,

@@ -6,7 +6,7 @@ from compliance_checks.core import Status
 from compliance_checks.reader import Reader
 from compliance_checks.services.backup import runs_every_day, runs_every_month
 from tests.compliance_checks.checks.backup.helpers import plan, rule, vault_arn
-from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, run_check
+from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, deny_operation, run_check
 
 CHECK = "backup_plan_retention"
 SCOPE = f"arn:aws:backup:{REGION}:{ACCOUNT_ID}:backup-plans"
@@ -94,6 +94,33 @@ def test_given_get_backup_plan_is_denied_then_error(reader, deny):
     deny("backup", "GetBackupPlan")
     result = by_resource(run_check(CHECK, reader))[SCOPE]
     assert result.status is Status.ERROR
+
+
+def test_given_one_plan_that_cannot_be_read_and_another_that_meets_the_policy_then_pass(reader, deny):
+    unreadable = plan("scratch", rule("daily", DAILY, 1))
+    _prod_plan()
+    deny("backup", "GetBackupPlan", naming=unreadable)
+    result = by_resource(run_check(CHECK, reader))[SCOPE]
+    assert result.status is Status.PASS
+    assert result.evidence["compliant_plans"] == ["leadping"]
+
+
+def test_given_one_plan_that_cannot_be_read_and_none_that_meets_the_policy_then_error(reader, deny):
+    unreadable = plan("scratch", rule("daily", DAILY, 1))
+    plan("short", rule("daily", DAILY, 7))
+    deny("backup", "GetBackupPlan", naming=unreadable)
+    result = by_resource(run_check(CHECK, reader))[SCOPE]
+    assert result.status is Status.ERROR
+    assert list(result.evidence["shortfalls"]) == ["short"]  # the readable plan falls short
+
+
+def test_given_list_backup_plans_failing_in_one_of_two_regions_then_error_there_and_the_other_judged(session):
+    reader = Reader(session, [REGION, "eu-west-1"])
+    _prod_plan()
+    deny_operation(reader, "backup", "ListBackupPlans", regions=("eu-west-1",))
+    results = by_resource(run_check(CHECK, reader))
+    assert results[SCOPE].status is Status.PASS
+    assert results[f"arn:aws:backup:eu-west-1:{ACCOUNT_ID}:backup-plans"].status is Status.ERROR
 
 
 def test_schedules_are_read_as_aws_backup_cron_expressions():

@@ -127,6 +127,35 @@ def test_given_get_backup_selection_is_denied_then_error(reader, deny):
     assert [r.status for r in run_check(CHECK, reader)] == [Status.ERROR]
 
 
+def _beside_an_unreadable_selection(reader, deny, **readable_selection) -> str:
+    """A tagged table, a selection of it that cannot be read, and ``readable_selection``; the table's ARN."""
+    arn = table("leads", tags=DATA_STORE)
+    unreadable = plan("scratch", DAILY)
+    deny("backup", "GetBackupSelection", naming=unreadable)
+    selections = Selections(reader)
+    selections.add(unreadable, ListOfTags=DATA_STORE_TAGS)
+    selections.add(plan("leadping", DAILY), **readable_selection)
+    return arn
+
+
+def test_given_one_selection_that_cannot_be_read_and_another_that_assigns_the_table_then_pass(reader, deny):
+    arn = _beside_an_unreadable_selection(reader, deny, ListOfTags=DATA_STORE_TAGS)
+    assert by_resource(run_check(CHECK, reader))[arn].status is Status.PASS
+
+
+def test_given_one_selection_that_cannot_be_read_and_none_that_assigns_the_table_then_error(reader, deny):
+    arn = _beside_an_unreadable_selection(reader, deny, Resources=["arn:aws:rds:*:*:db:*"])
+    assert by_resource(run_check(CHECK, reader))[arn].status is Status.ERROR
+
+
+def test_given_list_backup_plans_is_denied_then_error_for_every_data_store_of_the_region(reader, deny):
+    leads, messages = table("leads", tags=DATA_STORE), table("messages", tags=DATA_STORE)
+    Selections(reader).add(plan("leadping", DAILY), ListOfTags=DATA_STORE_TAGS)
+    deny("backup", "ListBackupPlans")
+    results = by_resource(run_check(CHECK, reader))
+    assert {arn: r.status for arn, r in results.items()} == {leads: Status.ERROR, messages: Status.ERROR}
+
+
 def test_selection_documents_are_read_as_aws_backup_reads_them():
     arn = "arn:aws:dynamodb:us-east-1:123456789012:table/leads"
     tags = {"leadping:data-store": "true", "stage": "prod"}

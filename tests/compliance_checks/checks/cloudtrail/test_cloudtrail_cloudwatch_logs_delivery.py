@@ -11,7 +11,7 @@ import datetime as dt
 from compliance_checks import registry
 from compliance_checks.core import CheckContext, Status, execute
 from compliance_checks.reader import Reader
-from tests.compliance_checks.checks.cloudtrail.trails import trail
+from tests.compliance_checks.checks.cloudtrail.trails import one_region_unlisted, trail, unlisted_scope
 from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, run_check
 
 CHECK = "cloudtrail_cloudwatch_logs_delivery"
@@ -94,3 +94,9 @@ def test_given_get_trail_status_is_denied_then_error(reader, deny):
     result = by_resource(run_check(CHECK, reader))[arn]
     assert result.status is Status.ERROR
     assert result.evidence["error_kind"] == "access-denied"
+
+
+def test_given_describe_trails_failing_in_one_of_two_regions_then_error_there_and_the_other_trails_judged(session):
+    arn, results = one_region_unlisted(CHECK, session)
+    assert results[arn].status is Status.FAIL  # no log group
+    assert results[unlisted_scope()].status is Status.ERROR

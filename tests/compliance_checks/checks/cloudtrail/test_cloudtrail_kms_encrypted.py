@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compliance_checks.core import Status
-from tests.compliance_checks.checks.cloudtrail.trails import customer_key, trail
+from tests.compliance_checks.checks.cloudtrail.trails import customer_key, one_region_unlisted, trail, unlisted_scope
 from tests.compliance_checks.conftest import by_resource, run_check
 
 CHECK = "cloudtrail_kms_encrypted"
@@ -32,3 +32,9 @@ def test_given_describe_key_is_denied_then_error(reader, deny):
     result = by_resource(run_check(CHECK, reader))[arn]
     assert result.status is Status.ERROR
     assert result.evidence["error_kind"] == "access-denied"
+
+
+def test_given_describe_trails_failing_in_one_of_two_regions_then_error_there_and_the_other_trails_judged(session):
+    arn, results = one_region_unlisted(CHECK, session)
+    assert results[arn].status is Status.FAIL
+    assert results[unlisted_scope()].status is Status.ERROR

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compliance_checks.core import Status
 from compliance_checks.reader import Reader
-from tests.compliance_checks.checks.cloudtrail.trails import trail
+from tests.compliance_checks.checks.cloudtrail.trails import OTHER_REGION, one_region_unlisted, trail, unlisted_scope
 from tests.compliance_checks.conftest import REGION, by_resource, run_check
 
 CHECK = "cloudtrail_log_file_validation"
@@ -33,3 +33,10 @@ def test_a_multi_region_trail_is_judged_once_in_its_home_region(session):
     arn = trail(EnableLogFileValidation=True)
     results = run_check(CHECK, Reader(session, ["eu-west-1", REGION]))
     assert [(r.resource_id, r.region) for r in results] == [(arn, REGION)]
+
+
+def test_given_describe_trails_failing_in_one_of_two_regions_then_error_there_and_the_other_trails_judged(session):
+    arn, results = one_region_unlisted(CHECK, session, EnableLogFileValidation=True)
+    assert results[arn].status is Status.PASS
+    assert results[unlisted_scope()].status is Status.ERROR
+    assert results[unlisted_scope()].region == OTHER_REGION

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from compliance_checks.core import Status
 from compliance_checks.reader import Reader
-from tests.compliance_checks.checks.cloudtrail.trails import trail
-from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, run_check
+from tests.compliance_checks.checks.cloudtrail.trails import OTHER_REGION, trail
+from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, deny_operation, run_check
 
 CHECK = "cloudtrail_multi_region_logging"
 ACCOUNT = f"arn:aws:::account/{ACCOUNT_ID}"
@@ -107,3 +107,20 @@ def test_given_describe_trails_is_denied_then_the_whole_check_errors(reader, den
     trail()
     deny("cloudtrail", "DescribeTrails")
     assert [r.status for r in run_check(CHECK, reader)] == [Status.ERROR]
+
+
+def test_given_a_qualifying_trail_in_one_region_and_describe_trails_failing_in_another_then_pass(session):
+    arn = trail()
+    reader = Reader(session, [REGION, OTHER_REGION])
+    deny_operation(reader, "cloudtrail", "DescribeTrails", regions=(OTHER_REGION,))
+    result = _only(run_check(CHECK, reader))
+    assert (result.resource_id, result.status) == (arn, Status.PASS)
+
+
+def test_given_no_qualifying_trail_and_describe_trails_failing_in_one_region_then_error(session):
+    trail(multi_region=False)
+    reader = Reader(session, [REGION, OTHER_REGION])
+    deny_operation(reader, "cloudtrail", "DescribeTrails", regions=(OTHER_REGION,))
+    result = _only(run_check(CHECK, reader))
+    assert (result.resource_id, result.status) == (ACCOUNT, Status.ERROR)
+    assert result.evidence["unread_trails"] == [f"trails of {OTHER_REGION}"]

@@ -6,7 +6,8 @@ from typing import Any
 
 import boto3
 
-from tests.compliance_checks.conftest import ACCOUNT_ID, REGION
+from compliance_checks.reader import Reader
+from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, deny_operation, run_check
 
 
 def bucket(name: str, region: str = REGION, tags: dict[str, str] | None = None) -> str:
@@ -45,3 +46,19 @@ def trail(
 
 def customer_key(region: str = REGION) -> str:
     return boto3.client("kms", region_name=region).create_key()["KeyMetadata"]["Arn"]
+
+
+OTHER_REGION = "eu-west-1"
+
+
+def one_region_unlisted(check_id: str, session: Any, **settings: Any) -> tuple[str, dict[str, Any]]:
+    """A single-region trail in REGION (with ``settings``) while DescribeTrails is denied in
+    OTHER_REGION; returns the trail's ARN and the check's results by resource."""
+    arn = trail(multi_region=False, **settings)
+    reader = Reader(session, [REGION, OTHER_REGION])
+    deny_operation(reader, "cloudtrail", "DescribeTrails", regions=(OTHER_REGION,))
+    return arn, by_resource(run_check(check_id, reader))
+
+
+def unlisted_scope(region: str = OTHER_REGION) -> str:
+    return f"arn:aws:cloudtrail:{region}:{ACCOUNT_ID}:trail/*"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import boto3
 
-from tests.compliance_checks.conftest import REGION
+from compliance_checks.core import Result
+from compliance_checks.reader import Reader
+from tests.compliance_checks.conftest import REGION, by_resource, run_check
 
 
 def table(
@@ -23,3 +27,11 @@ def table(
         DeletionProtectionEnabled=deletion_protection,
         **kwargs,
     )["TableDescription"]["TableArn"]
+
+
+def one_table_undescribed(check_id: str, reader: Reader, deny: Callable[..., None]) -> tuple[Result, Result]:
+    """Two tables, the second of which cannot be described: (its neighbour's result, its result)."""
+    readable, unreadable = table("leads"), table("messages")
+    deny("dynamodb", "DescribeTable", naming="messages")
+    results = by_resource(run_check(check_id, reader))
+    return results[readable], results[unreadable]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compliance_checks.core import Status
-from tests.compliance_checks.checks.dynamodb.helpers import table
+from tests.compliance_checks.checks.dynamodb.helpers import one_table_undescribed, table
 from tests.compliance_checks.conftest import by_resource, run_check
 
 CHECK = "dynamodb_deletion_protection"
@@ -26,3 +26,9 @@ def test_given_describe_table_is_denied_then_error(reader, deny):
     table("leads")
     deny("dynamodb", "DescribeTable")
     assert [r.status for r in run_check(CHECK, reader)] == [Status.ERROR]
+
+
+def test_given_one_table_that_cannot_be_described_then_error_for_it_and_the_other_tables_judged(reader, deny):
+    neighbour, unreadable = one_table_undescribed(CHECK, reader, deny)
+    assert neighbour.status is Status.FAIL
+    assert (unreadable.status, unreadable.evidence["operation"]) == (Status.ERROR, "dynamodb:describe_table")

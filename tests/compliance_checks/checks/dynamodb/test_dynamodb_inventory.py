@@ -58,5 +58,12 @@ def test_tables_without_tags_does_not_read_them(reader, deny):
     deny("dynamodb", "ListTagsOfResource")
     [table] = dynamodb.tables(reader, with_tags=False)
     assert table.tags == {}
+    # With tags asked for, the table whose tags cannot be read is listed as unread (issue 10: one
+    # table's failed read no longer hides the others), and its own reads raise that error.
+    [unread] = dynamodb.tables(reader)
+    assert unread.unread is not None
+    assert unread.unread.kind == ReadError.ACCESS_DENIED
     with pytest.raises(ReadError):
-        dynamodb.tables(reader)
+        dynamodb.describe(reader, unread)
+    with pytest.raises(ReadError):
+        dynamodb.readable([unread])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 
 from compliance_checks.core import Status
-from tests.compliance_checks.checks.dynamodb.helpers import table
+from tests.compliance_checks.checks.dynamodb.helpers import one_table_undescribed, table
 from tests.compliance_checks.conftest import REGION, by_resource, run_check
 
 CHECK = "dynamodb_pitr_enabled"
@@ -37,3 +37,9 @@ def test_given_describe_continuous_backups_is_denied_then_error(reader, deny):
     arn = table("leads")
     deny("dynamodb", "DescribeContinuousBackups")
     assert by_resource(run_check(CHECK, reader))[arn].status is Status.ERROR
+
+
+def test_given_one_table_that_cannot_be_described_then_error_for_it_and_the_other_tables_judged(reader, deny):
+    neighbour, unreadable = one_table_undescribed(CHECK, reader, deny)
+    assert neighbour.status is Status.FAIL
+    assert (unreadable.status, unreadable.evidence["operation"]) == (Status.ERROR, "dynamodb:describe_table")

@@ -6,7 +6,7 @@ import boto3
 from moto.kms.models import kms_backends
 
 from compliance_checks.core import Status
-from tests.compliance_checks.checks.dynamodb.helpers import table
+from tests.compliance_checks.checks.dynamodb.helpers import one_table_undescribed, table
 from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, run_check
 
 CHECK = "dynamodb_table_encrypted_cmk"
@@ -49,3 +49,9 @@ def test_given_describe_key_is_denied_then_error(reader, deny):
     result = by_resource(run_check(CHECK, reader))[arn]
     assert result.status is Status.ERROR
     assert result.evidence["error_kind"] == "access-denied"
+
+
+def test_given_one_table_that_cannot_be_described_then_error_for_it_and_the_other_tables_judged(reader, deny):
+    neighbour, unreadable = one_table_undescribed(CHECK, reader, deny)
+    assert neighbour.status is Status.FAIL
+    assert (unreadable.status, unreadable.evidence["operation"]) == (Status.ERROR, "dynamodb:describe_table")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compliance_checks.core import Status
 from tests.compliance_checks.checks.s3.helpers import bucket, s3_client, trail_to
-from tests.compliance_checks.conftest import by_resource, run_check
+from tests.compliance_checks.conftest import ACCOUNT_ID, by_resource, run_check
 
 CHECK = "s3_bucket_versioning_enabled"
 DATA = {"leadping:data-store": "true"}
@@ -58,3 +58,14 @@ def test_given_get_bucket_tagging_is_denied_then_error(reader, deny):
     arn = bucket("leads", tags=DATA, versioning="Enabled")
     deny("s3", "GetBucketTagging")
     assert by_resource(run_check(CHECK, reader))[arn].status is Status.ERROR
+
+
+def test_given_no_tagged_archive_and_describe_trails_failing_then_error_for_the_archive_and_data_buckets_judged(
+    reader, deny
+):
+    arn = bucket("leads", tags=DATA, versioning="Enabled")
+    deny("cloudtrail", "DescribeTrails")
+    results = by_resource(run_check(CHECK, reader))
+    assert results[arn].status is Status.PASS
+    archive = results[f"arn:aws:::account/{ACCOUNT_ID}/log-archive"]
+    assert (archive.status, archive.evidence["operation"]) == (Status.ERROR, "cloudtrail:describe_trails")

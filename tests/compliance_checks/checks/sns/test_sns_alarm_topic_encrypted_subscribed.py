@@ -5,7 +5,8 @@ from __future__ import annotations
 import boto3
 
 from compliance_checks.core import Status
-from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, run_check
+from compliance_checks.reader import Reader
+from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, deny_operation, run_check
 
 CHECK = "sns_alarm_topic_encrypted_subscribed"
 
@@ -99,3 +100,14 @@ def test_given_list_subscriptions_by_topic_is_denied_then_error(reader, deny):
     result = by_resource(run_check(CHECK, reader))[topic]
     assert result.status is Status.ERROR
     assert result.evidence["error_kind"] == "access-denied"
+
+
+def test_given_describe_alarms_failing_in_one_of_two_regions_then_error_there_and_the_other_topics_judged(session):
+    topic = _topic("security-alarms")
+    _alarm("api-latency", topic)
+    reader = Reader(session, [REGION, "eu-west-1"])
+    deny_operation(reader, "cloudwatch", "DescribeAlarms", regions=("eu-west-1",))
+    results = by_resource(run_check(CHECK, reader))
+    assert results[topic].status is Status.PASS
+    unknown = results[f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT_ID}:alarm:*"]
+    assert (unknown.status, unknown.region) == (Status.ERROR, "eu-west-1")
