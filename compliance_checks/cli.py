@@ -24,6 +24,7 @@ from rich.table import Table
 
 from compliance_checks import expectations as stack_expectations
 from compliance_checks import outputs, permissions, registry
+from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
 from compliance_checks.core import Expectations, ReadError
 from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
@@ -46,8 +47,6 @@ EXIT_CODES = """exit codes:
 The offline sandbox is audited only when --sandbox is given, never as a fallback.
 """
 EXIT_IMPORT_FAILED = 4
-# Concurrent checks: beyond this the audit only queues on AWS's throttling (and a huge value used to hang).
-MAX_WORKERS = 64
 
 
 class UsageError(Exception):
@@ -68,7 +67,7 @@ def _ids(values: Sequence[str] | None, option: str) -> list[str] | None:
 def _workers(text: str) -> int:
     # int() would also take "1_000" and non-ASCII digits; a count on the command line is ASCII digits.
     if not re.fullmatch(r"[0-9]{1,6}", text.strip()):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_WORKERS}")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from {MIN_WORKERS} to {MAX_WORKERS}")
     return int(text)
 
 
@@ -130,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--external-id", help="external id for --role-arn")
     where.add_argument("--checks", action="extend", nargs="+", metavar="ID", help="run only these checks")
     where.add_argument("--controls", action="extend", nargs="+", metavar="ID", help="audit only these controls")
-    where.add_argument("--workers", type=_workers, default=8, help=f"concurrent checks, 1 to {MAX_WORKERS} (default 8)")
+    where.add_argument(
+        "--workers", type=_workers, default=8, help=f"concurrent checks, {MIN_WORKERS} to {MAX_WORKERS} (default 8)"
+    )
 
     expect = audit.add_argument_group("what the environment must meet")
     expect.add_argument("--stack", help="stack whose Pulumi.<stack>.yaml sets the expectations (default prod)")
@@ -257,8 +258,8 @@ def _check_destinations(formats: list[str], output_dir: Path | None) -> None:
 
 
 def _check_workers(workers: int) -> None:
-    if not 1 <= workers <= MAX_WORKERS:
-        raise UsageError(f"--workers must be at least 1 and at most {MAX_WORKERS}, not {workers}")
+    if not MIN_WORKERS <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be at least {MIN_WORKERS} and at most {MAX_WORKERS}, not {workers}")
 
 
 def _selection(catalog: Catalog, checks: list[str] | None, controls: list[str] | None) -> Selection:

@@ -355,6 +355,14 @@ def _mock_settings(**values: Any) -> Any:
     return MockSettings(**values)
 
 
+def _outstanding_outputs() -> Any:
+    """An empty set of outstanding outputs, of the type this SDK's version keeps them in (a deque
+    before pulumi 3.2xx, a set since)."""
+    from pulumi.runtime.settings import Settings
+
+    return type(Settings(project=None, stack=None).outputs)()
+
+
 def _render_here(
     stack: str,
     *,
@@ -416,7 +424,7 @@ def _render_here(
                     callbacks=None,
                     # This render's own outstanding outputs: the SDK's default set is shared by every
                     # thread, and a failed render would leave tasks of its closed loop in it.
-                    outputs=set(),
+                    outputs=_outstanding_outputs(),
                     lock=threading.Lock(),
                 )
             )
