@@ -20,6 +20,7 @@ from infra.components.backups import Backups, BackupsArgs
 from infra.components.data_keys import DataKeys, DataKeysArgs
 from infra.components.data_stores import DataStores, DataStoresArgs
 from infra.components.default_vpcs import DefaultVpcs, DefaultVpcsArgs
+from infra.components.ebs_encryption import EbsEncryption, EbsEncryptionArgs
 from infra.components.identity import ProductionAccess, ProductionAccessArgs, WorkloadAccess
 from infra.components.ingress import Ingress, IngressArgs
 from infra.components.integrations import Webhooks, WebhooksArgs, connection_name
@@ -88,6 +89,20 @@ default_vpcs = DefaultVpcs(
     ),
     opts=pulumi.ResourceOptions(depends_on=[logs.archive.policy]),
 )
+
+# EBS encryption by default in the stack's other regions (the network covers its own).
+other_regions = tuple(r for r in (settings.backup_copy_region,) if r)
+if other_regions:
+    EbsEncryption(
+        "ebs-encryption",
+        EbsEncryptionArgs(
+            environment=settings.environment,
+            account_id=account_id,
+            regions=other_regions,
+            key_deletion_window_days=settings.key_deletion_window_days,
+            tags=tags,
+        ),
+    )
 
 data = DataStores(
     "data",

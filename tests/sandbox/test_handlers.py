@@ -60,11 +60,8 @@ def reads(*type_tokens: str) -> Callable[[ReadBack], ReadBack]:
 # records a gap with this operation for each resource, and nothing can be read back.
 UNREADABLE = {
     "aws:apigatewayv2/deployment:Deployment": "apigatewayv2:CreateDeployment",
-    "aws:backup/selection:Selection": "backup:CreateBackupSelection",
     "aws:backup/vaultNotifications:VaultNotifications": "backup:PutBackupVaultNotifications",
     "aws:backup/vaultPolicy:VaultPolicy": "backup:PutBackupVaultAccessPolicy",
-    "aws:ebs/defaultKmsKey:DefaultKmsKey": "ec2:GetEbsDefaultKmsKeyId",
-    "aws:securityhub/standardsSubscription:StandardsSubscription": "securityhub:BatchEnableStandards",
     "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": "sqs:SetQueueAttributes",
 }
 
@@ -244,6 +241,24 @@ def _plan(m: Moto, r: DeployedResource) -> Observed:
     plan = m("backup", r).get_backup_plan(BackupPlanId=r.id)
     yield "arn", plan["BackupPlanArn"], r.outputs["arn"]
     yield "version", plan["VersionId"], r.outputs["version"]
+
+
+@reads("aws:backup/selection:Selection")
+def _selection(m: Moto, r: DeployedResource) -> Observed:
+    backup = m("backup", r)
+    stored = backup.get_backup_selection(BackupPlanId=r.outputs["planId"], SelectionId=r.id)["BackupSelection"]
+    listed_ids = [
+        s["SelectionId"]
+        for s in backup.list_backup_selections(BackupPlanId=r.outputs["planId"])["BackupSelectionsList"]
+    ]
+    yield "id", listed(r.id, listed_ids), r.id
+    yield "name", stored["SelectionName"], r.outputs["name"]
+    yield "iamRoleArn", stored["IamRoleArn"], r.outputs["iamRoleArn"]
+    tags = [
+        {"type": t["ConditionType"], "key": t["ConditionKey"], "value": t["ConditionValue"]}
+        for t in stored.get("ListOfTags", [])
+    ]
+    yield "selectionTags", tags, r.outputs.get("selectionTags") or []
 
 
 # -- CloudTrail, CloudWatch Logs, alarms, EventBridge ------------------------------------------
@@ -508,6 +523,11 @@ def _ebs_encryption_by_default(m: Moto, r: DeployedResource) -> Observed:
     yield "enabled", m("ec2", r).get_ebs_encryption_by_default()["EbsEncryptionByDefault"], r.outputs["enabled"]
 
 
+@reads("aws:ebs/defaultKmsKey:DefaultKmsKey")
+def _ebs_default_kms_key(m: Moto, r: DeployedResource) -> Observed:
+    yield "keyArn", m("ec2", r).get_ebs_default_kms_key_id()["KmsKeyId"], r.outputs["keyArn"]
+
+
 # -- GuardDuty, Security Hub -----------------------------------------------------------------
 
 
@@ -527,7 +547,19 @@ def _detector_feature(m: Moto, r: DeployedResource) -> Observed:
 
 @reads("aws:securityhub/account:Account")
 def _security_hub(m: Moto, r: DeployedResource) -> Observed:
-    yield "arn", m("securityhub", r).describe_hub()["HubArn"], r.outputs["arn"]
+    hub = m("securityhub", r).describe_hub()
+    yield "arn", hub["HubArn"], r.outputs["arn"]
+    if r.outputs.get("autoEnableControls") is not None:
+        yield "autoEnableControls", hub["AutoEnableControls"], r.outputs["autoEnableControls"]
+
+
+@reads("aws:securityhub/standardsSubscription:StandardsSubscription")
+def _standards_subscription(m: Moto, r: DeployedResource) -> Observed:
+    enabled = m("securityhub", r).get_enabled_standards()["StandardsSubscriptions"]
+    by_arn = {s["StandardsSubscriptionArn"]: s for s in enabled}
+    yield "id", listed(r.id, by_arn), r.id
+    yield "standardsArn", (by_arn.get(r.id) or {}).get("StandardsArn"), r.outputs["standardsArn"]
+    yield "status", (by_arn.get(r.id) or {}).get("StandardsStatus"), "READY"
 
 
 # -- IAM and KMS -----------------------------------------------------------------------------
@@ -605,6 +637,17 @@ def _db_instance(m: Moto, r: DeployedResource) -> Observed:
     yield "resourceId", db["DbiResourceId"], r.id
     yield "arn", db["DBInstanceArn"], r.outputs["arn"]
     yield "address", db["Endpoint"]["Address"], r.outputs["address"]
+    for secret in r.outputs.get("masterUserSecrets") or []:
+        # RDS turns on the rotation of the master-user secret it manages (every 7 days).
+        described = m("secretsmanager", r).describe_secret(SecretId=secret["secretArn"])
+        yield (
+            "masterUserSecret rotation",
+            (described.get("RotationEnabled"), described.get("RotationRules")),
+            (
+                True,
+                {"AutomaticallyAfterDays": 7},
+            ),
+        )
 
 
 @reads("aws:rds/subnetGroup:SubnetGroup")
@@ -795,6 +838,8 @@ def _subscription(m: Moto, r: DeployedResource) -> Observed:
     attributes = m("sns", r).get_subscription_attributes(SubscriptionArn=r.id)["Attributes"]
     yield "topic", attributes["TopicArn"], r.outputs["topic"]
     yield "endpoint", attributes["Endpoint"], r.outputs["endpoint"]
+    # An e-mail subscription waits for its recipient, as in AWS.
+    yield "pendingConfirmation", attributes["PendingConfirmation"] == "true", r.outputs["pendingConfirmation"]
 
 
 @reads("aws:sqs/queue:Queue")
@@ -895,4 +940,4 @@ def test_what_moto_cannot_do_is_a_recorded_gap_not_a_success(coverage: Sandbox) 
     # A resource moto did not create gets an id that says so, and only such a resource does.
     placeholders = {r.name for r in deployment.resources if r.id.startswith("unsupported-in-moto-")}
     not_created = {g.resource for g in deployment.gaps if g.reason.startswith("moto does not implement Create")}
-    assert placeholders == not_created == {"data-stores", "internal-deployment"}
+    assert placeholders == not_created == {"internal-deployment"}
