@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-SERVICES = ("s3", "ec2", "secretsmanager", "rds", "events", "sqs", "sns", "backup", "securityhub")
+SERVICES = ("s3", "ec2", "secretsmanager", "rds", "events", "sqs", "sns", "backup", "securityhub", "apigateway")
 _ABSENT = object()
 
 

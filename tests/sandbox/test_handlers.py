@@ -153,6 +153,101 @@ def _listener_rule(m: Moto, r: DeployedResource) -> Observed:
     yield "actions", [a["Type"] for a in rule["Actions"]], [a["type"] for a in r.outputs["actions"]]
 
 
+# -- API Gateway (REST APIs) -------------------------------------------------------------------
+
+
+@reads("aws:apigateway/restApi:RestApi")
+def _rest_api(m: Moto, r: DeployedResource) -> Observed:
+    api = m("apigateway", r).get_rest_api(restApiId=r.id)
+    yield "name", api["name"], r.outputs["name"]
+    yield "rootResourceId", api["rootResourceId"], r.outputs["rootResourceId"]
+    yield "disableExecuteApiEndpoint", api.get("disableExecuteApiEndpoint"), r.outputs.get("disableExecuteApiEndpoint")
+    yield "endpointConfiguration", api["endpointConfiguration"]["types"], [r.outputs["endpointConfiguration"]["types"]]
+
+
+@reads("aws:apigateway/authorizer:Authorizer")
+def _rest_authorizer(m: Moto, r: DeployedResource) -> Observed:
+    authorizer = m("apigateway", r).get_authorizer(restApiId=r.outputs["restApi"], authorizerId=r.id)
+    yield "type", authorizer["type"], r.outputs["type"]
+    yield "providerArns", authorizer.get("providerARNs"), r.outputs.get("providerArns")
+
+
+@reads("aws:apigateway/requestValidator:RequestValidator")
+def _request_validator(m: Moto, r: DeployedResource) -> Observed:
+    validator = m("apigateway", r).get_request_validator(restApiId=r.outputs["restApi"], requestValidatorId=r.id)
+    yield "validateRequestParameters", validator["validateRequestParameters"], r.outputs["validateRequestParameters"]
+
+
+@reads("aws:apigateway/resource:Resource")
+def _rest_resource(m: Moto, r: DeployedResource) -> Observed:
+    resource = m("apigateway", r).get_resource(restApiId=r.outputs["restApi"], resourceId=r.id)
+    yield "path", resource["path"], r.outputs["path"]
+    yield "parentId", resource["parentId"], r.outputs["parentId"]
+
+
+@reads("aws:apigateway/method:Method")
+def _rest_method(m: Moto, r: DeployedResource) -> Observed:
+    method = m("apigateway", r).get_method(
+        restApiId=r.outputs["restApi"], resourceId=r.outputs["resourceId"], httpMethod=r.outputs["httpMethod"]
+    )
+    yield "authorization", method["authorizationType"], r.outputs["authorization"]
+    yield "authorizerId", method.get("authorizerId"), r.outputs.get("authorizerId")
+    yield "requestParameters", method.get("requestParameters") or {}, r.outputs.get("requestParameters") or {}
+
+
+@reads("aws:apigateway/integration:Integration")
+def _rest_integration(m: Moto, r: DeployedResource) -> Observed:
+    integration = m("apigateway", r).get_integration(
+        restApiId=r.outputs["restApi"], resourceId=r.outputs["resourceId"], httpMethod=r.outputs["httpMethod"]
+    )
+    yield "type", integration["type"], r.outputs["type"]
+    for key in ("uri", "connectionType", "connectionId", "integrationTarget"):
+        yield key, integration.get(key), r.outputs.get(key)
+
+
+@reads("aws:apigateway/deployment:Deployment")
+def _rest_deployment(m: Moto, r: DeployedResource) -> Observed:
+    deployment = m("apigateway", r).get_deployment(restApiId=r.outputs["restApi"], deploymentId=r.id)
+    yield "id", deployment["id"], r.id
+
+
+@reads("aws:apigateway/stage:Stage")
+def _rest_stage(m: Moto, r: DeployedResource) -> Observed:
+    stage = m("apigateway", r).get_stage(restApiId=r.outputs["restApi"], stageName=r.outputs["stageName"])
+    yield "deploymentId", stage["deploymentId"], r.outputs["deployment"]
+    yield "accessLogSettings", stage.get("accessLogSettings"), r.outputs.get("accessLogSettings")
+    yield "tracingEnabled", stage.get("tracingEnabled"), r.outputs.get("xrayTracingEnabled")
+    web_acl = m("wafv2", r).get_web_acl_for_resource(ResourceArn=r.outputs["arn"]).get("WebACL") or {}
+    yield "web ACL", bool(web_acl), True  # the coverage program protects its stage
+
+
+@reads("aws:apigateway/methodSettings:MethodSettings")
+def _method_settings(m: Moto, r: DeployedResource) -> Observed:
+    stage = m("apigateway", r).get_stage(restApiId=r.outputs["restApi"], stageName=r.outputs["stageName"])
+    stored = (stage.get("methodSettings") or {}).get(r.outputs["methodPath"], {})
+    for key, value in r.outputs["settings"].items():
+        yield key, stored.get(key), value
+
+
+@reads("aws:apigateway/domainName:DomainName")
+def _rest_domain(m: Moto, r: DeployedResource) -> Observed:
+    domain = m("apigateway", r).get_domain_name(domainName=r.id)
+    yield "securityPolicy", domain.get("securityPolicy"), r.outputs["securityPolicy"]
+    yield "regionalDomainName", domain.get("regionalDomainName"), r.outputs["regionalDomainName"]
+    yield "regionalZoneId", domain.get("regionalHostedZoneId"), r.outputs["regionalZoneId"]
+
+
+@reads("aws:apigateway/basePathMapping:BasePathMapping")
+def _base_path_mapping(m: Moto, r: DeployedResource) -> Observed:
+    mappings = m("apigateway", r).get_base_path_mappings(domainName=r.outputs["domainName"])["items"]
+    yield "mapping", [(x["restApiId"], x["stage"]) for x in mappings], [(r.outputs["restApi"], r.outputs["stageName"])]
+
+
+@reads("aws:apigateway/account:Account")
+def _apigateway_account(m: Moto, r: DeployedResource) -> Observed:
+    yield "cloudwatchRoleArn", m("apigateway", r).get_account().get("cloudwatchRoleArn"), r.outputs["cloudwatchRoleArn"]
+
+
 # -- API Gateway v2 --------------------------------------------------------------------------
 
 
