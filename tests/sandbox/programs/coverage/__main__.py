@@ -761,7 +761,7 @@ rest_integrations = [
         "rest-get-lead-integration",
         rest_api=rest.id,
         resource_id=rest_lead.id,
-        http_method="GET",
+        http_method=rest_methods[0].http_method,  # after its method, as AWS requires
         type="HTTP_PROXY",
         integration_http_method="GET",
         connection_type="VPC_LINK",
@@ -771,7 +771,11 @@ rest_integrations = [
         request_parameters={"integration.request.path.leadId": "method.request.path.leadId"},
     ),
     aws.apigateway.Integration(
-        "rest-get-leads-integration", rest_api=rest.id, resource_id=rest_leads.id, http_method="GET", type="MOCK"
+        "rest-get-leads-integration",
+        rest_api=rest.id,
+        resource_id=rest_leads.id,
+        http_method=rest_methods[1].http_method,
+        type="MOCK",
     ),
 ]
 rest_deployment = aws.apigateway.Deployment(
