@@ -198,8 +198,9 @@ def test_an_email_subscription_stays_pending_until_its_recipient_confirms_with_t
     (subscription,) = sns_backends[ACCOUNT][REGION].subscriptions.values()
     attributes = sns.get_subscription_attributes(SubscriptionArn=subscription.arn)["Attributes"]
     assert attributes["PendingConfirmation"] == "true"
-    assert error_code(lambda: sns.confirm_subscription(TopicArn=topic, Token="not-the-token")) == "InvalidParameter"
     token = confirmation_token(subscription)  # what AWS e-mails the recipient
+    refused = error_code(lambda: sns.confirm_subscription(TopicArn=topic, Token=token[::-1]))
+    assert refused == "InvalidParameter"  # a token AWS did not send
     assert sns.confirm_subscription(TopicArn=topic, Token=token)["SubscriptionArn"] == subscription.arn
     (listed,) = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
     assert listed["SubscriptionArn"] == subscription.arn
