@@ -5,11 +5,12 @@ checks marked ``regional``); they share each account's reader, so every API is r
 resource however many checks need it. A failed read costs only the verdicts that rested on it (see
 ``core``): the other regions' units, and the results a unit gave before the failure, are kept; a
 global read that fails in every region's unit (IAM, the S3 bucket list) is one ERROR, not one per
-region. Then, per check: no result means "no resource in scope" (one
-PASS on the account, so every control is accounted for); known gaps of a simulated account turn
-the affected results into ERROR; each result becomes one finding per control the check asserts;
-waivers turn matching FAIL findings into WAIVED. Manual controls yield a MANUAL finding with the
-evidence a person must attach, and a planned check that does not exist yet an ERROR, never a PASS.
+region. Then, per check: no result means "no resource in scope" (one PASS on the account, so every
+control is accounted for); known gaps of a simulated account explain the ERRORs they caused and turn
+a FAIL that awaits only a person's act into MANUAL; each result becomes one finding per control the
+check asserts; waivers turn matching FAIL findings into WAIVED. Manual controls yield a MANUAL
+finding with the evidence a person must attach, and a planned check that does not exist yet an
+ERROR, never a PASS.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import metadata as package_metadata
 from typing import Any, Protocol
 
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import Catalog, Control
 from compliance_checks.core import Check, CheckContext, Expectations, Result, Status, account_scope, execute
+from compliance_checks.known_gaps import apply_known_gaps
 from compliance_checks.reader import Reader
 from compliance_checks.reports.model import Finding, Report
 from compliance_checks.waivers import Waiver, apply_waivers
@@ -39,7 +41,7 @@ class SelectionError(ValueError):
 
 
 class KnownGap(Protocol):
-    """Something a simulated account cannot show; the affected results become ERROR."""
+    """Something a simulated account cannot show (``compliance_checks.known_gaps``: what it may change)."""
 
     check_id: str
     resource_id: str | None  # None: every result of the check
@@ -175,18 +177,10 @@ def _without_repeats(results: list[Result]) -> list[Result]:
 
 
 def _apply_known_gaps(check_id: str, results: Iterable[Result], gaps: Sequence[KnownGap]) -> list[Result]:
-    mine = [g for g in gaps if g.check_id == check_id]
-    out = []
-    for result in results:
-        gap = next((g for g in mine if g.resource_id is None or g.resource_id == result.resource_id), None)
-        if gap is None:
-            out.append(result)
-            continue
-        evidence = {**result.evidence, "known_gap": gap.reason, "status_without_gap": str(result.status)}
-        out.append(
-            replace(result, status=Status.ERROR, message=f"cannot be asserted here: {gap.reason}", evidence=evidence)
-        )
-    return out
+    """Known gaps explain what the check could not judge, never hide what it judged
+    (``compliance_checks.known_gaps``): an unsupported operation re-labels the ERROR it caused,
+    a person's act turns a FAIL that awaits only that act into MANUAL."""
+    return apply_known_gaps(check_id, results, gaps)
 
 
 def _resource_type(result: Result, cls: type[Check], scope: str) -> str:

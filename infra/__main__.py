@@ -20,6 +20,7 @@ from infra.components.backups import Backups, BackupsArgs
 from infra.components.data_keys import DataKeys, DataKeysArgs
 from infra.components.data_stores import DataStores, DataStoresArgs
 from infra.components.default_vpcs import DefaultVpcs, DefaultVpcsArgs
+from infra.components.ebs_encryption import EbsEncryption, EbsEncryptionArgs
 from infra.components.identity import ProductionAccess, ProductionAccessArgs, WorkloadAccess
 from infra.components.ingress import Ingress, IngressArgs
 from infra.components.integrations import Webhooks, WebhooksArgs, connection_name
@@ -88,6 +89,20 @@ default_vpcs = DefaultVpcs(
     ),
     opts=pulumi.ResourceOptions(depends_on=[logs.archive.policy]),
 )
+
+# EBS encryption by default in the stack's other regions (the network covers its own).
+other_regions = tuple(r for r in (settings.backup_copy_region,) if r)
+if other_regions:
+    EbsEncryption(
+        "ebs-encryption",
+        EbsEncryptionArgs(
+            environment=settings.environment,
+            account_id=account_id,
+            regions=other_regions,
+            key_deletion_window_days=settings.key_deletion_window_days,
+            tags=tags,
+        ),
+    )
 
 data = DataStores(
     "data",
@@ -226,6 +241,7 @@ ingress = Ingress(
         private_subnet_ids=network.private_subnet_ids,
         alb_security_group_id=network.security_groups["alb"].id,
         vpc_link_security_group_id=network.security_groups["api-link"].id,
+        account_id=account_id,
         access_log_bucket=logs.archive.name,
         logs_key_arn=key("logs"),
         log_retention_days=settings.log_retention_days,
@@ -279,8 +295,8 @@ monitoring = Monitoring(
         logs_key_arn=key("logs"),
         trail_log_group_name=pipeline.trail_log_group.name,
         load_balancer_arn_suffix=ingress.load_balancer.arn_suffix,
-        api_id=ingress.api.id,
-        api_stage=ingress.stage.name,
+        api_name=ingress.api.name,
+        api_stage=ingress.stage.stage_name,
         dead_letter_queues=dead_letter_queues,
         additional_regions=tuple(r for r in (settings.backup_copy_region,) if r),
         tags=tags,
@@ -304,7 +320,7 @@ pulumi.export("alb_arn", ingress.load_balancer.arn)
 pulumi.export("alb_dns_name", ingress.load_balancer.dns_name)
 pulumi.export("web_acl_arn", ingress.web_acl.arn)
 pulumi.export("api_id", ingress.api.id)
-pulumi.export("api_endpoint", ingress.api.api_endpoint)
+pulumi.export("api_stage_arn", ingress.stage.arn)
 pulumi.export("api_domain", ingress.domain.domain_name)
 pulumi.export("user_pool_ids", {a: p.id for a, p in ingress.user_pools.items()})
 pulumi.export("public_routes", [r.key for r in settings.public_routes])

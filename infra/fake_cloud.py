@@ -100,6 +100,15 @@ COMPUTED_ATTRIBUTES: dict[str, dict[str, str]] = {
         "arn": "arn:aws:ec2:{region}:{account}:security-group/sg-{hash}",
     },
     "aws:guardduty/detector:Detector": {"id": "{hash}{hash}"},
+    "aws:apigateway/restApi:RestApi": {
+        "id": "{hash}",
+        "rootResourceId": "{hash6}",
+        "executionArn": "arn:aws:execute-api:{region}:{account}:{hash}",
+        "arn": "arn:aws:apigateway:{region}::/restapis/{hash}",
+    },
+    "aws:apigateway/authorizer:Authorizer": {"id": "{hash6}"},
+    "aws:apigateway/requestValidator:RequestValidator": {"id": "{hash6}"},
+    "aws:apigateway/resource:Resource": {"id": "{hash6}"},
     "aws:apigatewayv2/api:Api": {
         "id": "{hash}",
         "apiEndpoint": "https://{hash}.execute-api.{region}.amazonaws.com",
@@ -141,6 +150,24 @@ def _certificate_validation(state: dict[str, Any], values: dict[str, str]) -> di
     }
 
 
+def _rest_domain_target(state: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    return {
+        "regionalDomainName": f"d-{values['hash']}.execute-api.{values['region']}.amazonaws.com",
+        "regionalZoneId": "Z1UJRXOUMOOFQ8",
+    }
+
+
+def _rest_stage(state: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """A REST API stage's ARN names its API and stage (what a web ACL association takes)."""
+    api, stage = state.get("restApi"), state.get("stageName")
+    if not isinstance(api, str) or not isinstance(stage, str):
+        return {}
+    return {
+        "arn": f"arn:aws:apigateway:{values['region']}::/restapis/{api}/stages/{stage}",
+        "invokeUrl": f"https://{api}.execute-api.{values['region']}.amazonaws.com/{stage}",
+    }
+
+
 def _api_domain_target(state: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
     configuration = dict(state.get("domainNameConfiguration") or {})
     configuration.setdefault("targetDomainName", f"d-{values['hash']}.execute-api.{values['region']}.amazonaws.com")
@@ -165,6 +192,8 @@ def _master_user_secret(state: dict[str, Any], values: dict[str, str]) -> dict[s
 COMPUTED_STRUCTURES: dict[str, Any] = {
     "aws:acm/certificate:Certificate": _certificate_validation,
     "aws:apigatewayv2/domainName:DomainName": _api_domain_target,
+    "aws:apigateway/domainName:DomainName": _rest_domain_target,
+    "aws:apigateway/stage:Stage": _rest_stage,
     "aws:rds/instance:Instance": _master_user_secret,
 }
 

@@ -564,6 +564,7 @@ DEPLOY_CONTROL_PLANE_SERVICES = (
     "wafv2",
 )
 PASSED_TO_SERVICES = (
+    "apigateway.amazonaws.com",
     "backup.amazonaws.com",
     "cloudtrail.amazonaws.com",
     "ecs-tasks.amazonaws.com",

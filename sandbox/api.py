@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from compliance_checks.known_gaps import known_gaps_document
+from compliance_checks.known_gaps import KnownGap, known_gaps_document
 from sandbox.deploy import Deployment, deploy
 from sandbox.handlers.base import DeployError, Gap
 from sandbox.moto_compat import fixes
@@ -65,18 +65,6 @@ _active = threading.Lock()
 
 class SandboxError(RuntimeError):
     """The sandbox could not start (a sandbox is already running, or the deploy failed)."""
-
-
-@dataclass(frozen=True)
-class KnownGap:
-    """A check whose verdict the sandbox cannot vouch for, and why."""
-
-    check_id: str
-    resource_id: str | None  # None: every result of the check
-    reason: str
-    operation: str = ""
-    resource_type: str = ""  # the Pulumi type token
-    resource: str = ""  # the Pulumi logical name
 
 
 @dataclass
@@ -128,14 +116,23 @@ def sandbox_session(region: str) -> boto3.Session:
 
 
 def known_gaps(gaps: Iterable[Gap]) -> list[KnownGap]:
-    """One entry per (check, resource) a gap affects; gaps that affect no check are left out."""
-    found: dict[tuple[str, str | None], KnownGap] = {}
+    """One entry per check a gap concerns (and resource, region, operation, kind); gaps that concern
+    no check are left out. What each may change in a verdict: ``compliance_checks.known_gaps``."""
+    found: dict[tuple[str, str | None, str | None, str, str], KnownGap] = {}
     for gap in gaps:
         for check_id in gap.checks:
-            key = (check_id, gap.resource_id)
+            key = (check_id, gap.resource_id, gap.region, gap.operation, gap.kind)
             found.setdefault(
                 key,
-                KnownGap(check_id, gap.resource_id, gap.reason, gap.operation, gap.type, gap.resource),
+                KnownGap(
+                    check_id,
+                    gap.resource_id,
+                    gap.reason,
+                    gap.operation,
+                    gap.kind,
+                    gap.region,
+                    gap.evidence_to_attach,
+                ),
             )
     return list(found.values())
 

@@ -6,9 +6,10 @@
 
 Deploys the stack into a moto server on 127.0.0.1, prints the endpoint and the environment to
 export (``export X=...`` lines: AWS_ENDPOINT_URL, the region, dummy credentials that name
-themselves as such, no profile or credentials file), an example, and the checks the sandbox
-cannot vouch for, also written to a file for ``compliance_checks audit --known-gaps`` (removed at
-stop); then serves until Ctrl-C or SIGTERM, and stops cleanly (exit 0).
+themselves as such, no profile or credentials file), an example, and what the simulated account
+cannot show as a real one would (a person's act, with the evidence to attach), also written to a
+file for ``compliance_checks audit --known-gaps`` (removed at stop); then serves until Ctrl-C or
+SIGTERM, and stops within about a second (exit 0).
 
 Exit codes: 0 stopped by Ctrl-C/SIGTERM; 1 the stack could not be deployed; 2 bad usage (unknown
 stack, port in use or not allowed).
@@ -122,6 +123,8 @@ def write_known_gaps(served: ServedSandbox, directory: Path) -> Path:
 
 def instructions(served: ServedSandbox, stack: str, known_gaps_file: Path | None = None) -> str:
     """What to export and what to try, as shell lines."""
+    from compliance_checks.known_gaps import MANUAL
+
     settings = served.deployment.settings
     regions = served.deployment.regions
     lines = [
@@ -141,17 +144,19 @@ def instructions(served: ServedSandbox, stack: str, known_gaps_file: Path | None
     ]
     if served.known_gaps:
         applied = (
-            f"; with --known-gaps {shlex.quote(str(known_gaps_file))} the audit reports them as ERROR with the reason"
+            f"; with --known-gaps {shlex.quote(str(known_gaps_file))} the audit reports what awaits a person as "
+            "MANUAL with the evidence to attach, and explains an ERROR an unsupported operation causes"
             if known_gaps_file
             else ""
         )
         lines.append(
-            f"The sandbox cannot vouch for these checks (other tools auditing the {settings.environment} stack here "
-            f"see them as they are, not as AWS would{applied}):"
+            f"What the simulated account cannot show as a real one would (other tools auditing the "
+            f"{settings.environment} stack here see it as it is{applied}):"
         )
         for gap in sorted(served.known_gaps, key=lambda g: (g.check_id, g.resource_id or "")):
             where = f" ({gap.resource_id})" if gap.resource_id else ""
-            lines.append(f"  {gap.check_id}{where}: {gap.reason}")
+            what = f"attach {gap.evidence_to_attach}" if gap.kind == MANUAL else f"{gap.operation} unsupported"
+            lines.append(f"  {gap.check_id}{where}: {gap.reason}; {what}")
         lines.append("")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)

@@ -22,6 +22,7 @@ import boto3
 import botocore.config
 from pulumi.runtime import rpc
 
+from compliance_checks.known_gaps import MANUAL
 from infra.render import PROJECT_ROOT, RenderError, Rendering, load_stack_config, render
 from infra.settings import Settings, SettingsError, read_settings
 from sandbox.functions import answer_function
@@ -278,14 +279,19 @@ def seed_preexisting(account: SimulatedAccount, settings: Settings) -> None:
         account.preexisting.append(f"iam oidc provider {settings.github_oidc_provider_arn}")
 
 
-ROOT_MFA_REASON = "a person enables MFA on the root user; the simulated account cannot"
+ROOT_MFA_REASON = "a person signed in as the root user assigns its MFA device; no API can"
+ROOT_MFA_EVIDENCE = (
+    "the real account's IAM credential report (aws iam generate-credential-report, then "
+    "get-credential-report) whose <root_account> row shows mfa_active true"
+)
 
 
 def record_account_gaps(account: SimulatedAccount) -> None:
-    """Records what the simulated account itself cannot show, whatever the program declares.
+    """Records what only a person can do in the real account, whatever the program declares.
 
     MFA on the root user is assigned by a person signed in as root, never through an API the
-    program (or the sandbox) can call; moto reports AccountMFAEnabled = 0 for every account.
+    program (or the sandbox) can call; moto reports AccountMFAEnabled = 0 for every account, and
+    the audit reports the check MANUAL with the evidence to attach.
     """
     summary = account.client("iam").get_account_summary()["SummaryMap"]
     if summary.get("AccountMFAEnabled") != 1:
@@ -297,6 +303,8 @@ def record_account_gaps(account: SimulatedAccount) -> None:
                 reason=ROOT_MFA_REASON,
                 checks=("iam_root_mfa_enabled",),
                 resource_id=f"arn:aws:iam::{account.account_id}:root",
+                kind=MANUAL,
+                evidence_to_attach=ROOT_MFA_EVIDENCE,
             )
         )
 

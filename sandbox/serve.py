@@ -1,8 +1,9 @@
 """Serve a deployed stack from a moto server on 127.0.0.1, for the AWS CLI, the audit or any tool.
 
-``serving()`` starts ``moto.server.ThreadedMotoServer`` in this process, deploys the stack into
-it over HTTP (the same deploy as the in-process sandbox, pointed at the endpoint), and stops the
-server and clears moto's state on exit. Only loopback is ever bound.
+``serving()`` starts ``moto.server.ThreadedMotoServer`` in this process, clears moto's state, deploys
+the stack into it over HTTP (the same deploy as the in-process sandbox, pointed at the endpoint),
+and stops the server on exit within about a second, whatever connections clients keep open. Only
+loopback is ever bound.
 """
 
 from __future__ import annotations
@@ -200,9 +201,10 @@ def serving(
                 )
                 if progress:
                     progress(f"ready in {time.perf_counter() - started:.1f}s")
-                try:
-                    yield ServedSandbox(endpoint, bound, region, deployment, known_gaps(deployment.gaps))
-                finally:
-                    _reset(endpoint)
+                yield ServedSandbox(endpoint, bound, region, deployment, known_gaps(deployment.gaps))
         finally:
+            # Only the server is stopped: clearing moto's state here would re-initialise every backend
+            # the deploy and the audits created (seconds to tens of seconds for a deployed stack, the
+            # bulk of a slow stop) just before the process ends. The next sandbox starts clean anyway:
+            # serving() resets on entry, and mock_aws resets when it starts.
             server.stop()

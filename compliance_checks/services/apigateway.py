@@ -137,3 +137,41 @@ def domain_names(reader: Reader, region: str) -> list[DomainName]:
         if entry not in seen.setdefault(item["domainName"], []):
             seen[item["domainName"]].append(entry)
     return [DomainName(name, region, reader.partition(), tuple(policies)) for name, policies in sorted(seen.items())]
+
+
+@dataclass(frozen=True)
+class MappedDomain:
+    """A custom domain (apigatewayv2) through which an HTTP or WebSocket API stage is reached."""
+
+    name: str
+    region: str
+    api_id: str
+    stage: str
+    target: str | None  # the regional endpoint its DNS alias points at (ApiGatewayDomainName)
+    mutual_tls: bool  # clients must present a certificate the domain's truststore trusts
+
+
+def api_mappings(reader: Reader, region: str) -> list[MappedDomain]:
+    """Every (custom domain, API, stage) mapping of ``region`` (apigatewayv2 GetDomainNames, GetApiMappings)."""
+    found = []
+    for item in reader.paginate("apigatewayv2", "get_domain_names", "Items", region=region):
+        name = item["DomainName"]
+        configs = item.get("DomainNameConfigurations") or [{}]
+        target = configs[0].get("ApiGatewayDomainName")
+        mutual_tls = bool((item.get("MutualTlsAuthentication") or {}).get("TruststoreUri"))
+        for mapping in _api_mappings_of(reader, region, name):
+            found.append(MappedDomain(name, region, mapping["ApiId"], mapping.get("Stage", ""), target, mutual_tls))
+    return found
+
+
+def _api_mappings_of(reader: Reader, region: str, domain: str) -> list[dict[str, Any]]:
+    """Every page of GetApiMappings (botocore has no paginator for it)."""
+    items: list[dict[str, Any]] = []
+    token = ""
+    while True:
+        params = {"NextToken": token} if token else {}
+        page = reader.call("apigatewayv2", "get_api_mappings", region=region, DomainName=domain, **params) or {}
+        items.extend(page.get("Items") or [])
+        token = page.get("NextToken") or ""
+        if not token:
+            return items

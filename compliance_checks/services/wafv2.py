@@ -75,3 +75,27 @@ def rate_based_rules(reader: Reader, region: str, web_acl: dict[str, Any]) -> tu
                 counts = _counts_only(rule) or _counts_only(inner) or inner.get("Name") in overridden
                 (counting if counts else enforced).append(name)
     return enforced, counting
+
+
+def web_acl(reader: Reader, arn: str) -> dict[str, Any] | None:
+    """A WAFv2 web ACL by its ARN (wafv2:GetWebACL); None when it does not exist.
+
+    A CloudFront distribution names its web ACL by ARN
+    (``arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>``, scope CLOUDFRONT, read in
+    us-east-1); a regional ACL's ARN has ``regional/`` and its own region.
+    """
+    parts = arn.split(":", 5)
+    path = parts[5].split("/") if len(parts) == 6 else []
+    if len(path) != 4 or path[1] != "webacl" or path[0] not in ("global", "regional"):
+        raise ValueError(f"not a WAFv2 web ACL ARN: {arn}")
+    scope = "CLOUDFRONT" if path[0] == "global" else "REGIONAL"
+    response = reader.call(
+        "wafv2",
+        "get_web_acl",
+        region=parts[3],
+        missing=("WAFNonexistentItemException",),
+        Name=path[2],
+        Scope=scope,
+        Id=path[3],
+    )
+    return (response or {}).get("WebACL") or None

@@ -4,13 +4,18 @@
 - An internet-facing Application Load Balancer in the public subnets: HTTPS with a TLS 1.2+
   policy, HTTP only to redirect (301), invalid headers dropped, access logs to the archive,
   deletion protection, and a WAF web ACL (AWS managed rules, Log4j rules, rate limit) that logs.
-- An API Gateway HTTP API on the custom domain (TLS 1.2), its default execute-api endpoint
-  switched off, a Cognito JWT authorizer on every route not listed as public, throttling and
-  access logs. The API reaches the load balancer privately through a VPC link.
+- An API Gateway REST API stage on the custom domain (TLS 1.2), its default execute-api endpoint
+  switched off, a Cognito user-pool authorizer on every method not listed as public, throttling,
+  access logs and X-Ray, and the same web ACL associated with the stage: AWS WAF cannot be
+  associated with an HTTP API, so the API is a REST API whose stage the web ACL protects (LP-MON-1).
+  The API reaches the load balancer privately, through a VPC link V2 (a REST private integration
+  with the ALB), over HTTPS to the listener's certificate name. For a private integration API
+  Gateway prefixes the path it sends with the stage name (``/v1/leads``); the application serves it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -18,12 +23,15 @@ import pulumi
 import pulumi_aws as aws
 
 from compliance_checks import conventions
-from infra.components._outputs import child
+from infra import policy_documents
+from infra.components._outputs import child, policy_json
 from infra.components.network import APP_PORT
 from infra.settings import Route
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 API_TLS_POLICY = "TLS_1_2"
+STAGE_NAME = "v1"
+API_GATEWAY_LOGGING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 MANAGED_RULE_GROUPS = (
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",  # Log4j (CVE-2021-44228) and other known-bad inputs
@@ -39,7 +47,7 @@ ACCESS_LOG_FORMAT = json.dumps(
         "ip": "$context.identity.sourceIp",
         "requestTime": "$context.requestTime",
         "httpMethod": "$context.httpMethod",
-        "routeKey": "$context.routeKey",
+        "resourcePath": "$context.resourcePath",
         "status": "$context.status",
         "protocol": "$context.protocol",
         "responseLength": "$context.responseLength",
@@ -67,6 +75,7 @@ class IngressArgs:
     private_subnet_ids: list[pulumi.Input[str]]
     alb_security_group_id: pulumi.Input[str]
     vpc_link_security_group_id: pulumi.Input[str]
+    account_id: pulumi.Input[str]
     access_log_bucket: pulumi.Input[str]
     logs_key_arn: pulumi.Input[str]
     log_retention_days: int
@@ -75,10 +84,31 @@ class IngressArgs:
     tags: dict[str, str] = field(default_factory=dict)
 
 
+def path_prefixes(path: str) -> list[str]:
+    """ "/calls/{callId}/recording" -> ["/calls", "/calls/{callId}", "/calls/{callId}/recording"]."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def path_slug(path: str) -> str:
+    """A logical-name fragment for a path: "/leads/{leadId}" -> "leads-leadid"."""
+    return "-".join(p.strip("{}+").lower() for p in path.split("/") if p) or "root"
+
+
+def path_parameters(path: str) -> list[str]:
+    return [p.strip("{}").rstrip("+") for p in path.split("/") if p.startswith("{")]
+
+
+def routes_fingerprint(routes: tuple[Route, ...], public: tuple[Route, ...]) -> str:
+    """Changes when a route is added or removed or changes between public and authorized."""
+    text = json.dumps([[r.key, r in public] for r in sorted(routes, key=lambda r: r.key)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class Ingress(pulumi.ComponentResource):
     load_balancer: aws.lb.LoadBalancer
-    api: aws.apigatewayv2.Api
-    stage: aws.apigatewayv2.Stage
+    api: aws.apigateway.RestApi
+    stage: aws.apigateway.Stage
     web_acl: aws.wafv2.WebAcl
 
     def __init__(self, name: str, args: IngressArgs, opts: pulumi.ResourceOptions | None = None):
@@ -276,28 +306,37 @@ class Ingress(pulumi.ComponentResource):
                 opts=child(self),
             )
 
-        # --- HTTP API ---
-        self.api = aws.apigatewayv2.Api(
+        # --- REST API: a stage the web ACL protects (LP-MON-1) ---
+        # AWS WAF cannot be associated with an HTTP API, and CONTROLS.md asks for a web ACL on every
+        # public API stage: the API is a REST API stage, associated with the same regional web ACL as
+        # the load balancer, so every request to it passes the managed rules and the rate limit
+        # whichever name it arrives by. It reaches the load balancer privately (a VPC link V2 to the
+        # ALB: API Gateway's private integration for REST APIs).
+        self.api = aws.apigateway.RestApi(
             f"{name}-api",
             name=f"{prefix}-api",
-            protocol_type="HTTP",
             description="Leadping public API",
+            endpoint_configuration={"types": "REGIONAL"},
             # Only the custom domain (TLS 1.2) serves the API.
             disable_execute_api_endpoint=True,
             tags=tags,
             opts=child(self),
         )
-        issuer = self.user_pools["customers"].endpoint.apply(lambda e: f"https://{e}")
-        self.authorizer = aws.apigatewayv2.Authorizer(
-            f"{name}-jwt-authorizer",
-            api_id=self.api.id,
+        self.authorizer = aws.apigateway.Authorizer(
+            f"{name}-cognito-authorizer",
+            rest_api=self.api.id,
             name=f"{prefix}-cognito",
-            authorizer_type="JWT",
-            identity_sources=["$request.header.Authorization"],
-            jwt_configuration={
-                "issuer": issuer,
-                "audiences": [c.id for c in self.user_pool_clients.values()],
-            },
+            type="COGNITO_USER_POOLS",
+            provider_arns=[pool.arn for pool in self.user_pools.values()],
+            identity_source="method.request.header.Authorization",
+            opts=child(self),
+        )
+        validator = aws.apigateway.RequestValidator(
+            f"{name}-request-validator",
+            rest_api=self.api.id,
+            name=f"{prefix}-parameters",
+            validate_request_parameters=True,
+            validate_request_body=False,
             opts=child(self),
         )
         link = aws.apigatewayv2.VpcLink(
@@ -308,32 +347,53 @@ class Ingress(pulumi.ComponentResource):
             tags=tags,
             opts=child(self),
         )
-        integration = aws.apigatewayv2.Integration(
-            f"{name}-alb-integration",
-            api_id=self.api.id,
-            integration_type="HTTP_PROXY",
-            integration_method="ANY",
-            connection_type="VPC_LINK",
-            connection_id=link.id,
-            integration_uri=self.https_listener.arn,
-            tls_config={"server_name_to_verify": args.domain_name},
-            payload_format_version="1.0",
-            opts=child(self),
-        )
+        resources = self._resources(name, [route.path for route in args.api_routes])
         public = set(args.public_routes)
-        self.routes: dict[str, aws.apigatewayv2.Route] = {}
+        self.methods: dict[str, aws.apigateway.Method] = {}
+        integrations: list[aws.apigateway.Integration] = []
         for route in args.api_routes:
             is_public = route in public
-            slug = route.key.lower().replace(" ", "").replace("/", "-").replace("{", "").replace("}", "")
-            self.routes[route.key] = aws.apigatewayv2.Route(
-                f"{name}-route-{slug}",
-                api_id=self.api.id,
-                route_key=route.key,
-                target=integration.id.apply(lambda i: f"integrations/{i}"),
-                authorization_type="NONE" if is_public else "JWT",
+            slug = f"{route.method.lower()}-{path_slug(route.path)}"
+            parameters = path_parameters(route.path)
+            resource_id = resources[route.path]
+            method = aws.apigateway.Method(
+                f"{name}-method-{slug}",
+                rest_api=self.api.id,
+                resource_id=resource_id,
+                http_method=route.method,
+                authorization="NONE" if is_public else "COGNITO_USER_POOLS",
                 authorizer_id=None if is_public else self.authorizer.id,
+                request_parameters={f"method.request.path.{p}": True for p in parameters} or None,
+                request_validator_id=validator.id,
                 opts=child(self),
             )
+            self.methods[route.key] = method
+            integrations.append(
+                aws.apigateway.Integration(
+                    f"{name}-integration-{slug}",
+                    rest_api=self.api.id,
+                    resource_id=resource_id,
+                    http_method=method.http_method,
+                    type="HTTP_PROXY",
+                    integration_http_method=route.method,
+                    connection_type="VPC_LINK",
+                    connection_id=link.id,
+                    integration_target=self.load_balancer.arn,
+                    # HTTPS to the load balancer's listener, verified against the API's own name.
+                    uri=f"https://{args.domain_name}:443{route.path}",
+                    request_parameters={f"integration.request.path.{p}": f"method.request.path.{p}" for p in parameters}
+                    or None,
+                    opts=child(self),
+                )
+            )
+        deployment = aws.apigateway.Deployment(
+            f"{name}-deployment",
+            rest_api=self.api.id,
+            description="Leadping public API",
+            # A new deployment whenever a route or its authorization changes.
+            triggers={"routes": routes_fingerprint(args.api_routes, args.public_routes)},
+            opts=child(self, depends_on=[*self.methods.values(), *integrations]),
+        )
         access_logs = aws.cloudwatch.LogGroup(
             f"{name}-api-access-logs",
             name=f"/leadping/{args.environment}/api-access",
@@ -342,36 +402,75 @@ class Ingress(pulumi.ComponentResource):
             tags=log_tags,
             opts=child(self),
         )
-        self.stage = aws.apigatewayv2.Stage(
-            f"{name}-stage",
-            api_id=self.api.id,
-            name="$default",
-            auto_deploy=True,
-            access_log_settings={"destination_arn": access_logs.arn, "format": ACCESS_LOG_FORMAT},
-            default_route_settings={
-                "throttling_rate_limit": args.throttling_rate_limit,
-                "throttling_burst_limit": args.throttling_burst_limit,
-                "detailed_metrics_enabled": True,
-            },
-            tags=tags,
-            opts=child(self, depends_on=list(self.routes.values())),
-        )
-        self.domain = aws.apigatewayv2.DomainName(
-            f"{name}-domain",
-            domain_name=args.domain_name,
-            domain_name_configuration={
-                "certificate_arn": certificate_arn,
-                "endpoint_type": "REGIONAL",
-                "security_policy": API_TLS_POLICY,
-            },
+        # REST API stages log to CloudWatch through the account's API Gateway role.
+        logging_role = aws.iam.Role(
+            f"{name}-api-logging-role",
+            name=f"{prefix}-apigateway-logs",
+            description="API Gateway writes the REST API's access and execution logs",
+            assume_role_policy=policy_json(
+                lambda account: policy_documents.service_trust("apigateway.amazonaws.com", account), args.account_id
+            ),
             tags=tags,
             opts=child(self),
         )
-        aws.apigatewayv2.ApiMapping(
+        logging_policy = aws.iam.RolePolicyAttachment(
+            f"{name}-api-logging-role-policy",
+            role=logging_role.name,
+            policy_arn=API_GATEWAY_LOGGING_POLICY,
+            opts=child(self),
+        )
+        api_account = aws.apigateway.Account(
+            f"{name}-api-account",
+            cloudwatch_role_arn=logging_role.arn,
+            opts=child(self, depends_on=[logging_policy]),
+        )
+        self.stage = aws.apigateway.Stage(
+            f"{name}-stage",
+            rest_api=self.api.id,
+            deployment=deployment.id,
+            stage_name=STAGE_NAME,
+            access_log_settings={"destination_arn": access_logs.arn, "format": ACCESS_LOG_FORMAT},
+            xray_tracing_enabled=True,
+            tags=tags,
+            opts=child(self, depends_on=[api_account]),
+        )
+        aws.apigateway.MethodSettings(
+            f"{name}-stage-settings",
+            rest_api=self.api.id,
+            stage_name=self.stage.stage_name,
+            method_path="*/*",
+            settings={
+                "metrics_enabled": True,
+                "logging_level": "ERROR",
+                # Request and response bodies carry customer data: never into the logs.
+                "data_trace_enabled": False,
+                # Cached answers would outlive the authorizer's tenant check (LP-AC-3).
+                "caching_enabled": False,
+                "throttling_rate_limit": args.throttling_rate_limit,
+                "throttling_burst_limit": args.throttling_burst_limit,
+            },
+            opts=child(self),
+        )
+        aws.wafv2.WebAclAssociation(
+            f"{name}-web-acl-api",
+            resource_arn=self.stage.arn,
+            web_acl_arn=self.web_acl.arn,
+            opts=child(self),
+        )
+        self.domain = aws.apigateway.DomainName(
+            f"{name}-domain",
+            domain_name=args.domain_name,
+            regional_certificate_arn=certificate_arn,
+            endpoint_configuration={"types": "REGIONAL"},
+            security_policy=API_TLS_POLICY,
+            tags=tags,
+            opts=child(self),
+        )
+        aws.apigateway.BasePathMapping(
             f"{name}-mapping",
-            api_id=self.api.id,
-            domain_name=self.domain.id,
-            stage=self.stage.id,
+            rest_api=self.api.id,
+            stage_name=self.stage.stage_name,
+            domain_name=self.domain.domain_name,
             opts=child(self),
         )
         aws.route53.Record(
@@ -381,8 +480,8 @@ class Ingress(pulumi.ComponentResource):
             type="A",
             aliases=[
                 {
-                    "name": self.domain.domain_name_configuration.target_domain_name,
-                    "zone_id": self.domain.domain_name_configuration.hosted_zone_id,
+                    "name": self.domain.regional_domain_name,
+                    "zone_id": self.domain.regional_zone_id,
                     "evaluate_target_health": False,
                 }
             ],
@@ -397,3 +496,18 @@ class Ingress(pulumi.ComponentResource):
                 "web_acl_arn": self.web_acl.arn,
             }
         )
+
+    def _resources(self, name: str, paths: list[str]) -> dict[str, pulumi.Input[str]]:
+        """One API resource per path segment, parents first; the id of each route's path."""
+        ids: dict[str, pulumi.Input[str]] = {"/": self.api.root_resource_id}
+        prefixes = {prefix for route_path in paths for prefix in path_prefixes(route_path)}
+        for path in sorted(prefixes, key=lambda p: (p.count("/"), p)):
+            parent, _, part = path.rpartition("/")
+            ids[path] = aws.apigateway.Resource(
+                f"{name}-resource-{path_slug(path)}",
+                rest_api=self.api.id,
+                parent_id=ids[parent or "/"],
+                path_part=part,
+                opts=child(self),
+            ).id
+        return ids

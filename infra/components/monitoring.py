@@ -67,7 +67,7 @@ class MonitoringArgs:
     logs_key_arn: pulumi.Input[str]
     trail_log_group_name: pulumi.Input[str]
     load_balancer_arn_suffix: pulumi.Input[str]
-    api_id: pulumi.Input[str]
+    api_name: pulumi.Input[str]  # a REST API's metrics are dimensioned by its name and stage
     api_stage: pulumi.Input[str]
     # Dead-letter queues whose depth means a message was not delivered: role -> queue name.
     dead_letter_queues: dict[str, pulumi.Input[str]]
@@ -185,7 +185,7 @@ class Monitoring(pulumi.ComponentResource):
             alarm_description=f"API p99 latency above {args.api_latency_p99_ms} ms",
             namespace="AWS/ApiGateway",
             metric_name="Latency",
-            dimensions={"ApiId": args.api_id, "Stage": args.api_stage},
+            dimensions={"ApiName": args.api_name, "Stage": args.api_stage},
             extended_statistic="p99",
             period=300,
             evaluation_periods=3,

@@ -1,20 +1,20 @@
 """The VPC: public and private subnets, flow logs, one security group per tier, EBS encryption.
 
 Covers LP-LOG-1 (flow logs of ALL traffic into the archive), LP-TX-1 (only the load balancer
-admits the internet, on 443 and 80) and LP-DR-1 (EBS encryption by default with a customer key).
+admits the internet, on 443 and 80) and LP-DR-1 (EBS encryption by default with a customer key,
+in the stack's region; ``EbsEncryption`` covers the stack's other regions).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
-from infra import policy_documents
 from infra.components._outputs import child
+from infra.components.ebs_encryption import encrypt_ebs_by_default
 
 HTTPS = 443
 HTTP = 80
@@ -226,29 +226,15 @@ class Network(pulumi.ComponentResource):
             opts=child(self),
         )
 
-        self.ebs_key = aws.kms.Key(
-            f"{name}-ebs-key",
-            description=f"Leadping {args.environment} EBS default encryption key",
-            enable_key_rotation=True,
-            rotation_period_in_days=365,
-            deletion_window_in_days=args.key_deletion_window_days,
-            policy=pulumi.Output.from_input(args.account_id).apply(
-                lambda account: json.dumps(
-                    policy_documents.key_policy(account, args.region, via_services=("ec2", "autoscaling")),
-                    sort_keys=True,
-                )
-            ),
+        self.ebs_key = encrypt_ebs_by_default(
+            name,
+            environment=args.environment,
+            account_id=args.account_id,
+            region=args.region,
+            deletion_window_days=args.key_deletion_window_days,
             tags=tags,
             opts=child(self),
         )
-        aws.kms.Alias(
-            f"{name}-ebs-key-alias",
-            name=f"alias/leadping-{args.environment}-ebs",
-            target_key_id=self.ebs_key.key_id,
-            opts=child(self),
-        )
-        aws.ebs.EncryptionByDefault(f"{name}-ebs-encryption", enabled=True, opts=child(self))
-        aws.ebs.DefaultKmsKey(f"{name}-ebs-default-key", key_arn=self.ebs_key.arn, opts=child(self))
 
         self.register_outputs(
             {

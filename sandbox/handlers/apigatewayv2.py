@@ -6,25 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.handlers.base import Context, Inputs, Outputs, drop_none, handles, short_id
-
-# Route 53 zones of API Gateway's regional endpoints (AWS general reference, "API Gateway endpoints").
-_REGIONAL_ZONES = {
-    "us-east-1": "Z1UJRXOUMOOFQ8",
-    "us-east-2": "ZOJJZC49E0EPZ",
-    "us-west-1": "Z2MUQ32089INYE",
-    "us-west-2": "Z2OJLYMUO9EFXC",
-    "ca-central-1": "Z19DQILCV0OWEC",
-    "eu-west-1": "ZLY8HYME6SFDD",
-    "eu-west-2": "ZJ5UAJN8Y3Z2Q",
-    "eu-west-3": "Z3KY65QIEKYHQQ",
-    "eu-central-1": "Z1U9ULNL0V5AJ3",
-    "eu-north-1": "Z3UWIKFBOOGXPP",
-    "ap-southeast-1": "ZL327KTPIQFUL",
-    "ap-southeast-2": "Z2RPCDW04V8134",
-    "ap-northeast-1": "Z1YSHQZHG15GKL",
-    "ap-south-1": "Z3VO1THU9YC4UR",
-    "sa-east-1": "ZCMLWB8V5SYIT",
-}
+from sandbox.moto_compat.apigateway import REGIONAL_ZONES
 
 
 def _api_arn(ctx: Context, api_id: str) -> str:
@@ -113,7 +95,7 @@ def domain_name(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
         # moto does not compute the regional endpoint a custom domain's DNS alias points at;
         # derive it the way AWS names it, so that the alias record can be created.
         stored["ApiGatewayDomainName"] = f"d-{short_id(name)}.execute-api.{ctx.region}.amazonaws.com"
-        stored["HostedZoneId"] = _REGIONAL_ZONES.get(ctx.region)
+        stored["HostedZoneId"] = REGIONAL_ZONES.get(ctx.region)
         ctx.gap(
             "apigateway:CreateDomainName",
             "moto does not compute the domain's regional endpoint (ApiGatewayDomainName, HostedZoneId); "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.handlers.base import Context, Inputs, Outputs, drop_none, handles, policy_text, short_id
+from sandbox.handlers.base import Context, Inputs, Outputs, drop_none, handles, policy_text
 
 
 @handles("aws:backup/vault:Vault")
@@ -158,17 +158,11 @@ def selection(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
             "Conditions": _conditions(inputs.get("conditions") or []) or None,
         }
     )
-    created = ctx.attempt(
-        "backup",
-        "create_backup_selection",
-        checks=("backup_selection_covers_data_stores",),
-        BackupPlanId=inputs["planId"],
-        BackupSelection=document,
-    )
-    if created is None:
-        # Not created (the gap says so): the id only lets dependants register.
-        return f"unsupported-in-moto-{short_id(inputs['planId'], name)}", {}
-    return created["SelectionId"], {}
+    backup = ctx.client("backup")
+    created = backup.create_backup_selection(BackupPlanId=inputs["planId"], BackupSelection=document)
+    # Read it back: an auditor reads the assignment with GetBackupSelection.
+    stored = backup.get_backup_selection(BackupPlanId=inputs["planId"], SelectionId=created["SelectionId"])
+    return created["SelectionId"], {"name": stored["BackupSelection"]["SelectionName"]}
 
 
 def _vault_arn(ctx: Context, name: str) -> str:

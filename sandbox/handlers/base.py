@@ -12,9 +12,11 @@ Two rules keep the simulation honest:
   a reason) fails the deploy, naming it. A setting the sandbox does not apply could otherwise
   make a non-compliant program look compliant.
 - What moto cannot do is recorded, not faked. ``Context.attempt`` turns an operation moto does
-  not implement into a ``Gap`` naming the checks whose verdict it would falsify; the audit
-  reports those checks as ERROR with the reason. ``Context.gap`` records the same when a read-back
-  shows that moto accepted a setting but did not store it.
+  not implement into an ``unsupported`` ``Gap`` naming the checks it concerns; the audit then
+  explains the ERROR that operation causes in those checks (never a PASS or a FAIL, see
+  ``compliance_checks.known_gaps``). ``Context.gap`` records the same when a read-back shows that
+  moto accepted a setting but did not store it, and a ``manual`` gap for what only a person can do
+  in a real account (confirm a subscription).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import botocore.exceptions
+
+from compliance_checks.known_gaps import MANUAL, UNSUPPORTED
 
 if TYPE_CHECKING:
     from sandbox.deploy import SimulatedAccount
@@ -78,14 +82,17 @@ class UnknownResourceType(DeployError):
 
 @dataclass(frozen=True)
 class Gap:
-    """Something the stack declares that moto could not create or configure."""
+    """Something the stack declares that the simulated account cannot show as a real one would."""
 
     type: str  # Pulumi type token
     resource: str  # Pulumi logical name
     operation: str  # e.g. "backup:CreateBackupSelection"
     reason: str
-    checks: tuple[str, ...]  # check ids whose verdict this would falsify
+    checks: tuple[str, ...]  # check ids whose verdict this concerns
     resource_id: str | None = None  # the id those checks report (an ARN); None = every result
+    kind: str = UNSUPPORTED  # or MANUAL: a person's act in a real account
+    region: str | None = None  # where the gap was met; None = every region
+    evidence_to_attach: str = ""  # MANUAL: what the person attaches to the audit instead
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,6 +102,9 @@ class Gap:
             "reason": self.reason,
             "checks": list(self.checks),
             "resource_id": self.resource_id,
+            "kind": self.kind,
+            "region": self.region,
+            "evidence_to_attach": self.evidence_to_attach,
         }
 
 
@@ -218,8 +228,35 @@ class Context:
 
     # -- gaps ----------------------------------------------------------------------------
 
-    def gap(self, operation: str, reason: str, *, checks: tuple[str, ...] = (), resource_id: str | None = None) -> None:
-        self.gaps.append(Gap(self.type, self.name, operation, reason, tuple(checks), resource_id))
+    def gap(
+        self,
+        operation: str,
+        reason: str,
+        *,
+        checks: tuple[str, ...] = (),
+        resource_id: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        """moto lacks ``operation`` (or did not store what it accepted) for this resource."""
+        self.gaps.append(Gap(self.type, self.name, operation, reason, tuple(checks), resource_id, region=region))
+
+    def awaits_person(
+        self, operation: str, reason: str, *, checks: tuple[str, ...], resource_id: str, evidence_to_attach: str
+    ) -> None:
+        """Only a person can complete ``operation`` in a real account; the sandbox leaves it undone."""
+        self.gaps.append(
+            Gap(
+                self.type,
+                self.name,
+                operation,
+                reason,
+                tuple(checks),
+                resource_id,
+                kind=MANUAL,
+                region=self.region,
+                evidence_to_attach=evidence_to_attach,
+            )
+        )
 
     def attempt(
         self,
@@ -242,6 +279,7 @@ class Context:
                 f"moto does not implement {_pascal_operation(operation)}",
                 checks=checks,
                 resource_id=resource_id,
+                region=region or self.region,
             )
             return None
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from sandbox.handlers.base import Context, Inputs, Outputs, handles, policy_text, tag_list
 
-# Subscriptions that AWS holds as "PendingConfirmation" until the recipient confirms.
-_CONFIRMED_BY_A_PERSON = {"email", "email-json", "http", "https"}
+# Subscriptions that stay "PendingConfirmation" until a person clicks the link AWS e-mails.
+_CONFIRMED_BY_A_PERSON = {"email", "email-json"}
+_CONFIRMATION_EVIDENCE = (
+    "the real account's ListSubscriptionsByTopic answer for the topic, in which the {protocol} "
+    "subscription shows a SubscriptionArn (confirmed), not PendingConfirmation"
+)
 
 # Topic inputs that are topic attributes named by capitalising the input (KmsMasterKeyId, ...).
 _TOPIC_ATTRIBUTES = (
@@ -109,12 +113,14 @@ def subscription(inputs: Inputs, ctx: Context) -> tuple[str, Outputs]:
         ReturnSubscriptionArn=True,
     )
     arn = response["SubscriptionArn"]
-    if protocol in _CONFIRMED_BY_A_PERSON:
-        ctx.gap(
-            "sns:Subscribe",
-            f"moto confirms {protocol} subscriptions at once; in AWS the recipient must confirm "
-            f"(a person), so the sandbox cannot show that the subscriber is real",
+    stored = ctx.client("sns").get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
+    pending = stored.get("PendingConfirmation") == "true"
+    if pending and protocol in _CONFIRMED_BY_A_PERSON:
+        ctx.awaits_person(
+            "sns:ConfirmSubscription",
+            f"the {protocol} subscriber confirms the subscription by following the link AWS e-mails",
             checks=("sns_alarm_topic_encrypted_subscribed",),
             resource_id=topic_arn,
+            evidence_to_attach=_CONFIRMATION_EVIDENCE.format(protocol=protocol),
         )
-    return arn, {"arn": arn, "ownerId": ctx.account_id, "pendingConfirmation": False}
+    return arn, {"arn": arn, "ownerId": ctx.account_id, "pendingConfirmation": pending}

@@ -81,14 +81,32 @@ def test_the_audit_exits_2_on_a_bad_file_and_refuses_it_with_sandbox(aws, capsys
     assert "--known-gaps do not apply" in capsys.readouterr().err
 
 
-def test_a_gap_turns_the_checks_results_into_errors_with_the_reason(aws, capsys, tmp_path):
-    gaps = write(
+def test_a_file_gap_never_hides_a_fail_and_a_manual_one_turns_the_persons_act_into_manual(aws, capsys, tmp_path):
+    args = ["audit", "--quiet", "--region", "us-east-1", "--checks", "iam_root_mfa_enabled", "--format", "json"]
+    unsupported = write(
         tmp_path, {"known_gaps": [{"check_id": "iam_root_mfa_enabled", "resource_id": None, "reason": "not simulated"}]}
     )
-    args = ["audit", "--quiet", "--region", "us-east-1", "--checks", "iam_root_mfa_enabled", "--format", "json"]
-    cli.main([*args, "--known-gaps", str(gaps)])
+    cli.main([*args, "--known-gaps", str(unsupported)])
     report = json.loads(capsys.readouterr().out)
     (finding,) = report["findings"]
-    assert finding["status"] == "ERROR"
-    assert finding["message"] == "cannot be asserted here: not simulated"
-    assert report["metadata"]["known_gaps_file"] == str(gaps)
+    assert finding["status"] == "FAIL"  # moto: AccountMFAEnabled = 0, a verdict the check could make
+    assert report["metadata"]["known_gaps_file"] == str(unsupported)
+    manual = write(
+        tmp_path,
+        {
+            "known_gaps": [
+                {
+                    "check_id": "iam_root_mfa_enabled",
+                    "resource_id": None,
+                    "reason": "a person assigns it",
+                    "kind": "manual",
+                    "evidence_to_attach": "the credential report",
+                }
+            ]
+        },
+    )
+    cli.main([*args, "--known-gaps", str(manual)])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["status"] == "MANUAL"
+    assert finding["evidence"]["evidence_to_attach"] == "the credential report"
+    assert finding["evidence"]["status_without_gap"] == "FAIL"

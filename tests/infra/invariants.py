@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from compliance_checks import conventions
 from infra.policy_documents import ADMINISTRATOR_ACCESS
-from infra.render import Rendering
+from infra.render import RenderedResource, Rendering
 from tests.infra.rendered import as_list, document, key_class, output, policies_attached_to_roles, statements, tags
 
 # Data-bearing resource type -> how to find its key ARN in its inputs.
@@ -145,16 +145,33 @@ def uncovered_data_stores(rendering: Rendering) -> list[str]:
     ]
 
 
+def method_routes(rendering: Rendering) -> dict[str, RenderedResource]:
+    """The REST API's methods by route key ("GET /leads/{leadId}"), their paths read up the resource tree."""
+    roots = {output(api, "rootResourceId") for api in rendering.of_type("aws:apigateway/restApi:RestApi")}
+    resources = {output(r, "id"): r for r in rendering.of_type("aws:apigateway/resource:Resource")}
+
+    def path(resource_id: str) -> str:
+        if resource_id in roots:
+            return ""
+        resource = resources[resource_id]
+        return f"{path(resource.inputs['parentId'])}/{resource.inputs['pathPart']}"
+
+    return {
+        f"{m.inputs['httpMethod']} {path(m.inputs['resourceId']) or '/'}": m
+        for m in rendering.of_type("aws:apigateway/method:Method")
+    }
+
+
 def unauthenticated_routes(rendering: Rendering, public_routes: set[str]) -> list[str]:
-    """Routes without the JWT authorizer that the stack does not list as public (and public ones with it)."""
-    authorizers = {output(a, "id") for a in rendering.of_type("aws:apigatewayv2/authorizer:Authorizer")}
+    """Routes without the Cognito authorizer that the stack does not list as public (and public ones with it)."""
+    authorizers = {output(a, "id") for a in rendering.of_type("aws:apigateway/authorizer:Authorizer")}
     problems = []
-    for route in rendering.of_type("aws:apigatewayv2/route:Route"):
-        key = route.inputs["routeKey"]
-        protected = route.inputs.get("authorizationType") == "JWT" and route.inputs.get("authorizerId") in authorizers
+    for key, method in sorted(method_routes(rendering).items()):
+        kind = method.inputs.get("authorization")
+        protected = kind == "COGNITO_USER_POOLS" and method.inputs.get("authorizerId") in authorizers
         if key in public_routes:
-            if route.inputs.get("authorizationType") != "NONE":
+            if kind != "NONE":
                 problems.append(f"{key} is public but not served without authorization")
         elif not protected:
-            problems.append(f"{key} has no JWT authorizer")
+            problems.append(f"{key} has no Cognito authorizer")
     return problems

@@ -111,3 +111,19 @@ def in_home_region(rendering: Rendering, type_token: str) -> list[RenderedResour
     return [
         r for r in rendering.of_type(type_token) if not (r.provider and any(r.provider.startswith(u) for u in explicit))
     ]
+
+
+def regions_of(rendering: Rendering) -> list[str]:
+    """The regions the stack uses: its own, then the backup copy region (prod)."""
+    regions = [rendering.config["aws:region"]]
+    if rendering.config.get("leadping:backupCopyRegion"):
+        regions.append(rendering.config["leadping:backupCopyRegion"])
+    return regions
+
+
+def provider_region(rendering: Rendering, resource: RenderedResource) -> str:
+    """The region of the provider that manages ``resource`` (the stack's own without an explicit one)."""
+    if not resource.provider:
+        return rendering.config["aws:region"]
+    providers = {p.urn: p for p in rendering.of_type("pulumi:providers:aws")}
+    return providers[resource.provider.rsplit("::", 1)[0]].inputs["region"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from infra.fake_functions import FUNCTIONS
-from infra.render import FAKE_ACCOUNT_ID, FakeCloud, Rendering, render
-from tests.infra.rendered import named, output, within
+from infra.render import FAKE_ACCOUNT_ID, FakeCloud, render
+from tests.infra.rendered import named, output, provider_region, regions_of, within
 
 COMPONENT = "leadping:network:DefaultVpcs"
 
@@ -18,20 +18,6 @@ def default_vpc_id(region: str) -> str:
     )
     (vpc_id,) = answer["ids"]
     return vpc_id
-
-
-def regions_of(rendering: Rendering) -> list[str]:
-    regions = [rendering.config["aws:region"]]
-    if rendering.config.get("leadping:backupCopyRegion"):
-        regions.append(rendering.config["leadping:backupCopyRegion"])
-    return regions
-
-
-def provider_region(rendering: Rendering, resource: Any) -> str:
-    if not resource.provider:
-        return rendering.config["aws:region"]
-    providers = {p.urn: p for p in rendering.of_type("pulumi:providers:aws")}
-    return providers[resource.provider.rsplit("::", 1)[0]].inputs["region"]
 
 
 def test_each_region_the_stack_uses_flow_logs_its_default_vpc_into_the_archive(stack):

@@ -8,7 +8,8 @@ import pytest
 
 from infra.components.ingress import MANAGED_RULE_GROUPS
 from infra.render import RenderedResource, Rendering
-from tests.infra.rendered import key_class, named, output
+from tests.infra.invariants import method_routes
+from tests.infra.rendered import document, key_class, named, output
 
 
 def listener(rendering: Rendering, port: int) -> RenderedResource:
@@ -82,7 +83,7 @@ def test_web_acl_has_managed_rules_log4j_rules_and_a_rate_limit(stack):
 
 def test_web_acl_protects_the_load_balancer(stack):
     (acl,) = stack.of_type("aws:wafv2/webAcl:WebAcl")
-    (association,) = stack.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")
+    association = named(stack, "aws:wafv2/webAclAssociation:WebAclAssociation", "ingress-web-acl-alb")
     assert association.inputs == {"resourceArn": output(load_balancer(stack), "arn"), "webAclArn": output(acl, "arn")}
 
 
@@ -111,39 +112,58 @@ def test_certificate_is_validated_through_dns_in_the_hosted_zone(stack):
 
 
 def test_api_custom_domain_requires_tls_1_2_with_the_validated_certificate(stack):
-    (domain,) = stack.of_type("aws:apigatewayv2/domainName:DomainName")
-    configuration = domain.inputs["domainNameConfiguration"]
-    assert configuration["securityPolicy"] == "TLS_1_2"
+    (domain,) = stack.of_type("aws:apigateway/domainName:DomainName")
+    assert domain.inputs["securityPolicy"] == "TLS_1_2"
+    assert domain.inputs["endpointConfiguration"] == {"types": "REGIONAL"}
     (validation,) = stack.of_type("aws:acm/certificateValidation:CertificateValidation")
-    assert configuration["certificateArn"] == output(validation, "certificateArn")
+    assert domain.inputs["regionalCertificateArn"] == output(validation, "certificateArn")
+    record = named(stack, "aws:route53/record:Record", "ingress-domain-record")
+    assert record.inputs["aliases"][0]["name"] == output(domain, "regionalDomainName")
 
 
 def test_api_default_endpoint_is_disabled_so_only_the_tls_domain_serves(stack):
-    (api,) = stack.of_type("aws:apigatewayv2/api:Api")
-    assert api.inputs["protocolType"] == "HTTP"
+    (api,) = stack.of_type("aws:apigateway/restApi:RestApi")
     assert api.inputs["disableExecuteApiEndpoint"] is True
+    assert api.inputs["endpointConfiguration"] == {"types": "REGIONAL"}
+    (mapping,) = stack.of_type("aws:apigateway/basePathMapping:BasePathMapping")
+    (stage,) = stack.of_type("aws:apigateway/stage:Stage")
+    assert mapping.inputs["stageName"] == output(stage, "stageName")
 
 
-def test_private_routes_use_the_jwt_authorizer_and_public_ones_none(stack):
+def test_the_api_is_a_rest_stage_the_web_acl_protects_not_an_http_api(stack):
+    """AWS WAF cannot be associated with an HTTP API (LP-MON-1): the API stage carries the web ACL."""
+    assert not stack.of_type("aws:apigatewayv2/api:Api")
+    (acl,) = stack.of_type("aws:wafv2/webAcl:WebAcl")
+    (stage,) = stack.of_type("aws:apigateway/stage:Stage")
+    protected = {
+        a.inputs["resourceArn"]
+        for a in stack.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")
+        if a.inputs["webAclArn"] == output(acl, "arn")
+    }
+    assert protected == {output(load_balancer(stack), "arn"), output(stage, "arn")}
+
+
+def test_every_route_is_a_method_with_the_cognito_authorizer_unless_public(stack):
     public = set(json.loads(stack.config["leadping:publicRoutes"]))
-    (authorizer,) = stack.of_type("aws:apigatewayv2/authorizer:Authorizer")
-    for route in stack.of_type("aws:apigatewayv2/route:Route"):
-        if route.inputs["routeKey"] in public:
-            assert route.inputs["authorizationType"] == "NONE"
-            assert "authorizerId" not in route.inputs
+    routes = set(json.loads(stack.config["leadping:apiRoutes"]))
+    (authorizer,) = stack.of_type("aws:apigateway/authorizer:Authorizer")
+    methods = method_routes(stack)
+    assert set(methods) == routes
+    for key, method in methods.items():
+        if key in public:
+            assert method.inputs["authorization"] == "NONE"
+            assert "authorizerId" not in method.inputs
         else:
-            assert route.inputs["authorizationType"] == "JWT"
-            assert route.inputs["authorizerId"] == output(authorizer, "id")
+            assert method.inputs["authorization"] == "COGNITO_USER_POOLS"
+            assert method.inputs["authorizerId"] == output(authorizer, "id")
 
 
-def test_authorizer_trusts_the_customer_user_pool(stack):
-    (authorizer,) = stack.of_type("aws:apigatewayv2/authorizer:Authorizer")
-    pool = named(stack, "aws:cognito/userPool:UserPool", "ingress-customers-users")
-    jwt = authorizer.inputs["jwtConfiguration"]
-    assert authorizer.inputs["authorizerType"] == "JWT"
-    assert jwt["issuer"] == f"https://{output(pool, 'endpoint')}"
-    clients = {output(c, "id") for c in stack.of_type("aws:cognito/userPoolClient:UserPoolClient")}
-    assert set(jwt["audiences"]) == clients
+def test_authorizer_trusts_both_user_pools(stack):
+    (authorizer,) = stack.of_type("aws:apigateway/authorizer:Authorizer")
+    pools = {output(p, "arn") for p in stack.of_type("aws:cognito/userPool:UserPool")}
+    assert authorizer.inputs["type"] == "COGNITO_USER_POOLS"
+    assert set(authorizer.inputs["providerArns"]) == pools
+    assert authorizer.inputs["identitySource"] == "method.request.header.Authorization"
 
 
 @pytest.mark.parametrize(("audience", "mfa"), [("customers", "OPTIONAL"), ("staff", "ON")])
@@ -156,21 +176,50 @@ def test_user_pools_require_mfa_for_staff_and_strong_passwords(stack, audience, 
     assert all(policy[f"require{kind}"] is True for kind in ("Lowercase", "Uppercase", "Numbers", "Symbols"))
 
 
-def test_api_stage_logs_access_to_an_encrypted_group_and_throttles(stack):
-    (stage,) = stack.of_type("aws:apigatewayv2/stage:Stage")
+def test_api_stage_logs_access_to_an_encrypted_group_traces_and_throttles(stack):
+    (stage,) = stack.of_type("aws:apigateway/stage:Stage")
     group = named(stack, "aws:cloudwatch/logGroup:LogGroup", "ingress-api-access-logs")
     assert stage.inputs["accessLogSettings"]["destinationArn"] == output(group, "arn")
     assert "$context.requestId" in stage.inputs["accessLogSettings"]["format"]
     assert key_class(stack, group.inputs["kmsKeyId"]) == "logs"
-    throttling = stage.inputs["defaultRouteSettings"]
-    assert throttling["throttlingRateLimit"] > 0
-    assert throttling["throttlingBurstLimit"] > 0
+    assert stage.inputs["xrayTracingEnabled"] is True
+    (settings,) = stack.of_type("aws:apigateway/methodSettings:MethodSettings")
+    assert settings.inputs["methodPath"] == "*/*"
+    values = settings.inputs["settings"]
+    assert values["throttlingRateLimit"] > 0
+    assert values["throttlingBurstLimit"] > 0
+    assert values["dataTraceEnabled"] is False  # bodies carry customer data
+    assert values["cachingEnabled"] is False
+
+
+def test_api_gateway_logs_through_a_role_only_api_gateway_assumes(stack):
+    (account,) = stack.of_type("aws:apigateway/account:Account")
+    role = named(stack, "aws:iam/role:Role", "ingress-api-logging-role")
+    assert account.inputs["cloudwatchRoleArn"] == output(role, "arn")
+    trust = document(role, "assumeRolePolicy")
+    assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "apigateway.amazonaws.com"}]
 
 
 def test_api_reaches_the_load_balancer_privately_over_tls(stack):
-    (integration,) = stack.of_type("aws:apigatewayv2/integration:Integration")
     (link,) = stack.of_type("aws:apigatewayv2/vpcLink:VpcLink")
-    assert integration.inputs["connectionType"] == "VPC_LINK"
-    assert integration.inputs["connectionId"] == output(link, "id")
-    assert integration.inputs["integrationUri"] == output(listener(stack, 443), "arn")
-    assert integration.inputs["tlsConfig"] == {"serverNameToVerify": stack.config["leadping:domainName"]}
+    domain = stack.config["leadping:domainName"]
+    integrations = stack.of_type("aws:apigateway/integration:Integration")
+    assert len(integrations) == len(json.loads(stack.config["leadping:apiRoutes"]))
+    for integration in integrations:
+        assert integration.inputs["type"] == "HTTP_PROXY"
+        assert integration.inputs["connectionType"] == "VPC_LINK"
+        assert integration.inputs["connectionId"] == output(link, "id")
+        assert integration.inputs["integrationTarget"] == output(load_balancer(stack), "arn")
+        assert integration.inputs["uri"].startswith(f"https://{domain}:443/")
+
+
+def test_path_parameters_are_required_and_passed_to_the_backend(stack):
+    (method,) = [
+        m for m in stack.of_type("aws:apigateway/method:Method") if m.name == "ingress-method-get-leads-leadid"
+    ]
+    assert method.inputs["requestParameters"] == {"method.request.path.leadId": True}
+    (validator,) = stack.of_type("aws:apigateway/requestValidator:RequestValidator")
+    assert method.inputs["requestValidatorId"] == output(validator, "id")
+    integration = named(stack, "aws:apigateway/integration:Integration", "ingress-integration-get-leads-leadid")
+    assert integration.inputs["requestParameters"] == {"integration.request.path.leadId": "method.request.path.leadId"}
+    assert integration.inputs["uri"].endswith("/leads/{leadId}")

@@ -77,13 +77,15 @@ def test_load_balancer_5xx_alarm_watches_the_load_balancer(stack):
     assert inputs["dimensions"] == {"LoadBalancer": output(alb, "arnSuffix")}
 
 
-def test_api_latency_alarm_watches_p99_of_the_http_api(stack):
-    (api,) = stack.of_type("aws:apigatewayv2/api:Api")
+def test_api_latency_alarm_watches_p99_of_the_rest_api_stage(stack):
+    (api,) = stack.of_type("aws:apigateway/restApi:RestApi")
+    (stage,) = stack.of_type("aws:apigateway/stage:Stage")
     inputs = alarm(stack, "api-latency-p99").inputs
     assert (inputs["namespace"], inputs["metricName"], inputs["extendedStatistic"]) == (
         "AWS/ApiGateway", "Latency", "p99"
     )  # fmt: skip
-    assert inputs["dimensions"] == {"ApiId": output(api, "id"), "Stage": "$default"}
+    # A REST API's metrics carry its name and stage (an HTTP API's, its id).
+    assert inputs["dimensions"] == {"ApiName": output(api, "name"), "Stage": output(stage, "stageName")}
 
 
 @pytest.mark.parametrize("queue", ["work", "webhooks", "secret-rotation"])

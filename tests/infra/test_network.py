@@ -8,7 +8,7 @@ import pytest
 
 from infra.components.network import subnet_cidrs
 from infra.render import Rendering
-from tests.infra.rendered import named, output
+from tests.infra.rendered import named, output, provider_region
 
 
 def ingress_of(rendering: Rendering, tier: str) -> list[dict]:
@@ -95,9 +95,10 @@ def test_internal_tiers_admit_nothing_from_outside_the_vpc(stack, tier):
 
 
 def test_ebs_is_encrypted_by_default_with_a_rotating_customer_key(stack):
-    (enabled,) = stack.of_type("aws:ebs/encryptionByDefault:EncryptionByDefault")
+    enabled = named(stack, "aws:ebs/encryptionByDefault:EncryptionByDefault", "network-ebs-encryption")
     assert enabled.inputs["enabled"] is True
-    (default_key,) = stack.of_type("aws:ebs/defaultKmsKey:DefaultKmsKey")
+    assert provider_region(stack, enabled) == stack.config["aws:region"]
+    default_key = named(stack, "aws:ebs/defaultKmsKey:DefaultKmsKey", "network-ebs-default-key")
     key = named(stack, "aws:kms/key:Key", "network-ebs-key")
     assert default_key.inputs["keyArn"] == output(key, "arn")
     assert key.inputs["enableKeyRotation"] is True

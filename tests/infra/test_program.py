@@ -24,9 +24,10 @@ ACCEPTANCE_TYPES = (
     "aws:lb/listener:Listener",
     "aws:wafv2/webAcl:WebAcl",
     "aws:wafv2/webAclAssociation:WebAclAssociation",
-    "aws:apigatewayv2/api:Api",
-    "aws:apigatewayv2/domainName:DomainName",
-    "aws:apigatewayv2/authorizer:Authorizer",
+    "aws:apigateway/restApi:RestApi",
+    "aws:apigateway/stage:Stage",
+    "aws:apigateway/domainName:DomainName",
+    "aws:apigateway/authorizer:Authorizer",
     "aws:iam/role:Role",
     "aws:iam/policy:Policy",
     "aws:backup/vault:Vault",
@@ -131,12 +132,12 @@ def test_backup_coverage_check_catches_a_selection_on_another_tag(prod):
 def test_every_route_but_the_public_ones_has_the_authorizer(stack):
     public = set(json.loads(stack.config["leadping:publicRoutes"]))
     assert invariants.unauthenticated_routes(stack, public) == []
-    assert len(stack.of_type("aws:apigatewayv2/route:Route")) == len(json.loads(stack.config["leadping:apiRoutes"]))
+    assert set(invariants.method_routes(stack)) == set(json.loads(stack.config["leadping:apiRoutes"]))
 
 
 def test_route_check_catches_a_private_route_without_authorizer(prod):
-    broken = tampered(prod, "ingress-route-post-leads", authorizationType="NONE", authorizerId=None)
-    assert invariants.unauthenticated_routes(broken, {"GET /health"}) == ["POST /leads has no JWT authorizer"]
+    broken = tampered(prod, "ingress-method-post-leads", authorization="NONE", authorizerId=None)
+    assert invariants.unauthenticated_routes(broken, {"GET /health"}) == ["POST /leads has no Cognito authorizer"]
 
 
 def test_components_use_leadping_type_tokens_and_prefix_their_children(stack):

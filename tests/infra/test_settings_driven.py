@@ -42,9 +42,9 @@ def test_an_existing_github_oidc_provider_is_trusted_not_created(variant):
 
 
 def test_without_public_routes_every_route_has_the_authorizer(variant):
-    routes = variant.of_type("aws:apigatewayv2/route:Route")
-    assert routes
-    assert all(r.inputs["authorizationType"] == "JWT" for r in routes)
+    methods = variant.of_type("aws:apigateway/method:Method")
+    assert methods
+    assert all(m.inputs["authorization"] == "COGNITO_USER_POOLS" for m in methods)
     assert invariants.unauthenticated_routes(variant, set()) == []
 
 

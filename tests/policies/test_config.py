@@ -41,7 +41,9 @@ def test_the_skip_list_stays_short():
     """The issue asks to keep it short and to report its length (the gate's summary line does)."""
     skips = load_skips()
     assert len(skips.global_ids) <= 10
-    assert len(skips.checks) <= 12
+    # 16 since the API became a REST API stage (LP-MON-1): four more skips, each limited to the one
+    # ingress resource it accepts (the public GET /health method, the stage and its settings).
+    assert len(skips.checks) <= 16
 
 
 def test_every_custom_check_enforces_a_control():

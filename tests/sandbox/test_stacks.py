@@ -1,10 +1,10 @@
 """The main job: each stack of the program deployed into moto, then audited by the real runner.
 
-Every control must PASS except the checks listed below, each with the reason it cannot pass in a
-simulated account (a person must act, or moto lacks the API). Those checks report ERROR ("cannot
-be asserted here") on exactly the resources the sandbox recorded as known gaps, never PASS, and
-no check may FAIL: a FAIL is a finding on the program, to be fixed in infra/ (or in a check whose
-semantics differ from CONTROLS.md), not listed here.
+Every control must PASS except the checks listed below, each waiting for what only a person can do
+in a real account. Those report MANUAL (with the evidence to attach) on exactly the resources the
+sandbox recorded as a person's act, never PASS. No check may FAIL or ERROR: a FAIL is a finding
+on the program, to be fixed in infra/ (or in a check whose semantics differ from CONTROLS.md), and
+an ERROR an operation the sandbox must implement (sandbox/moto_compat/), not listed here.
 """
 
 from __future__ import annotations
@@ -15,22 +15,18 @@ import pytest
 
 from compliance_checks import registry
 from compliance_checks.core import Status
+from compliance_checks.known_gaps import MANUAL
 from sandbox.api import TARGET, Sandbox, start_sandbox
 from tests.sandbox.conftest import audit
 
 pytestmark = pytest.mark.slow
 
-# Checks that cannot PASS in the simulated account, and why.
-NOT_PASSABLE_IN_SANDBOX = {
-    "iam_root_mfa_enabled": "a person enables MFA on the root user; the simulated account cannot (moto reports "
-    "AccountMFAEnabled = 0 and no API changes it)",
-    "sns_alarm_topic_encrypted_subscribed": "an e-mail subscriber must confirm the subscription (a person); "
-    "moto confirms at once, so the sandbox reports it as unverifiable",
-    "backup_selection_covers_data_stores": "moto does not implement CreateBackupSelection",
-    "securityhub_fsbp_enabled": "moto does not implement BatchEnableStandards/GetEnabledStandards",
-    "ec2_ebs_encryption_by_default": "moto does not implement GetEbsDefaultKmsKeyId",
-    "secretsmanager_rotation_enabled": "AWS turns on managed rotation of the RDS master user secret; moto does not "
-    "(that secret only: every other secret must PASS)",
+# Checks that wait for a person's act in the real account, and why (README: "The sandbox").
+MANUAL_IN_SANDBOX = {
+    "iam_root_mfa_enabled": "a person signed in as root assigns the root user's MFA device; no API can "
+    "(moto reports AccountMFAEnabled = 0)",
+    "sns_alarm_topic_encrypted_subscribed": "the e-mail subscriber confirms the subscription by following the "
+    "link AWS sends; until then it is PendingConfirmation, as in AWS",
 }
 
 
@@ -113,16 +109,19 @@ def test_report_metadata_and_expectations_come_from_the_stack(stack: Sandbox) ->
     assert stack.regions[1:] == ([settings.backup_copy_region] if settings.backup_copy_region else [])
 
 
-def test_known_gaps_name_real_checks_and_say_why(stack: Sandbox) -> None:
+def test_known_gaps_are_only_a_persons_acts_named_with_the_evidence_to_attach(stack: Sandbox) -> None:
     checks = registry.all_checks()
     assert stack.known_gaps
     for gap in stack.known_gaps:
         assert gap.check_id in checks
         assert gap.reason
-        assert gap.check_id in NOT_PASSABLE_IN_SANDBOX
+        # The sandbox implements every operation a check reads: no gap says moto lacks one.
+        assert gap.kind == MANUAL, gap
+        assert gap.check_id in MANUAL_IN_SANDBOX
+        assert gap.evidence_to_attach
 
 
-def test_every_control_passes_except_the_listed_checks(stack: Sandbox) -> None:
+def test_every_control_passes_except_what_awaits_a_person(stack: Sandbox) -> None:
     verdicts = audit(stack)
     assert len(verdicts) > 100
     gaps = {(g.check_id, g.resource_id) for g in stack.known_gaps}
@@ -131,23 +130,23 @@ def test_every_control_passes_except_the_listed_checks(stack: Sandbox) -> None:
         for (check_id, resource), verdict in verdicts.items()
         if verdict.status != Status.PASS
         and not (
-            verdict.status == Status.ERROR
-            and check_id in NOT_PASSABLE_IN_SANDBOX
+            verdict.status == Status.MANUAL
+            and check_id in MANUAL_IN_SANDBOX
             and ((check_id, resource) in gaps or (check_id, None) in gaps)
         )
     }
     assert not unexpected, "\n".join(sorted(unexpected))
-    # A known gap is never reported as PASS.
+    # A person's act is never reported as PASS, nor hidden as anything but MANUAL.
     for gap in stack.known_gaps:
         for (check_id, resource), verdict in verdicts.items():
             if check_id == gap.check_id and gap.resource_id in (None, resource):
-                assert verdict.status == Status.ERROR, (check_id, resource, verdict)
-                assert gap.reason in verdict.message
+                assert verdict.status == Status.MANUAL, (check_id, resource, verdict)
+                assert gap.evidence_to_attach in verdict.message
 
 
-def test_the_list_of_checks_that_cannot_pass_is_no_longer_than_needed(stack: Sandbox) -> None:
-    """Every listed check is kept from passing by a known gap of this very deploy."""
-    assert {g.check_id for g in stack.known_gaps} == set(NOT_PASSABLE_IN_SANDBOX)
+def test_the_list_of_what_awaits_a_person_is_no_longer_than_needed(stack: Sandbox) -> None:
+    """Every listed check waits for a person's act that this very deploy recorded."""
+    assert {g.check_id for g in stack.known_gaps} == set(MANUAL_IN_SANDBOX)
 
 
 def test_prod_copies_backups_through_a_provider_in_the_second_region(stack: Sandbox) -> None:

@@ -3,15 +3,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, errored, failed, passed
+from compliance_checks.known_gaps import AWAITING_PERSON
 from compliance_checks.services import iam
+
+# The only thing that turns this check green, and only the root user can do it.
+ROOT_MFA_ACT = "the root user's MFA device, assigned by a person signed in as root"
 
 
 class IamRootMfaEnabled(Check):
     """The account's root user has MFA enabled (FSBP IAM.9).
 
+    Only a person signed in as root can assign the device, so the FAIL says that this act is all
+    that is missing (evidence ``awaiting_person``): an audit of a simulated account, where no one
+    can, reports it MANUAL with the evidence to attach (``compliance_checks.known_gaps``).
+
     Scenarios:
     - given the account summary reports AccountMFAEnabled = 1, then PASS
-    - given the account summary reports AccountMFAEnabled = 0, then FAIL
+    - given the account summary reports AccountMFAEnabled = 0, then FAIL, awaiting the person who assigns it
+    - given a summary without an AccountMFAEnabled entry, then ERROR
     - given GetAccountSummary is denied, then ERROR
     """
 
@@ -35,4 +44,6 @@ class IamRootMfaEnabled(Check):
         elif enabled == 1:
             yield passed(root, "the root user has MFA enabled", account_mfa_enabled=enabled)
         else:
-            yield failed(root, "the root user has no MFA device", account_mfa_enabled=enabled)
+            yield failed(
+                root, "the root user has no MFA device", account_mfa_enabled=enabled, **{AWAITING_PERSON: ROOT_MFA_ACT}
+            )

@@ -13,7 +13,11 @@ from compliance_checks.core import (
     failed,
     passed,
 )
+from compliance_checks.known_gaps import AWAITING_PERSON
 from compliance_checks.services import cloudwatch, kms, sns
+
+# Subscriptions only a person confirms (by following the link AWS e-mails).
+CONFIRMED_BY_A_PERSON = frozenset({"email", "email-json"})
 
 
 class SnsAlarmTopicEncryptedSubscribed(Check):
@@ -24,13 +28,21 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
     or composite alarm in the audited regions. A subscription pending confirmation (e.g. an email
     address that has not clicked the link, shown as SubscriptionArn "PendingConfirmation") delivers
     nothing, so it does not count: a topic with only pending subscriptions fails until someone
-    confirms. A topic that no longer exists fails: its alarms notify nobody.
+    confirms. A topic that no longer exists fails: its alarms notify nobody. When the topic is
+    encrypted and an e-mail subscription waiting for its recipient's confirmation is all that is
+    missing, the FAIL says so (evidence ``awaiting_person``): only a person can click the link, so an
+    audit of a simulated account reports it MANUAL with the evidence to attach
+    (``compliance_checks.known_gaps``).
 
     Scenarios:
     - given an alarm topic with a customer key and a confirmed subscription, then PASS
     - given an alarm topic without encryption, then FAIL
     - given an alarm topic with no subscription, then FAIL
     - given an alarm topic whose only subscription is pending confirmation, then FAIL
+    - given an encrypted alarm topic whose only subscription is an e-mail pending confirmation, then FAIL,
+      awaiting the person who confirms it
+    - given an unencrypted alarm topic whose only subscription is an e-mail pending confirmation, then FAIL,
+      not only awaiting a person
     - given an alarm whose topic does not exist, then FAIL
     - given a topic no alarm notifies, then it is not judged
     - given ListSubscriptionsByTopic is denied, then ERROR for that topic
@@ -84,19 +96,23 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
         customer, detail = kms.is_customer_managed(ctx.reader, key_id, region)
         subscriptions = sns.subscriptions(ctx.reader, topic)
         confirmed = sorted({str(s.get("Protocol")) for s in subscriptions if sns.is_confirmed(s)})
-        pending = sum(1 for s in subscriptions if s.get("SubscriptionArn") == "PendingConfirmation")
-        evidence = {
+        pending = [str(s.get("Protocol")) for s in subscriptions if s.get("SubscriptionArn") == "PendingConfirmation"]
+        evidence: dict = {
             "kms_key": key_id,
             "confirmed_protocols": confirmed,
-            "pending_confirmation": pending,
+            "pending_confirmation": len(pending),
+            "pending_protocols": sorted(set(pending)),
             "alarms": alarms,
         }
         gaps = []
         if not customer:
             gaps.append(f"not encrypted with a customer-managed key ({detail})")
         if not confirmed:
-            waiting = f" ({pending} pending confirmation)" if pending else ""
+            waiting = f" ({len(pending)} pending confirmation)" if pending else ""
             gaps.append(f"no confirmed subscription{waiting}")
+            by_person = sorted(CONFIRMED_BY_A_PERSON.intersection(pending))
+            if customer and by_person:
+                evidence[AWAITING_PERSON] = f"the recipient's confirmation of the {', '.join(by_person)} subscription"
         if gaps:
             return failed(topic, "; ".join(gaps), region=region, **evidence)
         return passed(

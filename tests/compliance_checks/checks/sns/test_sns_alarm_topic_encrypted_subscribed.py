@@ -5,20 +5,28 @@ from __future__ import annotations
 import boto3
 
 from compliance_checks.core import Status
+from compliance_checks.known_gaps import AWAITING_PERSON, MANUAL, KnownGap, apply_known_gaps
 from compliance_checks.reader import Reader
 from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, deny_operation, run_check
 
 CHECK = "sns_alarm_topic_encrypted_subscribed"
 
 
-def _topic(name: str, *, encrypted: bool = True, subscribed: bool = True) -> str:
+def _topic(
+    name: str,
+    *,
+    encrypted: bool = True,
+    subscribed: bool = True,
+    protocol: str = "email",
+    endpoint: str = "security@example.com",
+) -> str:
     attributes = {}
     if encrypted:
         attributes["KmsMasterKeyId"] = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
     client = boto3.client("sns", region_name=REGION)
     arn = client.create_topic(Name=name, Attributes=attributes)["TopicArn"]
     if subscribed:
-        client.subscribe(TopicArn=arn, Protocol="email", Endpoint="security@example.com")
+        client.subscribe(TopicArn=arn, Protocol=protocol, Endpoint=endpoint)
     return arn
 
 
@@ -64,20 +72,49 @@ def test_given_an_alarm_topic_without_subscription_then_fail(reader):
     assert result.message == "no confirmed subscription"
 
 
-def test_given_only_a_subscription_pending_confirmation_then_fail(reader):
-    topic = _topic("security-alarms")
-    _alarm("api-latency", topic)
+def _pending(reader) -> None:
+    """moto confirms every subscription at once; AWS lists an unconfirmed subscription with
+    SubscriptionArn "PendingConfirmation", which this rewrites moto's answer to."""
 
-    # moto confirms every subscription at once; AWS lists an unconfirmed email subscription with
-    # SubscriptionArn "PendingConfirmation", which this rewrites moto's answer to.
     def pending(parsed, **_):
         for subscription in parsed.get("Subscriptions", []):
             subscription["SubscriptionArn"] = "PendingConfirmation"
 
     reader.client("sns", REGION).meta.events.register("after-call.sns.ListSubscriptionsByTopic", pending)
+
+
+def test_given_only_a_subscription_pending_confirmation_then_fail(reader):
+    topic = _topic("security-alarms", protocol="https", endpoint="https://hooks.example.com/alarms")
+    _alarm("api-latency", topic)
+    _pending(reader)
     result = by_resource(run_check(CHECK, reader))[topic]
     assert result.status is Status.FAIL
     assert "1 pending confirmation" in result.message
+    assert AWAITING_PERSON not in result.evidence  # an endpoint confirms itself, not a person
+
+
+def test_given_an_encrypted_topic_whose_only_subscription_is_an_email_pending_then_fail_awaiting_a_person(reader):
+    topic = _topic("security-alarms")
+    _alarm("api-latency", topic)
+    _pending(reader)
+    result = by_resource(run_check(CHECK, reader))[topic]
+    assert result.status is Status.FAIL
+    assert result.evidence["pending_protocols"] == ["email"]
+    assert "email" in result.evidence[AWAITING_PERSON]
+    gap = KnownGap(CHECK, topic, "the recipient confirms", kind=MANUAL, evidence_to_attach="the confirmed listing")
+    (manual,) = apply_known_gaps(CHECK, [result], [gap])
+    assert manual.status is Status.MANUAL
+
+
+def test_given_an_unencrypted_topic_whose_only_subscription_is_an_email_pending_then_fail_not_only_awaiting(reader):
+    topic = _topic("security-alarms", encrypted=False)
+    _alarm("api-latency", topic)
+    _pending(reader)
+    result = by_resource(run_check(CHECK, reader))[topic]
+    assert result.status is Status.FAIL
+    assert AWAITING_PERSON not in result.evidence
+    gap = KnownGap(CHECK, topic, "the recipient confirms", kind=MANUAL, evidence_to_attach="the confirmed listing")
+    assert apply_known_gaps(CHECK, [result], [gap]) == [result]
 
 
 def test_given_an_alarm_whose_topic_does_not_exist_then_fail(reader):

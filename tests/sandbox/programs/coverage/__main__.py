@@ -720,6 +720,127 @@ aws.route53.Record(
     ],
 )
 
+# A REST API stage behind the web ACL, reaching the load balancer through a VPC link V2, with a
+# Cognito authorizer, a custom domain and the account's CloudWatch role for its logs.
+rest = aws.apigateway.RestApi(
+    "rest-api",
+    name="coverage-rest",
+    endpoint_configuration={"types": "REGIONAL"},
+    disable_execute_api_endpoint=True,
+    tags=tags,
+)
+rest_authorizer = aws.apigateway.Authorizer(
+    "rest-cognito",
+    rest_api=rest.id,
+    type="COGNITO_USER_POOLS",
+    provider_arns=[pool.arn],
+    identity_source="method.request.header.Authorization",
+)
+rest_validator = aws.apigateway.RequestValidator(
+    "rest-validator", rest_api=rest.id, validate_request_parameters=True, validate_request_body=False
+)
+rest_leads = aws.apigateway.Resource("rest-leads", rest_api=rest.id, parent_id=rest.root_resource_id, path_part="leads")
+rest_lead = aws.apigateway.Resource("rest-lead", rest_api=rest.id, parent_id=rest_leads.id, path_part="{leadId}")
+rest_methods = [
+    aws.apigateway.Method(
+        "rest-get-lead",
+        rest_api=rest.id,
+        resource_id=rest_lead.id,
+        http_method="GET",
+        authorization="COGNITO_USER_POOLS",
+        authorizer_id=rest_authorizer.id,
+        request_parameters={"method.request.path.leadId": True},
+        request_validator_id=rest_validator.id,
+    ),
+    aws.apigateway.Method(
+        "rest-get-leads", rest_api=rest.id, resource_id=rest_leads.id, http_method="GET", authorization="NONE"
+    ),
+]
+rest_integrations = [
+    aws.apigateway.Integration(
+        "rest-get-lead-integration",
+        rest_api=rest.id,
+        resource_id=rest_lead.id,
+        http_method=rest_methods[0].http_method,  # after its method, as AWS requires
+        type="HTTP_PROXY",
+        integration_http_method="GET",
+        connection_type="VPC_LINK",
+        connection_id=vpc_link.id,
+        integration_target=lb.arn,
+        uri="https://api.dev.leadping.ai:443/leads/{leadId}",
+        request_parameters={"integration.request.path.leadId": "method.request.path.leadId"},
+    ),
+    aws.apigateway.Integration(
+        "rest-get-leads-integration",
+        rest_api=rest.id,
+        resource_id=rest_leads.id,
+        http_method=rest_methods[1].http_method,
+        type="MOCK",
+    ),
+]
+rest_deployment = aws.apigateway.Deployment(
+    "rest-deployment",
+    rest_api=rest.id,
+    description="coverage",
+    triggers={"methods": "2"},
+    opts=pulumi.ResourceOptions(depends_on=[*rest_methods, *rest_integrations]),
+)
+apigateway_logs_role = aws.iam.Role("apigateway-logs", assume_role_policy=trust("apigateway.amazonaws.com"))
+aws.iam.RolePolicyAttachment(
+    "apigateway-logs-policy",
+    role=apigateway_logs_role.name,
+    policy_arn="arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+)
+rest_account = aws.apigateway.Account("apigateway-account", cloudwatch_role_arn=apigateway_logs_role.arn)
+rest_stage = aws.apigateway.Stage(
+    "rest-stage",
+    rest_api=rest.id,
+    deployment=rest_deployment.id,
+    stage_name="v1",
+    access_log_settings={"destination_arn": api_logs.arn, "format": '{"requestId":"$context.requestId"}'},
+    xray_tracing_enabled=True,
+    tags=tags,
+    opts=pulumi.ResourceOptions(depends_on=[rest_account]),
+)
+aws.apigateway.MethodSettings(
+    "rest-settings",
+    rest_api=rest.id,
+    stage_name=rest_stage.stage_name,
+    method_path="*/*",
+    settings={
+        "metrics_enabled": True,
+        "logging_level": "ERROR",
+        "throttling_rate_limit": 50,
+        "throttling_burst_limit": 100,
+        "caching_enabled": False,
+    },
+)
+aws.wafv2.WebAclAssociation("waf-rest-stage", web_acl_arn=acl.arn, resource_arn=rest_stage.arn)
+rest_domain = aws.apigateway.DomainName(
+    "rest-domain",
+    domain_name="rest.dev.leadping.ai",
+    regional_certificate_arn=validated.certificate_arn,
+    endpoint_configuration={"types": "REGIONAL"},
+    security_policy="TLS_1_2",
+    tags=tags,
+)
+aws.apigateway.BasePathMapping(
+    "rest-mapping", rest_api=rest.id, stage_name=rest_stage.stage_name, domain_name=rest_domain.domain_name
+)
+aws.route53.Record(
+    "rest-alias",
+    zone_id=zone_id,
+    name="rest.dev.leadping.ai",
+    type="A",
+    aliases=[
+        {
+            "name": rest_domain.regional_domain_name,
+            "zone_id": rest_domain.regional_zone_id,
+            "evaluate_target_health": False,
+        }
+    ],
+)
+
 # Backups, with a copy vault in a second region through an explicit provider.
 copy_provider = aws.Provider("copy-region", region=COPY_REGION)
 vault = aws.backup.Vault("vault", kms_key_arn=key.arn, tags=tags)
