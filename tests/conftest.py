@@ -72,3 +72,45 @@ def _dummy_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+# Every run records how long the fault suite took (issue 10: "every run records a benchmark of the
+# fault suite's duration"): the summed test time of tests/faults, in reports/benchmarks/. Under
+# xdist the controller sees every worker's reports, and only it writes the file.
+_FAULT_SUITE = "tests/faults/"
+_fault_suite_seconds: list[float] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.nodeid.startswith(_FAULT_SUITE):
+        _fault_suite_seconds.append(report.duration)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput") or not _fault_suite_seconds:
+        return
+    import datetime
+    import json
+
+    record = {
+        "suite": _FAULT_SUITE,
+        "test_seconds": round(sum(_fault_suite_seconds), 2),
+        "phases": len(_fault_suite_seconds),
+        "pytest_exit": int(exitstatus),
+        "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+    target = session.config.rootpath / "reports" / "benchmarks" / "fault-suite.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    session.config.stash[_fault_suite_key] = (record, target)
+
+
+_fault_suite_key = pytest.StashKey[tuple[dict, object]]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if _fault_suite_key in config.stash:
+        record, target = config.stash[_fault_suite_key]
+        terminalreporter.write_line(
+            f"fault suite: {record['test_seconds']} s of test time over {record['phases']} phases (recorded in {target})"
+        )
