@@ -112,5 +112,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     if _fault_suite_key in config.stash:
         record, target = config.stash[_fault_suite_key]
         terminalreporter.write_line(
-            f"fault suite: {record['test_seconds']} s of test time over {record['phases']} phases (recorded in {target})"
+            f"fault suite: {record['test_seconds']} s of test time, {record['phases']} phases (recorded in {target})"
         )
