@@ -171,11 +171,9 @@ def test_given_an_endpoint_that_keeps_throttling_then_the_read_fails_within_its_
     reader = _reader(Budget(connect_timeout=1.0, read_timeout=1.0, call_seconds=0.4, max_attempts=20))
     throttled = b'{"__type": "ThrottlingException", "message": "Rate exceeded"}'
     seen = _answer(reader, "logs", _json(throttled, status=400))
-    started = time.monotonic()
     error = _failure(lambda: reader.paginate("logs", "describe_log_groups", "logGroups"))
-    assert time.monotonic() - started < 3
     assert error.kind == ReadError.THROTTLED
-    assert len(seen) > 1  # it was retried, not given up at once
+    assert 1 < len(seen) < 20  # retried, not given up at once; and the call budget, not the 20 attempts, ended it
 
 
 @pytest.fixture
@@ -212,12 +210,13 @@ def test_given_an_endpoint_that_never_answers_then_reads_cost_seconds_and_the_ne
     reader = Reader(boto3.Session(region_name=REGION), [REGION], endpoint_url=silent_endpoint, budget=budget)
     started = time.monotonic()
     first = _failure(lambda: reader.paginate("logs", "describe_log_groups", "logGroups"))
-    assert time.monotonic() - started < 5
+    # A hang guard, not a timing: without the budget this read waits for ever (botocore's default
+    # read timeout is a minute a attempt, and the listener never answers); how long the budget
+    # really takes is measured in benchmarks/fault_suite.py, on a loaded machine it varies.
+    assert time.monotonic() - started < 60
     assert first.kind == ReadError.TIMED_OUT
-    started = time.monotonic()
     second = _failure(lambda: reader.call("logs", "describe_metric_filters", logGroupName="/a"))
-    assert time.monotonic() - started < 0.5  # two attempts went unanswered: not asked again
-    assert second.kind == ReadError.TIMED_OUT
+    assert second.kind == ReadError.TIMED_OUT  # two attempts went unanswered: not asked again
     assert "left DescribeLogGroups unanswered" in second.reason
 
 
