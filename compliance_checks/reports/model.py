@@ -112,6 +112,30 @@ class Report:
     checks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check id -> title, severity, ...
     # What runbook paths are prefixed with in links (reports/links.py): "" leaves them as they are.
     runbook_base: str = ""
+    # Resource id -> "path:line" of the Pulumi program statement that declared it (reports/sources.py).
+    resource_sources: dict[str, str] = field(default_factory=dict)
+    # With --baseline (compliance_checks/baseline.py): finding identity -> new, unchanged or resolved;
+    # None without a baseline. ``resolved`` holds the baseline's FAIL and ERROR findings that are gone.
+    baseline_states: dict[str, str] | None = None
+    resolved: list[Finding] = field(default_factory=list)
+
+    def baseline_of(self, finding: Finding) -> str | None:
+        """new, unchanged or resolved against the baseline; None when the run has no baseline."""
+        if self.baseline_states is None:
+            return None
+        return self.baseline_states.get(finding.identity, "resolved" if finding in self.resolved else "new")
+
+    def baseline_summary(self) -> dict[str, int] | None:
+        """How many findings are new, unchanged and resolved (resolved includes the ones gone); None
+        without a baseline."""
+        if self.baseline_states is None:
+            return None
+        counted = Counter(self.baseline_of(f) for f in self.findings)
+        return {
+            "new": counted["new"],
+            "unchanged": counted["unchanged"],
+            "resolved": counted["resolved"] + len(self.resolved),
+        }
 
     def counts(self) -> dict[str, int]:
         counted = Counter(str(f.status) for f in self.findings)
