@@ -31,7 +31,7 @@ from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_know
 from compliance_checks.permissions import NotReadOnlyError
 from compliance_checks.reader import Reader, assume_role_session, aws_session, enabled_regions, has_credentials
 from compliance_checks.reports import FORMATS, links, table
-from compliance_checks.reports.model import Report
+from compliance_checks.reports.model import SEVERITY_ORDER, Report
 from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
 from compliance_checks.usage import OneLineParser, one_line
 from compliance_checks.waivers import Waiver, WaiverError, load_waivers
@@ -179,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
         "GetFindings, which the read-only auditor role does not hold",
     )
 
+    add_outcome_options(audit)
+
     listing = commands.add_parser("list", help="list the catalog: controls, their checks and severities")
     listing.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -186,6 +188,29 @@ def build_parser() -> argparse.ArgumentParser:
     perms.add_argument("--checks", action="extend", nargs="+", metavar="ID", help="only what these checks need")
     perms.add_argument("--controls", action="extend", nargs="+", metavar="ID", help="only what these controls need")
     return parser
+
+
+def add_outcome_options(audit: argparse.ArgumentParser) -> None:
+    """--baseline, --fail-on and --fail-on-new: what this run is compared with and what makes it fail."""
+    outcome = audit.add_argument_group("baseline and what fails the run")
+    outcome.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="PREVIOUS.json",
+        help="a previous audit.json: mark each finding new, unchanged or resolved in every format and the summary",
+    )
+    outcome.add_argument(
+        "--fail-on",
+        type=str.lower,
+        choices=SEVERITY_ORDER,
+        metavar="SEVERITY",
+        help=f"exit 1 only for a FAIL of this severity or above ({', '.join(SEVERITY_ORDER)}); ERROR still exits 3",
+    )
+    outcome.add_argument(
+        "--fail-on-new",
+        action="store_true",
+        help="exit 1 only for a FAIL that is new against --baseline; ERROR still exits 3",
+    )
 
 
 # -- progress -----------------------------------------------------------------------------
@@ -469,6 +494,10 @@ def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: Audi
         options.metadata = {"stack": stack, **dict(sb.metadata or {})}
         options.target = "sandbox (moto)"
         report = run_audit([Reader(sb.session, list(sb.regions))], selection, options)
+        # The deployed rendering is the stack itself: its ARNs are the sandbox's.
+        deployment = getattr(sb, "deployment", None)
+        if deployment is not None:
+            _attach_sources(report, deployment.rendering.resources)
         _import_to_security_hub(args, [sb.session], report)
         return report
 
@@ -497,10 +526,58 @@ def _account_audit(args: argparse.Namespace, selection: Selection) -> Callable[.
         options.target = _target()
         readers = _aws_readers(args, base, home)
         report = run_audit(readers, selection, options)
+        if "sarif" in _formats(args.format):
+            _attach_rendered_sources(args, report, display)
         _import_to_security_hub(args, [r.session for r in readers], report)
         return report
 
     return audit
+
+
+# -- where findings point, the baseline, what fails the run --------------------------------
+
+
+def _attach_sources(report: Report, resources: Sequence[Any]) -> None:
+    from compliance_checks.reports import sources
+    from infra.render import PROJECT_ROOT
+
+    known = sources.source_map(resources, PROJECT_ROOT, CATALOG_FILE.parent.parent)
+    report.resource_sources = sources.locate({f.resource_id for f in report.findings}, known)
+
+
+def _attach_rendered_sources(args: argparse.Namespace, report: Report, display: ProgressDisplay) -> None:
+    """For an account audit's SARIF: render the stack (--stack, default prod) offline to learn where the
+    program declares each resource. A stack that does not render leaves findings at their catalog line."""
+    from infra.render import RenderError, render
+
+    stack = args.stack or "prod"
+    display.message(f"rendering stack {stack} to locate findings in the program")
+    try:
+        rendering = render(stack, project_dir=args.project_dir)
+    except (RenderError, OSError) as exc:
+        report.metadata.setdefault("notes", []).append(
+            f"stack {stack} did not render ({one_line(exc)}): SARIF points findings at the catalog"
+        )
+        return
+    _attach_sources(report, rendering.resources)
+
+
+def _baseline(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from compliance_checks import baseline
+
+    try:
+        return baseline.load_baseline(path)
+    except baseline.BaselineError as exc:
+        raise UsageError(f"--baseline: {exc}") from None
+
+
+def _exit_code(args: argparse.Namespace, report: Report) -> int:
+    code = report.exit_code(fail_on=args.fail_on, only_new=args.fail_on_new)
+    if code == 0 and report.metadata.get("security_hub_failures"):
+        return EXIT_IMPORT_FAILED
+    return code
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -514,6 +591,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     selection = _selection(catalog, _ids(args.checks, "--checks"), _ids(args.controls, "--controls"))
     waivers = _waivers(args.waivers, catalog)
+    if args.fail_on_new and args.baseline is None:
+        raise UsageError("--fail-on-new needs --baseline PREVIOUS.json (new is against a previous run)")
+    previous = _baseline(args.baseline)
     if args.sandbox:
         _refuse_account_options(args)
         audit = functools.partial(_audit_sandbox, args, selection)
@@ -524,11 +604,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     with display.running():
         report = audit(options, display)
     report.runbook_base = runbook_base
+    if previous is not None:
+        from compliance_checks import baseline
+
+        baseline.compare(report, previous)
     _write(report, formats, args.output_dir)
-    code = report.exit_code()
-    if code == 0 and report.metadata.get("security_hub_failures"):
-        return EXIT_IMPORT_FAILED
-    return code
+    return _exit_code(args, report)
 
 
 # -- list and permissions -----------------------------------------------------------------

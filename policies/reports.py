@@ -111,9 +111,7 @@ def _scan_finding(
     finding: Finding, result: GateResult, *, failed: bool, baseline: Comparison | None = None
 ) -> ScanFinding:
     where = SourceLocation.parse(finding.source)
-    logical = (
-        LogicalLocation(finding.resource.name, finding.resource.urn) if finding.resource is not None else None
-    )
+    logical = LogicalLocation(finding.resource.name, finding.resource.urn) if finding.resource is not None else None
     return ScanFinding(
         rule_id=finding.check_id,
         outcome=Outcome.FAIL if failed else Outcome.PASS,

@@ -125,6 +125,14 @@ class Report:
             return None
         return self.baseline_states.get(finding.identity, "resolved" if finding in self.resolved else "new")
 
+    def baseline_text(self) -> str | None:
+        """The summary line every human format prints with a baseline: "against X: 2 new, ..."."""
+        summary = self.baseline_summary()
+        if summary is None:
+            return None
+        source = (self.metadata.get("baseline") or {}).get("file", "the baseline")
+        return f"against {source}: " + ", ".join(f"{n} {state}" for state, n in summary.items())
+
     def baseline_summary(self) -> dict[str, int] | None:
         """How many findings are new, unchanged and resolved (resolved includes the ones gone); None
         without a baseline."""
@@ -164,14 +172,24 @@ class Report:
         control = self.control(control_id)
         return control_references(control) if control else ()
 
-    def exit_code(self) -> int:
-        """0 nothing failed or errored, 1 any FAIL, 3 an ERROR but no FAIL (2 is bad usage, in the CLI)."""
-        statuses = {f.status for f in self.findings}
-        if Status.FAIL in statuses:
+    def exit_code(self, fail_on: str | None = None, only_new: bool = False) -> int:
+        """0 nothing failed or errored, 1 a FAIL that counts, 3 an ERROR but no FAIL that counts (2 is
+        bad usage, in the CLI). Every FAIL counts, unless ``fail_on`` (a severity: only FAILs at or
+        above it) or ``only_new`` (only FAILs new against the baseline) narrow it."""
+        if any(self.counts_as_failing(f, fail_on, only_new) for f in self.findings):
             return 1
-        if Status.ERROR in statuses:
+        if any(f.status is Status.ERROR for f in self.findings):
             return 3
         return 0
+
+    def counts_as_failing(self, finding: Finding, fail_on: str | None = None, only_new: bool = False) -> bool:
+        if finding.status is not Status.FAIL:
+            return False
+        if fail_on is not None:
+            rank = SEVERITY_ORDER.index(fail_on)
+            if finding.severity not in SEVERITY_ORDER[: rank + 1]:
+                return False
+        return not only_new or self.baseline_of(finding) == "new"
 
     def sorted_findings(self) -> list[Finding]:
         order = {c.id: i for i, c in enumerate(self.controls)}

@@ -121,11 +121,7 @@ def _result(finding: ScanFinding, rule_index: dict[str, int]) -> dict[str, Any]:
 def document(run: ScanRun) -> dict[str, Any]:
     rules = [_rule(rule) for rule in run.rules]
     rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
-    results = [
-        _result(f, rule_index)
-        for f in run.findings
-        if f.outcome in (Outcome.FAIL, Outcome.ERROR)
-    ]
+    results = [_result(f, rule_index) for f in run.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR)]
     invocation: dict[str, Any] = {
         "executionSuccessful": run.successful,
         "toolExecutionNotifications": [
