@@ -129,7 +129,7 @@ def test_every_format_marks_the_baseline_state(aws, capsys, tmp_path):
         assert "1 new, 1 unchanged, 0 resolved" in (out / FORMATS[name].filename).read_text(), name
     marks = {"csv": (",new\r\n", ",unchanged\r\n"), "junit": ('value="new"', 'value="unchanged"')}
     for name in ("csv", "asff", "ocsf", "oscal", "junit", "json"):
-        text = (out / FORMATS[name].filename).read_text(newline="")
+        text = (out / FORMATS[name].filename).read_bytes().decode()
         for mark in marks.get(name, ('"new"', '"unchanged"')):
             assert mark in text, (name, mark)
 
