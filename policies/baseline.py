@@ -40,13 +40,9 @@ def finding_identity(finding: Finding) -> str:
 class Comparison:
     previous: frozenset[str]  # the baseline's failure identities
     current: frozenset[str]  # this run's failure identities
-    # Checkov's baseline names check and address but not the stack: matched on those two alone.
-    previous_unstacked: frozenset[tuple[str, str]] = frozenset()
 
-    def state(self, identity_: str, check_and_address: tuple[str, str] | None = None) -> str:
-        if identity_ in self.previous or (check_and_address and check_and_address in self.previous_unstacked):
-            return "unchanged"
-        return "new"
+    def state(self, identity_: str) -> str:
+        return "unchanged" if identity_ in self.previous else "new"
 
     def summary(self) -> dict[str, int]:
         new = len(self.current - self.previous)
@@ -93,6 +89,6 @@ def compare(failures: Iterable[Finding], path: Path) -> Comparison:
     identities, pairs = load(path)
     failures = list(failures)
     current = frozenset(finding_identity(f) for f in failures)
-    # A Checkov baseline's failures count as previous identities of this run's stacks.
+    # Checkov's baseline names check and address but not the stack: matched on those two alone.
     matched = frozenset(finding_identity(f) for f in failures if (f.check_id, f.address) in pairs)
-    return Comparison(frozenset(identities) | matched, current, frozenset(pairs))
+    return Comparison(frozenset(identities) | matched, current)

@@ -126,12 +126,72 @@ def build_parser() -> argparse.ArgumentParser:
         help="the interpreter to render the program in (its own environment: pulumi, pulumi-aws, extra packages)",
     )
     gate.add_argument("--verbose", action="store_true", help="print a render failure's traceback")
+    add_outcome_options(gate)
     gate.add_argument(
         "--no-secrets-scan",
         action="store_true",
         help="skip Checkov's secrets scan of the repository or program (the plan scan still runs)",
     )
     return parser
+
+
+def add_outcome_options(gate: argparse.ArgumentParser) -> None:
+    """--baseline, --fail-on, --soft-fail-on (Checkov's vocabulary) and --quiet: what fails the run, what is shown."""
+    outcome = gate.add_argument_group("baseline and what fails the gate (policies/fail_rules.py)")
+    outcome.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="PREVIOUS",
+        help="a previous gate.sarif (or Checkov's --create-baseline JSON): failures it had are marked unchanged "
+        "and do not fail the gate; new ones do",
+    )
+    outcome.add_argument(
+        "--fail-on",
+        action="append",
+        metavar="CHECKS_OR_SEVERITY",
+        help="fail only on these check ids, or on this severity (CRITICAL, HIGH, MEDIUM, LOW) and above; "
+        "a failure of unknown severity still fails",
+    )
+    outcome.add_argument(
+        "--soft-fail-on",
+        action="append",
+        metavar="CHECKS_OR_SEVERITY",
+        help="do not fail on these check ids, or on this severity and below (reported all the same)",
+    )
+    outcome.add_argument(
+        "--quiet", action="store_true", help="print only failures, errors and the verdict (no per-stack summary)"
+    )
+
+
+def _fail_rules(args: argparse.Namespace, failures: list) -> Any:
+    from policies.baseline import GateBaselineError, compare
+    from policies.fail_rules import FailRuleError, FailRules, Threshold
+
+    try:
+        return FailRules(
+            fail_on=Threshold.parse(args.fail_on, "--fail-on"),
+            soft_fail_on=Threshold.parse(args.soft_fail_on, "--soft-fail-on"),
+            baseline=compare(failures, args.baseline) if args.baseline else None,
+        )
+    except (FailRuleError, GateBaselineError) as exc:
+        raise GateError(str(exc)) from None
+
+
+def _check_fail_rules(args: argparse.Namespace) -> None:
+    """The options' own mistakes, before anything renders."""
+    from policies.baseline import GateBaselineError, load
+    from policies.fail_rules import FailRuleError, Threshold
+
+    try:
+        Threshold.parse(args.fail_on, "--fail-on")
+        Threshold.parse(args.soft_fail_on, "--soft-fail-on")
+        if args.baseline:
+            load(args.baseline)
+    except (FailRuleError, GateBaselineError) as exc:
+        raise GateError(str(exc)) from None
+
+
+QUIET_PREFIXES = ("FAIL ", "ERROR ", "gate ")
 
 
 @dataclass(frozen=True)
@@ -207,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
 
     output_dir = args.output_dir or PROJECT_ROOT / "reports" / "gate"
     try:
+        _check_fail_rules(args)
         selection = select(args)
         profile = load_profile(
             selection.profile, skips_file=args.skips, external_checks_dirs=tuple(args.external_checks_dir)
@@ -227,13 +288,29 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, OSError) as exc:  # a bad skip list, an output directory that cannot be written
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    findings = [*result.failures, *result.secret_findings]
+    try:
+        rules = _fail_rules(args, findings)
+    except GateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    failing = rules.failing(findings)
     if "cli" in args.format:
-        sys.stdout.write(cli_text(result))
-    for path in write_reports(result, args.format, output_dir):
-        print(f"wrote {_relative(path)}", file=sys.stderr)
+        text = cli_text(result)
+        if args.quiet:
+            text = "".join(line for line in text.splitlines(keepends=True) if line.startswith(QUIET_PREFIXES))
+        sys.stdout.write(text)
+        if len(failing) < len(findings) and not result.problems:
+            print(
+                f"{len(findings) - len(failing)} of {len(findings)} failures do not fail the gate "
+                f"(--fail-on, --soft-fail-on, --baseline); exit {EXIT_FAILED if failing else EXIT_PASSED}"
+            )
+    for path in write_reports(result, args.format, output_dir, rules.baseline):
+        if not args.quiet:
+            print(f"wrote {_relative(path)}", file=sys.stderr)
     if result.problems:
         return EXIT_ERROR
-    return EXIT_PASSED if result.ok else EXIT_FAILED
+    return EXIT_FAILED if failing else EXIT_PASSED
 
 
 def _stack_outputs(path: Path) -> dict[str, dict[str, Any]]:
