@@ -19,13 +19,15 @@ import botocore.loaders
 import botocore.utils
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from compliance_checks import expectations as stack_expectations
 from compliance_checks import outputs, permissions, registry
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
+from compliance_checks.cli_vocabulary import add_version, output_width, prog
 from compliance_checks.core import Expectations, ReadError
 from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
 from compliance_checks.permissions import NotReadOnlyError
@@ -36,7 +38,9 @@ from compliance_checks.runner import AuditOptions, Selection, SelectionError, ru
 from compliance_checks.usage import OneLineParser, one_line
 from compliance_checks.waivers import Waiver, WaiverError, load_waivers
 
-PROG = "leadping-audit"
+INSTALLED = "leadping-audit"
+# Help and errors name the command as it was run (cli_vocabulary.prog).
+PROG = prog(INSTALLED, "compliance_checks")
 EXIT_CODES = """exit codes:
   0  no FAIL and no ERROR finding (PASS, WAIVED and MANUAL only)
   1  at least one FAIL finding
@@ -97,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_version(parser, INSTALLED)
     commands = parser.add_subparsers(dest="command", required=True, metavar="{audit,list,permissions}")
 
     audit = commands.add_parser(
@@ -157,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--format",
         default="table",
-        help=f"comma-separated formats among {','.join(FORMATS)} (default table)",
+        help=f"comma-separated formats among {','.join(FORMATS)} (default table; the gate's name cli is taken too)",
     )
     out.add_argument("--output-dir", type=Path, help="write each format to a file here (audit.json, audit.html, ...)")
     out.add_argument(
@@ -217,12 +222,14 @@ def add_outcome_options(audit: argparse.ArgumentParser) -> None:
 
 
 class ProgressDisplay:
-    """Rich progress on stderr, only on a terminal and without --quiet."""
+    """Rich progress on stderr, only on a terminal and without --quiet: a spinner with the current phase
+    (the sandbox's render and deploy reports), then the checks done."""
 
     def __init__(self, enabled: bool) -> None:
         self._progress = (
             Progress(
-                TextColumn("{task.description}"),
+                SpinnerColumn(),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -233,6 +240,7 @@ class ProgressDisplay:
             else None
         )
         self._task: Any = None
+        self._phase: Any = None
 
     @contextmanager
     def running(self) -> Iterator[ProgressDisplay]:
@@ -243,13 +251,21 @@ class ProgressDisplay:
             yield self
 
     def message(self, text: object, *_: object, **__: object) -> None:
-        """For the sandbox's progress reports."""
-        if self._progress is not None:
-            self._progress.console.print(f"[dim]{text}[/]", highlight=False)
+        """For the sandbox's progress reports: the spinner shows the phase; each report stays above it."""
+        if self._progress is None:
+            return
+        line = one_line(text)
+        if self._phase is None:
+            self._phase = self._progress.add_task(line, total=None)
+        self._progress.update(self._phase, description=line)
+        self._progress.console.print(Text(line, style="dim"), highlight=False)
 
     def checks(self, done: int, total: int, what: str) -> None:
         if self._progress is None:
             return
+        if self._phase is not None:
+            self._progress.remove_task(self._phase)
+            self._phase = None
         if self._task is None:
             self._task = self._progress.add_task("checks", total=total)
         self._progress.update(self._task, completed=done, description=f"done {what}")
@@ -262,8 +278,12 @@ class ProgressDisplay:
 # -- audit --------------------------------------------------------------------------------
 
 
+# The gate calls the console report "cli"; both commands take both names (README: table).
+FORMAT_ALIASES = {"cli": "table"}
+
+
 def _formats(value: str) -> list[str]:
-    names = [n.strip().lower() for n in value.split(",") if n.strip()]
+    names = [FORMAT_ALIASES.get(n.strip().lower(), n.strip().lower()) for n in value.split(",") if n.strip()]
     unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
         named = ", ".join(unknown) or repr(value)
@@ -438,7 +458,7 @@ def _runbook_base(url: str | None, output_dir: Path | None) -> str:
 def _write(report: Report, formats: list[str], output_dir: Path | None) -> None:
     file_formats = [f for f in formats if f != "table"]
     if "table" in formats:
-        table.print_report(report, Console(width=None if sys.stdout.isatty() else 160))
+        table.print_report(report, Console(width=output_width(sys.stdout)))
     if output_dir is None:
         for name in file_formats:
             sys.stdout.write(FORMATS[name].render(report))
@@ -633,7 +653,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps({"controls": rows}, indent=2) + "\n")
         return 0
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = Console(width=output_width(sys.stdout))
     view = Table(title="Leadping controls and their live checks")
     for column in ("Control", "Title", "Check", "Severity"):
         view.add_column(column, overflow="fold")

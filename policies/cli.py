@@ -14,12 +14,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from compliance_checks.cli_vocabulary import add_version, prog
 from infra.render import PROJECT_ROOT, RenderError, load_stack_outputs
 from infra.render_host import locate
 from policies.config import GENERIC, LEADPING, PROFILES, ConfigError, load_profile
 from policies.gate import GateError, Target, available_stacks, repo_targets, repository_root, run_gate
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+INSTALLED = "leadping-gate"
 
 
 def _type_token(text: str) -> str:
@@ -29,9 +31,9 @@ def _type_token(text: str) -> str:
 
 
 def _formats(text: str) -> list[str]:
-    from policies.reports import FORMATS
+    from policies.reports import FORMAT_ALIASES, FORMATS
 
-    formats = [f.strip() for f in text.split(",") if f.strip()]
+    formats = [FORMAT_ALIASES.get(f.strip(), f.strip()) for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise argparse.ArgumentTypeError(f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")
@@ -47,10 +49,11 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m policies",
+        prog=prog(INSTALLED, "policies"),
         description="Leadping's CI gate: renders the Pulumi program offline, exports each stack as a "
         "Terraform-plan JSON and runs Checkov's AWS checks plus Leadping's own (policies/checks) on it.",
     )
+    add_version(parser, INSTALLED)
     commands = parser.add_subparsers(dest="command", required=True)
     gate = commands.add_parser(
         "gate",
@@ -67,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         type=_formats,
         default=["cli"],
-        help="comma-separated outputs: cli (stdout), junit, sarif (files in --output-dir); default cli",
+        help="comma-separated outputs: table (stdout; also called cli), junit, sarif (files in --output-dir); "
+        "default table",
     )
     gate.add_argument(
         "--output-dir",
