@@ -4,6 +4,7 @@ and exactly the findings the drift turned are new; an audit after that has nothi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,10 +31,19 @@ def full_audit(sb: Sandbox) -> Report:
     return run_audit([Reader(sb.session, sb.regions)], select(load_catalog(), registry.all_checks()), options)
 
 
+PROGRESS: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with start_sandbox("prod") as sb:
+    with start_sandbox("prod", progress=PROGRESS.append) as sb:
         yield sb
+
+
+def test_the_deploy_counts_known_gaps_as_the_report_lists_them(sandbox):
+    (line,) = [m for m in PROGRESS if "known gap(s)" in m]
+    count = int(re.search(r"(\d+) known gap\(s\)", line).group(1))
+    assert count == len(sandbox.metadata["known_gaps"]) == len(sandbox.known_gaps)
 
 
 def test_given_drift_then_exactly_the_drifted_findings_are_new(sandbox, tmp_path):
