@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -185,9 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_outcome_options(audit)
+    add_filter_options(audit, with_status=True)
 
     listing = commands.add_parser("list", help="list the catalog: controls, their checks and severities")
     listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.add_argument("--controls", action="extend", nargs="+", metavar="ID", help="only these controls")
+    add_filter_options(listing, with_status=False)
 
     perms = commands.add_parser("permissions", help="print the auditor role's IAM policy (JSON)")
     perms.add_argument("--checks", action="extend", nargs="+", metavar="ID", help="only what these checks need")
@@ -216,6 +220,50 @@ def add_outcome_options(audit: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 1 only for a FAIL that is new against --baseline; ERROR still exits 3",
     )
+
+
+def add_filter_options(command: argparse.ArgumentParser, *, with_status: bool) -> None:
+    """--severity, --service, --framework (and --status for the audit): compliance_checks/filters.py."""
+    filters = command.add_argument_group("filters (repeatable or comma-separated)")
+    filters.add_argument(
+        "--severity", action="append", metavar="SEVERITY", help=f"only checks of {'/'.join(SEVERITY_ORDER)}"
+    )
+    filters.add_argument(
+        "--service", action="append", metavar="SERVICE", help="only checks of this AWS service (s3, iam, kms, ...)"
+    )
+    filters.add_argument(
+        "--framework",
+        action="append",
+        metavar="REF",
+        help="only controls citing this SOC 2 criterion (CC6.1) or Security Hub/FSBP control (S3.17); "
+        "soc2:CC6.1 or security_hub:S3.17 names the framework too",
+    )
+    if with_status:
+        filters.add_argument(
+            "--status",
+            action="append",
+            metavar="STATUS",
+            help="show only findings of these statuses (PASS, FAIL, ERROR, MANUAL, WAIVED) in the reports; "
+            "the exit code still counts every finding",
+        )
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from compliance_checks.filters import FilterError, Filters
+
+    try:
+        return Filters.parse(args.severity, args.service, getattr(args, "status", None), args.framework)
+    except FilterError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _narrowed(catalog: Catalog, selection: Selection, filters: Any) -> Selection:
+    from compliance_checks.filters import FilterError, narrow
+
+    try:
+        return narrow(catalog, registry.all_checks(), selection, filters)
+    except FilterError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # -- progress -----------------------------------------------------------------------------
@@ -609,7 +657,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.external_id and not args.role_arn:
         raise UsageError("--external-id goes with --role-arn")
     catalog = load_catalog()
+    filters = _filters(args)
     selection = _selection(catalog, _ids(args.checks, "--checks"), _ids(args.controls, "--controls"))
+    selection = _narrowed(catalog, selection, filters)
     waivers = _waivers(args.waivers, catalog)
     if args.fail_on_new and args.baseline is None:
         raise UsageError("--fail-on-new needs --baseline PREVIOUS.json (new is against a previous run)")
@@ -628,8 +678,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
         from compliance_checks import baseline
 
         baseline.compare(report, previous)
+    code = _exit_code(args, report)  # every finding counts, whatever --status shows
+    if code in (0, 1, 3):
+        report.metadata["exit_code"] = code  # what the JSON report says the run exited with
+    if filters.statuses:
+        shown = sorted(filters.statuses)
+        report = dataclasses.replace(report, findings=filters.shown(report.findings))
+        report.metadata["notes"] = [
+            *report.metadata.get("notes", []),
+            f"showing only {', '.join(shown)} findings (--status); the exit code ({code}) counts every finding",
+        ]
     _write(report, formats, args.output_dir)
-    return _exit_code(args, report)
+    return code
 
 
 # -- list and permissions -----------------------------------------------------------------
@@ -638,8 +698,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     checks = registry.all_checks()
+    filters = _filters(args)
+    selection = _narrowed(catalog, _selection(catalog, None, _ids(args.controls, "--controls")), filters)
+    selected = set(selection.checks) | (set(selection.unimplemented) if not filters.narrows_checks else set())
     rows = []
-    for control in catalog.controls:
+    for control in selection.controls:
         entries = [
             {
                 "id": check_id,
@@ -648,8 +711,10 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "title": checks[check_id].metadata.title if check_id in checks else None,
             }
             for check_id in control.checks
+            if check_id in selected
         ]
-        rows.append({"id": control.id, "title": control.title, "manual": control.manual_evidence, "checks": entries})
+        manual = control.manual_evidence if selection.include_manual else None
+        rows.append({"id": control.id, "title": control.title, "manual": manual, "checks": entries})
     if args.format == "json":
         sys.stdout.write(json.dumps({"controls": rows}, indent=2) + "\n")
         return 0

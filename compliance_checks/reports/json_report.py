@@ -18,7 +18,8 @@ def document(report: Report) -> dict[str, Any]:
         "schema_version": "1",
         "metadata": report.metadata,
         "summary": report.counts(),
-        "exit_code": report.exit_code(),
+        # The process's exit code where the CLI set it (--fail-on, --fail-on-new, --status), else the default rule.
+        "exit_code": report.metadata.get("exit_code", report.exit_code()),
         "controls": [
             {
                 "id": s.control.id,

@@ -23,6 +23,15 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low")
 FRAMEWORK_NAMES = {"security_hub": "AWS Security Hub", "soc2": "SOC 2"}
 
 
+def service_of(resource_type: str) -> str:
+    """The AWS service of a resource type (``s3`` of ``AWS::S3::Bucket``); ``account`` or ``evidence``
+    for findings that stand for the account or for a person's evidence."""
+    parts = resource_type.split("::")
+    if len(parts) == 3 and parts[1]:
+        return parts[1].lower()
+    return "account" if resource_type.startswith("AWS::") else "evidence"
+
+
 @dataclass(frozen=True)
 class Finding:
     control_id: str
@@ -48,12 +57,7 @@ class Finding:
 
     @property
     def service(self) -> str:
-        """The AWS service of the resource (``s3`` of ``AWS::S3::Bucket``); ``account`` or ``evidence``
-        for findings that stand for the account or for a person's evidence."""
-        parts = self.resource_type.split("::")
-        if len(parts) == 3 and parts[1]:
-            return parts[1].lower()
-        return "account" if self.resource_type.startswith("AWS::") else "evidence"
+        return service_of(self.resource_type)
 
     def to_dict(self) -> dict[str, Any]:
         return {
