@@ -144,3 +144,50 @@ def _report_with(status: Status):
 
     finding = Finding("LP-DR-1", MODEL, "arn:aws:s3:::x", "AWS::S3::Bucket", REGION, status, "m", severity="high")
     return Report({}, [finding], (), {}, baseline_states={finding.identity: "new"})
+
+
+# -- an account audit's SARIF locates findings in the rendered stack ------------------------------
+
+
+class _Rendered:
+    def __init__(self, source: str, name: str) -> None:
+        self.source, self.inputs, self.outputs, self.id = source, {"bucket": name}, {}, None
+
+
+def test_an_account_audits_sarif_points_a_finding_at_the_program_line_naming_its_bucket(aws, capsys, monkeypatch):
+    import infra.render
+
+    class Rendering:
+        resources = [_Rendered("infra/components/secure_bucket.py:31", "aes-only")]
+
+    seen = []
+    monkeypatch.setattr(infra.render, "render", lambda stack, **kw: seen.append(stack) or Rendering())
+    bucket = _bucket("aes-only", compliant=False)
+    code = cli.main(["audit", "--checks", MODEL, "--format", "sarif", "--quiet", "--stack", "dev"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert seen == ["dev"], "the stack --stack names is rendered"
+    (result,) = document["runs"][0]["results"]
+    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == bucket
+    physical = result["locations"][0]["physicalLocation"]
+    assert (physical["artifactLocation"]["uri"], physical["region"]["startLine"]) == (
+        "infra/components/secure_bucket.py",
+        31,
+    )
+
+
+def test_a_stack_that_does_not_render_leaves_findings_at_the_catalog_and_says_so(aws, capsys, monkeypatch):
+    import infra.render
+
+    def broken(stack, **kw):
+        raise infra.render.RenderError("the program failed")
+
+    monkeypatch.setattr(infra.render, "render", broken)
+    _bucket("aes-only", compliant=False)
+    assert cli.main(["audit", "--checks", MODEL, "--format", "sarif", "--quiet"]) == 1
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "compliance_checks/catalog.yaml"
+    )
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+    assert any("did not render" in note for note in notes)
