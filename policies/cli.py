@@ -9,7 +9,9 @@ an invalid skip list).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
@@ -198,6 +200,19 @@ def _check_fail_rules(args: argparse.Namespace) -> None:
 QUIET_PREFIXES = ("FAIL ", "ERROR ", "gate ")
 
 
+@contextlib.contextmanager
+def _spinner(phase: str, quiet: bool) -> Iterator[None]:
+    """A spinner with the phase on stderr while the gate renders and scans: on a terminal only, never with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    with Console(stderr=True).status(Text(phase)):
+        yield
+
+
 @dataclass(frozen=True)
 class Selection:
     """What one invocation gates: the targets, where their secrets scan and source paths are rooted."""
@@ -276,14 +291,15 @@ def main(argv: list[str] | None = None) -> int:
         profile = load_profile(
             selection.profile, skips_file=args.skips, external_checks_dirs=tuple(args.external_checks_dir)
         )
-        result = run_gate(
-            selection.targets,
-            profile=profile,
-            output_dir=output_dir,
-            secrets_root=None if args.no_secrets_scan else selection.secrets_root,
-            accept_unrendered=args.accept_unrendered,
-            source_root=selection.source_root,
-        )
+        with _spinner(f"rendering, exporting and scanning {', '.join(t.label for t in selection.targets)}", args.quiet):
+            result = run_gate(
+                selection.targets,
+                profile=profile,
+                output_dir=output_dir,
+                secrets_root=None if args.no_secrets_scan else selection.secrets_root,
+                accept_unrendered=args.accept_unrendered,
+                source_root=selection.source_root,
+            )
     except GateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         if args.verbose and exc.details:

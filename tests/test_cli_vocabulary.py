@@ -148,3 +148,16 @@ def aws_runbooks():
 
     with mock_aws():
         yield
+
+
+def test_the_gate_shows_a_spinner_with_its_phase_on_a_terminal_only(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with gate_cli._spinner("rendering, exporting and scanning prod", quiet=False):
+        pass
+    assert "rendering, exporting and scanning prod" in terminal.getvalue()
+    for stream, quiet in ((io.StringIO(), False), (Terminal(), True)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        with gate_cli._spinner("nothing shown", quiet=quiet):
+            pass
+        assert stream.getvalue() == ""
