@@ -114,6 +114,8 @@ def scan_finding(report: Report, finding: Finding, baseline: str | None = None) 
         suppression = Suppression(
             visible(f"{waiver.get('justification', '')}{who}, until {waiver.get('expires', '?')}")
         )
+    state = baseline if baseline is not None else report.baseline_of(finding)
+    control = report.control(finding.control_id)
     return ScanFinding(
         rule_id=finding.check_id or finding.control_id,
         outcome=outcome,
@@ -125,7 +127,7 @@ def scan_finding(report: Report, finding: Finding, baseline: str | None = None) 
         location_message=visible(f"{finding.resource_type} in {finding.region}"),
         severity=finding.severity if outcome is Outcome.FAIL else None,
         suppression=suppression,
-        baseline=baseline if baseline is not None else report.baseline_of(finding),
+        baseline=state,
         properties={
             "status": str(finding.status),
             "control_id": finding.control_id,
@@ -133,11 +135,9 @@ def scan_finding(report: Report, finding: Finding, baseline: str | None = None) 
             "region": finding.region,
             "resource_type": finding.resource_type,
             "evidence": dict(finding.evidence),
-            **({"baseline": report.baseline_of(finding)} if report.baseline_of(finding) else {}),
+            **({"baseline": state} if state else {}),
         },
-        suite=f"{finding.control_id} {report.control(finding.control_id).title}"
-        if report.control(finding.control_id)
-        else finding.control_id,
+        suite=f"{finding.control_id} {control.title}" if control else finding.control_id,
         case_class=f"{finding.control_id}.{finding.check_id or 'manual'}",
         case_name=f"{finding.resource_id} [{finding.region}]",
         detail=json.dumps(dict(finding.evidence), indent=2, default=str),
