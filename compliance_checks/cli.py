@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -19,24 +20,28 @@ import botocore.loaders
 import botocore.utils
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from compliance_checks import expectations as stack_expectations
 from compliance_checks import outputs, permissions, registry
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
+from compliance_checks.cli_vocabulary import add_version, output_width, prog
 from compliance_checks.core import Expectations, ReadError
 from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
 from compliance_checks.permissions import NotReadOnlyError
 from compliance_checks.reader import Reader, assume_role_session, aws_session, enabled_regions, has_credentials
 from compliance_checks.reports import FORMATS, links, table
-from compliance_checks.reports.model import Report
+from compliance_checks.reports.model import SEVERITY_ORDER, Report
 from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
 from compliance_checks.usage import OneLineParser, one_line
 from compliance_checks.waivers import Waiver, WaiverError, load_waivers
 
-PROG = "leadping-audit"
+INSTALLED = "leadping-audit"
+# Help and errors name the command as it was run (cli_vocabulary.prog).
+PROG = prog(INSTALLED, "compliance_checks")
 EXIT_CODES = """exit codes:
   0  no FAIL and no ERROR finding (PASS, WAIVED and MANUAL only)
   1  at least one FAIL finding
@@ -97,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_version(parser, INSTALLED)
     commands = parser.add_subparsers(dest="command", required=True, metavar="{audit,list,permissions}")
 
     audit = commands.add_parser(
@@ -157,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--format",
         default="table",
-        help=f"comma-separated formats among {','.join(FORMATS)} (default table)",
+        help=f"comma-separated formats among {','.join(FORMATS)} (default table; the gate's name cli is taken too)",
     )
     out.add_argument("--output-dir", type=Path, help="write each format to a file here (audit.json, audit.html, ...)")
     out.add_argument(
@@ -179,8 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
         "GetFindings, which the read-only auditor role does not hold",
     )
 
+    add_outcome_options(audit)
+    add_filter_options(audit, with_status=True)
+
     listing = commands.add_parser("list", help="list the catalog: controls, their checks and severities")
     listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.add_argument("--controls", action="extend", nargs="+", metavar="ID", help="only these controls")
+    add_filter_options(listing, with_status=False)
 
     perms = commands.add_parser("permissions", help="print the auditor role's IAM policy (JSON)")
     perms.add_argument("--checks", action="extend", nargs="+", metavar="ID", help="only what these checks need")
@@ -188,16 +199,85 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_outcome_options(audit: argparse.ArgumentParser) -> None:
+    """--baseline, --fail-on and --fail-on-new: what this run is compared with and what makes it fail."""
+    outcome = audit.add_argument_group("baseline and what fails the run")
+    outcome.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="PREVIOUS.json",
+        help="a previous audit.json: mark each finding new, unchanged or resolved in every format and the summary",
+    )
+    outcome.add_argument(
+        "--fail-on",
+        type=str.lower,
+        choices=SEVERITY_ORDER,
+        metavar="SEVERITY",
+        help=f"exit 1 only for a FAIL of this severity or above ({', '.join(SEVERITY_ORDER)}); ERROR still exits 3",
+    )
+    outcome.add_argument(
+        "--fail-on-new",
+        action="store_true",
+        help="exit 1 only for a FAIL that is new against --baseline; ERROR still exits 3",
+    )
+
+
+def add_filter_options(command: argparse.ArgumentParser, *, with_status: bool) -> None:
+    """--severity, --service, --framework (and --status for the audit): compliance_checks/filters.py."""
+    filters = command.add_argument_group("filters (repeatable or comma-separated)")
+    filters.add_argument(
+        "--severity", action="append", metavar="SEVERITY", help=f"only checks of {'/'.join(SEVERITY_ORDER)}"
+    )
+    filters.add_argument(
+        "--service", action="append", metavar="SERVICE", help="only checks of this AWS service (s3, iam, kms, ...)"
+    )
+    filters.add_argument(
+        "--framework",
+        action="append",
+        metavar="REF",
+        help="only controls citing this SOC 2 criterion (CC6.1) or Security Hub/FSBP control (S3.17); "
+        "soc2:CC6.1 or security_hub:S3.17 names the framework too",
+    )
+    if with_status:
+        filters.add_argument(
+            "--status",
+            action="append",
+            metavar="STATUS",
+            help="show only findings of these statuses (PASS, FAIL, ERROR, MANUAL, WAIVED) in the reports; "
+            "the exit code still counts every finding",
+        )
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from compliance_checks.filters import FilterError, Filters
+
+    try:
+        return Filters.parse(args.severity, args.service, getattr(args, "status", None), args.framework)
+    except FilterError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _narrowed(catalog: Catalog, selection: Selection, filters: Any) -> Selection:
+    from compliance_checks.filters import FilterError, narrow
+
+    try:
+        return narrow(catalog, registry.all_checks(), selection, filters)
+    except FilterError as exc:
+        raise UsageError(str(exc)) from None
+
+
 # -- progress -----------------------------------------------------------------------------
 
 
 class ProgressDisplay:
-    """Rich progress on stderr, only on a terminal and without --quiet."""
+    """Rich progress on stderr, only on a terminal and without --quiet: a spinner with the current phase
+    (the sandbox's render and deploy reports), then the checks done."""
 
     def __init__(self, enabled: bool) -> None:
         self._progress = (
             Progress(
-                TextColumn("{task.description}"),
+                SpinnerColumn(),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -208,6 +288,7 @@ class ProgressDisplay:
             else None
         )
         self._task: Any = None
+        self._phase: Any = None
 
     @contextmanager
     def running(self) -> Iterator[ProgressDisplay]:
@@ -218,13 +299,21 @@ class ProgressDisplay:
             yield self
 
     def message(self, text: object, *_: object, **__: object) -> None:
-        """For the sandbox's progress reports."""
-        if self._progress is not None:
-            self._progress.console.print(f"[dim]{text}[/]", highlight=False)
+        """For the sandbox's progress reports: the spinner shows the phase; each report stays above it."""
+        if self._progress is None:
+            return
+        line = one_line(text)
+        if self._phase is None:
+            self._phase = self._progress.add_task(line, total=None)
+        self._progress.update(self._phase, description=line)
+        self._progress.console.print(Text(line, style="dim"), highlight=False)
 
     def checks(self, done: int, total: int, what: str) -> None:
         if self._progress is None:
             return
+        if self._phase is not None:
+            self._progress.remove_task(self._phase)
+            self._phase = None
         if self._task is None:
             self._task = self._progress.add_task("checks", total=total)
         self._progress.update(self._task, completed=done, description=f"done {what}")
@@ -237,8 +326,12 @@ class ProgressDisplay:
 # -- audit --------------------------------------------------------------------------------
 
 
+# The gate calls the console report "cli"; both commands take both names (README: table).
+FORMAT_ALIASES = {"cli": "table"}
+
+
 def _formats(value: str) -> list[str]:
-    names = [n.strip().lower() for n in value.split(",") if n.strip()]
+    names = [FORMAT_ALIASES.get(n.strip().lower(), n.strip().lower()) for n in value.split(",") if n.strip()]
     unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
         named = ", ".join(unknown) or repr(value)
@@ -413,7 +506,7 @@ def _runbook_base(url: str | None, output_dir: Path | None) -> str:
 def _write(report: Report, formats: list[str], output_dir: Path | None) -> None:
     file_formats = [f for f in formats if f != "table"]
     if "table" in formats:
-        table.print_report(report, Console(width=None if sys.stdout.isatty() else 160))
+        table.print_report(report, Console(width=output_width(sys.stdout)))
     if output_dir is None:
         for name in file_formats:
             sys.stdout.write(FORMATS[name].render(report))
@@ -469,6 +562,10 @@ def _audit_sandbox(args: argparse.Namespace, selection: Selection, options: Audi
         options.metadata = {"stack": stack, **dict(sb.metadata or {})}
         options.target = "sandbox (moto)"
         report = run_audit([Reader(sb.session, list(sb.regions))], selection, options)
+        # The deployed rendering is the stack itself: its ARNs are the sandbox's.
+        deployment = getattr(sb, "deployment", None)
+        if deployment is not None:
+            _attach_sources(report, deployment.rendering.resources)
         _import_to_security_hub(args, [sb.session], report)
         return report
 
@@ -497,10 +594,58 @@ def _account_audit(args: argparse.Namespace, selection: Selection) -> Callable[.
         options.target = _target()
         readers = _aws_readers(args, base, home)
         report = run_audit(readers, selection, options)
+        if "sarif" in _formats(args.format):
+            _attach_rendered_sources(args, report, display)
         _import_to_security_hub(args, [r.session for r in readers], report)
         return report
 
     return audit
+
+
+# -- where findings point, the baseline, what fails the run --------------------------------
+
+
+def _attach_sources(report: Report, resources: Sequence[Any]) -> None:
+    from compliance_checks.reports import sources
+    from infra.render import PROJECT_ROOT
+
+    known = sources.source_map(resources, PROJECT_ROOT, CATALOG_FILE.parent.parent)
+    report.resource_sources = sources.locate({f.resource_id for f in report.findings}, known)
+
+
+def _attach_rendered_sources(args: argparse.Namespace, report: Report, display: ProgressDisplay) -> None:
+    """For an account audit's SARIF: render the stack (--stack, default prod) offline to learn where the
+    program declares each resource. A stack that does not render leaves findings at their catalog line."""
+    from infra.render import RenderError, render
+
+    stack = args.stack or "prod"
+    display.message(f"rendering stack {stack} to locate findings in the program")
+    try:
+        rendering = render(stack, project_dir=args.project_dir)
+    except (RenderError, OSError) as exc:
+        report.metadata.setdefault("notes", []).append(
+            f"stack {stack} did not render ({one_line(exc)}): SARIF points findings at the catalog"
+        )
+        return
+    _attach_sources(report, rendering.resources)
+
+
+def _baseline(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from compliance_checks import baseline
+
+    try:
+        return baseline.load_baseline(path)
+    except baseline.BaselineError as exc:
+        raise UsageError(f"--baseline: {exc}") from None
+
+
+def _exit_code(args: argparse.Namespace, report: Report) -> int:
+    code = report.exit_code(fail_on=args.fail_on, only_new=args.fail_on_new)
+    if code == 0 and report.metadata.get("security_hub_failures"):
+        return EXIT_IMPORT_FAILED
+    return code
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -512,8 +657,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.external_id and not args.role_arn:
         raise UsageError("--external-id goes with --role-arn")
     catalog = load_catalog()
+    filters = _filters(args)
     selection = _selection(catalog, _ids(args.checks, "--checks"), _ids(args.controls, "--controls"))
+    selection = _narrowed(catalog, selection, filters)
     waivers = _waivers(args.waivers, catalog)
+    if args.fail_on_new and args.baseline is None:
+        raise UsageError("--fail-on-new needs --baseline PREVIOUS.json (new is against a previous run)")
+    previous = _baseline(args.baseline)
     if args.sandbox:
         _refuse_account_options(args)
         audit = functools.partial(_audit_sandbox, args, selection)
@@ -524,10 +674,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
     with display.running():
         report = audit(options, display)
     report.runbook_base = runbook_base
+    if previous is not None:
+        from compliance_checks import baseline
+
+        baseline.compare(report, previous)
+    code = _exit_code(args, report)  # every finding counts, whatever --status shows
+    if code in (0, 1, 3):
+        report.metadata["exit_code"] = code  # what the JSON report says the run exited with
+    if filters.statuses:
+        shown = sorted(filters.statuses)
+        report = dataclasses.replace(report, findings=filters.shown(report.findings))
+        report.metadata["notes"] = [
+            *report.metadata.get("notes", []),
+            f"showing only {', '.join(shown)} findings (--status); the exit code ({code}) counts every finding",
+        ]
     _write(report, formats, args.output_dir)
-    code = report.exit_code()
-    if code == 0 and report.metadata.get("security_hub_failures"):
-        return EXIT_IMPORT_FAILED
     return code
 
 
@@ -537,8 +698,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     checks = registry.all_checks()
+    filters = _filters(args)
+    selection = _narrowed(catalog, _selection(catalog, None, _ids(args.controls, "--controls")), filters)
+    selected = set(selection.checks) | (set(selection.unimplemented) if not filters.narrows_checks else set())
     rows = []
-    for control in catalog.controls:
+    for control in selection.controls:
         entries = [
             {
                 "id": check_id,
@@ -547,12 +711,14 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "title": checks[check_id].metadata.title if check_id in checks else None,
             }
             for check_id in control.checks
+            if check_id in selected
         ]
-        rows.append({"id": control.id, "title": control.title, "manual": control.manual_evidence, "checks": entries})
+        manual = control.manual_evidence if selection.include_manual else None
+        rows.append({"id": control.id, "title": control.title, "manual": manual, "checks": entries})
     if args.format == "json":
         sys.stdout.write(json.dumps({"controls": rows}, indent=2) + "\n")
         return 0
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = Console(width=output_width(sys.stdout))
     view = Table(title="Leadping controls and their live checks")
     for column in ("Control", "Title", "Check", "Severity"):
         view.add_column(column, overflow="fold")

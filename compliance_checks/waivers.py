@@ -9,6 +9,10 @@ File format (YAML)::
         justification: Read-only archive, migrated in Q3 (ticket SEC-142)
         owner: platform-team
         expires: 2026-09-30                           # the last day the waiver applies
+        # Optional scope, each narrowing where the waiver applies:
+        # account: "123456789012"                     # only findings of this account
+        # region: eu-west-1                           # only findings in this region ("global" for IAM ...)
+        # tags: {leadping:environment: dev}           # only resources with these tags (see below)
 
 A waiver applies to FAIL findings only: an ERROR means the audit could not see, and no waiver makes
 that acceptable. A matching finding becomes WAIVED with the justification. After ``expires`` the
@@ -16,6 +20,10 @@ waiver no longer applies: the finding stays FAIL, its message says the waiver ex
 carries a note. A malformed file is refused whole, naming the entry and the field; the file is read
 by the strict loader (``compliance_checks.strict_yaml``: UTF-8, each key once, no aliases or tags),
 and ``expires`` must be a real calendar date written YYYY-MM-DD (``2026-02-30`` is refused).
+
+``tags`` match the tags the check reported for the resource in its evidence (``evidence["tags"]``);
+a finding whose check reported no tags is never matched by a tag-scoped waiver: it stays FAIL
+rather than being waived on tags nobody read.
 """
 
 from __future__ import annotations
@@ -34,7 +42,21 @@ from compliance_checks.core import Status
 from compliance_checks.reports.model import Finding
 from compliance_checks.strict_yaml import InputError, load_yaml_file, one_line, shown
 
-_FIELDS = frozenset({"control", "check", "resource", "resource_pattern", "justification", "owner", "expires"})
+_FIELDS = frozenset(
+    {
+        "control",
+        "check",
+        "resource",
+        "resource_pattern",
+        "justification",
+        "owner",
+        "expires",
+        "account",
+        "region",
+        "tags",
+    }
+)
+_ACCOUNT = re.compile(r"[0-9]{12}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WILDCARDS = "*?["
 
@@ -53,11 +75,20 @@ class Waiver:
     resource: str | None = None
     resource_pattern: str | None = None
     owner: str | None = None
+    account: str | None = None
+    region: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
 
     def matches(self, finding: Finding) -> bool:
         if self.control_id is not None and finding.control_id != self.control_id:
             return False
         if self.check_id is not None and finding.check_id != self.check_id:
+            return False
+        if self.account is not None and finding.account_id != self.account:
+            return False
+        if self.region is not None and finding.region != self.region:
+            return False
+        if self.tags and not _has_tags(finding, self.tags):
             return False
         if self.resource is not None:
             return finding.resource_id == self.resource
@@ -87,6 +118,9 @@ class Waiver:
                 f"control {self.control_id}" if self.control_id else "",
                 f"check {self.check_id}" if self.check_id else "",
                 f"resource {self.resource}" if self.resource else f"resources matching {self.resource_pattern}",
+                f"account {self.account}" if self.account else "",
+                f"region {self.region}" if self.region else "",
+                "tags " + ", ".join(f"{k}={v}" for k, v in self.tags) if self.tags else "",
             )
             if part
         )
@@ -102,7 +136,31 @@ class Waiver:
             "justification": self.justification,
             "owner": self.owner,
             "expires": self.expires.isoformat(),
+            **({"account": self.account} if self.account else {}),
+            **({"region": self.region} if self.region else {}),
+            **({"tags": dict(self.tags)} if self.tags else {}),
         }
+
+
+def _has_tags(finding: Finding, wanted: tuple[tuple[str, str], ...]) -> bool:
+    reported = finding.evidence.get("tags")
+    if not isinstance(reported, dict):
+        return False  # no tags read: a tag-scoped waiver cannot vouch for this resource
+    return all(reported.get(key) == value for key, value in wanted)
+
+
+def _tags(entry: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:
+    value = entry.get("tags")
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not value:
+        raise WaiverError(f"{where}: field 'tags' must be a non-empty mapping of tag key to value, got {shown(value)}")
+    pairs = []
+    for key, text in value.items():
+        if not isinstance(key, str) or not key.strip() or not isinstance(text, str):
+            raise WaiverError(f"{where}: field 'tags': {shown(key)}: {shown(text)} is not a tag key and text value")
+        pairs.append((key.strip(), text))
+    return tuple(sorted(pairs))
 
 
 def _string(entry: dict[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
@@ -155,8 +213,17 @@ def _waiver(entry: Any, index: int, known_controls: Collection[str], known_check
         raise WaiverError(f"{where}: field 'resource' or 'resource_pattern' is required (exactly one of them)")
     if resource is not None and any(c in resource for c in _WILDCARDS):
         raise WaiverError(f"{where}: field 'resource' holds a wildcard; write it as 'resource_pattern'")
+    account = _string(entry, "account", where)
+    if account is not None and not _ACCOUNT.fullmatch(account):
+        raise WaiverError(f"{where}: field 'account' must be a 12-digit AWS account id, got {shown(account)}")
+    region = _string(entry, "region", where)
+    if region is not None and not re.fullmatch(r"[a-z0-9-]+", region):
+        raise WaiverError(f"{where}: field 'region' must be a region name (e.g. us-east-1) or 'global'")
     return Waiver(
         index=index,
+        account=account,
+        region=region,
+        tags=_tags(entry, where),
         control_id=control,
         check_id=check,
         resource=resource,

@@ -9,17 +9,21 @@ an invalid skip list).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from compliance_checks.cli_vocabulary import add_version, prog
 from infra.render import PROJECT_ROOT, RenderError, load_stack_outputs
 from infra.render_host import locate
 from policies.config import GENERIC, LEADPING, PROFILES, ConfigError, load_profile
 from policies.gate import GateError, Target, available_stacks, repo_targets, repository_root, run_gate
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+INSTALLED = "leadping-gate"
 
 
 def _type_token(text: str) -> str:
@@ -29,9 +33,9 @@ def _type_token(text: str) -> str:
 
 
 def _formats(text: str) -> list[str]:
-    from policies.reports import FORMATS
+    from policies.reports import FORMAT_ALIASES, FORMATS
 
-    formats = [f.strip() for f in text.split(",") if f.strip()]
+    formats = [FORMAT_ALIASES.get(f.strip(), f.strip()) for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise argparse.ArgumentTypeError(f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")
@@ -47,10 +51,11 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m policies",
+        prog=prog(INSTALLED, "policies"),
         description="Leadping's CI gate: renders the Pulumi program offline, exports each stack as a "
         "Terraform-plan JSON and runs Checkov's AWS checks plus Leadping's own (policies/checks) on it.",
     )
+    add_version(parser, INSTALLED)
     commands = parser.add_subparsers(dest="command", required=True)
     gate = commands.add_parser(
         "gate",
@@ -67,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         type=_formats,
         default=["cli"],
-        help="comma-separated outputs: cli (stdout), junit, sarif (files in --output-dir); default cli",
+        help="comma-separated outputs: table (stdout; also called cli), junit, sarif (files in --output-dir); "
+        "default table",
     )
     gate.add_argument(
         "--output-dir",
@@ -126,12 +132,85 @@ def build_parser() -> argparse.ArgumentParser:
         help="the interpreter to render the program in (its own environment: pulumi, pulumi-aws, extra packages)",
     )
     gate.add_argument("--verbose", action="store_true", help="print a render failure's traceback")
+    add_outcome_options(gate)
     gate.add_argument(
         "--no-secrets-scan",
         action="store_true",
         help="skip Checkov's secrets scan of the repository or program (the plan scan still runs)",
     )
     return parser
+
+
+def add_outcome_options(gate: argparse.ArgumentParser) -> None:
+    """--baseline, --fail-on, --soft-fail-on (Checkov's vocabulary) and --quiet: what fails the run, what is shown."""
+    outcome = gate.add_argument_group("baseline and what fails the gate (policies/fail_rules.py)")
+    outcome.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="PREVIOUS",
+        help="a previous gate.sarif (or Checkov's --create-baseline JSON): failures it had are marked unchanged "
+        "and do not fail the gate; new ones do",
+    )
+    outcome.add_argument(
+        "--fail-on",
+        action="append",
+        metavar="CHECKS_OR_SEVERITY",
+        help="fail only on these check ids, or on this severity (CRITICAL, HIGH, MEDIUM, LOW) and above; "
+        "a failure of unknown severity still fails",
+    )
+    outcome.add_argument(
+        "--soft-fail-on",
+        action="append",
+        metavar="CHECKS_OR_SEVERITY",
+        help="do not fail on these check ids, or on this severity and below (reported all the same)",
+    )
+    outcome.add_argument(
+        "--quiet", action="store_true", help="print only failures, errors and the verdict (no per-stack summary)"
+    )
+
+
+def _fail_rules(args: argparse.Namespace, failures: list) -> Any:
+    from policies.baseline import GateBaselineError, compare
+    from policies.fail_rules import FailRuleError, FailRules, Threshold
+
+    try:
+        return FailRules(
+            fail_on=Threshold.parse(args.fail_on, "--fail-on"),
+            soft_fail_on=Threshold.parse(args.soft_fail_on, "--soft-fail-on"),
+            baseline=compare(failures, args.baseline) if args.baseline else None,
+        )
+    except (FailRuleError, GateBaselineError) as exc:
+        raise GateError(str(exc)) from None
+
+
+def _check_fail_rules(args: argparse.Namespace) -> None:
+    """The options' own mistakes, before anything renders."""
+    from policies.baseline import GateBaselineError, load
+    from policies.fail_rules import FailRuleError, Threshold
+
+    try:
+        Threshold.parse(args.fail_on, "--fail-on")
+        Threshold.parse(args.soft_fail_on, "--soft-fail-on")
+        if args.baseline:
+            load(args.baseline)
+    except (FailRuleError, GateBaselineError) as exc:
+        raise GateError(str(exc)) from None
+
+
+QUIET_PREFIXES = ("FAIL ", "ERROR ", "gate ")
+
+
+@contextlib.contextmanager
+def _spinner(phase: str, quiet: bool) -> Iterator[None]:
+    """A spinner with the phase on stderr while the gate renders and scans: on a terminal only, never with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    with Console(stderr=True).status(Text(phase)):
+        yield
 
 
 @dataclass(frozen=True)
@@ -207,18 +286,20 @@ def main(argv: list[str] | None = None) -> int:
 
     output_dir = args.output_dir or PROJECT_ROOT / "reports" / "gate"
     try:
+        _check_fail_rules(args)
         selection = select(args)
         profile = load_profile(
             selection.profile, skips_file=args.skips, external_checks_dirs=tuple(args.external_checks_dir)
         )
-        result = run_gate(
-            selection.targets,
-            profile=profile,
-            output_dir=output_dir,
-            secrets_root=None if args.no_secrets_scan else selection.secrets_root,
-            accept_unrendered=args.accept_unrendered,
-            source_root=selection.source_root,
-        )
+        with _spinner(f"rendering, exporting and scanning {', '.join(t.label for t in selection.targets)}", args.quiet):
+            result = run_gate(
+                selection.targets,
+                profile=profile,
+                output_dir=output_dir,
+                secrets_root=None if args.no_secrets_scan else selection.secrets_root,
+                accept_unrendered=args.accept_unrendered,
+                source_root=selection.source_root,
+            )
     except GateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         if args.verbose and exc.details:
@@ -227,13 +308,29 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, OSError) as exc:  # a bad skip list, an output directory that cannot be written
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    findings = [*result.failures, *result.secret_findings]
+    try:
+        rules = _fail_rules(args, findings)
+    except GateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    failing = rules.failing(findings)
     if "cli" in args.format:
-        sys.stdout.write(cli_text(result))
-    for path in write_reports(result, args.format, output_dir):
-        print(f"wrote {_relative(path)}", file=sys.stderr)
+        text = cli_text(result)
+        if args.quiet:
+            text = "".join(line for line in text.splitlines(keepends=True) if line.startswith(QUIET_PREFIXES))
+        sys.stdout.write(text)
+        if len(failing) < len(findings) and not result.problems:
+            print(
+                f"{len(findings) - len(failing)} of {len(findings)} failures do not fail the gate "
+                f"(--fail-on, --soft-fail-on, --baseline); exit {EXIT_FAILED if failing else EXIT_PASSED}"
+            )
+    for path in write_reports(result, args.format, output_dir, rules.baseline):
+        if not args.quiet:
+            print(f"wrote {_relative(path)}", file=sys.stderr)
     if result.problems:
         return EXIT_ERROR
-    return EXIT_PASSED if result.ok else EXIT_FAILED
+    return EXIT_FAILED if failing else EXIT_PASSED
 
 
 def _stack_outputs(path: Path) -> dict[str, dict[str, Any]]:

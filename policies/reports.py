@@ -1,5 +1,8 @@
 """The gate's outputs: a console summary, JUnit XML (CI test tabs) and SARIF 2.1.0 (code scanning).
 
+JUnit and SARIF come from the one builder pair the audit uses too (compliance_checks/reports/
+sarif_builder.py, junit_builder.py): this module only adapts the gate's findings to their shape.
+
 Every finding names the file and line where the program constructs the resource, so that a CI
 annotation or a code-scanning alert lands on that line. What the gate did not judge (another
 provider's resources, remote components accepted unjudged) is listed in every format.
@@ -9,21 +12,34 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
 
+from compliance_checks.reports import junit_builder, sarif_builder
+from compliance_checks.reports.sarif_builder import SARIF_SCHEMA, SOURCE_ROOT_ID
+from compliance_checks.reports.scan_model import (
+    LogicalLocation,
+    Notification,
+    Outcome,
+    Rule,
+    ScanFinding,
+    ScanRun,
+    SourceLocation,
+)
+from policies.baseline import Comparison, finding_identity
 from policies.gate import Finding, GateResult, Unjudged
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+__all__ = ["CHECKOV_POLICY_INDEX", "FORMATS", "SARIF_SCHEMA", "SOURCE_ROOT_ID", "cli_text", "junit_xml", "sarif"]
+
+# "table" is the audit's name for the console report; the gate takes it too and documents "cli".
 FORMATS = ("cli", "junit", "sarif")
-# SARIF paths are relative to the repository root, which code scanning knows as the checkout.
-SOURCE_ROOT_ID = "%SRCROOT%"
+FORMAT_ALIASES = {"table": "cli"}
+# A code-scanning category per tool: GitHub keeps the gate's alerts apart from the audit's.
+CATEGORY = "leadping-gate"
 # Checkov's guidelines come from its vendor's platform, which the offline gate does not call:
 # a built-in rule without one points at Checkov's index of its Terraform checks.
 CHECKOV_POLICY_INDEX = "https://www.checkov.io/5.Policy%20Index/terraform.html"
-# GitHub code scanning reads a rule's security-severity as a CVSS-like score.
-SECURITY_SEVERITY = {"CRITICAL": "9.5", "HIGH": "8.0", "MEDIUM": "5.5", "LOW": "2.0", "INFO": "0.5"}
 
 
 def _line(finding: Finding) -> str:
@@ -91,177 +107,156 @@ def cli_text(result: GateResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _located(case: ET.Element, source: str) -> None:
-    """The file and line attributes CI test reporters read to annotate a test case."""
-    path, _, line = source.rpartition(":")
-    if path and line.isdigit():
-        case.set("file", path)
-        case.set("line", line)
-
-
-def junit_xml(result: GateResult) -> str:
-    root = ET.Element("testsuites", name="leadping-gate")
-    for stack in result.stacks:
-        failures = [f for f in result.failures if f.stack == stack]
-        passed = [f for f in result.passed if f.stack == stack]
-        unjudged = [u for u in result.not_judged if u.stack == stack]
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            name=f"gate.{stack}",
-            tests=str(len(failures) + len(passed) + len(unjudged)),
-            failures=str(len(failures)),
-            skipped=str(len(unjudged)),
-        )
-        for finding in failures + passed:
-            case = ET.SubElement(
-                suite,
-                "testcase",
-                classname=f"{stack}.{finding.check_id}",
-                name=f"{finding.resource_label} [{finding.control}]",
-            )
-            _located(case, finding.source)
-            if finding in failures:
-                failure = ET.SubElement(case, "failure", message=finding.check_name, type=finding.check_id)
-                failure.text = _line(finding)
-        for item in unjudged:
-            case = ET.SubElement(suite, "testcase", classname=f"{stack}.not-judged", name=item.label)
-            _located(case, item.source)
-            ET.SubElement(case, "skipped", message=item.reason)
-    if result.secret_findings or result.problems:
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            name="gate.repository",
-            tests=str(len(result.secret_findings) + len(result.problems)),
-            failures=str(len(result.secret_findings) + len(result.problems)),
-        )
-        for finding in result.secret_findings:
-            case = ET.SubElement(suite, "testcase", classname="secrets", name=finding.address)
-            _located(case, finding.source)
-            ET.SubElement(case, "failure", message=finding.check_name, type=finding.check_id)
-        for problem in result.problems:
-            case = ET.SubElement(suite, "testcase", classname="gate", name="configuration")
-            ET.SubElement(case, "error", message=problem)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
-
-
-def _physical_location(source: str, fallback: str) -> dict[str, Any]:
-    """A SARIF location: the file relative to the repository root and the line (the entry file's first line
-    when the render could not tell where the resource is constructed)."""
-    path, _, line = (source or f"{fallback}:1").rpartition(":")
-    artifact: dict[str, Any] = {"uri": path}
-    if not path.startswith("/"):
-        artifact["uriBaseId"] = SOURCE_ROOT_ID
-    else:
-        artifact["uri"] = Path(path).as_uri()
-    return {
-        "physicalLocation": {
-            "artifactLocation": artifact,
-            "region": {"startLine": max(int(line), 1) if line.isdigit() else 1},
-        }
-    }
-
-
-def _rule(finding: Finding) -> dict[str, Any]:
-    name = finding.check_name or finding.check_id
-    help_uri = finding.guideline or (CHECKOV_POLICY_INDEX if finding.check_id.startswith("CKV") else "")
-    help_text = f"{name}. Reported under {finding.control}." + (f" Guidance: {help_uri}" if help_uri else "")
-    properties: dict[str, Any] = {"control": finding.control, "tags": [finding.control, "security"]}
-    severity = SECURITY_SEVERITY.get(finding.severity.upper())
-    if severity:
-        properties["security-severity"] = severity
-    rule: dict[str, Any] = {
-        "id": finding.check_id,
-        "name": finding.check_id,
-        "shortDescription": {"text": name},
-        "help": {"text": help_text},
-        "properties": properties,
-    }
-    if help_uri:
-        rule["helpUri"] = help_uri
-    return rule
-
-
-def _result(finding: Finding, result: GateResult) -> dict[str, Any]:
-    location = _physical_location(finding.source, result.entry_files.get(finding.stack, ""))
-    if finding.resource is not None:
-        location["logicalLocations"] = [
-            {"name": finding.resource.name, "fullyQualifiedName": finding.resource.urn, "kind": "resource"}
-        ]
-    return {
-        "ruleId": finding.check_id,
-        "level": "error",
-        "message": {"text": _line(finding)},
-        "locations": [location],
-        "partialFingerprints": {"leadping/resource": f"{finding.stack}/{finding.check_id}/{finding.address}"},
-        "properties": {
+def _scan_finding(
+    finding: Finding, result: GateResult, *, failed: bool, baseline: Comparison | None = None
+) -> ScanFinding:
+    where = SourceLocation.parse(finding.source)
+    logical = LogicalLocation(finding.resource.name, finding.resource.urn) if finding.resource is not None else None
+    return ScanFinding(
+        rule_id=finding.check_id,
+        outcome=Outcome.FAIL if failed else Outcome.PASS,
+        message=_line(finding),
+        fingerprint=finding_identity(finding),
+        location=where,
+        fallback_location=SourceLocation(result.entry_files.get(finding.stack, "") or "__main__.py", 1),
+        logical=logical,
+        severity=finding.severity.lower() or None,
+        baseline=baseline.state(finding_identity(finding)) if baseline is not None and failed else None,
+        properties={
             "stack": finding.stack,
             "control": finding.control,
             "pulumiName": finding.resource.name if finding.resource else None,
             "pulumiType": finding.resource.type if finding.resource else None,
             "terraformAddress": finding.address,
         },
-    }
+        suite=f"gate.{finding.stack}",
+        case_class=f"{finding.stack}.{finding.check_id}",
+        case_name=f"{finding.resource_label} [{finding.control}]",
+        detail=_line(finding),
+    )
 
 
-def _notification(item: Unjudged, result: GateResult) -> dict[str, Any]:
-    return {
-        "level": "note",
-        "message": {"text": _unjudged_line(item)},
-        "locations": [_physical_location(item.source, result.entry_files.get(item.stack, ""))],
-    }
+def _rule(finding: Finding) -> Rule:
+    name = finding.check_name or finding.check_id
+    help_uri = finding.guideline or (CHECKOV_POLICY_INDEX if finding.check_id.startswith("CKV") else "")
+    help_text = f"{name}. Reported under {finding.control}." + (f" Guidance: {help_uri}" if help_uri else "")
+    return Rule(
+        id=finding.check_id,
+        title=name,
+        help_text=help_text,
+        help_uri=help_uri,
+        severity=finding.severity.lower() or None,
+        tags=(finding.control,),
+        properties={"control": finding.control},
+    )
 
 
-def sarif(result: GateResult) -> dict[str, Any]:
-    findings = [*result.failures, *result.secret_findings]
-    rules: dict[str, dict[str, Any]] = {}
-    for finding in findings:
+def _unjudged_finding(item: Unjudged) -> ScanFinding:
+    return ScanFinding(
+        rule_id="not-judged",
+        outcome=Outcome.SKIPPED,
+        message=item.reason,
+        fingerprint="",
+        location=SourceLocation.parse(item.source),
+        suite=f"gate.{item.stack}",
+        case_class=f"{item.stack}.not-judged",
+        case_name=item.label,
+    )
+
+
+def scan_run(result: GateResult, baseline: Comparison | None = None) -> ScanRun:
+    """The gate's result in the neutral shape both builders read: failures and secrets are results,
+    what was not judged is a notification (a fact about the run, not an alert on a line of code)."""
+    failing = [*result.failures, *result.secret_findings]
+    rules: dict[str, Rule] = {}
+    for finding in failing:
         rules.setdefault(finding.check_id, _rule(finding))
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "leadping-gate",
-                        "informationUri": "https://www.checkov.io/",
-                        "rules": list(rules.values()),
-                    }
-                },
-                # What was not judged is a fact about the run, not an alert on a line of code.
-                "invocations": [
-                    {
-                        "executionSuccessful": not result.problems,
-                        "toolExecutionNotifications": [_notification(u, result) for u in result.not_judged],
-                    }
-                ],
-                "results": [_result(f, result) for f in findings],
-                "properties": {
-                    "profile": result.profile,
-                    "stacks": result.stacks,
-                    "notJudged": [
-                        {"stack": u.stack, "name": u.name, "type": u.type, "source": u.source, "reason": u.reason}
-                        for u in result.not_judged
-                    ],
-                    "notJudgedCount": len(result.not_judged),
-                },
-            }
-        ],
-    }
+    findings = [_scan_finding(f, result, failed=True, baseline=baseline) for f in failing]
+    notifications = [
+        Notification(_unjudged_line(u), "note", SourceLocation.parse(u.source) or _entry(result, u.stack))
+        for u in result.not_judged
+    ]
+    return ScanRun(
+        tool="leadping-gate",
+        information_uri="https://www.checkov.io/",
+        rules=list(rules.values()),
+        findings=findings,
+        notifications=notifications,
+        successful=not result.problems,
+        properties={
+            "profile": result.profile,
+            "stacks": result.stacks,
+            "notJudged": [
+                {"stack": u.stack, "name": u.name, "type": u.type, "source": u.source, "reason": u.reason}
+                for u in result.not_judged
+            ],
+            "notJudgedCount": len(result.not_judged),
+            **({"baseline": baseline.summary()} if baseline is not None else {}),
+        },
+        automation_id=f"{CATEGORY}/{'+'.join(result.stacks)}/",
+    )
 
 
-def write_reports(result: GateResult, formats: list[str], output_dir: Path) -> list[Path]:
+def _entry(result: GateResult, stack: str) -> SourceLocation:
+    return SourceLocation(result.entry_files.get(stack, "") or "__main__.py", 1)
+
+
+def junit_xml(result: GateResult, baseline: Comparison | None = None) -> str:
+    findings: list[ScanFinding] = []
+    for stack in result.stacks:
+        findings += [
+            _scan_finding(f, result, failed=True, baseline=baseline) for f in result.failures if f.stack == stack
+        ]
+        findings += [_scan_finding(f, result, failed=False) for f in result.passed if f.stack == stack]
+        findings += [_unjudged_finding(u) for u in result.not_judged if u.stack == stack]
+    for finding in result.secret_findings:
+        findings.append(
+            replace(
+                _scan_finding(finding, result, failed=True, baseline=baseline),
+                suite="gate.repository",
+                case_class="secrets",
+                case_name=finding.address,
+                message=finding.check_name,
+            )
+        )
+    for problem in result.problems:
+        findings.append(
+            ScanFinding(
+                rule_id="gate",
+                outcome=Outcome.ERROR,
+                message=problem,
+                fingerprint="",
+                suite="gate.repository",
+                case_class="gate",
+                case_name="configuration",
+            )
+        )
+    run = ScanRun(
+        tool="leadping-gate",
+        information_uri="https://www.checkov.io/",
+        rules=(),
+        findings=findings,
+        suites=[f"gate.{stack}" for stack in result.stacks],
+    )
+    return junit_builder.render(run)
+
+
+def sarif(result: GateResult, baseline: Comparison | None = None) -> dict[str, Any]:
+    return sarif_builder.document(scan_run(result, baseline))
+
+
+def write_reports(
+    result: GateResult, formats: list[str], output_dir: Path, baseline: Comparison | None = None
+) -> list[Path]:
     """Writes the file formats (junit, sarif) into output_dir; cli goes to stdout by the caller."""
     written = []
     output_dir.mkdir(parents=True, exist_ok=True)
     if "junit" in formats:
         path = output_dir / "gate.junit.xml"
-        path.write_text(junit_xml(result))
+        path.write_text(junit_xml(result, baseline))
         written.append(path)
     if "sarif" in formats:
         path = output_dir / "gate.sarif"
-        path.write_text(json.dumps(sarif(result), indent=1) + "\n")
+        path.write_text(json.dumps(sarif(result, baseline), indent=1) + "\n")
         written.append(path)
     return written

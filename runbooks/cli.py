@@ -23,6 +23,7 @@ from typing import Any, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
 
+from compliance_checks.cli_vocabulary import add_version, prog
 from compliance_checks.usage import OneLineParser, one_line
 from runbooks.actions import ACTIONS, responder_policy
 from runbooks.audit_log import DEFAULT_PATH, INTENT, AuditLog, AuditLogError, new_record_id, os_user
@@ -31,6 +32,7 @@ from runbooks.core import Action, ActionFailed, InputError, Outcome, Plan, Verif
 from runbooks.interrupts import Interruptions
 
 OK, FAILED, REFUSED, INTERRUPTED = 0, 1, 2, 130
+INSTALLED = "leadping-runbook"
 _COMMON = ("action", "apply", "audit_log", "profile", "region", "print_policy")
 
 SessionFactory = Callable[[str | None, str | None], boto3.Session]
@@ -48,7 +50,11 @@ def _common_options() -> argparse.ArgumentParser:
         help=f"JSON-lines audit log that applied actions append to (default ./{DEFAULT_PATH})",
     )
     group.add_argument(
-        "--region", metavar="REGION", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile's)"
+        "--region",
+        action="append",
+        metavar="REGION",
+        help="AWS region; repeatable: the action runs in each region named, in order "
+        "(default: AWS_REGION, AWS_DEFAULT_REGION or the profile's)",
     )
     group.add_argument("--profile", metavar="NAME", help="AWS profile from your AWS config")
     return common
@@ -56,7 +62,7 @@ def _common_options() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
-        prog="python -m runbooks",
+        prog=prog(INSTALLED, "runbooks"),
         description=(
             "Leadping incident and operations automation. Every action is a dry run that prints its plan "
             "unless --apply is given; applied actions append who/what/when/before/after to the audit log. "
@@ -64,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog="The procedures that use these actions are the Markdown runbooks in runbooks/.",
     )
+    add_version(parser, INSTALLED)
     parser.add_argument(
         "--print-policy",
         action="store_true",
@@ -136,13 +143,23 @@ def main(
     if args.action is None:
         print(f"{parser.prog}: error: choose an ACTION ({', '.join(ACTIONS)}), or --help", file=err)
         return REFUSED
+    regions = list(dict.fromkeys(args.region or [None]))
+    codes = []
     with Interruptions() as interruptions:
-        try:
-            return _run(args, session_factory, _Printer(out), err, interruptions)
-        except KeyboardInterrupt:
-            # Raised only while nothing is being changed: identifying the caller, reading, planning.
-            print(f"INTERRUPTED by {interruptions.name} before any change. Nothing was changed.", file=err)
-            return INTERRUPTED
+        for region in regions:
+            if len(regions) > 1:
+                print(f"== region {region}", file=out)
+            try:
+                codes.append(_run(argparse.Namespace(**{**vars(args), "region": region}), session_factory,
+                                  _Printer(out), err, interruptions))  # fmt: skip
+            except KeyboardInterrupt:
+                # Raised only while nothing is being changed: identifying the caller, reading, planning.
+                print(f"INTERRUPTED by {interruptions.name} before any change. Nothing was changed.", file=err)
+                return INTERRUPTED
+            if codes[-1] == INTERRUPTED:
+                break  # the regions after an interruption are not started
+    # The worst outcome of the regions: a refusal or failure in one region is not hidden by another's success.
+    return max(codes)
 
 
 def _refusal(err: TextIO) -> Callable[..., int]:

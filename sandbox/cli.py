@@ -18,25 +18,31 @@ stack, port in use or not allowed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import re
 import shlex
 import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from compliance_checks.cli_vocabulary import add_version, prog
 from compliance_checks.usage import OneLineParser, one_line
 
 if TYPE_CHECKING:
     from sandbox.serve import ServedSandbox
 
-PROG = "python -m sandbox"
+INSTALLED = "leadping-sandbox"
+PROG = prog(INSTALLED, "sandbox")
+# What a terminal colour code looks like (werkzeug colours its request log by status).
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 EXIT_CODES = """exit codes:
   0  stopped with Ctrl-C or SIGTERM
   1  the stack could not be deployed into the sandbox
@@ -65,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="The simulated AWS account (moto) with a stack of the Pulumi program deployed into it.",
     )
+    add_version(parser, INSTALLED)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser(
         "serve",
@@ -89,7 +96,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="deploy this Pulumi program directory instead of the project's (infra/), with the stack's settings",
     )
     serve.add_argument("--quiet", action="store_true", help="no deploy progress or request log on stderr")
+    serve.add_argument(
+        "--output-dir",
+        type=Path,
+        metavar="DIR",
+        help="write known-gaps.json (for the audit's --known-gaps) here and keep it; by default it goes to a "
+        "temporary folder removed at stop",
+    )
     return parser
+
+
+class _PlainLog(logging.Filter):
+    """The request log without colour codes: werkzeug colours it for a terminal, a file keeps the codes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = _ANSI.sub("", record.getMessage())
+        record.args = ()
+        return True
+
+
+def plain_log_when_not_a_terminal(stream=None) -> bool:
+    """Strips werkzeug's colour codes when the log (stderr) is not a terminal; True when it does."""
+    stream = stream or sys.stderr
+    if getattr(stream, "isatty", lambda: False)():
+        return False
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, _PlainLog) for f in logger.filters):
+        logger.addFilter(_PlainLog())
+    return True
+
+
+@contextmanager
+def _phases(quiet: bool) -> Iterator[Callable[[str], None]]:
+    """The deploy's progress reports: a spinner with the current phase on a terminal (stderr), each report
+    a line on stderr otherwise; nothing with --quiet."""
+    if quiet:
+        yield lambda message: None
+        return
+    if not sys.stderr.isatty():
+        yield lambda message: print(message, file=sys.stderr, flush=True)
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(stderr=True)
+    with console.status(Text("starting the sandbox")) as status:
+
+        def report(message: str) -> None:
+            console.print(Text(one_line(message), style="dim"))
+            status.update(Text(one_line(message)))
+
+        yield report
 
 
 def stacks(project_dir: Path) -> list[str]:
@@ -173,25 +230,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.program is not None and not (args.program / "__main__.py").is_file():
         raise UsageError(f"--program {args.program}: no __main__.py there")
 
+    if args.quiet:
+        # The moto server logs every request it answers through werkzeug.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    plain_log_when_not_a_terminal()
+    if args.output_dir is not None:
+        try:
+            args.output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"--output-dir {args.output_dir}: {error.strerror or error}") from None
+
     def progress(message: str) -> None:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
-    if args.quiet:
-        # The moto server logs every request it answers through werkzeug.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-
-    with _until_stopped() as stop:
+    with _until_stopped() as stop, contextlib.ExitStack() as running:
         try:
-            with (
-                serving(args.stack, port=args.port, program_dir=args.program, progress=progress) as served,
-                tempfile.TemporaryDirectory(prefix="leadping-sandbox-") as scratch,
-            ):
-                gaps_file = write_known_gaps(served, Path(scratch))
-                print(instructions(served, args.stack, gaps_file), flush=True)
-                while not stop.wait(0.2):
-                    pass
-                progress("stopping the sandbox")
+            # The spinner runs while the stack deploys; the request log follows as plain lines.
+            with _phases(args.quiet) as deploying:
+                served = running.enter_context(
+                    serving(args.stack, port=args.port, program_dir=args.program, progress=deploying)
+                )
+            scratch = args.output_dir or Path(
+                running.enter_context(tempfile.TemporaryDirectory(prefix="leadping-sandbox-"))
+            )
+            gaps_file = write_known_gaps(served, Path(scratch))
+            print(instructions(served, args.stack, gaps_file), flush=True)
+            while not stop.wait(0.2):
+                pass
+            progress("stopping the sandbox")
         except PortInUseError as error:
             raise UsageError(str(error)) from None
         except SandboxError as error:

@@ -364,9 +364,12 @@ def deploy(
         deploy_seconds=handler.seconds,
     )
     if progress:
+        # Counted as the report lists them (one per check a gap concerns), not as moto's raw gaps.
+        from sandbox.api import known_gaps
+
         progress(
             f"deployed {len(deployment.resources)} resources in {total:.1f}s "
             f"(program {deployment.render_seconds:.1f}s, moto {deployment.deploy_seconds:.1f}s); "
-            f"{len(deployment.gaps)} known gap(s)"
+            f"{len(known_gaps(deployment.gaps))} known gap(s)"
         )
     return deployment

@@ -37,7 +37,7 @@ def test_a_usage_error_is_one_line_and_exit_2(command: list[str], message: str) 
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
     assert message in line
-    assert line.startswith(f"python -m {command[0]}" if command[0] != "compliance_checks" else "leadping-audit")
+    assert line.startswith(f"python -m {command[0]}"), "run as python -m, named so"
 
 
 def test_the_line_names_the_help_of_the_command_that_was_misused(capsys: pytest.CaptureFixture[str]) -> None:

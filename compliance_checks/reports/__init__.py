@@ -4,6 +4,10 @@ For people: ``table`` (terminal), ``markdown`` (CI job summary), ``html`` (an au
 (a spreadsheet). For tools: ``json`` (our schema), ``junit`` (CI test views), ``sarif`` (code
 scanning), ``asff`` (AWS Security Hub), ``ocsf`` (OCSF Compliance Findings: Security Lake, SIEMs),
 ``oscal`` (NIST OSCAL assessment results: GRC tools).
+
+SARIF and JUnit are built by sarif_builder.py and junit_builder.py from a neutral finding shape
+(scan_model.py), which the gate (policies/reports.py) uses too; sarif.py and junit.py adapt the
+audit's findings to it.
 """
 
 from __future__ import annotations

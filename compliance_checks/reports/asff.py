@@ -105,7 +105,7 @@ def _severity(finding: Finding) -> dict[str, str]:
     return {"Label": _SEVERITY.get(finding.severity, "MEDIUM"), "Original": finding.severity}
 
 
-def _product_fields(finding: Finding) -> dict[str, str]:
+def _product_fields(finding: Finding, baseline: str | None = None) -> dict[str, str]:
     fields = {
         "leadping/control": finding.control_id,
         "leadping/check": finding.check_id or "manual",
@@ -116,6 +116,8 @@ def _product_fields(finding: Finding) -> dict[str, str]:
     for key in ("justification", "owner", "expires"):
         if waiver.get(key):
             fields[f"leadping/waiver/{key}"] = str(waiver[key])
+    if baseline:
+        fields["leadping/baseline"] = baseline
     if finding.evidence:
         fields["leadping/evidence"] = json.dumps(dict(finding.evidence), default=str, sort_keys=True)
     return {key: _clip(value, _PRODUCT_FIELD_MAX) for key, value in fields.items() if value.strip()}
@@ -167,7 +169,7 @@ def to_asff(
         "Title": _clip(f"{finding.control_id} {finding.title or finding.check_id or ''}".strip(), _TITLE_MAX),
         "Description": _clip(finding.message or str(finding.status), _DESCRIPTION_MAX),
         "Remediation": {"Recommendation": recommendation},
-        "ProductFields": _product_fields(finding),
+        "ProductFields": _product_fields(finding, report.baseline_of(finding)),
         "Resources": [
             {
                 "Type": _RESOURCE_TYPES.get(finding.resource_type, "Other"),

@@ -36,6 +36,7 @@ COLUMNS = (
     "framework_references",
     "runbooks",
     "finding_id",
+    "baseline",
 )
 
 
@@ -63,6 +64,7 @@ def _row(finding: Finding, report: Report) -> dict[str, object]:
         "framework_references": "; ".join(str(r) for r in report.references(finding.control_id)),
         "runbooks": " ".join(runbook_href(r, report.runbook_base) or r for r in runbooks),
         "finding_id": finding.identity,
+        "baseline": report.baseline_of(finding) or "",
     }
 
 
@@ -71,5 +73,8 @@ def render(report: Report) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for finding in report.sorted_findings():
+        writer.writerow({key: csv_cell(value) for key, value in _row(finding, report).items()})
+    # The baseline's failures that are gone, as rows of their own (baseline: resolved).
+    for finding in report.resolved:
         writer.writerow({key: csv_cell(value) for key, value in _row(finding, report).items()})
     return buffer.getvalue()

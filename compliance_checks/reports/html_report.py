@@ -335,6 +335,8 @@ def render(report: Report) -> str:
             out.append(f"<dt>{_e(key)}</dt><dd>{_e(value)}</dd>")
     out.append("</dl></header>")
     out.append(_overview(report))
+    if report.baseline_text():
+        out.append(f'<p class="baseline">Baseline: {_e(report.baseline_text())}</p>')
     if meta.get("notes"):
         out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in meta["notes"]) + "</ul>")
     out.append('<section id="findings"><h2>Findings</h2>')

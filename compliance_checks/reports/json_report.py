@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from compliance_checks.reports.model import Report
+from compliance_checks.reports.model import Finding, Report
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "audit-report.schema.json"
 SCHEMA_ID = "https://leadping.ai/schemas/leadping-audit/audit-report-1.json"
@@ -18,7 +18,8 @@ def document(report: Report) -> dict[str, Any]:
         "schema_version": "1",
         "metadata": report.metadata,
         "summary": report.counts(),
-        "exit_code": report.exit_code(),
+        # The process's exit code where the CLI set it (--fail-on, --fail-on-new, --status), else the default rule.
+        "exit_code": report.metadata.get("exit_code", report.exit_code()),
         "controls": [
             {
                 "id": s.control.id,
@@ -35,8 +36,23 @@ def document(report: Report) -> dict[str, Any]:
             for s in report.control_summaries()
         ],
         "checks": {check_id: dict(info) for check_id, info in report.checks.items()},
-        "findings": [f.to_dict() for f in report.sorted_findings()],
+        "findings": [_finding(report, f) for f in report.sorted_findings()],
+        **_baseline(report),
     }
+
+
+def _finding(report: Report, finding: Finding) -> dict[str, Any]:
+    state = report.baseline_of(finding)
+    return {**finding.to_dict(), "baseline": state} if state else finding.to_dict()
+
+
+def _baseline(report: Report) -> dict[str, Any]:
+    summary = report.baseline_summary()
+    if summary is None:
+        return {}
+    source = (report.metadata.get("baseline") or {}).get("file", "")
+    resolved = [{**f.to_dict(), "baseline": "resolved"} for f in report.resolved]
+    return {"baseline": {"file": source, **summary, "resolved_findings": resolved}}
 
 
 def render(report: Report) -> str:

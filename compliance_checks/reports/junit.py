@@ -1,61 +1,43 @@
 """JUnit XML: one testsuite per control, one testcase per finding (CI systems render it natively).
 
-FAIL is a <failure>, ERROR an <error>, MANUAL and WAIVED are <skipped> with the reason. Every
-value goes through reports/escaping.py, which also keeps out what XML 1.0 cannot carry.
+The audit's findings adapted (sarif.scan_finding) to the one JUnit builder (junit_builder.py):
+FAIL is a <failure>, ERROR an <error>, MANUAL and WAIVED are <skipped> with the reason. With a
+baseline each case carries a ``baseline`` property, and the findings the baseline had that are
+gone are cases of their own, skipped as resolved.
 """
 
 from __future__ import annotations
 
-import json
-import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 from compliance_checks.core import Status
-from compliance_checks.reports.escaping import xml as _safe
-from compliance_checks.reports.model import Finding, Report
+from compliance_checks.reports import junit_builder
+from compliance_checks.reports.model import Report
+from compliance_checks.reports.sarif import scan_finding
+from compliance_checks.reports.scan_model import Outcome, ScanRun
 
 
-def _evidence(finding: Finding) -> str:
-    return _safe(json.dumps(dict(finding.evidence), indent=2, default=str))
+def scan_run(report: Report) -> ScanRun:
+    findings = []
+    for finding in report.sorted_findings():
+        skipped = finding.status in (Status.MANUAL, Status.WAIVED)
+        # JUnit shows the check's own message; a skipped case says why it was skipped.
+        message = f"{finding.status}: {finding.message}" if skipped else finding.message
+        findings.append(replace(scan_finding(report, finding), message=message))
+    for finding in report.resolved:
+        scanned = scan_finding(report, finding, baseline="resolved")
+        resolved = f"resolved since the baseline: {finding.message}"
+        findings.append(replace(scanned, outcome=Outcome.SKIPPED, message=resolved))
+    suites = [f"{control.id} {control.title}" for control in report.controls]
+    return ScanRun(
+        tool="leadping-audit",
+        information_uri="https://leadping.ai/security",
+        rules=(),
+        findings=findings,
+        suites=suites,
+        timestamp=str(report.metadata.get("started", "")),
+    )
 
 
 def render(report: Report) -> str:
-    findings = report.sorted_findings()
-    root = ET.Element(
-        "testsuites",
-        name="leadping-audit",
-        tests=str(len(findings)),
-        failures=str(sum(f.status is Status.FAIL for f in findings)),
-        errors=str(sum(f.status is Status.ERROR for f in findings)),
-        skipped=str(sum(f.status in (Status.MANUAL, Status.WAIVED) for f in findings)),
-        timestamp=str(report.metadata.get("started", "")),
-    )
-    for control in report.controls:
-        mine = [f for f in findings if f.control_id == control.id]
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            name=_safe(f"{control.id} {control.title}"),
-            tests=str(len(mine)),
-            failures=str(sum(f.status is Status.FAIL for f in mine)),
-            errors=str(sum(f.status is Status.ERROR for f in mine)),
-            skipped=str(sum(f.status in (Status.MANUAL, Status.WAIVED) for f in mine)),
-        )
-        for finding in mine:
-            case = ET.SubElement(
-                suite,
-                "testcase",
-                classname=_safe(f"{control.id}.{finding.check_id or 'manual'}"),
-                name=_safe(f"{finding.resource_id} [{finding.region}]"),
-            )
-            if finding.status is Status.FAIL:
-                failure = ET.SubElement(
-                    case, "failure", message=_safe(finding.message), type=finding.severity or "FAIL"
-                )
-                failure.text = _evidence(finding)
-            elif finding.status is Status.ERROR:
-                ET.SubElement(case, "error", message=_safe(finding.message), type="ERROR").text = _evidence(finding)
-            elif finding.status in (Status.MANUAL, Status.WAIVED):
-                ET.SubElement(case, "skipped", message=_safe(f"{finding.status}: {finding.message}"))
-            ET.SubElement(case, "system-out").text = _safe(finding.message)
-    ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    return junit_builder.render(scan_run(report))

@@ -31,6 +31,7 @@ def render(report: Report) -> str:
         f"{escape(meta.get('finished'))}",
         "",
         " · ".join(f"{_ICONS[s]} {s} {n}" for s, n in counts.items()),
+        *(["", f"Baseline: {escape(report.baseline_text())}"] if report.baseline_text() else []),
         "",
         "| Control | Title | Status | PASS | FAIL | ERROR | WAIVED | MANUAL | Runbooks |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -58,8 +59,10 @@ def render(report: Report) -> str:
         for f in open_findings:
             evidence = json.dumps(dict(f.evidence), default=str, sort_keys=True)
             runbook = _runbooks(runbooks.get(f.control_id, ()), report.runbook_base) if f.status is Status.FAIL else ""
+            state = f" ({report.baseline_of(f)})" if report.baseline_of(f) else ""
             lines.append(
-                f"| {_ICONS[str(f.status)]} {f.status} | {escape(f.control_id)} | {escape(f.check_id or 'manual')} "
+                f"| {_ICONS[str(f.status)]} {f.status}{state} | {escape(f.control_id)} "
+                f"| {escape(f.check_id or 'manual')} "
                 f"| {escape(f.resource_id)} | {escape(f.region)} | {escape(f.message)} | {escape(evidence)} "
                 f"| {runbook} |"
             )

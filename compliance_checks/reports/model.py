@@ -23,6 +23,15 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low")
 FRAMEWORK_NAMES = {"security_hub": "AWS Security Hub", "soc2": "SOC 2"}
 
 
+def service_of(resource_type: str) -> str:
+    """The AWS service of a resource type (``s3`` of ``AWS::S3::Bucket``); ``account`` or ``evidence``
+    for findings that stand for the account or for a person's evidence."""
+    parts = resource_type.split("::")
+    if len(parts) == 3 and parts[1]:
+        return parts[1].lower()
+    return "account" if resource_type.startswith("AWS::") else "evidence"
+
+
 @dataclass(frozen=True)
 class Finding:
     control_id: str
@@ -48,12 +57,7 @@ class Finding:
 
     @property
     def service(self) -> str:
-        """The AWS service of the resource (``s3`` of ``AWS::S3::Bucket``); ``account`` or ``evidence``
-        for findings that stand for the account or for a person's evidence."""
-        parts = self.resource_type.split("::")
-        if len(parts) == 3 and parts[1]:
-            return parts[1].lower()
-        return "account" if self.resource_type.startswith("AWS::") else "evidence"
+        return service_of(self.resource_type)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +116,38 @@ class Report:
     checks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check id -> title, severity, ...
     # What runbook paths are prefixed with in links (reports/links.py): "" leaves them as they are.
     runbook_base: str = ""
+    # Resource id -> "path:line" of the Pulumi program statement that declared it (reports/sources.py).
+    resource_sources: dict[str, str] = field(default_factory=dict)
+    # With --baseline (compliance_checks/baseline.py): finding identity -> new, unchanged or resolved;
+    # None without a baseline. ``resolved`` holds the baseline's FAIL and ERROR findings that are gone.
+    baseline_states: dict[str, str] | None = None
+    resolved: list[Finding] = field(default_factory=list)
+
+    def baseline_of(self, finding: Finding) -> str | None:
+        """new, unchanged or resolved against the baseline; None when the run has no baseline."""
+        if self.baseline_states is None:
+            return None
+        return self.baseline_states.get(finding.identity, "resolved" if finding in self.resolved else "new")
+
+    def baseline_text(self) -> str | None:
+        """The summary line every human format prints with a baseline: "against X: 2 new, ..."."""
+        summary = self.baseline_summary()
+        if summary is None:
+            return None
+        source = (self.metadata.get("baseline") or {}).get("file", "the baseline")
+        return f"against {source}: " + ", ".join(f"{n} {state}" for state, n in summary.items())
+
+    def baseline_summary(self) -> dict[str, int] | None:
+        """How many findings are new, unchanged and resolved (resolved includes the ones gone); None
+        without a baseline."""
+        if self.baseline_states is None:
+            return None
+        counted = Counter(self.baseline_of(f) for f in self.findings)
+        return {
+            "new": counted["new"],
+            "unchanged": counted["unchanged"],
+            "resolved": counted["resolved"] + len(self.resolved),
+        }
 
     def counts(self) -> dict[str, int]:
         counted = Counter(str(f.status) for f in self.findings)
@@ -140,14 +176,24 @@ class Report:
         control = self.control(control_id)
         return control_references(control) if control else ()
 
-    def exit_code(self) -> int:
-        """0 nothing failed or errored, 1 any FAIL, 3 an ERROR but no FAIL (2 is bad usage, in the CLI)."""
-        statuses = {f.status for f in self.findings}
-        if Status.FAIL in statuses:
+    def exit_code(self, fail_on: str | None = None, only_new: bool = False) -> int:
+        """0 nothing failed or errored, 1 a FAIL that counts, 3 an ERROR but no FAIL that counts (2 is
+        bad usage, in the CLI). Every FAIL counts, unless ``fail_on`` (a severity: only FAILs at or
+        above it) or ``only_new`` (only FAILs new against the baseline) narrow it."""
+        if any(self.counts_as_failing(f, fail_on, only_new) for f in self.findings):
             return 1
-        if Status.ERROR in statuses:
+        if any(f.status is Status.ERROR for f in self.findings):
             return 3
         return 0
+
+    def counts_as_failing(self, finding: Finding, fail_on: str | None = None, only_new: bool = False) -> bool:
+        if finding.status is not Status.FAIL:
+            return False
+        if fail_on is not None:
+            rank = SEVERITY_ORDER.index(fail_on)
+            if finding.severity not in SEVERITY_ORDER[: rank + 1]:
+                return False
+        return not only_new or self.baseline_of(finding) == "new"
 
     def sorted_findings(self) -> list[Finding]:
         order = {c.id: i for i, c in enumerate(self.controls)}

@@ -156,8 +156,13 @@ def event(finding: Finding, report: Report, when: dt.datetime) -> dict[str, Any]
         document["remediation"] = {"desc": remediation or f"See the runbooks of {finding.control_id}."}
         if urls:
             document["remediation"]["references"] = urls
+    extra: dict[str, Any] = {}
     if finding.waiver:
-        document["unmapped"] = {"leadping": {"waiver": dict(finding.waiver)}}
+        extra["waiver"] = dict(finding.waiver)
+    if report.baseline_of(finding):
+        extra["baseline"] = report.baseline_of(finding)
+    if extra:
+        document["unmapped"] = {"leadping": extra}
     return document
 
 

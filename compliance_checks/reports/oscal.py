@@ -58,7 +58,9 @@ def _target_status(findings: list[Finding]) -> tuple[str, str]:
     return "not-satisfied", "other"
 
 
-def _observation(finding: Finding, run: str, tool_uuid: str, subject_uuid: str, collected: str) -> dict[str, Any]:
+def _observation(
+    finding: Finding, run: str, tool_uuid: str, subject_uuid: str, collected: str, baseline: str | None = None
+) -> dict[str, Any]:
     props = [
         _prop("status", finding.status),
         _prop("control-id", finding.control_id),
@@ -70,6 +72,8 @@ def _observation(finding: Finding, run: str, tool_uuid: str, subject_uuid: str, 
     ]
     if finding.severity:
         props.append(_prop("severity", finding.severity))
+    if baseline:
+        props.append(_prop("baseline", baseline))
     observation: dict[str, Any] = {
         "uuid": _uuid(run, "observation", finding.identity),
         "title": _line(f"{finding.status}: {finding.check_id or 'manual evidence'} on {finding.resource_id}"),
@@ -112,7 +116,10 @@ def document(report: Report) -> dict[str, Any]:
         for (account, resource, region), item_uuid in inventory.items()
     ]
     observations = [
-        _observation(f, run, tool_uuid, inventory[(f.account_id, f.resource_id, f.region)], finished) for f in findings
+        _observation(
+            f, run, tool_uuid, inventory[(f.account_id, f.resource_id, f.region)], finished, report.baseline_of(f)
+        )
+        for f in findings
     ]
     by_control: dict[str, list[tuple[Finding, str]]] = defaultdict(list)
     for f, o in zip(findings, observations, strict=True):

@@ -56,8 +56,9 @@ def print_report(report: Report, console: Console) -> None:
         for column in ("Status", "Control", "Check", "Resource", "Region", "Message"):
             table.add_column(column, overflow="fold")
         for f in attention:
+            state = report.baseline_of(f)
             table.add_row(
-                _status(f.status),
+                _status(f.status) + (Text(f" ({state})") if state else Text("")),
                 terminal(f.control_id),
                 terminal(f.check_id or "manual"),
                 terminal(f.resource_id),
@@ -69,6 +70,8 @@ def print_report(report: Report, console: Console) -> None:
         console.print(Text("note: ", style="yellow") + terminal(note))
     counts = report.counts()
     console.print(_joined(*(_status(s) + Text(f" {n}") for s, n in counts.items())))
+    if report.baseline_text():
+        console.print(Text("baseline: ") + terminal(report.baseline_text()))
 
 
 def render(report: Report, width: int = 160) -> str:

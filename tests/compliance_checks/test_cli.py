@@ -230,7 +230,7 @@ def _one_line_error(capsys) -> str:
     captured = capsys.readouterr()
     assert captured.out == ""
     [line] = captured.err.splitlines()
-    assert line.startswith("leadping-audit")
+    assert line.startswith(cli.PROG), "named as it was run (python -m under pytest)"
     assert "Traceback" not in line
     return line
 
@@ -263,7 +263,7 @@ def test_bad_input_is_one_line_and_exit_2_before_anything_runs(aws, capsys, noth
 
 def test_a_usage_error_names_the_help(capsys):
     assert _exit_code(["audit", "--workers", "many"]) == 2
-    assert _one_line_error(capsys).endswith("(see `leadping-audit audit --help`)")
+    assert _one_line_error(capsys).endswith(f"(see `{cli.PROG} audit --help`)")
 
 
 @pytest.mark.parametrize(
@@ -679,7 +679,8 @@ def test_sandbox_missing_exits_2(capsys, monkeypatch):
 # -- list and permissions -------------------------------------------------------------------
 
 
-def test_list_shows_every_control_with_its_checks_and_severities(capsys):
+def test_list_shows_every_control_with_its_checks_and_severities(capsys, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped output is 160 wide unless COLUMNS says otherwise
     assert cli.main(["list", "--format", "json"]) == 0
     listing = json.loads(capsys.readouterr().out)
     controls = {c["id"]: c for c in listing["controls"]}

@@ -157,17 +157,23 @@ def test_sarif_is_valid_against_the_official_schema(report):
     run = document["runs"][0]
     assert document["version"] == "2.1.0"
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["mixed", "empty"]
-    # Results are the FAIL and ERROR findings only, one per control.
-    assert sorted((r["properties"]["status"], r["level"]) for r in run["results"]) == [
+    # Alerts are the FAIL and ERROR findings, one per control; WAIVED ones are carried as suppressed
+    # results (issue 12: code scanning shows them as dismissed, with the justification).
+    alerts = [r for r in run["results"] if "suppressions" not in r]
+    assert sorted((r["properties"]["status"], r["level"]) for r in alerts) == [
         ("ERROR", "warning"),
         ("ERROR", "warning"),
         ("FAIL", "error"),
         ("FAIL", "error"),
     ]
-    locations = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in run["results"]}
+    locations = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in alerts}
     assert locations == {"arn:aws:s3:::bad", "arn:aws:s3:::hidden"}
-    fingerprints = [r["partialFingerprints"]["leadpingFinding/v1"] for r in run["results"]]
+    fingerprints = [r["partialFingerprints"]["leadpingFinding/v1"] for r in alerts]
     assert len(set(fingerprints)) == 4
+    waived = [r for r in run["results"] if "suppressions" in r]
+    assert {r["properties"]["status"] for r in waived} == {"WAIVED"}
+    assert all(r["suppressions"][0]["kind"] == "external" for r in waived)
+    assert all(r["suppressions"][0]["justification"] for r in waived)
 
 
 class _Collector(HTMLParser):

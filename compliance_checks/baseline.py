@@ -1,0 +1,94 @@
+"""``--baseline PREVIOUS.json``: each finding of this run against a previous run's audit.json.
+
+A finding is followed from run to run by its identity (account, control, check, resource, region:
+``Finding.identity``). Against the baseline each finding of this run is
+
+- ``new``: a FAIL or ERROR that the baseline did not have with that status, or a finding the
+  baseline did not have at all;
+- ``unchanged``: the same status as in the baseline;
+- ``resolved``: no longer FAIL or ERROR where the baseline had it so.
+
+A FAIL or ERROR of the baseline that this run does not report at all (the resource is gone) is
+carried into the report as resolved (``Report.resolved``), so that every format can say what went
+away. A baseline that is not an audit.json is bad input (exit 2), never an empty baseline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compliance_checks.core import Status
+from compliance_checks.reports.model import Finding, Report
+
+PROBLEMS = (Status.FAIL, Status.ERROR)
+STATES = ("new", "unchanged", "resolved")
+_REQUIRED = ("control_id", "check_id", "resource_id", "resource_type", "region", "status")
+
+
+class BaselineError(ValueError):
+    """The baseline file is missing or not a previous audit.json."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    source: str
+    findings: Mapping[str, Finding]  # identity -> the baseline's finding
+
+
+def _finding(entry: Any, index: int) -> Finding:
+    if not isinstance(entry, dict) or any(key not in entry for key in _REQUIRED):
+        raise BaselineError(f"finding #{index} lacks one of {', '.join(_REQUIRED)}")
+    try:
+        status = Status(entry["status"])
+    except ValueError:
+        raise BaselineError(f"finding #{index} has an unknown status {entry['status']!r}") from None
+    return Finding(
+        control_id=str(entry["control_id"]),
+        check_id=entry["check_id"],
+        resource_id=str(entry["resource_id"]),
+        resource_type=str(entry["resource_type"]),
+        region=str(entry["region"]),
+        status=status,
+        message=str(entry.get("message", "")),
+        evidence=entry.get("evidence") or {},
+        severity=entry.get("severity"),
+        title=str(entry.get("title", "")),
+        account_id=str(entry.get("account_id", "unknown")),
+    )
+
+
+def load_baseline(path: Path) -> Baseline:
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"{path} does not exist") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"{path} is not a readable JSON audit report: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
+        raise BaselineError(f"{path} is not an audit.json (no 'findings' list); write one with --format json")
+    findings = [_finding(entry, i) for i, entry in enumerate(document["findings"])]
+    return Baseline(str(path), {f.identity: f for f in findings})
+
+
+def state(finding: Finding, previous: Finding | None) -> str:
+    if previous is None:
+        return "new"
+    if previous.status is finding.status:
+        return "unchanged"
+    if finding.status in PROBLEMS:
+        return "new"
+    return "resolved" if previous.status in PROBLEMS else "unchanged"
+
+
+def compare(report: Report, baseline: Baseline) -> None:
+    """Marks the report's findings against the baseline (Report.baseline_states, Report.resolved)."""
+    current = {f.identity for f in report.findings}
+    report.baseline_states = {f.identity: state(f, baseline.findings.get(f.identity)) for f in report.findings}
+    report.resolved = [
+        f for identity, f in baseline.findings.items() if identity not in current and f.status in PROBLEMS
+    ]
+    report.metadata["baseline"] = {"file": baseline.source, **(report.baseline_summary() or {})}
