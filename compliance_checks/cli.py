@@ -33,6 +33,14 @@ from compliance_checks.reader import Reader, assume_role_session, aws_session, e
 from compliance_checks.reports import FORMATS, links, table
 from compliance_checks.reports.model import Report
 from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
+from compliance_checks.cli_organization import (
+    _add_merge_command,
+    _add_organization_arguments,
+    _check_organization_arguments,
+    _organization_audit,
+    _with_shard_formats,
+    cmd_merge,
+)
 from compliance_checks.usage import OneLineParser, one_line
 from compliance_checks.waivers import Waiver, WaiverError, load_waivers
 
@@ -97,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{audit,list,permissions}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{audit,merge,list,permissions}")
 
     audit = commands.add_parser(
         "audit",
@@ -132,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--workers", type=_workers, default=8, help=f"concurrent checks, {MIN_WORKERS} to {MAX_WORKERS} (default 8)"
     )
+
+    _add_organization_arguments(audit)
 
     expect = audit.add_argument_group("what the environment must meet")
     expect.add_argument("--stack", help="stack whose Pulumi.<stack>.yaml sets the expectations (default prod)")
@@ -178,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
         "as the audited account's own integration; needs securityhub:BatchImportFindings, DescribeHub and "
         "GetFindings, which the read-only auditor role does not hold",
     )
+
+    _add_merge_command(commands)
 
     listing = commands.add_parser("list", help="list the catalog: controls, their checks and severities")
     listing.add_argument("--format", choices=("table", "json"), default="table")
@@ -509,14 +521,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _check_destinations(formats, args.output_dir)
     runbook_base = _runbook_base(args.runbook_base_url, args.output_dir)
     _check_workers(args.workers)
-    if args.external_id and not args.role_arn:
-        raise UsageError("--external-id goes with --role-arn")
+    if args.external_id and not (args.role_arn or args.organization):
+        raise UsageError("--external-id goes with --role-arn or --organization")
+    _check_organization_arguments(args)
     catalog = load_catalog()
     selection = _selection(catalog, _ids(args.checks, "--checks"), _ids(args.controls, "--controls"))
     waivers = _waivers(args.waivers, catalog)
     if args.sandbox:
         _refuse_account_options(args)
         audit = functools.partial(_audit_sandbox, args, selection)
+    elif args.organization:
+        audit = _organization_audit(args, selection)
+        formats = _with_shard_formats(args, formats)
     else:
         audit = _account_audit(args, selection)
     display = ProgressDisplay(enabled=sys.stderr.isatty() and not args.quiet)
@@ -577,7 +593,7 @@ def cmd_permissions(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"audit": cmd_audit, "list": cmd_list, "permissions": cmd_permissions}
+    handlers = {"audit": cmd_audit, "merge": cmd_merge, "list": cmd_list, "permissions": cmd_permissions}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

@@ -71,6 +71,24 @@ class Finding:
             "waiver": dict(self.waiver) if self.waiver is not None else None,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The finding ``to_dict`` wrote (a shard's audit.json, an account's partial results)."""
+        return cls(
+            control_id=str(data["control_id"]),
+            check_id=data["check_id"],
+            resource_id=str(data["resource_id"]),
+            resource_type=str(data["resource_type"]),
+            region=str(data["region"]),
+            status=Status(data["status"]),
+            message=str(data["message"]),
+            evidence=dict(data.get("evidence") or {}),
+            severity=data.get("severity"),
+            title=str(data.get("title", "")),
+            account_id=str(data.get("account_id", "unknown")),
+            waiver=data.get("waiver"),
+        )
+
 
 @dataclass(frozen=True)
 class Reference:
