@@ -26,13 +26,6 @@ from compliance_checks import expectations as stack_expectations
 from compliance_checks import outputs, permissions, registry
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
-from compliance_checks.core import Expectations, ReadError
-from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
-from compliance_checks.permissions import NotReadOnlyError
-from compliance_checks.reader import Reader, assume_role_session, aws_session, enabled_regions, has_credentials
-from compliance_checks.reports import FORMATS, links, table
-from compliance_checks.reports.model import Report
-from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
 from compliance_checks.cli_organization import (
     _add_merge_command,
     _add_organization_arguments,
@@ -41,6 +34,13 @@ from compliance_checks.cli_organization import (
     _with_shard_formats,
     cmd_merge,
 )
+from compliance_checks.core import Expectations, ReadError
+from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
+from compliance_checks.permissions import NotReadOnlyError
+from compliance_checks.reader import Reader, assume_role_session, aws_session, enabled_regions, has_credentials
+from compliance_checks.reports import FORMATS, links, table
+from compliance_checks.reports.model import Report
+from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
 from compliance_checks.usage import OneLineParser, one_line
 from compliance_checks.waivers import Waiver, WaiverError, load_waivers
 

@@ -62,7 +62,11 @@ def _add_organization_arguments(audit: argparse.ArgumentParser) -> None:
         help=f"session duration, {organization.MIN_DURATION} to {organization.MAX_DURATION} (default 3600)",
     )
     org.add_argument(
-        "--accounts", action="extend", nargs="+", metavar="ID", help="only these accounts, OUs (ou-...) or roots (r-...)"
+        "--accounts",
+        action="extend",
+        nargs="+",
+        metavar="ID",
+        help="only these accounts, OUs (ou-...) or roots (r-...)",
     )
     org.add_argument(
         "--exclude-accounts", action="extend", nargs="+", metavar="ID", help="not these accounts, OUs or roots"
@@ -146,8 +150,10 @@ def _organization_audit(args: argparse.Namespace, selection: Selection) -> Calla
             caller = management.call("sts", "get_caller_identity", expect=("Arn", "Account")) or {}
             members = organization.discover(management, args.accounts, args.exclude_accounts)
         except ReadError as exc:
-            raise cli.UsageError(f"cannot list the organization's accounts (run from the management account "
-                                 f"or a delegated administrator): {exc}") from None
+            raise cli.UsageError(
+                f"cannot list the organization's accounts (run from the management account "
+                f"or a delegated administrator): {exc}"
+            ) from None
         if args.accounts and not members:
             raise cli.UsageError("--accounts selects no active account of the organization")
         if args.shard:

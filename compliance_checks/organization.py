@@ -126,7 +126,13 @@ def _resolve(reader: Reader, ids: Sequence[str], everyone: dict[str, Member]) ->
 def discover(reader: Reader, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[Member]:
     """The active accounts to audit, sorted by id; ``reader`` reads the management (or delegated
     administrator) account. Raises ReadError when the organization cannot be listed."""
-    everyone = _active(reader.paginate("organizations", "list_accounts", "Accounts"))
+    listed = reader.paginate("organizations", "list_accounts", "Accounts")
+    if not listed:
+        # AWS lists at least the management account; an empty answer is no organization to audit.
+        raise ReadError(
+            ReadError.MALFORMED, "organizations:list_accounts", "no account listed (is this an organization?)"
+        )
+    everyone = _active(listed)
     chosen = _resolve(reader, include, everyone) if include else everyone
     for account_id in _resolve(reader, exclude, everyone) if exclude else {}:
         chosen.pop(account_id, None)

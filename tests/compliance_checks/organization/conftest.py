@@ -67,7 +67,9 @@ def build_organization(size: int, *, plant: bool = True, ous: int = 0) -> Organi
     orgs = boto3.client("organizations", region_name=REGION)
     org = orgs.create_organization(FeatureSet="ALL")["Organization"]
     root = orgs.list_roots()["Roots"][0]["Id"]
-    units = [orgs.create_organizational_unit(ParentId=root, Name=f"ou{i}")["OrganizationalUnit"]["Id"] for i in range(ous)]
+    units = [
+        orgs.create_organizational_unit(ParentId=root, Name=f"ou{i}")["OrganizationalUnit"]["Id"] for i in range(ous)
+    ]
     members = []
     for i in range(size):
         status = orgs.create_account(AccountName=f"member-{i}", Email=f"member-{i}@example.com")["CreateAccountStatus"]
