@@ -47,6 +47,9 @@ def render(report: Report) -> str:
                 classname=_safe(f"{control.id}.{finding.check_id or 'manual'}"),
                 name=_safe(f"{finding.resource_id} [{finding.region}]"),
             )
+            # The account on each case (an S3 ARN does not name it): a testcase property, as pytest writes them.
+            properties = ET.SubElement(case, "properties")
+            ET.SubElement(properties, "property", name="account_id", value=_safe(report.account_of(finding)))
             if finding.status is Status.FAIL:
                 failure = ET.SubElement(
                     case, "failure", message=_safe(finding.message), type=finding.severity or "FAIL"

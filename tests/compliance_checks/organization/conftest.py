@@ -16,6 +16,12 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
+from compliance_checks import organization, registry
+from compliance_checks.catalog import load_catalog
+from compliance_checks.reader import Reader
+from compliance_checks.reports.model import Report
+from compliance_checks.runner import AccountTarget, AuditOptions, run_accounts, select
+
 REGION = "us-east-1"
 OTHER_REGION = "eu-west-1"
 ROLE = "leadping-audit-member"
@@ -103,3 +109,18 @@ def _plant(world: Organization) -> None:
 def aws() -> Iterator[None]:
     with mock_aws():
         yield
+
+
+@pytest.fixture(scope="package")
+def organization_report() -> Iterator[Report]:
+    """Three members and the management account audited concurrently; two members hold an unencrypted bucket."""
+    with mock_aws():
+        world = build_organization(3, plant=False)
+        for account in world.members[:2]:
+            member_session(account).client("s3").create_bucket(Bucket=f"plain-{account}")
+        base = boto3.Session(region_name=REGION)
+        members = organization.discover(Reader(base, [REGION]))
+        access = organization.MemberAccess(base, organization.MemberRole(ROLE, "leadping-audit-t"), REGION, [REGION])
+        selection = select(load_catalog(), registry.all_checks(), check_ids=list(CHECKS))
+        targets = [AccountTarget(open=lambda m=m: access.open(m), account_id=m.account_id) for m in members]
+        yield run_accounts(targets, selection, AuditOptions(workers=2), account_workers=2)
