@@ -129,6 +129,7 @@ class TokenBucket:
         self._updated = clock()
         self._lock = threading.Lock()
         self.waited = 0.0  # seconds callers slept here, for the benchmark
+        self.taken = 0  # tokens taken: one per request attempt sent
 
     def _delay(self) -> float:
         """Takes a token (possibly going into debt) and returns how long the caller must wait for it."""
@@ -137,6 +138,7 @@ class TokenBucket:
             self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
             self._updated = now
             self._tokens -= 1
+            self.taken += 1
             wait = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
             self.waited += wait
             return wait

@@ -388,19 +388,32 @@ def run_accounts(
     account_workers: int = 1,
     sink: FindingSink | None = None,
 ) -> Report:
-    """Audits the accounts, ``account_workers`` at a time (each with its own reader and its own pool of
-    ``options.workers`` checks), and returns the report. An account that cannot be opened (its role
-    cannot be assumed, its regions cannot be listed) is one ERROR per check for that account, and the
-    run goes on. Each account's findings go to ``sink`` as soon as it is done (a ``DirectorySink``
-    keeps them on disk, so what the run holds does not grow with the number of accounts); the report
-    is assembled from the sink at the end, in the targets' order. No target (a shard that drew no
-    account) is a report of the manual controls only."""
-    if not MIN_WORKERS <= account_workers <= MAX_WORKERS:
-        raise ValueError(f"account_workers must be {MIN_WORKERS} to {MAX_WORKERS}, not {account_workers}")
+    """Audits the accounts (``audit_accounts``) and assembles the report from the sink, in the
+    targets' order. No target (a shard that drew no account) is a report of the manual controls only."""
     options = options or AuditOptions()
     sink = sink if sink is not None else MemorySink()
     now = options.now or dt.datetime.now(dt.UTC)
     started = dt.datetime.now(dt.UTC)
+    runs = audit_accounts(targets, selection, options, account_workers=account_workers, sink=sink, now=now)
+    return _assemble(runs, sink, selection, options, now, started)
+
+
+def audit_accounts(
+    targets: Sequence[AccountTarget],
+    selection: Selection,
+    options: AuditOptions,
+    *,
+    account_workers: int,
+    sink: FindingSink,
+    now: dt.datetime,
+) -> list[AccountRun]:
+    """Audits the accounts, ``account_workers`` at a time (each with its own reader and its own pool of
+    ``options.workers`` checks). An account that cannot be opened (its role cannot be assumed, its
+    regions cannot be listed) is one ERROR per check for that account, and the run goes on. Each
+    account's findings go to ``sink`` as soon as it is done and its reader is dropped: with a
+    ``partials.DirectorySink`` what this holds does not grow with the number of accounts."""
+    if not MIN_WORKERS <= account_workers <= MAX_WORKERS:
+        raise ValueError(f"account_workers must be {MIN_WORKERS} to {MAX_WORKERS}, not {account_workers}")
     # With several accounts at once, progress is per account: per-check progress would interleave.
     inner = options if len(targets) == 1 else dataclasses.replace(options, progress=None)
     done: list[AccountRun | None] = [None] * len(targets)
@@ -417,8 +430,20 @@ def run_accounts(
             done[futures[future]] = run = future.result()
             if options.progress is not None and len(targets) > 1:
                 options.progress(count, len(targets), f"account {run.account_id}")
-    runs = [run for run in done if run is not None]
-    findings = [*sink.findings(range(len(targets))), *_manual_findings(selection)]
+    return [run for run in done if run is not None]
+
+
+def _assemble(
+    runs: list[AccountRun],
+    sink: FindingSink,
+    selection: Selection,
+    options: AuditOptions,
+    now: dt.datetime,
+    started: dt.datetime,
+) -> Report:
+    """The report, from the sink: every format needs the whole run (summaries, counts), so this is
+    where the findings of every account meet in memory, once, at the end."""
+    findings = [*sink.findings(range(len(runs))), *_manual_findings(selection)]
     findings, notes = apply_waivers(findings, _relevant_waivers(options.waivers, selection), now.date())
     timings: dict[str, float] = {}
     for run in runs:
