@@ -162,6 +162,7 @@ class MemberAccess:
             region=self.home,
             session_name=self.role.session_name,
             duration_seconds=self.role.duration_seconds,
+            endpoint_url=self.endpoint_url,
         )
         regions = list(self.regions)
         if "all" in regions:

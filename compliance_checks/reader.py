@@ -469,6 +469,7 @@ def assume_role_session(
     region: str | None = None,
     session_name: str = "leadping-audit",
     duration_seconds: int | None = None,
+    endpoint_url: str | None = None,
 ) -> boto3.Session:
     """A session in the audited account, from sts:AssumeRole with the base session's credentials."""
     region = region or base.region_name or "us-east-1"
@@ -478,7 +479,7 @@ def assume_role_session(
     if duration_seconds is not None:
         params["DurationSeconds"] = duration_seconds
     try:
-        credentials = make_client(base, "sts", region).assume_role(**params)["Credentials"]
+        credentials = make_client(base, "sts", region, endpoint_url=endpoint_url).assume_role(**params)["Credentials"]
     except Exception as exc:
         raise classify(exc, "sts:assume_role", region) from exc
     # The new session shares the base's loader: it has read botocore's service models once, and an
