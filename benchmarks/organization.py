@@ -6,12 +6,15 @@
 A moto server runs in its own process on 127.0.0.1 (so that the peak memory measured here, with
 tracemalloc, is the auditor's alone), with an organization of N member accounts; every tenth
 member holds an unencrypted bucket and every seventh a log group kept 7 days, in the second region.
+Each size runs in a child process of its own, whose peak resident memory (``ru_maxrss``) is the
+auditor's whole footprint (interpreter, botocore's models, the run); tracemalloc is not used here
+(it slows Python several times; tests/compliance_checks/organization/test_memory.py uses it).
 A loopback proxy adds ``--latency-ms`` to every request, as AWS's round trip does. The audit is the
 organization audit of the command line, in process: discovery from the management account, the
 member role assumed in every account, every check (or ``--checks``) in ``--regions`` regions, each
 account's findings written to a folder as it is done, the report assembled at the end. Printed per
 size: wall time, requests (the auditor's count, and the server's), requests per account, peak
-memory of the audit phase and of the whole run, and whether every planted failure was found.
+memory, and whether every planted failure was found.
 """
 
 from __future__ import annotations
@@ -21,13 +24,13 @@ import contextlib
 import datetime as dt
 import http.client
 import os
+import resource
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import tracemalloc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -180,8 +183,7 @@ class Measured:
     accounts: int
     seconds: float
     requests: int
-    audit_peak_mb: float
-    total_peak_mb: float
+    peak_rss_mb: float
     findings: int
     found_planted: bool
     errors: int
@@ -197,11 +199,10 @@ def audit(
     account_workers: int = 8,
     workers: int = 8,
 ) -> Measured:
-    """The organization audit through ``endpoint``, measured (tracemalloc must not be running)."""
+    """The organization audit through ``endpoint``, measured."""
     selection = select(load_catalog(), registry.all_checks(), check_ids=list(checks) if checks else None)
     base = boto3.Session(region_name=regions[0])
     rates = RateBudgets()
-    tracemalloc.start()
     started = time.perf_counter()
     management = Reader(base, [regions[0]], endpoint_url=endpoint, rates=rates.for_account())
     members = organization.discover(management)
@@ -219,19 +220,15 @@ def audit(
     options = AuditOptions(workers=workers)
     now = dt.datetime.now(dt.UTC)
     runs = audit_accounts(targets, selection, options, account_workers=account_workers, sink=sink, now=now)
-    audit_peak = tracemalloc.get_traced_memory()[1]
     report = _assemble(runs, sink, selection, options, now, now)
     seconds = time.perf_counter() - started
-    total_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
     failing = {(f.check_id, f.account_id) for f in report.findings if str(f.status) == "FAIL"}
     wanted = {p for p in world.planted if p[0] in selection.checks}
     return Measured(
         accounts=len(members),
         seconds=seconds,
         requests=report.metadata["requests"] + sum(management.requests.values()) + len(members),  # + AssumeRole
-        audit_peak_mb=audit_peak / 2**20,
-        total_peak_mb=total_peak / 2**20,
+        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         findings=len(report.findings),
         found_planted=wanted <= failing,
         errors=sum(1 for f in report.findings if str(f.status) == "ERROR"),
@@ -253,6 +250,26 @@ def _environment() -> None:
         os.environ.pop(name, None)
 
 
+def _one(args: argparse.Namespace, size: int) -> str:
+    regions = REGIONS[: args.regions]
+    with moto_server() as server, latency_proxy(server, args.latency_ms) as endpoint:
+        world = build(server, size, regions)
+        with tempfile.TemporaryDirectory() as output:
+            m = audit(
+                world,
+                endpoint,
+                Path(output),
+                checks=args.checks,
+                regions=regions,
+                account_workers=args.account_workers,
+                workers=args.workers,
+            )
+    return (
+        f"{m.accounts} | {m.seconds:.1f} | {m.requests} | {m.requests / m.accounts:.0f} | {m.peak_rss_mb:.0f} | "
+        f"{m.findings} | {m.errors} | {'yes' if m.found_planted else 'NO'}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks.organization", description=__doc__.split("\n\n")[0])
     parser.add_argument("--accounts", type=int, nargs="+", default=[50, 200])
@@ -261,35 +278,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--account-workers", type=int, default=8)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--checks", nargs="+", help="default: every check")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # a child: one size, one row
     args = parser.parse_args(argv)
     _environment()
-    regions = REGIONS[: args.regions]
+    if args.one:
+        print(_one(args, args.accounts[0]), flush=True)
+        return 0
     print(
-        f"organization audit, {len(regions)} region(s), {args.latency_ms:g} ms per request, "
+        f"organization audit, {args.regions} region(s), {args.latency_ms:g} ms per request, "
         f"{args.account_workers} accounts x {args.workers} checks at once, "
         f"{len(args.checks) if args.checks else len(registry.all_checks())} checks"
     )
-    print("accounts | wall s | requests | per account | audit peak MB | run peak MB | findings | ERROR | planted found")
+    print("accounts | wall s | requests | per account | peak RSS MB | findings | ERROR | planted found", flush=True)
     for size in args.accounts:
-        with moto_server() as server, latency_proxy(server, args.latency_ms) as endpoint:
-            world = build(server, size, regions)
-            with tempfile.TemporaryDirectory() as output:
-                m = audit(
-                    world,
-                    endpoint,
-                    Path(output),
-                    checks=args.checks,
-                    regions=regions,
-                    account_workers=args.account_workers,
-                    workers=args.workers,
-                )
-        print(
-            f"{m.accounts} | {m.seconds:.1f} | {m.requests} | {m.requests / m.accounts:.0f} | "
-            f"{m.audit_peak_mb:.1f} | {m.total_peak_mb:.1f} | {m.findings} | {m.errors} | "
-            f"{'yes' if m.found_planted else 'NO'}",
-            flush=True,
+        given = list(argv) if argv is not None else sys.argv[1:]
+        child = [*_without_accounts(given), "--accounts", str(size), "--one"]
+        done = subprocess.run(  # noqa: S603 - this interpreter and this module
+            [sys.executable, "-m", "benchmarks.organization", *child], capture_output=True, text=True, check=False
         )
+        if done.returncode != 0:
+            print(f"{size}: failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
+            return 1
+        print(done.stdout.strip().splitlines()[-1], flush=True)
     return 0
+
+
+def _without_accounts(argv: list[str]) -> list[str]:
+    """The arguments less --accounts and its values (each child gets one size)."""
+    out, skipping = [], False
+    for arg in argv:
+        if arg == "--accounts":
+            skipping = True
+            continue
+        if skipping and not arg.startswith("--"):
+            continue
+        skipping = False
+        out.append(arg)
+    return out
 
 
 if __name__ == "__main__":
