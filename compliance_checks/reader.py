@@ -482,14 +482,25 @@ def assume_role_session(
         credentials = make_client(base, "sts", region, endpoint_url=endpoint_url).assume_role(**params)["Credentials"]
     except Exception as exc:
         raise classify(exc, "sts:assume_role", region) from exc
-    # The new session shares the base's loader: it has read botocore's service models once, and an
-    # organization audit would otherwise read them again for every account (about a second each).
     botocore_session = botocore.session.get_session()
-    botocore_session.register_component("data_loader", base._session.get_component("data_loader"))
-    return boto3.Session(
+    session = boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
         region_name=region,
         botocore_session=botocore_session,
     )
+    _share_models(base, botocore_session)
+    return session
+
+
+def _share_models(base: boto3.Session, target: botocore.session.Session) -> None:
+    """``target`` (a member account's session) uses what ``base`` has already built from botocore's data:
+    the service models (the loader and its cache), the endpoint rules and the exception classes. An
+    organization audit makes a session per account, and each would otherwise build them again for
+    every client (3x the cost of a client). Shared after boto3.Session has set up ``target``: boto3
+    adds its own data path to the loader of every session it wraps, and the base's loader has it."""
+    source = base._session
+    target.register_component("data_loader", source.get_component("data_loader"))
+    for name in ("endpoint_resolver", "exceptions_factory"):
+        target._register_internal_component(name, source._get_internal_component(name))

@@ -126,3 +126,16 @@ def test_given_all_regions_then_each_account_audits_its_enabled_regions_home_fir
     reader = access.open(organization.Member(world.members[0]))
     assert reader.regions[0] == "eu-west-1"
     assert {"us-east-1", "eu-west-1"} <= set(reader.regions)
+
+
+def test_member_sessions_share_the_base_models_and_add_nothing_per_account(aws: None) -> None:
+    world = build_organization(5, plant=False)
+    base = boto3.Session(region_name=REGION)
+    loader = base._session.get_component("data_loader")
+    paths = list(loader.search_paths)
+    access = organization.MemberAccess(base, organization.MemberRole(ROLE, "leadping-audit-t"), REGION, [REGION])
+    for account in world.members:
+        session = access.open(organization.Member(account)).session
+        assert session._session.get_component("data_loader") is loader
+        assert session.get_credentials().access_key != base.get_credentials().access_key
+    assert loader.search_paths == paths  # boto3 adds its data path to each session's own loader, not this one
