@@ -112,8 +112,9 @@ def aws() -> Iterator[None]:
 
 
 @pytest.fixture(scope="package")
-def organization_report() -> Iterator[Report]:
-    """Three members and the management account audited concurrently; two members hold an unencrypted bucket."""
+def organization_report() -> Report:
+    """Three members and the management account audited concurrently; two members hold an unencrypted bucket.
+    Made, then moto stopped: a test of another module may start its own mock meanwhile (pytest-xdist)."""
     with mock_aws():
         world = build_organization(3, plant=False)
         for account in world.members[:2]:
@@ -123,4 +124,4 @@ def organization_report() -> Iterator[Report]:
         access = organization.MemberAccess(base, organization.MemberRole(ROLE, "leadping-audit-t"), REGION, [REGION])
         selection = select(load_catalog(), registry.all_checks(), check_ids=list(CHECKS))
         targets = [AccountTarget(open=lambda m=m: access.open(m), account_id=m.account_id) for m in members]
-        yield run_accounts(targets, selection, AuditOptions(workers=2), account_workers=2)
+        return run_accounts(targets, selection, AuditOptions(workers=2), account_workers=2)

@@ -5,7 +5,6 @@ goes on, and four shards merged are the one run, finding for finding."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -51,15 +50,27 @@ def _audit(output: Path, *extra: str) -> int:
 
 
 class Run:
+    """The whole organization audited once, then in four shards merged; everything is run while moto is
+    up (in the fixture), the tests read what was written."""
+
     def __init__(self, world: Organization, root: Path) -> None:
         self.world = world
         self.root = root
         self.code = _audit(root / "whole")
         self.document = json.loads((root / "whole" / "audit.json").read_text())
+        self.shards = []
+        for index in range(1, 5):
+            _audit(root / f"shard{index}", "--shard", f"{index}/4", "--run-id", "nightly-1")
+            self.shards.append(json.loads((root / f"shard{index}" / "audit.json").read_text()))
+        directories = [str(root / f"shard{index}") for index in range(1, 5)]
+        self.merged_code = cli.main(
+            ["merge", *directories, "--output-dir", str(root / "merged"), "--format", ",".join(FORMATS)]
+        )
+        self.merged = json.loads((root / "merged" / "audit.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     with mock_aws(), pytest.MonkeyPatch.context() as patch:
         world = build_organization(50)
         world.unassumable.add(world.members[9])
@@ -72,7 +83,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
 
         patch.setattr(cli, "aws_session", base_session)
         patch.setenv("AWS_REGION", REGION)
-        yield Run(world, tmp_path_factory.mktemp("organization"))
+        return Run(world, tmp_path_factory.mktemp("organization"))
 
 
 def _failures(document: dict) -> set[tuple[str, str, str]]:
@@ -114,18 +125,11 @@ def _key(finding: dict) -> str:
 
 
 def test_given_four_shards_then_merged_they_equal_the_one_run_finding_for_finding(run: Run) -> None:
-    directories = []
-    for index in range(1, 5):
-        directory = run.root / f"shard{index}"
-        _audit(directory, "--shard", f"{index}/4", "--run-id", "nightly-1")
-        shard = json.loads((directory / "audit.json").read_text())
+    for index, shard in enumerate(run.shards, start=1):
         assert all(shards.shard_of(a, 4) == index for a in shard["metadata"]["accounts"])
-        directories.append(str(directory))
-    merged = run.root / "merged"
-    code = cli.main(["merge", *directories, "--output-dir", str(merged), "--format", ",".join(FORMATS)])
-    document = json.loads((merged / "audit.json").read_text())
-    assert sorted(map(_key, document["findings"])) == sorted(map(_key, run.document["findings"]))
-    assert sorted(document["metadata"]["accounts"]) == run.world.accounts
-    assert document["summary"] == run.document["summary"]
-    assert code == run.code == 1
-    assert all((merged / f.filename).is_file() for f in FORMATS.values())
+    assert all(shard["metadata"]["accounts"] for shard in run.shards)  # 51 accounts: no shard empty
+    assert sorted(map(_key, run.merged["findings"])) == sorted(map(_key, run.document["findings"]))
+    assert sorted(run.merged["metadata"]["accounts"]) == run.world.accounts
+    assert run.merged["summary"] == run.document["summary"]
+    assert run.merged_code == run.code == 1
+    assert all((run.root / "merged" / f.filename).is_file() for f in FORMATS.values())
