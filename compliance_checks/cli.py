@@ -27,12 +27,12 @@ from compliance_checks import outputs, permissions, registry
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
 from compliance_checks.cli_organization import (
-    _add_merge_command,
-    _add_organization_arguments,
-    _check_organization_arguments,
-    _organization_audit,
-    _with_shard_formats,
+    add_merge_command,
+    add_organization_arguments,
+    check_organization_arguments,
     cmd_merge,
+    organization_audit,
+    with_shard_formats,
 )
 from compliance_checks.core import Expectations, ReadError
 from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=_workers, default=8, help=f"concurrent checks, {MIN_WORKERS} to {MAX_WORKERS} (default 8)"
     )
 
-    _add_organization_arguments(audit)
+    add_organization_arguments(audit)
 
     expect = audit.add_argument_group("what the environment must meet")
     expect.add_argument("--stack", help="stack whose Pulumi.<stack>.yaml sets the expectations (default prod)")
@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         "GetFindings, which the read-only auditor role does not hold",
     )
 
-    _add_merge_command(commands)
+    add_merge_command(commands)
 
     listing = commands.add_parser("list", help="list the catalog: controls, their checks and severities")
     listing.add_argument("--format", choices=("table", "json"), default="table")
@@ -523,7 +523,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _check_workers(args.workers)
     if args.external_id and not (args.role_arn or args.organization):
         raise UsageError("--external-id goes with --role-arn or --organization")
-    _check_organization_arguments(args)
+    check_organization_arguments(args)
     catalog = load_catalog()
     selection = _selection(catalog, _ids(args.checks, "--checks"), _ids(args.controls, "--controls"))
     waivers = _waivers(args.waivers, catalog)
@@ -531,8 +531,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         _refuse_account_options(args)
         audit = functools.partial(_audit_sandbox, args, selection)
     elif args.organization:
-        audit = _organization_audit(args, selection)
-        formats = _with_shard_formats(args, formats)
+        audit = organization_audit(args, selection)
+        formats = with_shard_formats(args, formats)
     else:
         audit = _account_audit(args, selection)
     display = ProgressDisplay(enabled=sys.stderr.isatty() and not args.quiet)

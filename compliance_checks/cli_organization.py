@@ -42,7 +42,7 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _add_organization_arguments(audit: argparse.ArgumentParser) -> None:
+def add_organization_arguments(audit: argparse.ArgumentParser) -> None:
     org = audit.add_argument_group(
         "a whole AWS Organization",
         "From the management (or a delegated administrator) account: every ACTIVE account, through the member "
@@ -84,7 +84,7 @@ def _add_organization_arguments(audit: argparse.ArgumentParser) -> None:
     org.add_argument("--run-id", metavar="ID", help="the run the shards belong to (required with --shard)")
 
 
-def _check_organization_arguments(args: argparse.Namespace) -> None:
+def check_organization_arguments(args: argparse.Namespace) -> None:
     from compliance_checks.cli import UsageError
 
     if not args.organization:
@@ -117,7 +117,7 @@ def _check_organization_arguments(args: argparse.Namespace) -> None:
         raise UsageError("--shard needs --run-id ID (the same on every shard) and --output-dir DIR (for `merge`)")
 
 
-def _with_shard_formats(args: argparse.Namespace, formats: list[str]) -> list[str]:
+def with_shard_formats(args: argparse.Namespace, formats: list[str]) -> list[str]:
     """A shard always writes audit.json: it is what ``merge`` reads."""
     return [*formats, "json"] if args.shard and "json" not in formats else formats
 
@@ -133,7 +133,7 @@ def _selection_record(args: argparse.Namespace, selection: Selection) -> dict[st
     }
 
 
-def _organization_audit(args: argparse.Namespace, selection: Selection) -> Callable[..., Report]:
+def organization_audit(args: argparse.Namespace, selection: Selection) -> Callable[..., Report]:
     """Checks what the organization audit needs without calling AWS, and returns what runs it."""
     from compliance_checks import cli
     from compliance_checks.runner import AccountTarget, run_accounts
@@ -207,7 +207,7 @@ def _new_run_id() -> str:
 # -- merge --------------------------------------------------------------------------------
 
 
-def _add_merge_command(commands: Any) -> None:
+def add_merge_command(commands: Any) -> None:
     from compliance_checks.reports import FORMATS
 
     merging = commands.add_parser(
