@@ -138,6 +138,12 @@ def organization_audit(args: argparse.Namespace, selection: Selection) -> Callab
     from compliance_checks import cli
     from compliance_checks.runner import AccountTarget, run_accounts
 
+    if args.output_dir is not None:
+        folder = args.output_dir / partials.FOLDER
+        if folder.exists() and not folder.is_dir():
+            raise cli.UsageError(
+                f"--output-dir {args.output_dir}: {folder} is in the way (the accounts' results go there)"
+            )
     base, home = cli._account_session(args)
     expectations, source = cli._stack_expectations(args)
     known_gaps = cli._file_known_gaps(args.known_gaps)
@@ -189,7 +195,12 @@ def organization_audit(args: argparse.Namespace, selection: Selection) -> Callab
         }
         targets = [AccountTarget(open=_opener(access, m), account_id=m.account_id) for m in members]
         sink = partials.DirectorySink(args.output_dir / partials.FOLDER) if args.output_dir else None
-        return run_accounts(targets, selection, options, account_workers=args.account_workers, sink=sink)
+        try:
+            if sink is not None:
+                sink.prepare()
+            return run_accounts(targets, selection, options, account_workers=args.account_workers, sink=sink)
+        except OSError as exc:  # the folder of partial results: a file in the way, a full disk
+            raise cli.UsageError(f"cannot write the accounts' results under {args.output_dir}: {exc}") from None
 
     return audit
 

@@ -28,6 +28,13 @@ class DirectorySink:
         self._paths: dict[int, Path] = {}
         self._lock = threading.Lock()
 
+    def prepare(self) -> None:
+        """Before the run: the folder exists and holds no account file of an earlier run (which would
+        read as this run's evidence). OSError when it cannot be made."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for stale in self.folder.glob("*.jsonl"):
+            stale.unlink()
+
     def add(self, position: int, account_id: str, findings: list[Finding]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = account_id if account_id.isdigit() else f"{account_id}-{position}"

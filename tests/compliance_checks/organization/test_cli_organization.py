@@ -78,3 +78,24 @@ def test_given_a_clean_organization_then_exit_0_and_every_account_is_in_the_repo
     text = (tmp_path / "audit.json").read_text()
     assert all(account in text for account in world.accounts)
     assert '"member_role": "leadping-audit-member"' in text
+
+
+def test_given_a_file_where_the_accounts_folder_goes_then_exit_2_before_any_aws_call(tmp_path: Path, capsys) -> None:
+    (tmp_path / "accounts").write_text("not a folder")
+    code = cli.main(
+        ["audit", "--organization", "--member-role", ROLE, "--output-dir", str(tmp_path), "--format", "json"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "is in the way" in err
+    assert err.count("\n") == 1
+
+
+def test_given_results_of_an_earlier_run_then_they_are_not_kept_as_this_runs(aws: None, tmp_path: Path) -> None:
+    world = build_organization(1, plant=False)
+    stale = tmp_path / "accounts" / "999999999999.jsonl"
+    stale.parent.mkdir()
+    stale.write_text("{}\n")
+    argv = ["audit", "--organization", "--member-role", ROLE, "--checks", "s3_bucket_default_encryption_kms"]
+    assert cli.main([*argv, "--format", "json", "--output-dir", str(tmp_path), "--quiet"]) == 0
+    assert sorted(p.stem for p in (tmp_path / "accounts").iterdir()) == world.accounts
