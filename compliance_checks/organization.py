@@ -109,10 +109,14 @@ def _under(reader: Reader, parent_id: str) -> dict[str, Member]:
     return members
 
 
-def _resolve(reader: Reader, ids: Sequence[str], everyone: dict[str, Member]) -> dict[str, Member]:
+def _resolve(reader: Reader, ids: Sequence[str], everyone: dict[str, Member], *, strict: bool) -> dict[str, Member]:
+    """The accounts ``ids`` name; ``strict``: an account id that is not an active member is an error
+    (asked for, it would silently not be audited), else it is ignored (excluding it changes nothing)."""
     chosen: dict[str, Member] = {}
     for target in ids:
         if ACCOUNT_ID.fullmatch(target):
+            if target not in everyone and not strict:
+                continue
             if target not in everyone:
                 raise ReadError(
                     ReadError.FAILED, "organizations:list_accounts", f"account {target} is not an active member"
@@ -133,8 +137,8 @@ def discover(reader: Reader, include: Sequence[str] = (), exclude: Sequence[str]
             ReadError.MALFORMED, "organizations:list_accounts", "no account listed (is this an organization?)"
         )
     everyone = _active(listed)
-    chosen = _resolve(reader, include, everyone) if include else everyone
-    for account_id in _resolve(reader, exclude, everyone) if exclude else {}:
+    chosen = _resolve(reader, include, everyone, strict=True) if include else everyone
+    for account_id in _resolve(reader, exclude, everyone, strict=False) if exclude else {}:
         chosen.pop(account_id, None)
     return [chosen[account_id] for account_id in sorted(chosen)]
 

@@ -56,6 +56,12 @@ def test_given_an_account_id_outside_the_organization_then_discovery_fails(aws: 
         organization.discover(_reader(), include=["000011112222"])
 
 
+def test_given_an_excluded_account_id_outside_the_organization_then_it_changes_nothing(aws: None) -> None:
+    world = build_organization(2, plant=False)
+    chosen = [m.account_id for m in organization.discover(_reader(), exclude=["000011112222"])]
+    assert chosen == world.accounts
+
+
 def test_given_no_organization_then_discovery_is_an_error(aws: None) -> None:
     with pytest.raises(ReadError) as raised:
         organization.discover(_reader())
