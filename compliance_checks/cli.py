@@ -28,6 +28,14 @@ from compliance_checks import expectations as stack_expectations
 from compliance_checks import outputs, permissions, registry
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
+from compliance_checks.cli_organization import (
+    add_merge_command,
+    add_organization_arguments,
+    check_organization_arguments,
+    cmd_merge,
+    organization_audit,
+    with_shard_formats,
+)
 from compliance_checks.cli_vocabulary import add_version, output_width, prog
 from compliance_checks.core import Expectations, ReadError
 from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
@@ -103,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_version(parser, INSTALLED)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{audit,list,permissions}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{audit,merge,list,permissions}")
 
     audit = commands.add_parser(
         "audit",
@@ -138,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--workers", type=_workers, default=8, help=f"concurrent checks, {MIN_WORKERS} to {MAX_WORKERS} (default 8)"
     )
+
+    add_organization_arguments(audit)
 
     expect = audit.add_argument_group("what the environment must meet")
     expect.add_argument("--stack", help="stack whose Pulumi.<stack>.yaml sets the expectations (default prod)")
@@ -187,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_outcome_options(audit)
     add_filter_options(audit, with_status=True)
+    add_merge_command(commands)
 
     listing = commands.add_parser("list", help="list the catalog: controls, their checks and severities")
     listing.add_argument("--format", choices=("table", "json"), default="table")
@@ -654,8 +665,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _check_destinations(formats, args.output_dir)
     runbook_base = _runbook_base(args.runbook_base_url, args.output_dir)
     _check_workers(args.workers)
-    if args.external_id and not args.role_arn:
-        raise UsageError("--external-id goes with --role-arn")
+    if args.external_id and not (args.role_arn or args.organization):
+        raise UsageError("--external-id goes with --role-arn or --organization")
+    check_organization_arguments(args)
     catalog = load_catalog()
     filters = _filters(args)
     selection = _selection(catalog, _ids(args.checks, "--checks"), _ids(args.controls, "--controls"))
@@ -667,6 +679,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.sandbox:
         _refuse_account_options(args)
         audit = functools.partial(_audit_sandbox, args, selection)
+    elif args.organization:
+        audit = organization_audit(args, selection)
+        formats = with_shard_formats(args, formats)
     else:
         audit = _account_audit(args, selection)
     display = ProgressDisplay(enabled=sys.stderr.isatty() and not args.quiet)
@@ -743,7 +758,7 @@ def cmd_permissions(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"audit": cmd_audit, "list": cmd_list, "permissions": cmd_permissions}
+    handlers = {"audit": cmd_audit, "merge": cmd_merge, "list": cmd_list, "permissions": cmd_permissions}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

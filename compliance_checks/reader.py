@@ -32,7 +32,7 @@ import botocore.parsers
 import botocore.session
 
 from compliance_checks import answers
-from compliance_checks.budget import MAX_WORKERS, TIMEOUTS, Breaker, Budget, DeadlineRetries
+from compliance_checks.budget import MAX_WORKERS, TIMEOUTS, AccountRates, Breaker, Budget, DeadlineRetries
 from compliance_checks.core import ReadError
 
 GLOBAL_SERVICES = frozenset({"iam", "organizations", "cloudfront", "route53", "sts"})
@@ -177,9 +177,11 @@ def make_client(
     budget: Budget | None = None,
     max_pool_connections: int = 16,
     timed_out: Callable[[str], None] | None = None,
+    pace: Callable[[], None] | None = None,
 ) -> Any:
     """A client that reads as the audit must: within the budget, and only from answers it can use.
-    ``timed_out`` is told the operation of each attempt the endpoint left unanswered."""
+    ``timed_out`` is told the operation of each attempt the endpoint left unanswered; ``pace`` is called
+    before each attempt is sent (retries included, as AWS counts them) and waits for the request budget."""
     budget = budget or Budget()
     config = botocore.config.Config(
         retries={"mode": "adaptive", "max_attempts": budget.max_attempts},
@@ -198,6 +200,8 @@ def make_client(
     events.register(f"before-call.{service_id}", retries.start)
     events.register_first(f"needs-retry.{service_id}", retries.needs_retry)
     events.register(f"before-parse.{service_id}", answers.check_body)
+    if pace is not None:
+        events.register(f"before-send.{service_id}", lambda **_: pace())
     if service == "s3control":
         events.register(f"before-endpoint-resolution.{service_id}", _note_custom_endpoint)
         events.register(f"before-call.{service_id}", _drop_account_host_prefix)
@@ -215,6 +219,7 @@ class Reader:
         endpoint_url: str | None = None,
         budget: Budget | None = None,
         max_pool_connections: int = 16,
+        rates: AccountRates | None = None,
     ) -> None:
         if not regions:
             raise ValueError("the reader needs at least one region")
@@ -231,6 +236,7 @@ class Reader:
         self._cache: dict[tuple[Any, ...], Future[Any]] = {}
         self._cache_lock = threading.Lock()
         self._breaker = Breaker()
+        self.rates = rates  # this account's request budgets (budget.RateBudgets), shared by its views
         self.requests: Counter[tuple[str, str]] = Counter()  # (service, operation) -> reads sent
         self._requests_lock = threading.Lock()
         self._account_id: str | None = None
@@ -279,6 +285,7 @@ class Reader:
                     budget=self.budget,
                     max_pool_connections=self._max_pool_connections,
                     timed_out=functools.partial(self._breaker.timed_out, service, region),
+                    pace=self.rates.bucket(service, region).acquire if self.rates else None,
                 )
                 self._clients[key] = client
             return client
@@ -461,19 +468,39 @@ def assume_role_session(
     external_id: str | None = None,
     region: str | None = None,
     session_name: str = "leadping-audit",
+    duration_seconds: int | None = None,
+    endpoint_url: str | None = None,
 ) -> boto3.Session:
     """A session in the audited account, from sts:AssumeRole with the base session's credentials."""
     region = region or base.region_name or "us-east-1"
     params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": session_name}
     if external_id:
         params["ExternalId"] = external_id
+    if duration_seconds is not None:
+        params["DurationSeconds"] = duration_seconds
     try:
-        credentials = make_client(base, "sts", region).assume_role(**params)["Credentials"]
+        credentials = make_client(base, "sts", region, endpoint_url=endpoint_url).assume_role(**params)["Credentials"]
     except Exception as exc:
         raise classify(exc, "sts:assume_role", region) from exc
-    return boto3.Session(
+    botocore_session = botocore.session.get_session()
+    session = boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
         region_name=region,
+        botocore_session=botocore_session,
     )
+    _share_models(base, botocore_session)
+    return session
+
+
+def _share_models(base: boto3.Session, target: botocore.session.Session) -> None:
+    """``target`` (a member account's session) uses what ``base`` has already built from botocore's data:
+    the service models (the loader and its cache), the endpoint rules and the exception classes. An
+    organization audit makes a session per account, and each would otherwise build them again for
+    every client (3x the cost of a client). Shared after boto3.Session has set up ``target``: boto3
+    adds its own data path to the loader of every session it wraps, and the base's loader has it."""
+    source = base._session
+    target.register_component("data_loader", source.get_component("data_loader"))
+    for name in ("endpoint_resolver", "exceptions_factory"):
+        target._register_internal_component(name, source._get_internal_component(name))

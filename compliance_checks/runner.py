@@ -15,9 +15,13 @@ ERROR, never a PASS.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import gc
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata as package_metadata
@@ -25,7 +29,17 @@ from typing import Any, Protocol
 
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import Catalog, Control
-from compliance_checks.core import Check, CheckContext, Expectations, Result, Status, account_scope, execute
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    Expectations,
+    ReadError,
+    Result,
+    Status,
+    account_scope,
+    errored,
+    execute,
+)
 from compliance_checks.known_gaps import apply_known_gaps
 from compliance_checks.reader import Reader
 from compliance_checks.reports.model import Finding, Report
@@ -237,22 +251,27 @@ def _audit_account(
             ]
         results = _apply_known_gaps(check_id, results, options.known_gaps)
         findings.extend(_findings(check_id, cls, results, selection.controls_of(check_id), account_id))
-    for check_id in selection.unimplemented:
-        for control in selection.controls_of(check_id):
-            findings.append(
-                Finding(
-                    control_id=control.id,
-                    check_id=check_id,
-                    resource_id=scope,
-                    resource_type=ACCOUNT_RESOURCE_TYPE,
-                    region="global",
-                    status=Status.ERROR,
-                    message="planned check not implemented in this version: the control is not fully asserted",
-                    evidence={"error_kind": "not-implemented"},
-                    account_id=account_id,
-                )
-            )
+    findings.extend(_unimplemented_findings(selection, account_id))
     return findings, {check_id: round(run.seconds, 3) for check_id, run in runs.items()}
+
+
+def _unimplemented_findings(selection: Selection, account_id: str) -> list[Finding]:
+    scope = account_scope(account_id)
+    return [
+        Finding(
+            control_id=control.id,
+            check_id=check_id,
+            resource_id=scope,
+            resource_type=ACCOUNT_RESOURCE_TYPE,
+            region="global",
+            status=Status.ERROR,
+            message="planned check not implemented in this version: the control is not fully asserted",
+            evidence={"error_kind": "not-implemented"},
+            account_id=account_id,
+        )
+        for check_id in selection.unimplemented
+        for control in selection.controls_of(check_id)
+    ]
 
 
 def _manual_findings(selection: Selection) -> list[Finding]:
@@ -291,25 +310,152 @@ def tool_version() -> str:
         return "0.0.0"
 
 
+@dataclass(frozen=True)
+class AccountTarget:
+    """One account to audit: ``open`` returns its reader (assuming a role, listing regions ...) or
+    raises ReadError; ``account_id`` names it when ``open`` fails (None: learnt from the reader)."""
+
+    open: Callable[[], Reader]
+    account_id: str | None = None
+
+
+@dataclass
+class AccountRun:
+    account_id: str
+    regions: tuple[str, ...]
+    findings: list[Finding]
+    timings: dict[str, float]
+    requests: int
+
+
+class FindingSink(Protocol):
+    """Where each account's findings go when the account is done, until the report is assembled."""
+
+    def add(self, position: int, account_id: str, findings: list[Finding]) -> None: ...
+
+    def findings(self, positions: Iterable[int]) -> Iterator[Finding]: ...
+
+
+class MemorySink:
+    def __init__(self) -> None:
+        self._findings: dict[int, list[Finding]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, position: int, account_id: str, findings: list[Finding]) -> None:
+        with self._lock:
+            self._findings[position] = findings
+
+    def findings(self, positions: Iterable[int]) -> Iterator[Finding]:
+        for position in positions:
+            yield from self._findings.get(position, ())
+
+
+def _audit_target(target: AccountTarget, selection: Selection, options: AuditOptions, now: dt.datetime) -> AccountRun:
+    try:
+        reader = target.open()
+    except ReadError as error:
+        account_id = target.account_id or "unknown"
+        return AccountRun(account_id, (), unreachable_findings(account_id, selection, error), {}, 0)
+    findings, timings = _audit_account(reader, selection, options, now)
+    account_id = reader.account_id_or_unknown() if target.account_id is None else target.account_id
+    return AccountRun(account_id, reader.regions, findings, timings, sum(reader.requests.values()))
+
+
+def unreachable_findings(account_id: str, selection: Selection, error: ReadError) -> list[Finding]:
+    """An account the audit could not enter: ERROR for every check of it (and every planned one),
+    on the account itself, with the reason; never a gap in the report."""
+    scope = account_scope(account_id)
+    findings: list[Finding] = []
+    for check_id, cls in selection.checks.items():
+        result = errored(scope, error, region=error.region or "global")
+        findings.extend(_findings(check_id, cls, [result], selection.controls_of(check_id), account_id))
+    return findings + _unimplemented_findings(selection, account_id)
+
+
 def run_audit(readers: Sequence[Reader], selection: Selection, options: AuditOptions | None = None) -> Report:
-    """Audits each account (one reader per account) and returns the report."""
+    """Audits each account (one reader per account), one after another, and returns the report."""
     if not readers:
         raise ValueError("run_audit needs at least one reader")
+    return run_accounts(
+        [AccountTarget(open=functools.partial(lambda r: r, reader)) for reader in readers], selection, options
+    )
+
+
+def run_accounts(
+    targets: Sequence[AccountTarget],
+    selection: Selection,
+    options: AuditOptions | None = None,
+    *,
+    account_workers: int = 1,
+    sink: FindingSink | None = None,
+) -> Report:
+    """Audits the accounts (``audit_accounts``) and assembles the report from the sink, in the
+    targets' order. No target (a shard that drew no account) is a report of the manual controls only."""
     options = options or AuditOptions()
+    sink = sink if sink is not None else MemorySink()
     now = options.now or dt.datetime.now(dt.UTC)
     started = dt.datetime.now(dt.UTC)
-    findings: list[Finding] = []
-    timings: dict[str, float] = {}
-    accounts: list[str] = []
-    for reader in readers:
-        account_findings, account_timings = _audit_account(reader, selection, options, now)
-        findings.extend(account_findings)
-        accounts.append(reader.account_id_or_unknown())
-        for check_id, seconds in account_timings.items():
-            timings[check_id] = round(timings.get(check_id, 0.0) + seconds, 3)
-    findings.extend(_manual_findings(selection))
+    runs = audit_accounts(targets, selection, options, account_workers=account_workers, sink=sink, now=now)
+    return _assemble(runs, sink, selection, options, now, started)
+
+
+def audit_accounts(
+    targets: Sequence[AccountTarget],
+    selection: Selection,
+    options: AuditOptions,
+    *,
+    account_workers: int,
+    sink: FindingSink,
+    now: dt.datetime,
+) -> list[AccountRun]:
+    """Audits the accounts, ``account_workers`` at a time (each with its own reader and its own pool of
+    ``options.workers`` checks). An account that cannot be opened (its role cannot be assumed, its
+    regions cannot be listed) is one ERROR per check for that account, and the run goes on. Each
+    account's findings go to ``sink`` as soon as it is done and its reader is dropped: with a
+    ``partials.DirectorySink`` what this holds does not grow with the number of accounts."""
+    if not MIN_WORKERS <= account_workers <= MAX_WORKERS:
+        raise ValueError(f"account_workers must be {MIN_WORKERS} to {MAX_WORKERS}, not {account_workers}")
+    # With several accounts at once, progress is per account: per-check progress would interleave.
+    inner = options if len(targets) == 1 else dataclasses.replace(options, progress=None)
+    done: list[AccountRun | None] = [None] * len(targets)
+
+    def audit(position: int) -> AccountRun:
+        run = _audit_target(targets[position], selection, inner, now)
+        sink.add(position, run.account_id, run.findings)
+        run.findings = []  # kept by the sink from here on
+        return run
+
+    with ThreadPoolExecutor(max_workers=account_workers, thread_name_prefix="account") as pool:
+        futures = {pool.submit(audit, i): i for i in range(len(targets))}
+        for count, future in enumerate(as_completed(futures), start=1):
+            done[futures[future]] = run = future.result()
+            # A botocore client holds reference cycles (its event handlers): the finished account's
+            # reader is freed now, not whenever the collector next runs, so that memory follows the
+            # accounts in flight rather than the accounts done.
+            gc.collect()
+            if options.progress is not None and len(targets) > 1:
+                options.progress(count, len(targets), f"account {run.account_id}")
+    return [run for run in done if run is not None]
+
+
+def _assemble(
+    runs: list[AccountRun],
+    sink: FindingSink,
+    selection: Selection,
+    options: AuditOptions,
+    now: dt.datetime,
+    started: dt.datetime,
+) -> Report:
+    """The report, from the sink: every format needs the whole run (summaries, counts), so this is
+    where the findings of every account meet in memory, once, at the end."""
+    findings = [*sink.findings(range(len(runs))), *_manual_findings(selection)]
     findings, notes = apply_waivers(findings, _relevant_waivers(options.waivers, selection), now.date())
-    regions = list(dict.fromkeys(region for reader in readers for region in reader.regions))
+    timings: dict[str, float] = {}
+    for run in runs:
+        for check_id, seconds in run.timings.items():
+            timings[check_id] = round(timings.get(check_id, 0.0) + seconds, 3)
+    accounts = [run.account_id for run in runs]
+    regions = list(dict.fromkeys(region for run in runs for region in run.regions))
     expectations = options.expectations
     metadata: dict[str, Any] = {
         "tool": TOOL,
@@ -330,7 +476,7 @@ def run_audit(readers: Sequence[Reader], selection: Selection, options: AuditOpt
             "protected_branch": expectations.protected_branch,
         },
         "check_seconds": timings,
-        "requests": sum(sum(r.requests.values()) for r in readers),
+        "requests": sum(run.requests for run in runs),
         "notes": [*options.metadata.get("notes", []), *notes],
     }
     checks_info = {

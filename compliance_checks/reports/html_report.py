@@ -5,7 +5,9 @@ finding grouped by control, failing and erroring controls and findings first.
 - Offline and CSP-friendly: no external script, style, font or image; the one inline style and the
   one inline script are allowed by their SHA-256 in the page's Content-Security-Policy, which
   allows nothing else (no connection, no form submission, no other script).
-- The filter (text, status, severity, service) is that script; without it every finding shows.
+- The filter (text, status, severity, service, account) is that script; without it every finding
+  shows. With several accounts (an organization audit) an auditor picks one account: the overview's
+  table of accounts links to that pick, and every finding names its account.
 - Evidence is a definition list, a waiver is a sentence (who, why, until when), each control lists
   its framework references (SOC 2, AWS Security Hub) with their titles.
 - Responsive: the findings table fits its width (fixed layout, long ARNs wrap) and becomes one card
@@ -98,9 +100,10 @@ var sections=[].slice.call(document.querySelectorAll('section.control'));
 var count=document.getElementById('shown');
 function apply(){
 var q=form.q.value.trim().toLowerCase(),st=form.status.value,sv=form.severity.value,svc=form.service.value,n=0;
+var acc=form.account.value;
 rows.forEach(function(r){
 var ok=(!st||r.dataset.status===st)&&(!sv||r.dataset.severity===sv)&&(!svc||r.dataset.service===svc)&&
-(!q||r.textContent.toLowerCase().indexOf(q)>=0);
+(!acc||r.dataset.account===acc)&&(!q||r.textContent.toLowerCase().indexOf(q)>=0);
 r.hidden=!ok;if(ok){n++;}
 });
 sections.forEach(function(s){s.hidden=!s.querySelector('tr.finding:not([hidden])');});
@@ -108,6 +111,9 @@ count.textContent=n+' of '+rows.length+' findings shown';
 }
 form.addEventListener('input',apply);form.addEventListener('change',apply);
 form.addEventListener('submit',function(e){e.preventDefault();});
+[].slice.call(document.querySelectorAll('a[data-pick-account]')).forEach(function(a){
+a.addEventListener('click',function(){form.account.value=a.dataset.pickAccount;apply();});
+});
 form.hidden=false;apply();
 })();
 """
@@ -184,14 +190,15 @@ def _waiver(waiver: Mapping[str, Any] | None) -> str:
     return f'<p class="waiver">{lead} Why: {_e(waiver.get("justification"))}</p>'
 
 
-def _finding_row(finding: Finding, runbooks: tuple[str, ...], base: str) -> str:
+def _finding_row(finding: Finding, runbooks: tuple[str, ...], base: str, account: str) -> str:
     status, severity = str(finding.status), finding.severity or "none"
     runbook = _runbooks(runbooks, base, short=True) if finding.status in (Status.FAIL, Status.ERROR) else ""
     cells = {
         "status": f'<span class="{status}">{status}</span>',
         "severity": f'<span class="sev-{_e(severity)}">{_e(severity)}</span>',
         "check": f'<code>{_e(finding.check_id or "manual")}</code><br><span class="muted">{_e(finding.title)}</span>',
-        "resource": f'<code>{_e(finding.resource_id)}</code><br><span class="muted">{_e(finding.resource_type)}</span>',
+        "resource": f'<code>{_e(finding.resource_id)}</code><br><span class="muted">{_e(finding.resource_type)} · '
+        f"account {_e(account)}</span>",
         "region": _e(finding.region),
         "message": f"{_e(finding.message)}{_waiver(finding.waiver)}",
         "evidence": _evidence(finding.evidence),
@@ -200,7 +207,7 @@ def _finding_row(finding: Finding, runbooks: tuple[str, ...], base: str) -> str:
     tds = "".join(f'<td data-label="{label}">{cells[key]}</td>' for key, label in _COLUMNS)
     return (
         f'<tr class="finding" id="{_anchor(finding)}" data-status="{status}" data-severity="{_e(severity)}" '
-        f'data-service="{_e(finding.service)}">{tds}</tr>'
+        f'data-service="{_e(finding.service)}" data-account="{_e(account)}">{tds}</tr>'
     )
 
 
@@ -271,9 +278,29 @@ def _overview(report: Report) -> str:
         + _count_table("By severity", "Severity", by_severity, severities)
         + _count_table("By service", "Service", by_service, services)
         + "</div>"
-        "<h3>By control (failing first)</h3>"
+        + _accounts_table(report)
+        + "<h3>By control (failing first)</h3>"
         f'<table class="controls counts"><tr><th>Control</th>{_status_heads()}</tr>{control_rows}</table>'
         "</section>"
+    )
+
+
+def _accounts_table(report: Report) -> str:
+    """With several accounts: one row each, failing first; each links to the findings of that account."""
+    accounts = report.account_summaries()
+    if len(accounts) < 2:
+        return ""
+    ranked = sorted(accounts, key=lambda a: (_STATUS_RANK[str(a.status)], -a.counts["FAIL"], a.account_id))
+    rows = "".join(
+        f'<tr class="account"><td><a href="#findings" data-pick-account="{_e(a.account_id)}">{_e(a.account_id)}</a> '
+        f'<span class="{a.status}">{a.status}</span></td>'
+        + "".join(f'<td class="n">{a.counts[str(k)]}</td>' for k in STATUS_ORDER)
+        + "</tr>"
+        for a in ranked
+    )
+    return (
+        f"<h3>By account ({len(accounts)}, failing first)</h3>"
+        f'<table class="accounts counts"><tr><th>Account</th>{_status_heads()}</tr>{rows}</table>'
     )
 
 
@@ -284,12 +311,14 @@ def _filter(report: Report) -> str:
     statuses = [str(s) for s in STATUS_ORDER]
     severities = [s for s in (*SEVERITY_ORDER, "none") if any((f.severity or "none") == s for f in report.findings)]
     services = sorted({f.service for f in report.findings})
+    accounts = [a.account_id for a in report.account_summaries()]
     return (
         '<form class="filter" id="filter" role="search" hidden>'
         '<label>Search<input name="q" type="search" placeholder="ARN, check, message..."></label>'
         f'<label>Status<select name="status">{options(statuses)}</select></label>'
         f'<label>Severity<select name="severity">{options(severities)}</select></label>'
         f'<label>Service<select name="service">{options(services)}</select></label>'
+        f'<label>Account<select name="account">{options(accounts)}</select></label>'
         '<output id="shown" class="muted"></output></form>'
     )
 
@@ -304,7 +333,7 @@ def _control_section(report: Report, summary: ControlSummary, findings: list[Fin
     runbooks = _runbooks(control.runbooks, report.runbook_base)
     colgroup = "".join(f'<col class="{key}">' for key, _ in _COLUMNS)
     head = "".join(f"<th>{label}</th>" for _, label in _COLUMNS)
-    rows = "".join(_finding_row(f, control.runbooks, report.runbook_base) for f in findings)
+    rows = "".join(_finding_row(f, control.runbooks, report.runbook_base, report.account_of(f)) for f in findings)
     return (
         f'<section class="control" id="{_e(control.id)}" data-status="{summary.status}">'
         f'<h3>{_e(control.id)} {_e(control.title)} <span class="{summary.status}">{summary.status}</span></h3>'
@@ -324,13 +353,15 @@ def render(report: Report) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Leadping live audit {_e(meta.get('account'))} {_e(meta.get('started'))}</title>",
+        f"<title>Leadping live audit {_e(report.accounts_label())} {_e(meta.get('started'))}</title>",
         f"<style>{_STYLE}</style></head><body>",
         "<header><h1>Leadping live audit</h1>",
         '<dl class="meta metadata">',
     ]
     for key in ("target", "stack", "account", "regions", "started", "finished", "version"):
-        if key in meta and meta[key] is not None:
+        if key == "account":
+            out.append(f"<dt>account</dt><dd>{_e(report.accounts_label())}</dd>")
+        elif key in meta and meta[key] is not None:
             value = ", ".join(meta[key]) if isinstance(meta[key], list) else meta[key]
             out.append(f"<dt>{_e(key)}</dt><dd>{_e(value)}</dd>")
     out.append("</dl></header>")

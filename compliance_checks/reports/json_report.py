@@ -35,6 +35,15 @@ def document(report: Report) -> dict[str, Any]:
             }
             for s in report.control_summaries()
         ],
+        "accounts": [
+            {
+                "account_id": a.account_id,
+                "status": str(a.status),
+                "counts": dict(a.counts),
+                "controls": dict(a.controls),
+            }
+            for a in report.account_summaries()
+        ],
         "checks": {check_id: dict(info) for check_id, info in report.checks.items()},
         "findings": [_finding(report, f) for f in report.sorted_findings()],
         **_baseline(report),

@@ -23,11 +23,14 @@ def scan_run(report: Report) -> ScanRun:
         skipped = finding.status in (Status.MANUAL, Status.WAIVED)
         # JUnit shows the check's own message; a skipped case says why it was skipped.
         message = f"{finding.status}: {finding.message}" if skipped else finding.message
-        findings.append(replace(scan_finding(report, finding), message=message))
+        # The account on each case (an S3 ARN does not name it).
+        account = {"account_id": report.account_of(finding)}
+        findings.append(replace(scan_finding(report, finding), message=message, case_properties=account))
     for finding in report.resolved:
         scanned = scan_finding(report, finding, baseline="resolved")
         resolved = f"resolved since the baseline: {finding.message}"
-        findings.append(replace(scanned, outcome=Outcome.SKIPPED, message=resolved))
+        account = {"account_id": report.account_of(finding)}
+        findings.append(replace(scanned, outcome=Outcome.SKIPPED, message=resolved, case_properties=account))
     suites = [f"{control.id} {control.title}" for control in report.controls]
     return ScanRun(
         tool="leadping-audit",

@@ -42,9 +42,13 @@ def _case(suite: ET.Element, finding: ScanFinding) -> None:
     elif finding.outcome is Outcome.ERROR:
         error = ET.SubElement(case, "error", message=_safe(finding.message), type="ERROR")
         error.text = _safe(finding.detail or finding.message)
+    named = dict(finding.case_properties)
     if finding.baseline is not None:
+        named["baseline"] = finding.baseline
+    if named:
         properties = ET.SubElement(case, "properties")
-        ET.SubElement(properties, "property", name="baseline", value=finding.baseline)
+        for name, value in named.items():
+            ET.SubElement(properties, "property", name=name, value=_safe(value))
 
 
 def render(run: ScanRun) -> str:

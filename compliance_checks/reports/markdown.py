@@ -26,7 +26,7 @@ def render(report: Report) -> str:
     lines = [
         "# Leadping live audit",
         "",
-        f"Target: {escape(meta.get('target'))} · account {escape(meta.get('account'))} · "
+        f"Target: {escape(meta.get('target'))} · account {escape(report.accounts_label())} · "
         f"regions {escape(', '.join(meta.get('regions', [])))} · {escape(meta.get('started'))} to "
         f"{escape(meta.get('finished'))}",
         "",
@@ -43,6 +43,22 @@ def render(report: Report) -> str:
             f"| {c['PASS']} | {c['FAIL']} | {c['ERROR']} | {c['WAIVED']} | {c['MANUAL']} "
             f"| {_runbooks(s.control.runbooks, report.runbook_base)} |"
         )
+    accounts = report.account_summaries()
+    if len(accounts) > 1:
+        lines += [
+            "",
+            "## Accounts",
+            "",
+            "| Account | Status | PASS | FAIL | ERROR | WAIVED | MANUAL | Failing controls |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for a in sorted(accounts, key=lambda a: (-a.counts["FAIL"], -a.counts["ERROR"], a.account_id)):
+            c = a.counts
+            failing = ", ".join(k for k, v in a.controls.items() if v in ("FAIL", "ERROR"))
+            lines.append(
+                f"| {escape(a.account_id)} | {_ICONS[str(a.status)]} {a.status} | {c['PASS']} | {c['FAIL']} "
+                f"| {c['ERROR']} | {c['WAIVED']} | {c['MANUAL']} | {escape(failing)} |"
+            )
     notes = meta.get("notes") or []
     if notes:
         lines += ["", "## Notes", ""] + [f"- {escape(n)}" for n in notes]
@@ -52,8 +68,8 @@ def render(report: Report) -> str:
             "",
             "## Findings that need attention",
             "",
-            "| Status | Control | Check | Resource | Region | Message | Evidence | Runbook |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| Status | Control | Check | Account | Resource | Region | Message | Evidence | Runbook |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         runbooks = {c.id: c.runbooks for c in report.controls}
         for f in open_findings:
@@ -62,8 +78,8 @@ def render(report: Report) -> str:
             state = f" ({report.baseline_of(f)})" if report.baseline_of(f) else ""
             lines.append(
                 f"| {_ICONS[str(f.status)]} {f.status}{state} | {escape(f.control_id)} "
-                f"| {escape(f.check_id or 'manual')} "
-                f"| {escape(f.resource_id)} | {escape(f.region)} | {escape(f.message)} | {escape(evidence)} "
-                f"| {runbook} |"
+                f"| {escape(f.check_id or 'manual')} | {escape(report.account_of(f))} "
+                f"| {escape(f.resource_id)} | {escape(f.region)} "
+                f"| {escape(f.message)} | {escape(evidence)} | {runbook} |"
             )
     return "\n".join(lines) + "\n"

@@ -75,6 +75,24 @@ class Finding:
             "waiver": dict(self.waiver) if self.waiver is not None else None,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The finding ``to_dict`` wrote (a shard's audit.json, an account's partial results)."""
+        return cls(
+            control_id=str(data["control_id"]),
+            check_id=data["check_id"],
+            resource_id=str(data["resource_id"]),
+            resource_type=str(data["resource_type"]),
+            region=str(data["region"]),
+            status=Status(data["status"]),
+            message=str(data["message"]),
+            evidence=dict(data.get("evidence") or {}),
+            severity=data.get("severity"),
+            title=str(data.get("title", "")),
+            account_id=str(data.get("account_id", "unknown")),
+            waiver=data.get("waiver"),
+        )
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -106,6 +124,18 @@ class ControlSummary:
     control: Control
     status: Status
     counts: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    account_id: str
+    status: Status  # the worst of its findings'
+    counts: Mapping[str, int]
+    controls: Mapping[str, str]  # control id -> the worst status of its findings in this account
+
+
+def _worst(statuses: Counter) -> Status:
+    return next((s for s in STATUS_ORDER if statuses.get(str(s))), Status.PASS)
 
 
 @dataclass
@@ -157,9 +187,37 @@ class Report:
         summaries = []
         for control in self.controls:
             statuses = Counter(str(f.status) for f in self.findings if f.control_id == control.id)
-            worst = next((s for s in STATUS_ORDER if statuses.get(str(s))), Status.PASS)
+            worst = _worst(statuses)
             summaries.append(ControlSummary(control, worst, {str(s): statuses.get(str(s), 0) for s in STATUS_ORDER}))
         return summaries
+
+    def account_summaries(self) -> list[AccountSummary]:
+        """Per audited account (a MANUAL control's finding counts for the first, as ``account_of`` says):
+        its counts, its worst status, and each control's worst status there; in the order audited."""
+        counts: dict[str, Counter] = {}
+        per_control: dict[str, dict[str, Counter]] = {}
+        for finding in self.findings:
+            account = self.account_of(finding)
+            counts.setdefault(account, Counter())[str(finding.status)] += 1
+            per_control.setdefault(account, {}).setdefault(finding.control_id, Counter())[str(finding.status)] += 1
+        order = [str(a) for a in self.metadata.get("accounts") or []]
+        accounts = [*dict.fromkeys(a for a in order if a in counts), *sorted(set(counts) - set(order))]
+        return [
+            AccountSummary(
+                account,
+                _worst(counts[account]),
+                {str(s): counts[account].get(str(s), 0) for s in STATUS_ORDER},
+                {c.id: str(_worst(per_control[account][c.id])) for c in self.controls if c.id in per_control[account]},
+            )
+            for account in accounts
+        ]
+
+    def accounts_label(self) -> str:
+        """The audited account, or how many when several (a title cannot hold 300 ids)."""
+        accounts = [str(a) for a in self.metadata.get("accounts") or []]
+        if len(accounts) > 3:
+            return f"{len(accounts)} accounts"
+        return ", ".join(accounts) or str(self.metadata.get("account", "unknown"))
 
     def control(self, control_id: str) -> Control | None:
         return next((c for c in self.controls if c.id == control_id), None)
@@ -200,5 +258,11 @@ class Report:
         rank = {s: i for i, s in enumerate(STATUS_ORDER)}
         return sorted(
             self.findings,
-            key=lambda f: (order.get(f.control_id, len(order)), rank[f.status], f.check_id or "", f.resource_id),
+            key=lambda f: (
+                order.get(f.control_id, len(order)),
+                rank[f.status],
+                f.check_id or "",
+                f.account_id,
+                f.resource_id,
+            ),
         )

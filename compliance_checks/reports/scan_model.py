@@ -94,6 +94,8 @@ class ScanFinding:
     suppression: Suppression | None = None
     baseline: str | None = None  # new, unchanged, resolved (baseline.py); None without a baseline
     properties: Mapping[str, Any] = field(default_factory=dict)
+    # JUnit: properties of the test case, as pytest writes them (the account the finding is in).
+    case_properties: Mapping[str, str] = field(default_factory=dict)
     # JUnit: the suite this finding's test case belongs to, its class and name, and the failure's text.
     suite: str = ""
     case_class: str = ""

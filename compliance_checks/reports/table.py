@@ -34,7 +34,7 @@ def print_report(report: Report, console: Console) -> None:
         _joined(
             Text("Leadping live audit", style="bold"),
             terminal(meta.get("target")),
-            Text("account ") + terminal(meta.get("account")),
+            Text("account ") + terminal(report.accounts_label()),
             terminal(", ".join(meta.get("regions", []))),
         )
     )

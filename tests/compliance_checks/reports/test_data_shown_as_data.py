@@ -76,7 +76,7 @@ def test_given_markdown_then_arns_are_code_and_markup_is_escaped(hostile_report)
     assert "\\*em\\*" in text
     attention = [line for line in text.splitlines() if BRACKET_BUCKET in line]
     assert attention
-    assert all(line.count(" | ") == 7 for line in attention)
+    assert all(line.count(" | ") == 8 for line in attention)  # 9 columns with the Account (issue 13)
 
 
 def test_given_a_waiver_that_clears_the_screen_then_terminal_and_markdown_show_its_escapes(hostile_report):

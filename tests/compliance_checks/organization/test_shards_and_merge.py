@@ -1,0 +1,159 @@
+"""--shard I/N and merge: a stable slice per account, and a merge that refuses what is not one whole run."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from compliance_checks import cli, merge, shards
+
+ACCOUNTS = [f"{100000000000 + i * 7919:012d}" for i in range(40)]
+
+
+def test_every_account_is_in_exactly_one_shard_and_it_does_not_depend_on_order() -> None:
+    slices = {i: [a for a in ACCOUNTS if shards.Shard(i, 4).holds(a)] for i in range(1, 5)}
+    assert sorted(a for s in slices.values() for a in s) == sorted(ACCOUNTS)
+    assert all(slices.values())  # 40 accounts over 4 shards: none empty
+    assert {a: shards.shard_of(a, 4) for a in reversed(ACCOUNTS)} == {a: shards.shard_of(a, 4) for a in ACCOUNTS}
+    # Fixed by the hash of the id, so a machine today and another tomorrow agree.
+    assert shards.shard_of("123456789012", 4) == shards.shard_of("123456789012", 4)
+
+
+@pytest.mark.parametrize("text", ["0/4", "5/4", "1/0", "a/b", "1/4/2", "2", "1/1001", " "])
+def test_given_a_malformed_shard_then_it_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="shard"):
+        shards.parse_shard(text)
+
+
+def test_given_a_valid_shard_then_it_parses() -> None:
+    assert shards.parse_shard("3/8") == shards.Shard(3, 8)
+
+
+def _finding(account: str, status: str = "PASS", check: str | None = "s3_bucket_default_encryption_kms") -> dict:
+    return {
+        "control_id": "LP-DR-1",
+        "check_id": check,
+        "resource_id": f"arn:aws:::account/{account}" if check else "evidence:LP-DR-1",
+        "resource_type": "AWS::::Account",
+        "region": "global",
+        "account_id": account if check else "unknown",
+        "status": status,
+        "severity": "high",
+        "title": "t",
+        "message": "m",
+        "evidence": {},
+        "waiver": None,
+    }
+
+
+def _shard(index: int, count: int, accounts: list[str], run_id: str = "run-1") -> dict:
+    return {
+        "metadata": {
+            "accounts": accounts,
+            "regions": ["us-east-1"],
+            "controls": ["LP-DR-1"],
+            "requests": 3,
+            "started": "2026-01-01T00:00:00+00:00",
+            "finished": "2026-01-01T00:01:00+00:00",
+            "run": shards.run_identity(run_id, shards.Shard(index, count), {"accounts": [], "checks": ["x"]}),
+        },
+        "checks": {"s3_bucket_default_encryption_kms": {"title": "t"}},
+        "findings": [_finding(a, "FAIL" if a == ACCOUNTS[0] else "PASS") for a in accounts]
+        + [_finding("unknown", "MANUAL", check=None)],
+    }
+
+
+def _shards(count: int = 3) -> list[tuple[Path, dict]]:
+    return [
+        (Path(f"shard{i}"), _shard(i, count, [a for a in ACCOUNTS if shards.shard_of(a, count) == i]))
+        for i in range(1, count + 1)
+    ]
+
+
+def test_given_every_shard_of_one_run_then_merge_is_their_union() -> None:
+    report = merge.merge_documents(_shards())
+    assert sorted(report.metadata["accounts"]) == sorted(ACCOUNTS)
+    assert len(report.findings) == len(ACCOUNTS) + 1  # the manual control's finding once, not once per shard
+    assert report.metadata["requests"] == 9
+    assert report.exit_code() == 1
+
+
+def test_given_a_missing_shard_then_merge_refuses() -> None:
+    with pytest.raises(merge.MergeError, match=r"missing shard.*2/3"):
+        merge.merge_documents([s for s in _shards() if s[0].name != "shard2"])
+
+
+def test_given_a_shard_twice_then_merge_refuses() -> None:
+    documents = _shards()
+    with pytest.raises(merge.MergeError, match="given twice"):
+        merge.merge_documents([*documents, documents[0]])
+
+
+def test_given_an_account_in_two_shards_then_merge_refuses() -> None:
+    documents = copy.deepcopy(_shards())
+    stray = documents[0][1]["metadata"]["accounts"][0]
+    documents[1][1]["metadata"]["accounts"].append(stray)
+    with pytest.raises(merge.MergeError, match=f"account {stray} is in two shards"):
+        merge.merge_documents(documents)
+
+
+def test_given_an_account_in_the_wrong_shard_then_merge_refuses() -> None:
+    documents = copy.deepcopy(_shards())
+    moved = documents[0][1]["metadata"]["accounts"].pop()
+    documents[1][1]["metadata"]["accounts"].append(moved)
+    with pytest.raises(merge.MergeError, match="belongs to shard 1"):
+        merge.merge_documents(documents)
+
+
+@pytest.mark.parametrize("key", ["id", "selection", "catalog"])
+def test_given_shards_of_different_runs_then_merge_refuses(key: str) -> None:
+    documents = copy.deepcopy(_shards())
+    documents[2][1]["metadata"]["run"][key] = "another"
+    with pytest.raises(merge.MergeError, match=rf"another run.*{key} differs"):
+        merge.merge_documents(documents)
+
+
+def test_given_a_different_shard_count_then_merge_refuses() -> None:
+    documents = _shards(3)
+    other = _shard(2, 4, [a for a in ACCOUNTS if shards.shard_of(a, 4) == 2])
+    with pytest.raises(merge.MergeError, match="one of 3"):
+        merge.merge_documents([documents[0], (Path("x"), other)])
+
+
+def test_given_a_report_that_is_not_a_shard_then_merge_refuses(tmp_path: Path) -> None:
+    (tmp_path / "audit.json").write_text(json.dumps({"metadata": {}, "findings": []}))
+    with pytest.raises(merge.MergeError, match="not the report of a shard"):
+        merge.load_shard(tmp_path)
+    with pytest.raises(merge.MergeError, match="does not exist"):
+        merge.load_shard(tmp_path / "nothing")
+    (tmp_path / "audit.json").write_text("{truncated")
+    with pytest.raises(merge.MergeError, match="not a readable report"):
+        merge.load_shard(tmp_path)
+
+
+def test_merge_on_the_command_line_refuses_in_one_line_with_exit_2(tmp_path: Path, capsys) -> None:
+    for path, document in _shards()[:2]:
+        (tmp_path / path).mkdir()
+        (tmp_path / path / "audit.json").write_text(json.dumps(document))
+    code = cli.main(["merge", str(tmp_path / "shard1"), str(tmp_path / "shard2"), "--output-dir", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "missing shard(s) 3/3" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_merge_on_the_command_line_writes_every_format_asked_for(tmp_path: Path) -> None:
+    for path, document in _shards():
+        (tmp_path / path).mkdir()
+        (tmp_path / path / "audit.json").write_text(json.dumps(document))
+    dirs = [str(tmp_path / f"shard{i}") for i in (1, 2, 3)]
+    code = cli.main(["merge", *dirs, "--output-dir", str(tmp_path / "o"), "--format", "json,csv,html"])
+    assert code == 1
+    merged = json.loads((tmp_path / "o" / "audit.json").read_text())
+    assert merged["metadata"]["run"]["merged_shards"] == 3
+    assert (tmp_path / "o" / "audit.csv").is_file()
+    assert (tmp_path / "o" / "audit.html").is_file()
