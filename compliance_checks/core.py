@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from compliance_checks.conventions import ENVIRONMENT_POLICIES, EnvironmentPolicy
+from compliance_checks.rules import Verdict
 
 if TYPE_CHECKING:
     from compliance_checks.reader import Reader
@@ -197,3 +198,9 @@ def execute(check: Check, ctx: CheckContext) -> list[Result]:
 def account_scope(account_id: str) -> str:
     """The resource id of a finding about the account as a whole."""
     return f"arn:aws:::account/{account_id}"
+
+
+def verdict(resource_id: str, judged: Verdict, *, region: str = "global", **context: Any) -> Result:
+    """A rule's verdict (compliance_checks.rules) on one resource as a PASS or FAIL result."""
+    make = passed if judged.compliant else failed
+    return make(resource_id, judged.message, region=region, **context, **judged.evidence)

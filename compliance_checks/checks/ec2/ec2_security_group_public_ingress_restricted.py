@@ -1,40 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from functools import partial
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.rules import ec2 as rule
 from compliance_checks.services import ec2, elbv2
-
-HTTPS = 443
-HTTP = 80
-
-
-def _allowed(protocol: str, from_port: Any, to_port: Any, on_load_balancer: bool) -> bool:
-    """Open-to-the-internet ingress is allowed on exactly port 443 (TCP, or UDP for QUIC), and on exactly
-    TCP port 80 for a load balancer's redirect listener; any wider range or protocol is not."""
-    if from_port != to_port:
-        return False
-    if protocol in ("tcp", "udp") and from_port == HTTPS:
-        return True
-    return protocol == "tcp" and from_port == HTTP and on_load_balancer
-
-
-def _describe(protocol: str, from_port: Any, to_port: Any, source: str) -> str:
-    if protocol == "all":
-        return f"all traffic from {source}"
-    ports = from_port if from_port == to_port else f"{from_port}-{to_port}"
-    return f"{protocol} {ports} from {source}"
 
 
 class Ec2SecurityGroupPublicIngressRestricted(Check):
@@ -77,43 +48,18 @@ class Ec2SecurityGroupPublicIngressRestricted(Check):
                 arn = group.get("SecurityGroupArn") or (
                     f"arn:{ctx.reader.partition()}:ec2:{region}:{group.get('OwnerId', '')}:security-group/{group_id}"
                 )
-                evidence: dict[str, Any] = {"group_id": group_id, "group_name": group.get("GroupName")}
+                context = {"group_id": group_id, "group_name": group.get("GroupName")}
+                cidrs = partial(ec2.prefix_list_cidrs, ctx.reader, region)
                 try:
-                    offending = self._offending(ctx, region, group)
+                    ingress = [rule.Ingress.from_aws(p, cidrs) for p in group.get("IpPermissions") or []]
+                    judged = rule.public_ingress(ingress, partial(self._on_load_balancer, ctx, region, group_id))
                 except ReadError as error:
-                    yield errored(arn, error, region=region, **evidence)
+                    yield errored(arn, error, region=region, **context)
                     continue
-                evidence["open_ingress"] = offending
-                if offending:
-                    yield failed(arn, f"open to the internet: {'; '.join(offending)}", region=region, **evidence)
-                else:
-                    yield passed(
-                        arn, "no internet ingress beyond HTTPS (and HTTP on a load balancer)", region=region, **evidence
-                    )
+                yield verdict(arn, judged, region=region, **context)
 
     @staticmethod
     def _on_load_balancer(ctx: CheckContext, region: str, group_id: str) -> bool:
         """Read only when a group opens port 80: the load balancer listings are memoised by the reader."""
         attached = {g for lb in elbv2.load_balancers(ctx.reader, region) for g in lb.security_groups}
         return group_id in attached or group_id in elbv2.classic_security_groups(ctx.reader, region)
-
-    def _offending(self, ctx: CheckContext, region: str, group: dict[str, Any]) -> list[str]:
-        offending = []
-        for permission in group.get("IpPermissions") or []:
-            sources = [r.get("CidrIp", "") for r in permission.get("IpRanges") or []]
-            sources += [r.get("CidrIpv6", "") for r in permission.get("Ipv6Ranges") or []]
-            for prefix_list in permission.get("PrefixListIds") or []:
-                cidrs = ec2.prefix_list_cidrs(ctx.reader, region, prefix_list["PrefixListId"])
-                sources += [f"{cidr} (in {prefix_list['PrefixListId']})" for cidr in cidrs]
-            protocol = ec2.protocol_name(permission.get("IpProtocol", "-1"))
-            from_port, to_port = permission.get("FromPort"), permission.get("ToPort")
-            if protocol == "all":
-                from_port, to_port = 0, 65535
-            for source in sources:
-                if not ec2.is_anywhere(source.split(" ")[0]):
-                    continue
-                port_80 = protocol == "tcp" and from_port == to_port == HTTP
-                on_lb = port_80 and self._on_load_balancer(ctx, region, group["GroupId"])
-                if not _allowed(protocol, from_port, to_port, on_lb):
-                    offending.append(_describe(protocol, from_port, to_port, source))
-        return offending

@@ -1,40 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.rules import elbv2 as rule
 from compliance_checks.services import elbv2
-
-
-def _is_https_301(action: dict[str, Any]) -> bool:
-    redirect = action.get("RedirectConfig") or {}
-    return (
-        action.get("Type") == "redirect"
-        and redirect.get("Protocol") == "HTTPS"
-        and redirect.get("StatusCode") == "HTTP_301"
-    )
-
-
-def _describe(actions: list[dict[str, Any]]) -> str:
-    parts = []
-    for action in actions:
-        redirect = action.get("RedirectConfig") or {}
-        if action.get("Type") == "redirect":
-            parts.append(f"redirect to {redirect.get('Protocol')} ({redirect.get('StatusCode')})")
-        else:
-            parts.append(str(action.get("Type")))
-    return ", ".join(parts) or "no action"
 
 
 class Elbv2HttpListenerRedirectsOnly(Check):
@@ -81,33 +51,7 @@ class Elbv2HttpListenerRedirectsOnly(Check):
                 except ReadError as error:
                     yield errored(arn, error, region=lb.region)
                     continue
-                yield self._judge(lb, listener, rules)
-
-    @staticmethod
-    def _judge(lb: elbv2.LoadBalancer, listener: dict[str, Any], rules: list[dict[str, Any]]) -> Result:
-        arn = listener["ListenerArn"]
-        default = listener.get("DefaultActions") or []
-        evidence: dict[str, Any] = {
-            "load_balancer": lb.name,
-            "port": listener.get("Port"),
-            "default": _describe(default),
-        }
-        if len(default) != 1 or not _is_https_301(default[0]):
-            return failed(
-                arn,
-                f"default action is {evidence['default']}, not one 301 redirect to HTTPS",
-                region=lb.region,
-                **evidence,
-            )
-        serving = [
-            r for r in rules if not r.get("IsDefault") and not all(_is_https_301(a) for a in r.get("Actions") or [{}])
-        ]
-        if serving:
-            evidence["serving_rules"] = {r.get("Priority"): _describe(r.get("Actions") or []) for r in serving}
-            return failed(
-                arn,
-                f"redirects by default, but {len(serving)} rule(s) do something else over HTTP",
-                region=lb.region,
-                **evidence,
-            )
-        return passed(arn, "only redirects to HTTPS with a 301", region=lb.region, **evidence)
+                judged = rule.http_redirects_only(rule.Listener.from_aws(listener, rules))
+                if judged is not None:
+                    context = {"load_balancer": lb.name, "port": listener.get("Port")}
+                    yield verdict(arn, judged, region=lb.region, **context)

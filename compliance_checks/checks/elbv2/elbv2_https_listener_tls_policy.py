@@ -2,18 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compliance_checks.conventions import ALLOWED_TLS_POLICIES
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.rules import elbv2 as rule
 from compliance_checks.services import elbv2
 
 
@@ -47,24 +37,7 @@ class Elbv2HttpsListenerTlsPolicy(Check):
                 yield errored(lb.arn, error, region=lb.region)
                 continue
             for listener in listeners:
-                protocol = listener.get("Protocol")
-                if protocol not in ("HTTPS", "TLS"):
-                    continue
-                policy = listener.get("SslPolicy")
-                evidence = {
-                    "load_balancer": lb.name,
-                    "protocol": protocol,
-                    "port": listener.get("Port"),
-                    "ssl_policy": policy,
-                }
-                if policy in ALLOWED_TLS_POLICIES:
-                    yield passed(
-                        listener["ListenerArn"], f"{protocol} listener uses {policy}", region=lb.region, **evidence
-                    )
-                else:
-                    yield failed(
-                        listener["ListenerArn"],
-                        f"{protocol} listener uses {policy}, not ELBSecurityPolicy-TLS13-1-2-2021-06 or stricter",
-                        region=lb.region,
-                        **evidence,
-                    )
+                judged = rule.tls_policy(rule.Listener.from_aws(listener))
+                if judged is not None:
+                    context = {"load_balancer": lb.name, "port": listener.get("Port")}
+                    yield verdict(listener["ListenerArn"], judged, region=lb.region, **context)
