@@ -5,8 +5,9 @@ skipped, for anyone's Pulumi program) or ``leadping`` (our stacks: ``skips.yaml`
 ``checks/`` and the control map). ``skips.yaml`` lists every built-in Checkov check the Leadping
 profile does not run, each with the reason an auditor reads, and the paths the secrets scan leaves
 out (test fixtures), each with its reason. Which control of shared/CONTROLS.md each check enforces
-is read from the one control map, ``compliance_checks/catalog.yaml``. Both are validated: a skip without a reason, or for an id
-Checkov does not have, fails the gate; a team's own skip list (``--skips FILE``) is held to the same.
+is read from the one control map, ``compliance_checks/catalog.yaml``. Both are validated: a skip
+without a reason, or for an id Checkov does not have, fails the gate; a team's own skip list
+(``--skips FILE``) is held to the same.
 """
 
 from __future__ import annotations

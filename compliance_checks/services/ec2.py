@@ -7,6 +7,7 @@ from typing import Any
 
 from compliance_checks.reader import Reader
 
+
 def security_groups(reader: Reader, region: str) -> list[dict[str, Any]]:
     return reader.paginate("ec2", "describe_security_groups", "SecurityGroups", region=region)
 

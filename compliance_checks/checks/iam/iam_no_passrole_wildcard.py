@@ -2,18 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.policy_eval import statements, wildcard_resources
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.rules import iam as rule
 from compliance_checks.services import iam
 
 
@@ -66,18 +56,5 @@ class IamNoPassroleWildcard(Check):
             except ReadError as error:
                 yield iam.typed(errored(principal.arn, error), principal)
                 continue
-            grants = sorted(
-                {
-                    f"{policy.label} on {', '.join(wildcard_resources(stmt))}"
-                    for policy in held
-                    for stmt in statements(policy.document)
-                    if stmt.allows and stmt.grants_action("iam:PassRole") and wildcard_resources(stmt)
-                }
-            )
-            evidence = {"kind": principal.kind, "passrole_on_every_role": grants}
-            if grants:
-                message = f"iam:PassRole is allowed on every role: {'; '.join(grants)}"
-                result = failed(principal.arn, message, **evidence)
-            else:
-                result = passed(principal.arn, "iam:PassRole is not allowed on every role", **evidence)
-            yield iam.typed(result, principal)
+            judged = rule.passrole_on_every_role(rule.Policy.of(p.label, p.document) for p in held)
+            yield iam.typed(verdict(principal.arn, judged, kind=principal.kind), principal)

@@ -39,4 +39,6 @@ class LogsLogGroupRetention(Check):
         minimum = ctx.expectations.policy.min_log_retention_days
         for region in ctx.reader.regions:
             for group in logs.log_groups(ctx.reader, region):
-                yield verdict(logs.log_group_arn(group), rule.retention(LogGroup.from_aws(group), minimum), region=region)
+                yield verdict(
+                    logs.log_group_arn(group), rule.retention(LogGroup.from_aws(group), minimum), region=region
+                )
