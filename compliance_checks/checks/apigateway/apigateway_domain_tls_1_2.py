@@ -38,7 +38,6 @@ class ApigatewayDomainTls12(Check):
         rationale="LP-TX-1: API traffic uses encrypted transport with TLS 1.2 or later.",
         remediation="Set the custom domain's security policy to TLS_1_2 (or a SecurityPolicy_TLS13_* policy) "
         "(infra: the API domain component sets TLS_1_2).",
-        permissions=("apigateway:GET",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

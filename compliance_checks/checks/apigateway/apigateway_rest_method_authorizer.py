@@ -47,7 +47,6 @@ class ApigatewayRestMethodAuthorizer(Check):
         rationale="LP-AC-1: the API requires authenticated access; only the stack's allowlisted routes are public.",
         remediation="Set the method's authorization to the API's Cognito or Lambda authorizer (or AWS_IAM), or add "
         '"METHOD /path" to the stack\'s public-route allowlist if it must be public; an API key is not enough.',
-        permissions=("apigateway:GET",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

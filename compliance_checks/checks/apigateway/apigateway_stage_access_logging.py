@@ -37,7 +37,6 @@ class ApigatewayStageAccessLogging(Check):
         "(FSBP APIGateway.1, APIGateway.9).",
         remediation="Set the stage's access log destination (a CloudWatch log group or Firehose stream) and log "
         "format (infra: the API component configures access logs on every stage).",
-        permissions=("apigateway:GET",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -46,7 +46,6 @@ class Apigatewayv2RouteAuthorizer(Check):
         rationale="LP-AC-1: the API requires authenticated access; only the stack's allowlisted routes are public.",
         remediation="Attach the API's JWT (Cognito) or Lambda authorizer to the route, or add the route to the "
         "stack's public-route allowlist if it must be public (infra: the API component sets the authorizer).",
-        permissions=("apigateway:GET",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

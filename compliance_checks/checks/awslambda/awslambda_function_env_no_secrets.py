@@ -42,7 +42,6 @@ class AwslambdaFunctionEnvNoSecrets(Check):
         "with lambda:GetFunctionConfiguration and are copied into every published version.",
         remediation="Move the value to Secrets Manager (infra: connectedSystems), pass the secret's ARN instead, "
         "rotate the exposed credential, and delete published versions that still carry it.",
-        permissions=awslambda.PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

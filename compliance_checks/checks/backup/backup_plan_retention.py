@@ -54,7 +54,6 @@ class BackupPlanRetention(Check):
         "backups for a year, and from another region if the primary region is lost.",
         remediation="Give the backup plan a daily rule with DeleteAfterDays >= the environment minimum, a monthly "
         "rule kept a year in prod, and a copy action to the DR region's vault (infra: the backup component).",
-        permissions=("backup:ListBackupPlans", "backup:GetBackupPlan"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -14,7 +14,7 @@ from compliance_checks.core import (
     judge_resource,
     passed,
 )
-from compliance_checks.services import backup, dynamodb
+from compliance_checks.services import backup
 
 # Resource types whose opt-in AWS Backup ignores when a selection names their ARNs explicitly
 # (it never does for Aurora).
@@ -55,18 +55,6 @@ class BackupSelectionCoversDataStores(Check):
         remediation="Tag the data store for the plan's selection (leadping:data-store=true) or add it to a "
         "selection, and opt the resource type in to AWS Backup in the region (infra: the backup component "
         "selects by this tag).",
-        permissions=(
-            "backup:ListBackupPlans",
-            "backup:ListBackupSelections",
-            "backup:GetBackupSelection",
-            "backup:DescribeRegionSettings",
-            "rds:DescribeDBInstances",
-            "rds:DescribeDBClusters",
-            *dynamodb.INVENTORY_PERMISSIONS,
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketTagging",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

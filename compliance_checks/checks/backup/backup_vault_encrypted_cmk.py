@@ -34,7 +34,6 @@ class BackupVaultEncryptedCmk(Check):
         rationale="LP-DR-1: backups are protected with the backups key Leadping controls, rotates and can revoke.",
         remediation="Create the vault with the backups data class's customer key (a vault's key cannot be changed: "
         "create a new vault and move the plan to it) (infra: the backup component does).",
-        permissions=("backup:ListBackupVaults", "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -41,7 +41,6 @@ class BackupVaultLockConfigured(Check):
         "administrator or an attacker holding administrator credentials.",
         remediation="Put a vault lock on the vault with MinRetentionDays of at least the environment's minimum "
         "(infra: the backup component does).",
-        permissions=("backup:ListBackupVaults",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

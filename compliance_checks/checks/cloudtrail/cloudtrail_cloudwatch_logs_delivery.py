@@ -52,7 +52,6 @@ class CloudTrailCloudWatchLogsDelivery(Check):
         "and alarms watch it (FSBP CloudTrail.5).",
         remediation="Set the trail's CloudWatchLogsLogGroupArn and a CloudWatchLogsRoleArn that may create log "
         "streams and put events in that group; check LatestCloudWatchLogsDeliveryError.",
-        permissions=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -34,7 +34,6 @@ class CloudTrailKmsEncrypted(Check):
         "(FSBP CloudTrail.2).",
         remediation="Set the trail's KmsKeyId to the logs key (its key policy must admit cloudtrail.amazonaws.com). "
         "Infra: the log archive component's trail.",
-        permissions=("cloudtrail:DescribeTrails", "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -24,7 +24,6 @@ class CloudTrailLogFileValidation(Check):
         "as evidence (FSBP CloudTrail.4).",
         remediation="Enable log file validation on the trail (UpdateTrail EnableLogFileValidation). Infra: the "
         "log archive component's trail.",
-        permissions=("cloudtrail:DescribeTrails",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

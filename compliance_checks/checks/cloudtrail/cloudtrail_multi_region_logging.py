@@ -47,7 +47,6 @@ class CloudTrailMultiRegionLogging(Check):
         "(FSBP CloudTrail.1).",
         remediation="Create a multi-region trail (IsMultiRegionTrail), start logging, and record read and write "
         "management events without excluded sources. Infra: the log archive component's trail.",
-        permissions=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

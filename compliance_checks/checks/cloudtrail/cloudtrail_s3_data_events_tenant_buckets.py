@@ -48,14 +48,6 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
         remediation="Add an advanced event selector (eventCategory Data, resources.type AWS::S3::Object, "
         "resources.ARN StartsWith arn:aws:s3:::<bucket>/) to the multi-region trail. Infra: the log archive "
         "component's trail lists the tenant buckets.",
-        permissions=(
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketTagging",
-            "cloudtrail:DescribeTrails",
-            "cloudtrail:GetTrailStatus",
-            "cloudtrail:GetEventSelectors",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

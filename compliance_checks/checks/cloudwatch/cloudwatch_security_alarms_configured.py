@@ -57,15 +57,6 @@ class CloudWatchSecurityAlarmsConfigured(Check):
         remediation="Create the CIS metric filters on the CloudTrail log group and an alarm per filter metric, "
         "plus 5xx, latency and delivery-failure alarms, all with the security alarm topic as ALARM action. "
         "Infra: the monitoring component.",
-        permissions=(
-            "cloudtrail:DescribeTrails",
-            "cloudtrail:GetTrailStatus",
-            "cloudtrail:GetEventSelectors",
-            "logs:DescribeMetricFilters",
-            "cloudwatch:DescribeAlarms",
-            "sqs:ListQueues",
-            "sqs:GetQueueAttributes",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

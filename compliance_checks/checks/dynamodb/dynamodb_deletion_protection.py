@@ -23,7 +23,6 @@ class DynamodbDeletionProtection(Check):
         resource_type="AWS::DynamoDB::Table",
         rationale="LP-BK-1: a table cannot be deleted by mistake or by a single compromised call (FSBP DynamoDB.6).",
         remediation="Enable deletion protection on the table (infra: the table component does).",
-        permissions=dynamodb.LIST_PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

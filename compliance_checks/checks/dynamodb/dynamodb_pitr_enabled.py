@@ -33,7 +33,6 @@ class DynamodbPitrEnabled(Check):
         resource_type="AWS::DynamoDB::Table",
         rationale="LP-BK-1: a table can be restored to any second of the recovery window (FSBP DynamoDB.2).",
         remediation="Enable point-in-time recovery on the table (infra: the table component does).",
-        permissions=(*dynamodb.LIST_PERMISSIONS, "dynamodb:DescribeContinuousBackups"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

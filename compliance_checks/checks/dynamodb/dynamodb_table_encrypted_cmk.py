@@ -38,7 +38,6 @@ class DynamodbTableEncryptedCmk(Check):
         resource_type="AWS::DynamoDB::Table",
         rationale="LP-DR-1: data at rest is protected with keys Leadping controls, rotates and can revoke.",
         remediation="Set the table's SSE to KMS with the data class's customer key (infra: the table component does).",
-        permissions=(*dynamodb.LIST_PERMISSIONS, "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -34,7 +34,6 @@ class Ec2EbsEncryptionByDefault(Check):
         rationale="LP-DR-1: every new volume and snapshot is encrypted with a key Leadping controls (FSBP EC2.7).",
         remediation="Enable EBS encryption by default in the region and set the default KMS key to a customer key "
         "(infra: the account baseline does).",
-        permissions=("ec2:GetEbsEncryptionByDefault", "ec2:GetEbsDefaultKmsKeyId", "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -34,11 +34,6 @@ class Ec2SecurityGroupPublicIngressRestricted(Check):
         "listener that redirects to HTTPS.",
         remediation="Remove the 0.0.0.0/0 or ::/0 rule, or narrow it to port 443 (port 80 only on the load "
         "balancer's security group) (infra: the network component defines the groups).",
-        permissions=(
-            "ec2:DescribeSecurityGroups",
-            "ec2:GetManagedPrefixListEntries",
-            "elasticloadbalancing:DescribeLoadBalancers",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -29,7 +29,6 @@ class Ec2VpcFlowLogsAll(Check):
         rationale="LP-LOG-1: network traffic is recorded for abuse prevention and incident investigation (FSBP EC2.6).",
         remediation="Create a flow log on the VPC with TrafficType ALL to the log archive or a log group "
         "(infra: the network component does).",
-        permissions=("ec2:DescribeVpcs", "ec2:DescribeFlowLogs"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

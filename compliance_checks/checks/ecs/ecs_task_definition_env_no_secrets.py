@@ -42,7 +42,6 @@ class EcsTaskDefinitionEnvNoSecrets(Check):
         "anyone with ecs:DescribeTaskDefinition and every revision keeps them.",
         remediation="Pass the credential with the container's secrets (valueFrom the Secrets Manager ARN), rotate "
         "the exposed value, and deregister the revisions that hold it.",
-        permissions=ecs.PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -36,10 +36,6 @@ class Elbv2AccessLogsEnabled(Check):
         resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer",
         rationale="LP-LOG-1: requests to the platform are logged for abuse prevention and investigation (FSBP ELB.5).",
         remediation=f"Set {ENABLED}=true and {BUCKET} to the log bucket (infra: the load balancer component does).",
-        permissions=(
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "elasticloadbalancing:DescribeLoadBalancerAttributes",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

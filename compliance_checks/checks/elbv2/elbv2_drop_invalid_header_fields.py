@@ -35,10 +35,6 @@ class Elbv2DropInvalidHeaderFields(Check):
         resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer",
         rationale="LP-TX-1: the ingress drops malformed headers so requests cannot be smuggled past it (FSBP ELB.4).",
         remediation=f"Set the ALB attribute {ATTRIBUTE} to true (infra: the load balancer component sets it).",
-        permissions=(
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "elasticloadbalancing:DescribeLoadBalancerAttributes",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

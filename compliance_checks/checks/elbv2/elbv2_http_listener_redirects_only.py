@@ -28,11 +28,6 @@ class Elbv2HttpListenerRedirectsOnly(Check):
         rationale="LP-TX-1: no app or API traffic is served over plain HTTP; HTTP only redirects (FSBP ELB.1).",
         remediation="Make the HTTP listener's only action a redirect to HTTPS with HTTP_301 and delete its other "
         "rules (infra: the load balancer component creates the redirect listener).",
-        permissions=(
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "elasticloadbalancing:DescribeListeners",
-            "elasticloadbalancing:DescribeRules",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -26,7 +26,6 @@ class Elbv2HttpsListenerTlsPolicy(Check):
         rationale="LP-TX-1: app and API traffic uses TLS 1.2 or later with strong ciphers (FSBP ELB.17).",
         remediation="Set the listener's SslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 or a stricter policy "
         "(infra: the load balancer component sets it).",
-        permissions=("elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -25,7 +25,6 @@ class EventsApiDestinationHttps(Check):
         rationale="LP-TX-2: integrations the platform calls are reached over HTTPS only.",
         remediation="Point the API destination at the integration's https:// URL (infra: stack settings reject "
         "http:// webhook targets).",
-        permissions=("events:ListApiDestinations",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

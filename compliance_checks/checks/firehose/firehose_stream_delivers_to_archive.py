@@ -47,16 +47,6 @@ class FirehoseStreamDeliversToArchive(Check):
         remediation="Create a Firehose stream with customer-key server-side encryption whose extended S3 "
         "destination is the log-archive bucket (KMSEncryptionConfig with the logs key), and subscribe the "
         "application log groups to it. Infra: the log archive component.",
-        permissions=(
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketTagging",
-            "cloudtrail:DescribeTrails",
-            "firehose:ListDeliveryStreams",
-            "firehose:DescribeDeliveryStream",
-            "kinesis:DescribeStreamSummary",
-            "kms:DescribeKey",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -44,12 +44,6 @@ class FirehoseStreamEncryptedCmk(Check):
         "controls (FSBP DataFirehose.1).",
         remediation="StartDeliveryStreamEncryption with KeyType CUSTOMER_MANAGED_CMK and the logs key, and set "
         "the S3 destination's KMSEncryptionConfig to the same key. Infra: the log archive component's stream.",
-        permissions=(
-            "firehose:ListDeliveryStreams",
-            "firehose:DescribeDeliveryStream",
-            "kinesis:DescribeStreamSummary",
-            "kms:DescribeKey",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -36,7 +36,6 @@ class GuardDutyEnabledAllRegions(Check):
         "including the ones Leadping does not deploy to (FSBP GuardDuty.1).",
         remediation="Create (or re-enable) the GuardDuty detector in the region, ideally for the whole "
         "organization from the delegated administrator account.",
-        permissions=("guardduty:ListDetectors", "guardduty:GetDetector"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

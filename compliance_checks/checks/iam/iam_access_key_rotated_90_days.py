@@ -40,7 +40,6 @@ class IamAccessKeyRotated90Days(Check):
         rationale="LP-PA-2: long-lived keys are rotated; a key older than 90 days has had that long to leak.",
         remediation="Create a new key, move the caller to it, then deactivate and delete the old one (better: "
         "replace the user with a role).",
-        permissions=iam.CREDENTIAL_PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -47,7 +47,6 @@ class IamBreakGlassRoleMfaShortSession(Check):
         rationale="LP-PA-1: the break-glass admin role requires MFA and a session of at most one hour.",
         remediation="Add Condition Bool aws:MultiFactorAuthPresent=true to every Allow statement of the role's "
         "trust policy and set MaxSessionDuration to 3600 (infra: the break-glass role component).",
-        permissions=(*iam.INVENTORY_PERMISSIONS, "iam:GetRole"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

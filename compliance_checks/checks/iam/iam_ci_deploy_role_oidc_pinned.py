@@ -73,7 +73,6 @@ class IamCiDeployRoleOidcPinned(Check):
         remediation="Set the trust policy to the GitHub OIDC provider only, with StringEquals aud = "
         "sts.amazonaws.com and sub = repo:<owner>/<repo>:ref:refs/heads/<protected branch> (infra: the CI "
         "deploy role component, settings githubRepository and protectedBranch).",
-        permissions=iam.INVENTORY_PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

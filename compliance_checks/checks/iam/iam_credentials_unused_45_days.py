@@ -52,7 +52,6 @@ class IamCredentialsUnused45Days(Check):
         "not needed.",
         remediation="Delete (or deactivate) the unused access key or login profile; remove the user when it has "
         "no other use (runbook: disable an IAM access key).",
-        permissions=iam.CREDENTIAL_PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

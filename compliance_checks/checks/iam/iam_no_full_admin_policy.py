@@ -46,7 +46,6 @@ class IamNoFullAdminPolicy(Check):
         remediation="Replace the policy with one naming the actions and resources the workload needs "
         "(infra: the workload role components build least-privilege policies); keep AdministratorAccess "
         "on the break-glass role only.",
-        permissions=(*iam.INVENTORY_PERMISSIONS, *iam.AWS_MANAGED_PERMISSIONS),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -42,7 +42,6 @@ class IamNoHumanUsers(Check):
         "passwords and keys escape single sign-on, MFA policy and offboarding.",
         remediation="Move the person to the identity provider (federated role), then delete the user's login "
         "profile and access keys, and the user.",
-        permissions=iam.CREDENTIAL_PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

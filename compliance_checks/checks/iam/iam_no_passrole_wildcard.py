@@ -42,7 +42,6 @@ class IamNoPassroleWildcard(Check):
         "service it controls: a privilege escalation path.",
         remediation="Name the role ARNs that may be passed (and add iam:PassedToService); infra: the workload "
         "role components pass only their own execution roles.",
-        permissions=(*iam.INVENTORY_PERMISSIONS, *iam.AWS_MANAGED_PERMISSIONS),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

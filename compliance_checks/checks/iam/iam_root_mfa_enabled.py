@@ -32,7 +32,6 @@ class IamRootMfaEnabled(Check):
         "require a second factor.",
         remediation="Sign in as root and assign an MFA device (a hardware key for production accounts); keep "
         "the device in the break-glass safe.",
-        permissions=("iam:GetAccountSummary",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -22,7 +22,6 @@ class IamRootNoAccessKeys(Check):
         rationale="LP-PA-1: production access is limited; a root access key is an unrestricted long-lived "
         "credential that no policy can scope.",
         remediation="Sign in as root, delete every root access key (Security credentials page), and use roles.",
-        permissions=("iam:GetAccountSummary",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -56,15 +56,6 @@ class IamTenantDataAccessScoped(Check):
         remediation="Add Condition ForAllValues:StringEquals dynamodb:LeadingKeys = ${aws:PrincipalTag/"
         "business_id} to table statements and limit object statements to arn:aws:s3:::<bucket>/businesses/"
         "${aws:PrincipalTag/business_id}/* (infra: the tenant data access policies).",
-        permissions=(
-            *iam.INVENTORY_PERMISSIONS,
-            *iam.AWS_MANAGED_PERMISSIONS,
-            *dynamodb.INVENTORY_PERMISSIONS,
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketTagging",
-            "s3:GetBucketPolicy",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

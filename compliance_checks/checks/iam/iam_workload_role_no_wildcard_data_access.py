@@ -46,7 +46,6 @@ class IamWorkloadRoleNoWildcardDataAccess(Check):
         remediation="Replace wildcard actions with the named actions the workload calls and wildcard resources "
         "with the ARNs of its own tables, buckets, keys and secrets (infra: workload role policies are built "
         "from the resources each workload is given).",
-        permissions=iam.INVENTORY_PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

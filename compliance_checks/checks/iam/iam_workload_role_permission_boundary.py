@@ -29,7 +29,6 @@ class IamWorkloadRolePermissionBoundary(Check):
         "mistaken policy cannot widen it beyond the workload's envelope.",
         remediation="Set the role's PermissionsBoundary to the platform's workload boundary policy (infra: the "
         "workload role component sets it on every role it creates).",
-        permissions=iam.INVENTORY_PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

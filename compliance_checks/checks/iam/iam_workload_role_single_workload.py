@@ -82,7 +82,6 @@ class IamWorkloadRoleSingleWorkload(Check):
         "access and blurs CloudTrail attribution.",
         remediation="Give each workload its own role (infra: one role per workload component) and restrict the "
         "trust policy to that workload's principal.",
-        permissions=iam.INVENTORY_PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

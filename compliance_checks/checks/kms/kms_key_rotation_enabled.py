@@ -47,7 +47,6 @@ class KmsKeyRotationEnabled(Check):
         "it protects unreadable once deleted (FSBP KMS.3, KMS.4).",
         remediation="Enable automatic rotation (EnableKeyRotation) on the key; cancel the scheduled deletion "
         "(CancelKeyDeletion) unless the key is provably unused (infra: DataKeys creates keys with rotation on).",
-        permissions=("kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -36,7 +36,6 @@ class LogsLogGroupEncryptedCmk(Check):
         "control, rotate and revoke access to them.",
         remediation="Associate the logs data class key with the log group (AssociateKmsKey; the key policy "
         "must admit logs.<region>.amazonaws.com). Infra: pass the logs key to every LogGroup.",
-        permissions=("logs:DescribeLogGroups", "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

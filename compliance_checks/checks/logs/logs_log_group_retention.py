@@ -32,7 +32,6 @@ class LogsLogGroupRetention(Check):
         "(prod >= 365 days, dev >= 30).",
         remediation="Set the log group's retention (PutRetentionPolicy) to at least the minimum. Infra: the "
         "logRetentionDays stack setting feeds every LogGroup.",
-        permissions=("logs:DescribeLogGroups",),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

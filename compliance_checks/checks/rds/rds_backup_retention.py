@@ -32,7 +32,6 @@ class RdsBackupRetention(Check):
         rationale="LP-BK-1: the database can be restored to any point of the retention window (FSBP RDS.11).",
         remediation="Set BackupRetentionPeriod to at least the environment's minimum (14 days in prod) "
         "(infra: the database component sets it from the environment policy).",
-        permissions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

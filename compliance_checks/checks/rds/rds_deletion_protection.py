@@ -26,7 +26,6 @@ class RdsDeletionProtection(Check):
         rationale="LP-BK-1: a database cannot be deleted by mistake or by a single compromised call "
         "(FSBP RDS.7 clusters, RDS.8 instances).",
         remediation="Enable DeletionProtection on the instance or cluster (infra: the database component does).",
-        permissions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

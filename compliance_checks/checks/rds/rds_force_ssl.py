@@ -45,12 +45,6 @@ class RdsForceSsl(Check):
         rationale="LP-TX-1: connections to databases are encrypted in transit; the engine refuses plaintext.",
         remediation="Use a custom (cluster) parameter group with rds.force_ssl=1 (PostgreSQL) or "
         "require_secure_transport=ON (MySQL) (infra: the database component creates it).",
-        permissions=(
-            "rds:DescribeDBInstances",
-            "rds:DescribeDBClusters",
-            "rds:DescribeDBParameters",
-            "rds:DescribeDBClusterParameters",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

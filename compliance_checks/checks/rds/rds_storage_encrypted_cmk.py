@@ -38,7 +38,6 @@ class RdsStorageEncryptedCmk(Check):
         "(FSBP RDS.3).",
         remediation="Create the database (or restore a snapshot copy) with StorageEncrypted and the data class's "
         "customer key; encryption cannot be turned on in place (infra: the database component sets the key).",
-        permissions=("rds:DescribeDBInstances", "rds:DescribeDBClusters", "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -38,7 +38,6 @@ class S3BucketAccessLogging(Check):
         "bucket, including ones CloudTrail data events do not cover.",
         remediation="Enable server access logging to the log-archive bucket with a per-bucket prefix (infra: "
         "SecureBucket's logging target).",
-        permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketLogging"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

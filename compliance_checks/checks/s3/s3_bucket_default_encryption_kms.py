@@ -35,7 +35,6 @@ class S3BucketDefaultEncryptionKms(Check):
         rationale="LP-DR-1: data at rest is protected with keys Leadping controls, rotates and can revoke.",
         remediation="Set the bucket's default encryption to aws:kms with the data class's customer key "
         "and BucketKeyEnabled (infra: SecureBucket does this).",
-        permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration", "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

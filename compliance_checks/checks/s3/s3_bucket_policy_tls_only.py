@@ -39,7 +39,6 @@ class S3BucketPolicyTlsOnly(Check):
         remediation='Add {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [bucket ARN, '
         'bucket ARN + "/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}} to the bucket policy '
         "(infra: SecureBucket's policy).",
-        permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketPolicy"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -42,12 +42,6 @@ class S3BucketPublicAccessBlocked(Check):
         "overrides any ACL or policy that would make data public.",
         remediation="Turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets on "
         "the bucket (infra: SecureBucket) or for the whole account.",
-        permissions=(
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketPublicAccessBlock",
-            "s3:GetAccountPublicAccessBlock",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -45,7 +45,6 @@ class S3BucketVersioningEnabled(Check):
         "archive must keep what was written to it.",
         remediation="Enable versioning on the bucket (infra: SecureBucket enables it for data buckets and the "
         "log archive).",
-        permissions=(*s3.ARCHIVE_PERMISSIONS, "s3:GetBucketVersioning"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -65,7 +65,6 @@ class S3LogArchiveLifecycle(Check):
         "so retention is not cut to save cost.",
         remediation="Add an enabled lifecycle rule with an empty filter that transitions objects to GLACIER or "
         "DEEP_ARCHIVE (infra: the log archive component).",
-        permissions=(*s3.ARCHIVE_PERMISSIONS, "s3:GetLifecycleConfiguration"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

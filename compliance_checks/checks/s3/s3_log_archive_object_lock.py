@@ -42,7 +42,6 @@ class S3LogArchiveObjectLock(Check):
         remediation="Create the archive with Object Lock enabled and set a default retention in COMPLIANCE "
         "mode (infra: the log archive component); Object Lock can only be enabled on a bucket created for it "
         "or through AWS support.",
-        permissions=(*s3.ARCHIVE_PERMISSIONS, "s3:GetBucketObjectLockConfiguration"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -66,7 +66,6 @@ class SecretsmanagerRotationEnabled(Check):
         "connectedSystems rotationDays); rotate now if the last rotation is too old. For an EventBridge "
         "connection, name it in the leadping:eventbridge-connections tag of the secret whose rotation writes its "
         "key (infra: webhookCredential) and check that rotation succeeds.",
-        permissions=(*secretsmanager.LIST_PERMISSIONS, *secretsmanager.VERSIONS_PERMISSIONS),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -45,7 +45,6 @@ class SecretsmanagerSecretEncryptedCmk(Check):
         remediation="Set the secret's KmsKeyId to the secrets data-class key (infra: connectedSystems secrets use "
         "it); re-encrypts on the next version. For a secret another service owns, set the key on that service's "
         "resource (RDS MasterUserSecretKmsKeyId, EventBridge connection KmsKeyIdentifier).",
-        permissions=(*secretsmanager.LIST_PERMISSIONS, "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -49,12 +49,6 @@ class SecretsmanagerSecretSingleConsumer(Check):
         "of the workload that uses it, so one compromised workload does not expose another's credentials.",
         remediation="Give the secret a resource policy that denies GetSecretValue to every principal but the "
         "consumer's role and remove broad secretsmanager:GetSecretValue grants (infra: connectedSystems consumer).",
-        permissions=(
-            *secretsmanager.LIST_PERMISSIONS,
-            "secretsmanager:GetResourcePolicy",
-            *iam.INVENTORY_PERMISSIONS,
-            *iam.AWS_MANAGED_PERMISSIONS,
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -35,7 +35,6 @@ class SecretsmanagerSecretSystemTag(Check):
         "traced, rotated and revoked per connected system.",
         remediation="Tag the secret with system=<connected system> (infra: connectedSystems tags every secret; the "
         "RDS master secret and EventBridge connection secrets are tagged with aws.secretsmanager.Tag).",
-        permissions=secretsmanager.LIST_PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -42,7 +42,6 @@ class SecurityHubFsbpEnabled(Check):
         "Foundational Security Best Practices the controls cross-reference.",
         remediation="Enable Security Hub in the region and subscribe the AWS Foundational Security Best "
         "Practices standard (BatchEnableStandards); make sure AWS Config records in the region.",
-        permissions=("securityhub:DescribeHub", "securityhub:GetEnabledStandards"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

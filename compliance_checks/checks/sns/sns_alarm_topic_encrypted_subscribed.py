@@ -58,12 +58,6 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
         remediation="Set the topic's KmsMasterKeyId to a customer key whose policy admits "
         "cloudwatch.amazonaws.com, and confirm the subscription (the alarmEmail stack setting's address "
         "must click the confirmation link).",
-        permissions=(
-            "cloudwatch:DescribeAlarms",
-            "sns:GetTopicAttributes",
-            "sns:ListSubscriptionsByTopic",
-            "kms:DescribeKey",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

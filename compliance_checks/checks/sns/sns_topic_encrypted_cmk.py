@@ -36,7 +36,6 @@ class SnsTopicEncryptedCmk(Check):
         "controls, rotates and can revoke.",
         remediation="Set the topic's KmsMasterKeyId to the messages key (its key policy must admit the "
         "publishing services). Infra: the messaging component passes the key to every Topic.",
-        permissions=("sns:ListTopics", "sns:GetTopicAttributes", "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -38,7 +38,6 @@ class SqsQueueEncryptedCmk(Check):
         "controls, rotates and can revoke.",
         remediation="Set the queue's KmsMasterKeyId to the messages key (SSE-KMS) instead of SSE-SQS. Infra: "
         "the messaging component passes the key to every Queue, dead-letter queues included.",
-        permissions=("sqs:ListQueues", "sqs:GetQueueAttributes", "kms:DescribeKey"),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

@@ -43,7 +43,6 @@ class SsmParameterNoPlaintextSecrets(Check):
         "unencrypted and readable with ssm:GetParameter.",
         remediation="Move the credential to Secrets Manager (or a SecureString parameter under the secrets key), "
         "delete the String parameter and its history, and rotate the credential.",
-        permissions=ssm.PERMISSIONS,
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:

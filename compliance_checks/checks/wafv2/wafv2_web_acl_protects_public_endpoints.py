@@ -63,14 +63,6 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
         "the load balancer or REST API stage (infra: the ingress component does both). An HTTP API cannot carry "
         "a web ACL: serve it as a REST API stage, or disable its execute-api endpoint and reach it only through "
         "a CloudFront distribution with the web ACL that presents a client certificate to a mutual-TLS domain.",
-        permissions=(
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "apigateway:GET",
-            "cloudfront:ListDistributions",
-            "wafv2:GetWebACLForResource",
-            "wafv2:GetWebACL",
-            "wafv2:GetRuleGroup",
-        ),
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
