@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from compliance_checks.core import (
@@ -49,7 +48,7 @@ class ApigatewayRestMethodAuthorizer(Check):
         '"METHOD /path" to the stack\'s public-route allowlist if it must be public; an API key is not enough.',
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         public = apigateway.public_route_keys(ctx.expectations.public_routes)
         for api in apigateway.rest_apis(ctx.reader):
             try:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.core import (
     Check,
     CheckContext,
@@ -39,7 +37,7 @@ class ApigatewayStageAccessLogging(Check):
         "format (infra: the API component configures access logs on every stage).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for api in apigateway.http_apis(ctx.reader):
             try:
                 stages = apigateway.http_stages(ctx.reader, api)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.core import (
     Check,
     CheckContext,
@@ -48,7 +46,7 @@ class Apigatewayv2RouteAuthorizer(Check):
         "stack's public-route allowlist if it must be public (infra: the API component sets the authorizer).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         public = apigateway.public_route_keys(ctx.expectations.public_routes)
         for api in apigateway.http_apis(ctx.reader):
             try:

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.secret_detector import scan_all
 from compliance_checks.services import awslambda
 
@@ -44,7 +32,7 @@ class AwslambdaFunctionEnvNoSecrets(Check):
         "rotate the exposed credential, and delete published versions that still carry it.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             try:
                 found = awslambda.functions(ctx.reader, region)

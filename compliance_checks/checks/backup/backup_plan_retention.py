@@ -1,19 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import backup
 
 
@@ -56,7 +45,7 @@ class BackupPlanRetention(Check):
         "rule kept a year in prod, and a copy action to the DR region's vault (infra: the backup component).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         policy = ctx.expectations.policy
         account = ctx.reader.account_id_or_unknown()
         any_plan = False

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.core import (
     Check,
     CheckContext,
@@ -57,7 +55,7 @@ class BackupSelectionCoversDataStores(Check):
         "selects by this tag).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         stores, unreadable = backup.data_stores(ctx.reader)
         for arn, (region, error) in unreadable.items():
             yield errored(arn, error, region=region)

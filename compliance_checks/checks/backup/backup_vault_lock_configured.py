@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.services import backup
 
 
@@ -43,7 +42,7 @@ class BackupVaultLockConfigured(Check):
         "(infra: the backup component does).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         minimum = ctx.expectations.policy.min_vault_lock_retention_days
         for region in ctx.reader.regions:
             for vault in backup.vaults(ctx.reader, region):

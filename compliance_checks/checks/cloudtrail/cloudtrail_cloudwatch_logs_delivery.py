@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 from compliance_checks.core import (
     Check,
@@ -54,7 +53,7 @@ class CloudTrailCloudWatchLogsDelivery(Check):
         "streams and put events in that group; check LatestCloudWatchLogsDeliveryError.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         listed = cloudtrail.listing(ctx.reader)
         yield from listed.unread_results(ctx.reader)
         for trail in listed.trails:

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.services import cloudtrail
 
 
@@ -26,7 +24,7 @@ class CloudTrailLogFileValidation(Check):
         "log archive component's trail.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         listed = cloudtrail.listing(ctx.reader)
         yield from listed.unread_results(ctx.reader)
         for trail in listed.trails:

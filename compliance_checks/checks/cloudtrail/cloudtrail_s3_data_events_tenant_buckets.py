@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from compliance_checks.conventions import TENANT_DATA, TRUE
@@ -50,7 +49,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
         "component's trail lists the tenant buckets.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         trails: dict[str, tuple[dict[str, Any], tuple[list, list]]] | None = None
         unread: dict[str, ReadError] = {}
         for bucket in s3.buckets(ctx.reader):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from typing import Any
 
 from compliance_checks.checks.cloudwatch._signals import LOG_SIGNALS, METRIC_SIGNALS, LogSignal, MetricSignal
@@ -59,7 +58,7 @@ class CloudWatchSecurityAlarmsConfigured(Check):
         "Infra: the monitoring component.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         groups, elsewhere, trail_errors = self._trail_log_groups(ctx)
         for signal in LOG_SIGNALS:
             yield self._log_signal(ctx, signal, groups, elsewhere, trail_errors)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, judge_resource, passed
 from compliance_checks.services import dynamodb
 
@@ -25,7 +23,7 @@ class DynamodbDeletionProtection(Check):
         remediation="Enable deletion protection on the table (infra: the table component does).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for table in dynamodb.tables(ctx.reader, with_tags=False):
             yield from judge_resource(table.arn, table.region, self._judge, ctx, table)
 

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import dynamodb
 
 
@@ -35,7 +23,7 @@ class DynamodbPitrEnabled(Check):
         remediation="Enable point-in-time recovery on the table (infra: the table component does).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for table in dynamodb.tables(ctx.reader, with_tags=False):
             try:
                 backups = dynamodb.continuous_backups(ctx.reader, table)

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import dynamodb, kms
 
 
@@ -40,7 +28,7 @@ class DynamodbTableEncryptedCmk(Check):
         remediation="Set the table's SSE to KMS with the data class's customer key (infra: the table component does).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for table in dynamodb.tables(ctx.reader, with_tags=False):
             try:
                 sse = dynamodb.sse_description(ctx.reader, table) or {}

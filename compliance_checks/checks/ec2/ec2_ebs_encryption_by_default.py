@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import ec2, kms
 
 
@@ -36,7 +24,7 @@ class Ec2EbsEncryptionByDefault(Check):
         "(infra: the account baseline does).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         account = ctx.reader.account_id_or_unknown()
         for region in ctx.reader.regions:
             resource = f"arn:{ctx.reader.partition()}:ec2:{region}:{account}:ebs-encryption-by-default"

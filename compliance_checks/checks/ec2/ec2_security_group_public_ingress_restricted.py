@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import partial
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
 from compliance_checks.rules import ec2 as rule
 from compliance_checks.services import ec2, elbv2
 
@@ -36,7 +35,7 @@ class Ec2SecurityGroupPublicIngressRestricted(Check):
         "balancer's security group) (infra: the network component defines the groups).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             for group in ec2.security_groups(ctx.reader, region):
                 group_id = group["GroupId"]

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
 from compliance_checks.rules import ec2 as rule
 from compliance_checks.services import ec2
 
@@ -31,7 +29,7 @@ class Ec2VpcFlowLogsAll(Check):
         "(infra: the network component does).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         account = ctx.reader.account_id_or_unknown()
         for region in ctx.reader.regions:
             # With the account unknown, judge every VPC rather than skip them all.

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.secret_detector import scan
 from compliance_checks.services import ecs
 
@@ -44,7 +32,7 @@ class EcsTaskDefinitionEnvNoSecrets(Check):
         "the exposed value, and deregister the revisions that hold it.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             try:
                 arns = ecs.active_task_definition_arns(ctx.reader, region)

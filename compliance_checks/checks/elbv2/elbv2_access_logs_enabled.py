@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import elbv2
 
 ENABLED = "access_logs.s3.enabled"
@@ -38,7 +26,7 @@ class Elbv2AccessLogsEnabled(Check):
         remediation=f"Set {ENABLED}=true and {BUCKET} to the log bucket (infra: the load balancer component does).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for lb in elbv2.load_balancers(ctx.reader):
             if not lb.is_alb:
                 continue

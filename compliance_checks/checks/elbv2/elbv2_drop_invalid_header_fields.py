@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import elbv2
 
 ATTRIBUTE = "routing.http.drop_invalid_header_fields.enabled"
@@ -37,7 +25,7 @@ class Elbv2DropInvalidHeaderFields(Check):
         remediation=f"Set the ALB attribute {ATTRIBUTE} to true (infra: the load balancer component sets it).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for lb in elbv2.load_balancers(ctx.reader):
             if not lb.is_alb:
                 continue

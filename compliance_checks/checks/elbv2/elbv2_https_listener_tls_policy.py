@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
 from compliance_checks.rules import elbv2 as rule
 from compliance_checks.services import elbv2
 
@@ -28,7 +26,7 @@ class Elbv2HttpsListenerTlsPolicy(Check):
         "(infra: the load balancer component sets it).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for lb in elbv2.load_balancers(ctx.reader):
             try:
                 listeners = elbv2.listeners(ctx.reader, lb)

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
 from compliance_checks.rules import events as rule
 from compliance_checks.rules.events import ApiDestination
 from compliance_checks.services import events
@@ -27,7 +25,7 @@ class EventsApiDestinationHttps(Check):
         "http:// webhook targets).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             for destination in events.api_destinations(ctx.reader, region):
                 judged = rule.https_endpoint(ApiDestination.from_aws(destination))

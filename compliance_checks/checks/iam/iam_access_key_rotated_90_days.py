@@ -1,19 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import iam
 
 MAX_AGE = dt.timedelta(days=90)
@@ -42,7 +31,7 @@ class IamAccessKeyRotated90Days(Check):
         "replace the user with a role).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for user in iam.list_users(ctx.reader):
             try:
                 creds = iam.credentials(ctx.reader, user)

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import iam
 
 MAX_SESSION_SECONDS = 3600
@@ -49,7 +37,7 @@ class IamBreakGlassRoleMfaShortSession(Check):
         "trust policy and set MaxSessionDuration to 3600 (infra: the break-glass role component).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         roles = iam.break_glass_roles(ctx.reader)
         if not roles:
             yield failed(

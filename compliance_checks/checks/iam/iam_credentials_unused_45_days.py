@@ -1,19 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import iam
 
 MAX_UNUSED = dt.timedelta(days=45)
@@ -54,7 +43,7 @@ class IamCredentialsUnused45Days(Check):
         "no other use (runbook: disable an IAM access key).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for user in iam.list_users(ctx.reader):
             try:
                 creds = iam.credentials(ctx.reader, user)

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.policy_eval import is_full_wildcard_action, statements
 from compliance_checks.services import iam
 
@@ -48,7 +36,7 @@ class IamNoFullAdminPolicy(Check):
         "on the break-glass role only.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for principal in iam.principals(ctx.reader):
             if principal.service_linked:
                 continue

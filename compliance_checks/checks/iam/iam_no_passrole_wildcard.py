@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
 from compliance_checks.rules import iam as rule
 from compliance_checks.services import iam
 
@@ -44,7 +42,7 @@ class IamNoPassroleWildcard(Check):
         "role components pass only their own execution roles.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         people_and_workloads = {p.arn for p in iam.workload_roles(ctx.reader)}
         for principal in iam.principals(ctx.reader):
             if principal.service_linked or iam.is_break_glass(principal):

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, errored, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, errored, failed, passed
 from compliance_checks.known_gaps import AWAITING_PERSON
 from compliance_checks.services import iam
 
@@ -34,7 +32,7 @@ class IamRootMfaEnabled(Check):
         "the device in the break-glass safe.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         summary = iam.account_summary(ctx.reader)
         root = iam.root_arn(ctx.reader)
         enabled = summary.get("AccountMFAEnabled")

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, errored, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, errored, failed, passed
 from compliance_checks.services import iam
 
 
@@ -24,7 +22,7 @@ class IamRootNoAccessKeys(Check):
         remediation="Sign in as root, delete every root access key (Security credentials page), and use roles.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         summary = iam.account_summary(ctx.reader)
         root = iam.root_arn(ctx.reader)
         present = summary.get("AccountAccessKeysPresent")

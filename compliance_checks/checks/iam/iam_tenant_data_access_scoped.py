@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 from compliance_checks import conventions
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
 from compliance_checks.rules import iam as rule
 from compliance_checks.services import dynamodb, iam, s3
 
@@ -58,7 +57,7 @@ class IamTenantDataAccessScoped(Check):
         "${aws:PrincipalTag/business_id}/* (infra: the tenant data access policies).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         tables = [
             rule.TenantStore(t.name, t.arn)
             for t in dynamodb.readable(dynamodb.tables(ctx.reader))

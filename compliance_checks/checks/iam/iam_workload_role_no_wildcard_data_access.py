@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
 from compliance_checks.rules import iam as rule
 from compliance_checks.services import iam
 
@@ -48,7 +46,7 @@ class IamWorkloadRoleNoWildcardDataAccess(Check):
         "from the resources each workload is given).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for role in iam.workload_roles(ctx.reader):
             try:
                 held = iam.policies_of(ctx.reader, role, aws_managed=False)

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.services import iam
 
 
@@ -31,7 +29,7 @@ class IamWorkloadRolePermissionBoundary(Check):
         "workload role component sets it on every role it creates).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for role in iam.workload_roles(ctx.reader):
             evidence = {"workload": role.workload, "permissions_boundary": role.boundary_arn}
             if role.boundary_arn:

@@ -49,7 +49,7 @@ class KmsKeyRotationEnabled(Check):
         "(CancelKeyDeletion) unless the key is provably unused (infra: DataKeys creates keys with rotation on).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             for listed in kms.keys(ctx.reader, region):
                 arn = listed.get("KeyArn") or listed["KeyId"]

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import kms, logs
 
 
@@ -38,7 +26,7 @@ class LogsLogGroupEncryptedCmk(Check):
         "must admit logs.<region>.amazonaws.com). Infra: pass the logs key to every LogGroup.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             for group in logs.log_groups(ctx.reader, region):
                 arn = logs.log_group_arn(group)

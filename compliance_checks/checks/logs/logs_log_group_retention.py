@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
 from compliance_checks.rules import logs as rule
 from compliance_checks.rules.logs import LogGroup
 from compliance_checks.services import logs
@@ -34,7 +32,7 @@ class LogsLogGroupRetention(Check):
         "logRetentionDays stack setting feeds every LogGroup.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         minimum = ctx.expectations.policy.min_log_retention_days
         for region in ctx.reader.regions:
             for group in logs.log_groups(ctx.reader, region):

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
 from compliance_checks.rules import rds as rule
 from compliance_checks.rules.rds import Database
 from compliance_checks.services import rds
@@ -34,7 +32,7 @@ class RdsBackupRetention(Check):
         "(infra: the database component sets it from the environment policy).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         minimum = ctx.expectations.policy.min_db_backup_retention_days
         for db in rds.databases(ctx.reader):
             judged = rule.backup_retention(Database.from_aws(db.raw), minimum)

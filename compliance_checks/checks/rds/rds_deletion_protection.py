@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.services import rds
 
 
@@ -28,7 +26,7 @@ class RdsDeletionProtection(Check):
         remediation="Enable DeletionProtection on the instance or cluster (infra: the database component does).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for db in rds.databases(ctx.reader):
             evidence = {
                 "engine": db.engine,

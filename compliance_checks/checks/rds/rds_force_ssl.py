@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.core import (
     Check,
     CheckContext,
@@ -47,7 +45,7 @@ class RdsForceSsl(Check):
         "require_secure_transport=ON (MySQL) (infra: the database component creates it).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for db in rds.databases(ctx.reader):
             yield db.typed(self._judge(ctx, db))
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.core import (
     Check,
     CheckContext,
@@ -40,7 +38,7 @@ class RdsStorageEncryptedCmk(Check):
         "customer key; encryption cannot be turned on in place (infra: the database component sets the key).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for db in rds.databases(ctx.reader):
             yield db.typed(self._judge(ctx, db))
 

@@ -1,19 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import s3
 
 
@@ -40,7 +28,7 @@ class S3BucketAccessLogging(Check):
         "SecureBucket's logging target).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         data, unreadable = s3.buckets_tagged(ctx.reader, DATA_STORE)
         for bucket, error in unreadable.items():
             yield errored(bucket.arn, error, region=bucket.region)

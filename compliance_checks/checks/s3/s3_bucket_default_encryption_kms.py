@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import kms, s3
 
 
@@ -37,7 +25,7 @@ class S3BucketDefaultEncryptionKms(Check):
         "and BucketKeyEnabled (infra: SecureBucket does this).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for bucket in s3.buckets(ctx.reader):
             try:
                 config = s3.encryption(ctx.reader, bucket)

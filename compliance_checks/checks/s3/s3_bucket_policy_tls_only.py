@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Result, Severity, errored, verdict
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
 from compliance_checks.rules import s3 as rule
 from compliance_checks.services import s3
 
@@ -41,7 +39,7 @@ class S3BucketPolicyTlsOnly(Check):
         "(infra: SecureBucket's policy).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for bucket in s3.buckets(ctx.reader):
             try:
                 policy = s3.policy(ctx.reader, bucket)

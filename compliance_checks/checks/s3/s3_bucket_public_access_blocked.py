@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import s3
 
 
@@ -44,7 +32,7 @@ class S3BucketPublicAccessBlocked(Check):
         "the bucket (infra: SecureBucket) or for the whole account.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for bucket in s3.buckets(ctx.reader):
             try:
                 own = s3.public_access_block(ctx.reader, bucket)

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.conventions import DATA_STORE
 from compliance_checks.core import (
     Check,
     CheckContext,
     CheckMetadata,
     ReadError,
-    Result,
     Severity,
     account_scope,
     errored,
@@ -47,7 +44,7 @@ class S3BucketVersioningEnabled(Check):
         "log archive).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         data, unreadable = s3.buckets_tagged(ctx.reader, DATA_STORE)
         try:
             archive = s3.log_archive(ctx.reader)

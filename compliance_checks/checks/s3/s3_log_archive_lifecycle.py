@@ -1,19 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import s3
 
 # Archival storage classes. STANDARD_IA / ONEZONE_IA are infrequent-access tiers of hot storage and
@@ -67,7 +56,7 @@ class S3LogArchiveLifecycle(Check):
         "DEEP_ARCHIVE (infra: the log archive component).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         archive = s3.log_archive(ctx.reader)
         for bucket, error in archive.unreadable:
             yield errored(bucket.arn, error, region=bucket.region)

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import s3
 
 
@@ -44,7 +32,7 @@ class S3LogArchiveObjectLock(Check):
         "or through AWS support.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         archive = s3.log_archive(ctx.reader)
         for bucket, error in archive.unreadable:
             yield errored(bucket.arn, error, region=bucket.region)

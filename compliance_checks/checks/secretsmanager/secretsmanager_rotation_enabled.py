@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from compliance_checks.conventions import EVENTBRIDGE_CONNECTIONS, PROVIDER_CREDENTIAL, TRUE
@@ -68,7 +68,7 @@ class SecretsmanagerRotationEnabled(Check):
         "key (infra: webhookCredential) and check that rotation succeeds.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             listed = secretsmanager.secrets(ctx.reader, region)
             for secret in listed:

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import kms, secretsmanager
 
 
@@ -47,7 +35,7 @@ class SecretsmanagerSecretEncryptedCmk(Check):
         "resource (RDS MasterUserSecretKmsKeyId, EventBridge connection KmsKeyIdentifier).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             for secret in secretsmanager.secrets(ctx.reader, region):
                 arn, key_id = secret["ARN"], secret.get("KmsKeyId")

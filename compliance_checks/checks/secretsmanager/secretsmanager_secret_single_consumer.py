@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.policy_eval import evaluate_access
 from compliance_checks.services import iam, secretsmanager
 
@@ -51,7 +39,7 @@ class SecretsmanagerSecretSingleConsumer(Check):
         "consumer's role and remove broad secretsmanager:GetSecretValue grants (infra: connectedSystems consumer).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         account = ctx.reader.account_id
         roles = []
         for role in iam.workload_roles(ctx.reader):

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.conventions import SYSTEM
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.services import secretsmanager
 
 
@@ -37,7 +35,7 @@ class SecretsmanagerSecretSystemTag(Check):
         "RDS master secret and EventBridge connection secrets are tagged with aws.secretsmanager.Tag).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             for secret in secretsmanager.secrets(ctx.reader, region):
                 system = secretsmanager.tags(secret).get(SYSTEM, "").strip()

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.core import (
     Check,
     CheckContext,
@@ -60,7 +58,7 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
         "must click the confirmation link).",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         topics: dict[str, set[str]] = {}
         for region in ctx.reader.regions:
             try:

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import kms, sqs
 
 
@@ -40,7 +28,7 @@ class SqsQueueEncryptedCmk(Check):
         "the messaging component passes the key to every Queue, dead-letter queues included.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             for url in sqs.queue_urls(ctx.reader, region):
                 arn = sqs.queue_arn(url, region, ctx.reader.partition())

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -65,7 +64,7 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
         "a CloudFront distribution with the web ACL that presents a client certificate to a mutual-TLS domain.",
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for lb in elbv2.load_balancers(ctx.reader):
             if lb.is_alb and lb.internet_facing:
                 result = self._judge_association(ctx, lb.region, lb.arn, {"load_balancer": lb.name})
