@@ -22,6 +22,7 @@ import datetime as dt
 import enum
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -244,3 +245,36 @@ def verdict(resource_id: str, judged: Verdict, *, region: str = "global", **cont
     """A rule's verdict (compliance_checks.rules) on one resource as a PASS or FAIL result."""
     make = passed if judged.compliant else failed
     return make(resource_id, judged.message, region=region, **context, **judged.evidence)
+
+
+# Reads of one check's resources in flight at once: wall time tracks requests / concurrency, not
+# requests x latency, and stays within the reader's connection pool (16 by default).
+PER_RESOURCE_WORKERS = 8
+
+
+def judge_each(
+    items: Iterable[Any],
+    locate: Callable[[Any], tuple[str, str]],
+    judge: Callable[[Any], Result | Iterable[Result] | None],
+    *,
+    workers: int = PER_RESOURCE_WORKERS,
+) -> Iterator[Result]:
+    """``judge(item)`` for every item, concurrently (at most ``workers`` at once), results in item order.
+
+    Each item is judged as ``judge_resource`` judges it: a ReadError is that item's ERROR
+    (``locate(item)`` gives its resource id and region), and the others are judged. The reader's
+    read-once memo is shared by the threads, so a read two items need is still made once.
+    """
+    listed = list(items)
+
+    def one(item: Any) -> list[Result]:
+        resource_id, region = locate(item)
+        return list(judge_resource(resource_id, region, judge, item))
+
+    if len(listed) <= 1:
+        for item in listed:
+            yield from one(item)
+        return
+    with ThreadPoolExecutor(max_workers=min(workers, len(listed)), thread_name_prefix="judge") as pool:
+        for results in pool.map(one, listed):
+            yield from results

@@ -62,9 +62,11 @@ class _Module:
         with open(module.__file__ or "", encoding="utf-8") as handle:
             tree = ast.parse(handle.read())
         self.name = name
-        self.functions: dict[str, list[ast.FunctionDef]] = {}
+        # Functions (methods included) and classes by name: a class counts as what its methods read,
+        # so a check inherits the reads of the family base it extends.
+        self.functions: dict[str, list[ast.FunctionDef | ast.ClassDef]] = {}
         for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef):
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
                 self.functions.setdefault(node.name, []).append(node)
         # local name -> (module, attribute or None for the module itself)
         self.imports: dict[str, tuple[str, str | None]] = {}
@@ -127,11 +129,22 @@ def _actions_in(module: str, node: ast.AST, bindings: Mapping[str, str]) -> set[
             target = _resolve(info, child.func)
             if target is not None:
                 found |= _function_actions(*target, _bound(target, child, bindings))
+        elif isinstance(child, ast.ClassDef):
+            # A class's reads include those of the project classes it extends (a family base).
+            for base in child.bases:
+                target = _resolve(info, base)
+                if target is not None:
+                    found |= _function_actions(*target)
         elif isinstance(child, ast.Name | ast.Attribute) and not isinstance(getattr(child, "ctx", None), ast.Store):
             target = _resolve(info, child)
-            if target is not None:
+            if target is not None and _is_function(target):
                 found |= _function_actions(*target)
     return found
+
+
+def _is_function(target: tuple[str, str]) -> bool:
+    """A reference to a function may be a call later (a callback); a class named in an annotation is not."""
+    return any(isinstance(d, ast.FunctionDef) for d in _module(target[0]).functions.get(target[1], []))
 
 
 def _read(call: ast.Call, bindings: Mapping[str, str]) -> set[str]:
@@ -162,7 +175,7 @@ def _resolve(info: _Module, func: ast.expr) -> tuple[str, str] | None:
 def _bound(target: tuple[str, str], call: ast.Call, bindings: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """The string literals a call passes, by the callee's parameter names (to follow forwarded operations)."""
     definitions = _module(target[0]).functions.get(target[1], [])
-    if not definitions:
+    if not definitions or not isinstance(definitions[0], ast.FunctionDef):
         return ()
     params = [a.arg for a in (*definitions[0].args.posonlyargs, *definitions[0].args.args)]
     bound = {}

@@ -3,23 +3,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compliance_checks.core import (
-    Check,
     CheckContext,
     CheckMetadata,
-    ReadError,
     Result,
     Severity,
-    errored,
     failed,
     passed,
 )
+from compliance_checks.families import ResourceCheck, regional
 from compliance_checks.services import kms
 
 # Keys waiting to be deleted: a primary multi-region key waits for its replicas in the second state.
 _DELETION_STATES = ("PendingDeletion", "PendingReplicaDeletion")
 
 
-class KmsKeyRotationEnabled(Check):
+class KmsKeyRotationEnabled(ResourceCheck):
     """Customer-managed KMS keys are not pending deletion, and symmetric ones rotate automatically.
 
     Every customer-managed key of the audited regions is judged (AWS-managed keys rotate by AWS).
@@ -49,14 +47,14 @@ class KmsKeyRotationEnabled(Check):
         "(CancelKeyDeletion) unless the key is provably unused (infra: DataKeys creates keys with rotation on).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for region in ctx.reader.regions:
-            for listed in kms.keys(ctx.reader, region):
-                arn = listed.get("KeyArn") or listed["KeyId"]
-                try:
-                    yield from self._judge(ctx, arn, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region)
+    def resources(self, ctx):
+        return [(listed.get("KeyArn") or listed["KeyId"], region) for region, listed in regional(ctx, kms.keys)]
+
+    def locate(self, item):
+        return item
+
+    def judge(self, ctx, item):
+        return self._judge(ctx, *item)
 
     def _judge(self, ctx: CheckContext, arn: str, region: str) -> Iterator[Result]:
         key = kms.describe(ctx.reader, arn, region)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from compliance_checks.core import (
-    Check,
     CheckContext,
     CheckMetadata,
     ReadError,
@@ -12,10 +11,11 @@ from compliance_checks.core import (
     failed,
     passed,
 )
+from compliance_checks.families import ResourceCheck
 from compliance_checks.services import rds
 
 
-class RdsForceSsl(Check):
+class RdsForceSsl(ResourceCheck):
     """Every RDS database refuses unencrypted connections through its (cluster) parameter group.
 
     PostgreSQL, Aurora PostgreSQL and SQL Server need rds.force_ssl = 1; MySQL, MariaDB and Aurora
@@ -45,9 +45,11 @@ class RdsForceSsl(Check):
         "require_secure_transport=ON (MySQL) (infra: the database component creates it).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for db in rds.databases(ctx.reader):
-            yield db.typed(self._judge(ctx, db))
+    def resources(self, ctx):
+        return rds.databases(ctx.reader)
+
+    def judge(self, ctx, item):
+        return item.typed(self._judge(ctx, item))
 
     @staticmethod
     def _judge(ctx: CheckContext, db: rds.Database) -> Result:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.services import kms, sqs
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
+from compliance_checks.services import sqs
 
 
-class SqsQueueEncryptedCmk(Check):
+class SqsQueueEncryptedCmk(CustomerKeyCheck):
     """Every SQS queue encrypts messages at rest with a customer-managed KMS key.
 
     SQS-managed encryption (SqsManagedSseEnabled, SSE-SQS) uses keys Leadping neither controls
@@ -28,30 +29,22 @@ class SqsQueueEncryptedCmk(Check):
         "the messaging component passes the key to every Queue, dead-letter queues included.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for region in ctx.reader.regions:
-            for url in sqs.queue_urls(ctx.reader, region):
-                arn = sqs.queue_arn(url, region, ctx.reader.partition())
-                try:
-                    attributes = sqs.attributes(ctx.reader, url, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region)
-                    continue
-                if attributes is None:
-                    continue  # deleted since it was listed
-                key_id = attributes.get("KmsMasterKeyId")
-                evidence = {"kms_key": key_id, "sqs_managed_sse": attributes.get("SqsManagedSseEnabled") == "true"}
-                try:
-                    customer, detail = kms.is_customer_managed(ctx.reader, key_id, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region, **evidence)
-                    continue
-                if customer:
-                    yield passed(arn, f"encrypted with customer key {detail}", region=region, **evidence)
-                elif not key_id:
-                    how = "SQS-managed keys (SSE-SQS) only" if evidence["sqs_managed_sse"] else "no encryption"
-                    yield failed(arn, f"not encrypted with a customer-managed key: {how}", region=region, **evidence)
-                else:
-                    yield failed(
-                        arn, f"not encrypted with a customer-managed key ({detail})", region=region, **evidence
-                    )
+    def resources(self, ctx):
+        return [
+            (region, url, sqs.queue_arn(url, region, ctx.reader.partition()))
+            for region, url in regional(ctx, sqs.queue_urls)
+        ]
+
+    def locate(self, item):
+        region, _url, arn = item
+        return arn, region
+
+    def key_use(self, ctx, item):
+        region, url, _arn = item
+        attributes = sqs.attributes(ctx.reader, url, region)
+        if attributes is None:
+            return None  # deleted since it was listed
+        key_id, sse_sqs = attributes.get("KmsMasterKeyId"), attributes.get("SqsManagedSseEnabled") == "true"
+        how = "SQS-managed keys (SSE-SQS) only" if sse_sqs else "no encryption"
+        unencrypted = None if key_id else f"not encrypted with a customer-managed key: {how}"
+        return KeyUse(key_id, {"sqs_managed_sse": sse_sqs}, unencrypted)

@@ -1,0 +1,92 @@
+"""Shapes that several checks share, as Checkov's BaseResourceValueCheck is shared: a check of a
+family says what it lists and what it reads of each resource; the base judges, each resource on
+its own (``core.judge_each``: concurrently, a failed read costing that resource's verdict only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance_checks.core import Check, CheckContext, Result, failed, judge_each, passed
+from compliance_checks.services import elbv2, kms
+
+
+class ResourceCheck(Check):
+    """Lists resources (``resources``), then judges each on its own (``judge``), concurrently: a read
+    that fails for one resource is that resource's ERROR. ``locate`` gives a resource's id and region
+    (by default its ``arn`` and ``region``)."""
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def locate(self, item: Any) -> tuple[str, str]:
+        return item.arn, item.region
+
+    def judge(self, ctx: CheckContext, item: Any) -> Result | Iterable[Result] | None:
+        raise NotImplementedError
+
+    def evaluate(self, ctx: CheckContext):
+        yield from judge_each(self.resources(ctx), self.locate, lambda item: self.judge(ctx, item))
+
+
+class AlbAttributeCheck(ResourceCheck):
+    """A setting of every application load balancer, read from its attributes
+    (DescribeLoadBalancerAttributes); the subclass judges them (``judge_attributes``)."""
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return [lb for lb in elbv2.load_balancers(ctx.reader) if lb.is_alb]
+
+    def judge(self, ctx: CheckContext, item: Any) -> Result:
+        return self.judge_attributes(item, elbv2.attributes(ctx.reader, item))
+
+    def judge_attributes(self, lb: Any, attributes: Mapping[str, str]) -> Result:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    """What a resource says of its encryption at rest."""
+
+    key_id: str | None  # the KMS key it names; None: none (the service's own key, or no encryption)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    unencrypted: str | None = None  # why it is not KMS-encrypted at all: FAIL without reading a key
+    note: str = ""  # appended to a FAIL's message (who manages the resource)
+
+
+class CustomerKeyCheck(ResourceCheck):
+    """LP-DR-1: a resource is encrypted with a customer-managed KMS key (not an AWS-managed or
+    AWS-owned one, not a key that no longer exists). A subclass lists its resources
+    (``resources``), says where each is (``locate``: id and region) and which key it uses
+    (``key_use``: None when it vanished since it was listed)."""
+
+    encrypted_what = "encrypted"  # "log files encrypted", "storage encrypted" ...
+
+    def key_use(self, ctx: CheckContext, item: Any) -> KeyUse | None:
+        raise NotImplementedError
+
+    def typed(self, item: Any, result: Result) -> Result:
+        """The result as the resource's own type, where a check judges several."""
+        return result
+
+    def judge(self, ctx: CheckContext, item: Any) -> Result | None:
+        use = self.key_use(ctx, item)
+        if use is None:
+            return None
+        resource_id, region = self.locate(item)
+        evidence = {"kms_key": use.key_id, **use.evidence}
+        if use.unencrypted:
+            return self.typed(item, failed(resource_id, use.unencrypted, region=region, **evidence))
+        customer, detail = kms.is_customer_managed(ctx.reader, use.key_id, region)
+        if customer:
+            result = passed(resource_id, f"{self.encrypted_what} with customer key {detail}", region=region, **evidence)
+        else:
+            message = f"not {self.encrypted_what} with a customer-managed key ({detail}){use.note}"
+            result = failed(resource_id, message, region=region, **evidence)
+        return self.typed(item, result)
+
+
+def regional(ctx: CheckContext, listing: Any) -> list[tuple[str, Any]]:
+    """(region, item) for each item ``listing(reader, region)`` lists in every audited region."""
+    return [(region, item) for region in ctx.reader.regions for item in listing(ctx.reader, region)]
