@@ -1,16 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import apigateway
 
 
@@ -37,7 +27,7 @@ class ApigatewayStageAccessLogging(Check):
         "format (infra: the API component configures access logs on every stage).",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def evaluate(self, ctx):
         for api in apigateway.http_apis(ctx.reader):
             try:
                 stages = apigateway.http_stages(ctx.reader, api)

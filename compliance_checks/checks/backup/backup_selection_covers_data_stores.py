@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from compliance_checks.core import (
     Check,
-    CheckContext,
     CheckMetadata,
     ReadError,
     Result,
@@ -55,7 +54,7 @@ class BackupSelectionCoversDataStores(Check):
         "selects by this tag).",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def evaluate(self, ctx):
         stores, unreadable = backup.data_stores(ctx.reader)
         for arn, (region, error) in unreadable.items():
             yield errored(arn, error, region=region)
@@ -63,7 +62,7 @@ class BackupSelectionCoversDataStores(Check):
             yield from judge_resource(store.arn, store.region, self._judge, ctx, store)
 
     @staticmethod
-    def _judge(ctx: CheckContext, store: backup.DataStore) -> Result:
+    def _judge(ctx, store: backup.DataStore) -> Result:
         evidence: dict = {"backup_type": store.backup_type}
         if store.tagged_via:
             evidence["tagged_member"] = store.tagged_via

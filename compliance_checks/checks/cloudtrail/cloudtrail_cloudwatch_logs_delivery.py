@@ -2,17 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import cloudtrail
 
 RECENT = dt.timedelta(hours=24)
@@ -53,7 +43,7 @@ class CloudTrailCloudWatchLogsDelivery(Check):
         "streams and put events in that group; check LatestCloudWatchLogsDeliveryError.",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def evaluate(self, ctx):
         listed = cloudtrail.listing(ctx.reader)
         yield from listed.unread_results(ctx.reader)
         for trail in listed.trails:
@@ -69,7 +59,7 @@ class CloudTrailCloudWatchLogsDelivery(Check):
                 continue
             yield self._judge(ctx, arn, region, group, status)
 
-    def _judge(self, ctx: CheckContext, arn: str, region: str, group: str, status: dict) -> Result:
+    def _judge(self, ctx, arn: str, region: str, group: str, status: dict) -> Result:
         latest = status.get("LatestCloudWatchLogsDeliveryTime")
         error = status.get("LatestCloudWatchLogsDeliveryError")
         started = status.get("StartLoggingTime")

@@ -3,17 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from compliance_checks.conventions import TENANT_DATA, TRUE
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import cloudtrail, s3
 
 
@@ -49,7 +39,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
         "component's trail lists the tenant buckets.",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def evaluate(self, ctx):
         trails: dict[str, tuple[dict[str, Any], tuple[list, list]]] | None = None
         unread: dict[str, ReadError] = {}
         for bucket in s3.buckets(ctx.reader):
@@ -63,7 +53,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
                 trails = self._logging_trails(ctx, unread)
             yield self._judge(ctx, bucket, trails, unread)
 
-    def _logging_trails(self, ctx: CheckContext, unread: dict[str, ReadError]) -> dict:
+    def _logging_trails(self, ctx, unread: dict[str, ReadError]) -> dict:
         found = {}
         listed = cloudtrail.listing(ctx.reader)
         for region, error in listed.unread:
@@ -76,7 +66,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
                 unread[trail["TrailARN"]] = error
         return found
 
-    def _judge(self, ctx: CheckContext, bucket: s3.Bucket, trails: dict, unread: dict[str, ReadError]) -> Result:
+    def _judge(self, ctx, bucket: s3.Bucket, trails: dict, unread: dict[str, ReadError]) -> Result:
         covered: set[str] = set()
         by: list[str] = []
         notes: list[str] = []

@@ -2,14 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compliance_checks.core import (
-    CheckContext,
-    CheckMetadata,
-    Result,
-    Severity,
-    failed,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, Result, Severity, failed, passed
 from compliance_checks.families import ResourceCheck, regional
 from compliance_checks.services import kms
 
@@ -56,7 +49,7 @@ class KmsKeyRotationEnabled(ResourceCheck):
     def judge(self, ctx, item):
         return self._judge(ctx, *item)
 
-    def _judge(self, ctx: CheckContext, arn: str, region: str) -> Iterator[Result]:
+    def _judge(self, ctx, arn: str, region: str) -> Iterator[Result]:
         key = kms.describe(ctx.reader, arn, region)
         if key is None or key.get("KeyManager") != "CUSTOMER":
             return

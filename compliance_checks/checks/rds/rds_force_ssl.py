@@ -1,16 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import (
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    Status,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, Status, errored, failed, passed
 from compliance_checks.families import ResourceCheck
 from compliance_checks.services import rds
 
@@ -52,7 +42,7 @@ class RdsForceSsl(ResourceCheck):
         return item.typed(self._judge(ctx, item))
 
     @staticmethod
-    def _judge(ctx: CheckContext, db: rds.Database) -> Result:
+    def _judge(ctx, db: rds.Database) -> Result:
         name = rds.force_ssl_parameter(db.engine)
         group = rds.parameter_group(db)
         evidence = {"engine": db.engine, "kind": db.kind, "parameter_group": group, "parameter": name}

@@ -1,17 +1,7 @@
 from __future__ import annotations
 
 from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Severity,
-    account_scope,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Severity, account_scope, errored, failed, passed
 from compliance_checks.services import s3
 
 
@@ -44,7 +34,7 @@ class S3BucketVersioningEnabled(Check):
         "log archive).",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def evaluate(self, ctx):
         data, unreadable = s3.buckets_tagged(ctx.reader, DATA_STORE)
         try:
             archive = s3.log_archive(ctx.reader)

@@ -5,17 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from compliance_checks.conventions import EVENTBRIDGE_CONNECTIONS, PROVIDER_CREDENTIAL, TRUE
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import secretsmanager
 
 
@@ -68,7 +58,7 @@ class SecretsmanagerRotationEnabled(Check):
         "key (infra: webhookCredential) and check that rotation succeeds.",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def evaluate(self, ctx):
         for region in ctx.reader.regions:
             listed = secretsmanager.secrets(ctx.reader, region)
             for secret in listed:
@@ -94,7 +84,7 @@ class SecretsmanagerRotationEnabled(Check):
 
     def _connection_secret(
         self,
-        ctx: CheckContext,
+        ctx,
         secret: Mapping[str, Any],
         connection: str,
         listed: list[dict[str, Any]],
@@ -149,7 +139,7 @@ class SecretsmanagerRotationEnabled(Check):
         )
 
 
-def _window(ctx: CheckContext, secret: Mapping[str, Any]) -> int:
+def _window(ctx, secret: Mapping[str, Any]) -> int:
     policy = ctx.expectations.policy
     provider = secretsmanager.tags(secret).get(PROVIDER_CREDENTIAL, "").lower() == TRUE
     return policy.max_provider_secret_rotation_days if provider else policy.max_secret_rotation_days

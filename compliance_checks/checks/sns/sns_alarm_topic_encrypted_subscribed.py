@@ -1,16 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.known_gaps import AWAITING_PERSON
 from compliance_checks.services import cloudwatch, kms, sns
 
@@ -58,7 +48,7 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
         "must click the confirmation link).",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def evaluate(self, ctx):
         topics: dict[str, set[str]] = {}
         for region in ctx.reader.regions:
             try:
@@ -80,7 +70,7 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
             except ReadError as error:
                 yield errored(topic, error, region=region, alarms=named)
 
-    def _judge(self, ctx: CheckContext, topic: str, region: str, alarms: list[str]) -> Result:
+    def _judge(self, ctx, topic: str, region: str, alarms: list[str]) -> Result:
         attributes = sns.attributes(ctx.reader, topic)
         if attributes is None:
             return failed(topic, "the topic does not exist: its alarms notify nobody", region=region, alarms=alarms)
