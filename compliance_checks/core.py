@@ -257,7 +257,7 @@ def judge_each(
     locate: Callable[[Any], tuple[str, str]],
     judge: Callable[[Any], Result | Iterable[Result] | None],
     *,
-    workers: int = PER_RESOURCE_WORKERS,
+    workers: int | None = None,
 ) -> Iterator[Result]:
     """``judge(item)`` for every item, concurrently (at most ``workers`` at once), results in item order.
 
@@ -275,6 +275,7 @@ def judge_each(
         for item in listed:
             yield from one(item)
         return
-    with ThreadPoolExecutor(max_workers=min(workers, len(listed)), thread_name_prefix="judge") as pool:
+    bound = min(workers or PER_RESOURCE_WORKERS, len(listed))
+    with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="judge") as pool:
         for results in pool.map(one, listed):
             yield from results
