@@ -18,6 +18,7 @@ So a check never passes on what it could not read, and never loses what it could
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import enum
 import traceback
@@ -263,7 +264,8 @@ def judge_each(
 
     Each item is judged as ``judge_resource`` judges it: a ReadError is that item's ERROR
     (``locate(item)`` gives its resource id and region), and the others are judged. The reader's
-    read-once memo is shared by the threads, so a read two items need is still made once.
+    read-once memo is shared by the threads, so a read two items need is still made once. Each item
+    runs in a copy of the caller's context (``contextvars``), as it would have run in the caller.
     """
     listed = list(items)
 
@@ -277,5 +279,6 @@ def judge_each(
         return
     bound = min(workers or PER_RESOURCE_WORKERS, len(listed))
     with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="judge") as pool:
-        for results in pool.map(one, listed):
-            yield from results
+        futures = [pool.submit(contextvars.copy_context().run, one, item) for item in listed]
+        for future in futures:
+            yield from future.result()
