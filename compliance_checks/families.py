@@ -87,6 +87,15 @@ class CustomerKeyCheck(ResourceCheck):
         return self.typed(item, result)
 
 
-def regional(ctx: CheckContext, listing: Any) -> list[tuple[str, Any]]:
-    """(region, item) for each item ``listing(reader, region)`` lists in every audited region."""
-    return [(region, item) for region in ctx.reader.regions for item in listing(ctx.reader, region)]
+@dataclass(frozen=True)
+class Listed:
+    """A resource a regional listing found: its id, its region and the listing's entry."""
+
+    arn: str
+    region: str
+    raw: Any
+
+
+def regional(ctx: CheckContext, listing: Any, arn_of: Any) -> list[Listed]:
+    """Each entry ``listing(reader, region)`` lists in every audited region, with its ``arn_of(entry)``."""
+    return [Listed(arn_of(raw), region, raw) for region in ctx.reader.regions for raw in listing(ctx.reader, region)]

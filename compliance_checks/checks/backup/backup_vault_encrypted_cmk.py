@@ -26,13 +26,9 @@ class BackupVaultEncryptedCmk(CustomerKeyCheck):
     )
 
     def resources(self, ctx):
-        return regional(ctx, backup.vaults)
-
-    def locate(self, item):
-        region, vault = item
-        return vault["BackupVaultArn"], region
+        return regional(ctx, backup.vaults, lambda vault: vault["BackupVaultArn"])
 
     def key_use(self, ctx, item):
-        vault = item[1]
+        vault = item.raw
         evidence = {"name": vault.get("BackupVaultName"), "key_type": vault.get("EncryptionKeyType")}
         return KeyUse(vault.get("EncryptionKeyArn"), evidence)

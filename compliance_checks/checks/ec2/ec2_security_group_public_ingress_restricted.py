@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.core import CheckContext, CheckMetadata, Severity, verdict
+from compliance_checks.families import Listed, ResourceCheck
 from compliance_checks.rules import ec2 as rule
 from compliance_checks.services import ec2, elbv2
 
 
-class Ec2SecurityGroupPublicIngressRestricted(Check):
+def _arn(partition: str, region: str, group: dict) -> str:
+    return f"arn:{partition}:ec2:{region}:{group.get('OwnerId', '')}:security-group/{group['GroupId']}"
+
+
+class Ec2SecurityGroupPublicIngressRestricted(ResourceCheck):
     """No security group admits 0.0.0.0/0 or ::/0 except to port 443, and to port 80 only on a load balancer's
     security group (for the HTTP-to-HTTPS redirect). Open sources are read from IP ranges and from the
     managed prefix lists a rule references. Port 443 may be TCP or UDP (HTTP/3); port 80 only TCP. Any
@@ -35,22 +40,20 @@ class Ec2SecurityGroupPublicIngressRestricted(Check):
         "balancer's security group) (infra: the network component defines the groups).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for region in ctx.reader.regions:
-            for group in ec2.security_groups(ctx.reader, region):
-                group_id = group["GroupId"]
-                arn = group.get("SecurityGroupArn") or (
-                    f"arn:{ctx.reader.partition()}:ec2:{region}:{group.get('OwnerId', '')}:security-group/{group_id}"
-                )
-                context = {"group_id": group_id, "group_name": group.get("GroupName")}
-                cidrs = partial(ec2.prefix_list_cidrs, ctx.reader, region)
-                try:
-                    ingress = [rule.Ingress.from_aws(p, cidrs) for p in group.get("IpPermissions") or []]
-                    judged = rule.public_ingress(ingress, partial(self._on_load_balancer, ctx, region, group_id))
-                except ReadError as error:
-                    yield errored(arn, error, region=region, **context)
-                    continue
-                yield verdict(arn, judged, region=region, **context)
+    def resources(self, ctx):
+        partition = ctx.reader.partition()
+        return [
+            Listed(group.get("SecurityGroupArn") or _arn(partition, region, group), region, group)
+            for region in ctx.reader.regions
+            for group in ec2.security_groups(ctx.reader, region)
+        ]
+
+    def judge(self, ctx, item):
+        group_id = item.raw["GroupId"]
+        cidrs = partial(ec2.prefix_list_cidrs, ctx.reader, item.region)
+        ingress = [rule.Ingress.from_aws(p, cidrs) for p in item.raw.get("IpPermissions") or []]
+        judged = rule.public_ingress(ingress, partial(self._on_load_balancer, ctx, item.region, group_id))
+        return verdict(item.arn, judged, region=item.region, group_id=group_id, group_name=item.raw.get("GroupName"))
 
     @staticmethod
     def _on_load_balancer(ctx: CheckContext, region: str, group_id: str) -> bool:

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.core import (
+    CheckMetadata,
+    Severity,
+    judge_resource,
+    verdict,
+)
+from compliance_checks.families import ResourceCheck
 from compliance_checks.rules import elbv2 as rule
 from compliance_checks.services import elbv2
 
 
-class Elbv2HttpListenerRedirectsOnly(Check):
+class Elbv2HttpListenerRedirectsOnly(ResourceCheck):
     """Every plain-HTTP listener only redirects to HTTPS with a 301: its default action is exactly one such
     redirect, and none of its rules does anything else (forward, fixed-response, 302, redirect to HTTP).
 
@@ -28,23 +34,18 @@ class Elbv2HttpListenerRedirectsOnly(Check):
         "rules (infra: the load balancer component creates the redirect listener).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for lb in elbv2.load_balancers(ctx.reader):
-            try:
-                listeners = elbv2.listeners(ctx.reader, lb)
-            except ReadError as error:
-                yield errored(lb.arn, error, region=lb.region)
-                continue
-            for listener in listeners:
-                if listener.get("Protocol") != "HTTP":
-                    continue
+    def resources(self, ctx):
+        return elbv2.load_balancers(ctx.reader)
+
+    def judge(self, ctx, item):
+        for listener in elbv2.listeners(ctx.reader, item):
+            if listener.get("Protocol") == "HTTP":
                 arn = listener["ListenerArn"]
-                try:
-                    rules = elbv2.rules(ctx.reader, lb.region, arn)
-                except ReadError as error:
-                    yield errored(arn, error, region=lb.region)
-                    continue
-                judged = rule.http_redirects_only(rule.Listener.from_aws(listener, rules))
-                if judged is not None:
-                    context = {"load_balancer": lb.name, "port": listener.get("Port")}
-                    yield verdict(arn, judged, region=lb.region, **context)
+                yield from judge_resource(arn, item.region, self._judge_listener, ctx, item, listener)
+
+    @staticmethod
+    def _judge_listener(ctx, lb, listener):
+        rules = elbv2.rules(ctx.reader, lb.region, listener["ListenerArn"])
+        judged = rule.http_redirects_only(rule.Listener.from_aws(listener, rules))
+        context = {"load_balancer": lb.name, "port": listener.get("Port")}
+        return verdict(listener["ListenerArn"], judged, region=lb.region, **context)

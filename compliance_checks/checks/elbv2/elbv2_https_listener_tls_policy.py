@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import ResourceCheck
 from compliance_checks.rules import elbv2 as rule
 from compliance_checks.services import elbv2
 
 
-class Elbv2HttpsListenerTlsPolicy(Check):
+class Elbv2HttpsListenerTlsPolicy(ResourceCheck):
     """Every HTTPS (ALB) and TLS (NLB) listener uses ELBSecurityPolicy-TLS13-1-2-2021-06 or a stricter policy.
 
     Scenarios:
@@ -26,15 +27,12 @@ class Elbv2HttpsListenerTlsPolicy(Check):
         "(infra: the load balancer component sets it).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for lb in elbv2.load_balancers(ctx.reader):
-            try:
-                listeners = elbv2.listeners(ctx.reader, lb)
-            except ReadError as error:
-                yield errored(lb.arn, error, region=lb.region)
-                continue
-            for listener in listeners:
-                judged = rule.tls_policy(rule.Listener.from_aws(listener))
-                if judged is not None:
-                    context = {"load_balancer": lb.name, "port": listener.get("Port")}
-                    yield verdict(listener["ListenerArn"], judged, region=lb.region, **context)
+    def resources(self, ctx):
+        return elbv2.load_balancers(ctx.reader)
+
+    def judge(self, ctx, item):
+        for listener in elbv2.listeners(ctx.reader, item):
+            judged = rule.tls_policy(rule.Listener.from_aws(listener))
+            if judged is not None:
+                context = {"load_balancer": item.name, "port": listener.get("Port")}
+                yield verdict(listener["ListenerArn"], judged, region=item.region, **context)

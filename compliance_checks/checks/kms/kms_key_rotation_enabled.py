@@ -41,13 +41,10 @@ class KmsKeyRotationEnabled(ResourceCheck):
     )
 
     def resources(self, ctx):
-        return [(listed.get("KeyArn") or listed["KeyId"], region) for region, listed in regional(ctx, kms.keys)]
-
-    def locate(self, item):
-        return item
+        return regional(ctx, kms.keys, lambda listed: listed.get("KeyArn") or listed["KeyId"])
 
     def judge(self, ctx, item):
-        return self._judge(ctx, *item)
+        return self._judge(ctx, item.arn, item.region)
 
     def _judge(self, ctx, arn: str, region: str) -> Iterator[Result]:
         key = kms.describe(ctx.reader, arn, region)

@@ -28,14 +28,10 @@ class LogsLogGroupEncryptedCmk(CustomerKeyCheck):
     )
 
     def resources(self, ctx):
-        return regional(ctx, logs.log_groups)
-
-    def locate(self, item):
-        region, group = item
-        return logs.log_group_arn(group), region
+        return regional(ctx, logs.log_groups, logs.log_group_arn)
 
     def key_use(self, ctx, item):
-        key_id = item[1].get("kmsKeyId")
+        key_id = item.raw.get("kmsKeyId")
         return KeyUse(
             key_id, unencrypted=None if key_id else "not encrypted with a KMS key (CloudWatch Logs' default encryption)"
         )

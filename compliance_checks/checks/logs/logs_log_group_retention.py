@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import ResourceCheck, regional
 from compliance_checks.rules import logs as rule
 from compliance_checks.rules.logs import LogGroup
 from compliance_checks.services import logs
 
 
-class LogsLogGroupRetention(Check):
+class LogsLogGroupRetention(ResourceCheck):
     """Every log group keeps its events at least the environment's minimum (prod 365 days, dev 30).
 
     The rule (compliance_checks.rules.logs, shared with the gate) settles "never expire": evidence
@@ -32,10 +33,9 @@ class LogsLogGroupRetention(Check):
         "logRetentionDays stack setting feeds every LogGroup.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        minimum = ctx.expectations.policy.min_log_retention_days
-        for region in ctx.reader.regions:
-            for group in logs.log_groups(ctx.reader, region):
-                yield verdict(
-                    logs.log_group_arn(group), rule.retention(LogGroup.from_aws(group), minimum), region=region
-                )
+    def resources(self, ctx):
+        return regional(ctx, logs.log_groups, logs.log_group_arn)
+
+    def judge(self, ctx, item):
+        judged = rule.retention(LogGroup.from_aws(item.raw), ctx.expectations.policy.min_log_retention_days)
+        return verdict(item.arn, judged, region=item.region)

@@ -37,12 +37,8 @@ class SecretsmanagerSecretEncryptedCmk(CustomerKeyCheck):
     )
 
     def resources(self, ctx):
-        return regional(ctx, secretsmanager.secrets)
-
-    def locate(self, item):
-        region, secret = item
-        return secret["ARN"], region
+        return regional(ctx, secretsmanager.secrets, lambda secret: secret["ARN"])
 
     def key_use(self, ctx, item):
-        secret = item[1]
+        secret = item.raw
         return KeyUse(secret.get("KmsKeyId"), note=secretsmanager.managed_by(secret))

@@ -28,14 +28,10 @@ class SnsTopicEncryptedCmk(CustomerKeyCheck):
     )
 
     def resources(self, ctx):
-        return regional(ctx, sns.topics)
-
-    def locate(self, item):
-        region, arn = item
-        return arn, region
+        return regional(ctx, sns.topics, str)
 
     def key_use(self, ctx, item):
-        attributes = sns.attributes(ctx.reader, item[1])
+        attributes = sns.attributes(ctx.reader, item.arn)
         if attributes is None:
             return None  # deleted since it was listed
         key_id = attributes.get("KmsMasterKeyId")

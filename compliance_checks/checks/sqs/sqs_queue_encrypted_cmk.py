@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
+from compliance_checks.families import CustomerKeyCheck, KeyUse, Listed, regional
 from compliance_checks.services import sqs
 
 
@@ -30,18 +30,14 @@ class SqsQueueEncryptedCmk(CustomerKeyCheck):
     )
 
     def resources(self, ctx):
+        partition = ctx.reader.partition()
         return [
-            (region, url, sqs.queue_arn(url, region, ctx.reader.partition()))
-            for region, url in regional(ctx, sqs.queue_urls)
+            Listed(sqs.queue_arn(q.raw, q.region, partition), q.region, q.raw)
+            for q in regional(ctx, sqs.queue_urls, str)
         ]
 
-    def locate(self, item):
-        region, _url, arn = item
-        return arn, region
-
     def key_use(self, ctx, item):
-        region, url, _arn = item
-        attributes = sqs.attributes(ctx.reader, url, region)
+        attributes = sqs.attributes(ctx.reader, item.raw, item.region)
         if attributes is None:
             return None  # deleted since it was listed
         key_id, sse_sqs = attributes.get("KmsMasterKeyId"), attributes.get("SqsManagedSseEnabled") == "true"
