@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance_checks.core import Check, CheckContext, Result, failed, judge_each, passed
+from compliance_checks.core import Check, CheckContext, ReadError, Result, errored, failed, judge_each, passed
 from compliance_checks.services import elbv2, kms
 
 
@@ -99,3 +99,36 @@ class Listed:
 def regional(ctx: CheckContext, listing: Any, arn_of: Any) -> list[Listed]:
     """Each entry ``listing(reader, region)`` lists in every audited region, with its ``arn_of(entry)``."""
     return [Listed(arn_of(raw), region, raw) for region in ctx.reader.regions for raw in listing(ctx.reader, region)]
+
+
+class EnvironmentSecretsCheck(ResourceCheck):
+    """LP-SEC-1: no credential in a resource's environment (``secret_detector``'s findings name the
+    variable, never the value). A subclass lists per region (``listing``; a failed listing is an
+    ERROR for the region's resources of its ``kind``) and finds the secrets of one (``findings``)."""
+
+    kind = ""  # the ARN's resource part for a region's resources, e.g. "function:*"
+    where = "environment variables"
+
+    def listing(self, ctx: CheckContext, region: str) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def findings(self, ctx: CheckContext, item: Any) -> tuple[list[str], Mapping[str, Any]]:
+        raise NotImplementedError
+
+    def evaluate(self, ctx: CheckContext):
+        for region in ctx.reader.regions:
+            try:
+                found = list(self.listing(ctx, region))
+            except ReadError as error:
+                service = self.metadata.service or self.id.split("_", 1)[0]
+                yield errored(f"arn:aws:{service}:{region}:{ctx.reader.account_id_or_unknown()}:{self.kind}", error)
+                continue
+            yield from judge_each(found, self.locate, lambda item: self.judge(ctx, item))
+
+    def judge(self, ctx: CheckContext, item: Any) -> Result:
+        hits, evidence = self.findings(ctx, item)
+        resource_id, region = self.locate(item)
+        if hits:
+            message = f"secrets in {self.where}: " + "; ".join(hits)
+            return failed(resource_id, message, region=region, findings=hits)
+        return passed(resource_id, f"no secret in {self.where}", region=region, **evidence)
