@@ -53,6 +53,7 @@ class KeyUse:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     unencrypted: str | None = None  # why it is not KMS-encrypted at all: FAIL without reading a key
     note: str = ""  # appended to a FAIL's message (who manages the resource)
+    lacking: str | None = None  # what else a customer-key resource lacks: FAIL with this message
 
 
 class CustomerKeyCheck(ResourceCheck):
@@ -79,7 +80,9 @@ class CustomerKeyCheck(ResourceCheck):
         if use.unencrypted:
             return self.typed(item, failed(resource_id, use.unencrypted, region=region, **evidence))
         customer, detail = kms.is_customer_managed(ctx.reader, use.key_id, region)
-        if customer:
+        if customer and use.lacking:
+            result = failed(resource_id, use.lacking, region=region, **evidence)
+        elif customer:
             result = passed(resource_id, f"{self.encrypted_what} with customer key {detail}", region=region, **evidence)
         else:
             message = f"not {self.encrypted_what} with a customer-managed key ({detail}){use.note}"
