@@ -5,8 +5,9 @@ or ``reader.paginate(...)`` in ``compliance_checks/services/*.py`` (and, rarely,
 IAM action follows from the operation (``compliance_checks.iam_actions``: the exceptions to
 ``<prefix>:<OperationName>``, API Gateway by HTTP method). A check's actions are found statically:
 from the check's module, every function of the project it calls or hands on (``partial(ec2.f,
-...)``, a method of its own class), followed through the service helpers down to the reads, with
-literal operation names carried into a helper that forwards them (``s3._read(..., "get_bucket_policy")``).
+...)``, the methods of its class and of the family base it extends), followed through the service
+helpers down to the reads, with literal operation names carried into a helper that forwards them
+(``s3._read(..., "get_bucket_policy")``).
 Referring to a function counts as calling it, so the set may be a little larger than one run's calls,
 never smaller; ``tests/compliance_checks/test_least_privilege.py`` proves it against the calls an
 audit really makes.
@@ -164,8 +165,8 @@ def _resolve(info: _Module, func: ast.expr) -> tuple[str, str] | None:
             return imported[0], imported[1]
         return None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        if func.value.id in ("self", "cls") and func.attr in info.functions:
-            return info.name, func.attr
+        # ``self.method``: needs no resolving, the class it belongs to is walked whole (the check's
+        # module, a family base); resolving it by name would also take other classes' methods.
         imported = info.imports.get(func.value.id)
         if imported and imported[1] is None and func.attr in _module(imported[0]).functions:
             return imported[0], func.attr
