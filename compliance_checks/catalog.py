@@ -1,8 +1,10 @@
 """The control catalog (catalog.yaml) and the reference list it cites (references.yaml).
 
 The catalog maps each control of ``shared/CONTROLS.md`` to the live checks that assert it, the
-gate policies that enforce it statically, its runbooks and its framework references. The runner
-reads it to turn a check's results into one finding per control; ``list`` prints it.
+gate policies that enforce it statically (and the Checkov categories whose built-in checks the gate
+reports under it), its runbooks and its framework references. It is the only control map: the
+runner reads it to turn a check's results into one finding per control, the gate to name the
+control of each failure; ``list`` prints it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ CATALOG_FILE = PACKAGE_DIR / "catalog.yaml"
 REFERENCES_FILE = PACKAGE_DIR / "references.yaml"
 REFERENCE_KINDS = ("security_hub", "soc2")
 
-_CONTROL_KEYS = frozenset({"id", "title", "statement", "checks", "manual", "policies", "runbooks", "references"})
+_CONTROL_KEYS = frozenset(
+    {"id", "title", "statement", "checks", "manual", "policies", "gate_categories", "runbooks", "references"}
+)
 
 
 class CatalogError(ValueError):
@@ -35,6 +39,7 @@ class Control:
     checks: tuple[str, ...] = ()
     manual_evidence: str | None = None  # set for a control a person must evidence
     policies: tuple[str, ...] = ()
+    gate_categories: tuple[str, ...] = ()
     runbooks: tuple[str, ...] = ()
     references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -64,6 +69,16 @@ class Catalog:
 
     def controls_for_check(self, check_id: str) -> tuple[Control, ...]:
         return tuple(c for c in self.controls if check_id in c.checks)
+
+    @property
+    def control_by_policy(self) -> dict[str, str]:
+        """Gate policy id -> the control it enforces."""
+        return {policy: c.id for c in self.controls for policy in c.policies}
+
+    @property
+    def control_by_gate_category(self) -> dict[str, str]:
+        """Checkov category (upper case) -> the control its built-in checks are reported under."""
+        return {category.upper(): c.id for c in self.controls for category in c.gate_categories}
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -109,6 +124,7 @@ def _control(entry: Any, index: int) -> Control:
         checks=checks,
         manual_evidence=evidence,
         policies=_strings(entry.get("policies"), f"{where}.policies"),
+        gate_categories=_strings(entry.get("gate_categories"), f"{where}.gate_categories"),
         runbooks=_strings(entry.get("runbooks"), f"{where}.runbooks"),
         references={kind: _strings(references.get(kind), f"{where}.references.{kind}") for kind in REFERENCE_KINDS},
     )
@@ -122,6 +138,13 @@ def parse_catalog(document: Any) -> Catalog:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise CatalogError(f"controls listed twice: {duplicates}")
+    for what in ("policies", "gate_categories"):
+        owner: dict[str, str] = {}
+        for control in controls:
+            for name in getattr(control, what):
+                if name.upper() in owner:
+                    raise CatalogError(f"{what}: {name} is mapped to {owner[name.upper()]} and {control.id}")
+                owner[name.upper()] = control.id
     return Catalog(controls)
 
 

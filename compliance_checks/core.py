@@ -1,12 +1,12 @@
 """The contract every live check follows.
 
 A check is a class in ``compliance_checks/checks/<service>/<check_id>.py`` whose module name is
-its id. It declares ``metadata`` (what it asserts, how bad a failure is, how to fix it, and the
-IAM read actions it needs) and implements ``evaluate(ctx)``, a pure evaluation over data read
-through ``ctx.reader``; it never builds AWS clients. It yields one ``Result`` per resource it
-judged. When the reader cannot see something (access denied, an API the endpoint lacks,
-throttling past the retries, an answer it cannot parse, an endpoint that does not answer in time)
-it raises ``ReadError``. A failure stays where it happened:
+its id. It declares ``metadata`` (what it asserts, how bad a failure is, how to fix it; the IAM read
+actions it needs are derived from the reads it makes, ``services/reads.py``) and implements
+``evaluate(ctx)``, a pure evaluation over data read through ``ctx.reader``; it never builds AWS
+clients. It yields one ``Result`` per resource it judged. When the reader cannot see something
+(access denied, an API the endpoint lacks, throttling past the retries, an answer it cannot parse,
+an endpoint that does not answer in time) it raises ``ReadError``. A failure stays where it happened:
 - ``judge_resource`` runs the judgement of one resource and turns a ReadError into that
   resource's ERROR, so the check goes on with the next one;
 - a check marked ``regional`` is run once per audited region, so one region's failure is an ERROR
@@ -18,14 +18,18 @@ So a check never passes on what it could not read, and never loses what it could
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import enum
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from compliance_checks.conventions import ENVIRONMENT_POLICIES, EnvironmentPolicy
+from compliance_checks.rules import Verdict
 
 if TYPE_CHECKING:
     from compliance_checks.reader import Reader
@@ -53,8 +57,41 @@ class CheckMetadata:
     resource_type: str  # CloudFormation-style, e.g. "AWS::S3::Bucket"
     rationale: str
     remediation: str
-    permissions: tuple[str, ...]  # IAM actions the check needs, all read-only
+    # IAM actions the check needs, all read-only: derived from its reads (DerivedPermissions) unless given.
+    permissions: Sequence[str] = ()
     service: str = ""  # filled from the folder name by the registry
+
+
+class DerivedPermissions(Sequence[str]):
+    """The IAM actions of the reads a check's module makes (services/reads.py), derived on first use:
+    deriving loads botocore's service models, which an audit that does not print them never needs."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+
+    @cached_property
+    def actions(self) -> tuple[str, ...]:
+        from compliance_checks.services.reads import module_actions
+
+        return module_actions(self.module)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.actions[index]
+
+    def __len__(self) -> int:
+        return len(self.actions)
+
+    def __bool__(self) -> bool:
+        return True  # a check reads; test_least_privilege proves each derived set covers its calls
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self.module)
+
+    def __repr__(self) -> str:
+        return f"DerivedPermissions({self.module!r})"
 
 
 class ReadError(Exception):
@@ -156,6 +193,12 @@ class Check:
     # the runner then runs it once per audited region, concurrently, on a region-scoped reader.
     regional: ClassVar[bool] = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        metadata = cls.__dict__.get("metadata")
+        if metadata is not None and not metadata.permissions:
+            cls.metadata = replace(metadata, permissions=DerivedPermissions(cls.__module__))
+
     def evaluate(self, ctx: CheckContext) -> Iterable[Result]:
         raise NotImplementedError
 
@@ -197,3 +240,45 @@ def execute(check: Check, ctx: CheckContext) -> list[Result]:
 def account_scope(account_id: str) -> str:
     """The resource id of a finding about the account as a whole."""
     return f"arn:aws:::account/{account_id}"
+
+
+def verdict(resource_id: str, judged: Verdict, *, region: str = "global", **context: Any) -> Result:
+    """A rule's verdict (compliance_checks.rules) on one resource as a PASS or FAIL result."""
+    make = passed if judged.compliant else failed
+    return make(resource_id, judged.message, region=region, **context, **judged.evidence)
+
+
+# Reads of one check's resources in flight at once: wall time tracks requests / concurrency, not
+# requests x latency, and stays within the reader's connection pool (16 by default).
+PER_RESOURCE_WORKERS = 8
+
+
+def judge_each(
+    items: Iterable[Any],
+    locate: Callable[[Any], tuple[str, str]],
+    judge: Callable[[Any], Result | Iterable[Result] | None],
+    *,
+    workers: int | None = None,
+) -> Iterator[Result]:
+    """``judge(item)`` for every item, concurrently (at most ``workers`` at once), results in item order.
+
+    Each item is judged as ``judge_resource`` judges it: a ReadError is that item's ERROR
+    (``locate(item)`` gives its resource id and region), and the others are judged. The reader's
+    read-once memo is shared by the threads, so a read two items need is still made once. Each item
+    runs in a copy of the caller's context (``contextvars``), as it would have run in the caller.
+    """
+    listed = list(items)
+
+    def one(item: Any) -> list[Result]:
+        resource_id, region = locate(item)
+        return list(judge_resource(resource_id, region, judge, item))
+
+    if len(listed) <= 1:
+        for item in listed:
+            yield from one(item)
+        return
+    bound = min(workers or PER_RESOURCE_WORKERS, len(listed))
+    with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="judge") as pool:
+        futures = [pool.submit(contextvars.copy_context().run, one, item) for item in listed]
+        for future in futures:
+            yield from future.result()

@@ -1,7 +1,9 @@
-"""The auditor role's IAM policy, generated from what the checks declare (metadata.permissions).
+"""The auditor role's IAM policy, generated from the reads the checks make (metadata.permissions).
 
-Generated, not hand-written, so it cannot drift from the checks: the least-privilege test fails
-when a check calls an API whose action it does not declare.
+Each check's permissions are derived from its reads (``compliance_checks/services/reads.py``: the
+operation each read names, where the read is defined), never written by hand, so the policy cannot
+drift from the checks; the least-privilege test fails when a check calls an API whose action the
+derivation missed.
 """
 
 from __future__ import annotations

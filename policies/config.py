@@ -4,9 +4,10 @@ A profile says which checks judge a program: ``generic`` (Checkov's built-in che
 skipped, for anyone's Pulumi program) or ``leadping`` (our stacks: ``skips.yaml``, our checks in
 ``checks/`` and the control map). ``skips.yaml`` lists every built-in Checkov check the Leadping
 profile does not run, each with the reason an auditor reads, and the paths the secrets scan leaves
-out (test fixtures), each with its reason. ``controls.yaml`` says which control of
-shared/CONTROLS.md each check enforces. Both are validated: a skip without a reason, or for an id
-Checkov does not have, fails the gate; a team's own skip list (``--skips FILE``) is held to the same.
+out (test fixtures), each with its reason. Which control of shared/CONTROLS.md each check enforces
+is read from the one control map, ``compliance_checks/catalog.yaml``. Both are validated: a skip
+without a reason, or for an id Checkov does not have, fails the gate; a team's own skip list
+(``--skips FILE``) is held to the same.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from compliance_checks.catalog import CATALOG_FILE, CatalogError, parse_catalog
 from compliance_checks.strict_yaml import InputError, load_yaml_file, load_yaml_text
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SKIPS_FILE = PACKAGE_DIR / "skips.yaml"
-CONTROLS_FILE = PACKAGE_DIR / "controls.yaml"
 CHECKS_DIR = PACKAGE_DIR / "checks"
 CONTROL_ID = re.compile(r"^LP-[A-Z]+-\d+$")
 MIN_REASON_WORDS = 5
@@ -224,23 +225,17 @@ class ControlMap:
         return "unmapped"
 
 
-def load_controls(path: Path = CONTROLS_FILE) -> ControlMap:
-    document = _document(path, "the control map")
-    by_check: dict[str, str] = {}
-    for control, check_ids in _section(document, "controls", dict, path).items():
-        if not CONTROL_ID.match(str(control)):
-            raise ConfigError(f"{path.name}: {control!r} is not a control id (LP-XX-n)")
-        if not isinstance(check_ids or [], list) or not all(isinstance(c, str) for c in check_ids or []):
-            raise ConfigError(f"{path.name}: {control} must list check ids, found {check_ids!r}")
-        for check_id in check_ids or []:
-            if check_id in by_check:
-                raise ConfigError(f"{path.name}: {check_id} is mapped to {by_check[check_id]} and {control}")
-            by_check[check_id] = str(control)
-    by_category = {str(k).upper(): str(v) for k, v in _section(document, "categories", dict, path).items()}
-    for category, control in by_category.items():
-        if not CONTROL_ID.match(control):
-            raise ConfigError(f"{path.name}: category {category} maps to {control!r}, not a control id")
-    return ControlMap(by_check, by_category)
+def load_controls(path: Path = CATALOG_FILE) -> ControlMap:
+    """The gate's view of the control catalog: policy id -> control, Checkov category -> control."""
+    try:
+        catalog = parse_catalog(load_yaml_file(path))
+    except (InputError, CatalogError) as exc:
+        raise ConfigError(f"cannot read the control map: {exc}") from None
+    by_category = catalog.control_by_gate_category
+    for control in catalog.controls:
+        if not CONTROL_ID.match(control.id):
+            raise ConfigError(f"{path.name}: {control.id!r} is not a control id (LP-XX-n)")
+    return ControlMap(catalog.control_by_policy, by_category)
 
 
 def custom_check_ids(directory: Path = CHECKS_DIR) -> dict[str, Path]:
@@ -261,7 +256,7 @@ class Profile:
 
     ``generic`` is for anyone's program: Checkov's built-in checks, nothing skipped, a failure
     named by Checkov's category. ``leadping`` is for our stacks: skips.yaml, our checks and
-    controls.yaml, and the stack's Leadping context (its environment) is expected. Leadping's
+    the catalog's control map, and the stack's Leadping context (its environment) is expected. Leadping's
     choices (a skip such as CKV_AWS_260, port 80 on our load balancer) never reach ``generic``.
     """
 
@@ -293,7 +288,7 @@ def load_profile(
     elif name == LEADPING:
         profile = Profile(
             LEADPING,
-            f"Leadping's stacks: {SKIPS_FILE.name}, policies/checks and {CONTROLS_FILE.name}",
+            f"Leadping's stacks: {SKIPS_FILE.name}, policies/checks and {CATALOG_FILE.name}",
             load_skips(),
             (CHECKS_DIR,),
             load_controls(),

@@ -297,7 +297,7 @@ def test_any_known_gaps_file_is_gaps_or_one_line(scratch: Path, data: bytes):
 @given(data=any_bytes)
 def test_any_skip_list_or_control_map_is_read_or_one_line(scratch: Path, data: bytes):
     bounded(lambda: load_skips(planted(scratch, data, "skips.yaml")), ConfigError)
-    bounded(lambda: load_controls(planted(scratch, data, "controls.yaml")), ConfigError)
+    bounded(lambda: load_controls(planted(scratch, data, "catalog.yaml")), ConfigError)
 
 
 @PROPERTY

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compliance_checks.reader import Reader
+from compliance_checks.rules.apigateway import public_route_keys  # noqa: F401 - the checks read it here
 
 # Minimum TLS version of an API Gateway security policy name. The "SecurityPolicy_TLS13_*" and
 # "SecurityPolicy_TLS12_*" enhanced policies (REST APIs) negotiate TLS 1.2 or 1.3 only.
@@ -16,15 +17,6 @@ TLS_1_2_POLICY_PREFIXES = ("SecurityPolicy_TLS13_", "SecurityPolicy_TLS12_")
 
 def is_tls_1_2_or_later(policy: str | None) -> bool:
     return bool(policy) and (policy in TLS_1_2_POLICIES or policy.startswith(TLS_1_2_POLICY_PREFIXES))
-
-
-def public_route_keys(routes: tuple[str, ...]) -> set[str]:
-    """The allowlist as route keys: "get  /health" -> "GET /health"; "$default" stays as written."""
-    keys = set()
-    for route in routes:
-        method, _, path = route.strip().partition(" ")
-        keys.add(f"{method.upper()} {path.strip()}" if path else method)
-    return keys
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,6 @@ from typing import Any
 
 from compliance_checks.reader import Reader
 
-PERMISSIONS = ("lambda:ListFunctions",)
-
 
 @dataclass(frozen=True)
 class FunctionVersion:

@@ -12,9 +12,6 @@ from typing import Any
 from compliance_checks.core import ReadError
 from compliance_checks.reader import Reader
 
-LIST_PERMISSIONS = ("dynamodb:ListTables", "dynamodb:DescribeTable")
-INVENTORY_PERMISSIONS = (*LIST_PERMISSIONS, "dynamodb:ListTagsOfResource")
-
 
 @dataclass(frozen=True)
 class Table:

@@ -3,12 +3,9 @@ EBS encryption defaults."""
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from compliance_checks.reader import Reader
-
-PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "-1": "all"}
 
 
 def security_groups(reader: Reader, region: str) -> list[dict[str, Any]]:
@@ -21,18 +18,6 @@ def prefix_list_cidrs(reader: Reader, region: str, prefix_list_id: str) -> list[
         "ec2", "get_managed_prefix_list_entries", "Entries", region=region, PrefixListId=prefix_list_id
     )
     return [e["Cidr"] for e in entries if e.get("Cidr")]
-
-
-def is_anywhere(cidr: str) -> bool:
-    """True for a CIDR that covers every address of its family (0.0.0.0/0, ::/0)."""
-    try:
-        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
-    except ValueError:
-        return False
-
-
-def protocol_name(ip_protocol: str) -> str:
-    return PROTOCOLS.get(str(ip_protocol), str(ip_protocol).lower())
 
 
 def vpcs(reader: Reader, region: str) -> list[dict[str, Any]]:

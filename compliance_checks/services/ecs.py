@@ -6,8 +6,6 @@ from typing import Any
 
 from compliance_checks.reader import Reader
 
-PERMISSIONS = ("ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition")
-
 
 def active_task_definition_arns(reader: Reader, region: str) -> list[str]:
     """Every ACTIVE task definition revision (each can still be run)."""

@@ -33,10 +33,6 @@ from compliance_checks.core import ReadError, Result
 from compliance_checks.policy_eval import Statement, parse_document, statements
 from compliance_checks.reader import Reader
 
-INVENTORY_PERMISSIONS = ("iam:GetAccountAuthorizationDetails",)
-AWS_MANAGED_PERMISSIONS = ("iam:GetPolicy", "iam:GetPolicyVersion")
-CREDENTIAL_PERMISSIONS = ("iam:ListUsers", "iam:GetLoginProfile", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed")
-
 SERVICE_LINKED_PATH = "/aws-service-role/"
 ROLE, USER, GROUP = "role", "user", "group"
 INLINE, CUSTOMER_MANAGED, AWS_MANAGED = "inline", "customer-managed", "aws-managed"

@@ -167,14 +167,6 @@ def lifecycle_rules(reader: Reader, bucket: Bucket) -> list[dict[str, Any]]:
     return list((response or {}).get("Rules", []))
 
 
-ARCHIVE_PERMISSIONS = (
-    "s3:ListAllMyBuckets",
-    "s3:GetBucketLocation",
-    "s3:GetBucketTagging",
-    "cloudtrail:DescribeTrails",
-)
-
-
 @dataclass(frozen=True)
 class LogArchive:
     """The log-archive bucket(s) and how they were found ("tag" or "cloudtrail")."""

@@ -20,8 +20,6 @@ from typing import Any
 from compliance_checks.conventions import EVENTBRIDGE_CONNECTIONS
 from compliance_checks.reader import Reader
 
-LIST_PERMISSIONS = ("secretsmanager:ListSecrets",)
-
 
 def secrets(reader: Reader, region: str) -> list[dict[str, Any]]:
     """Every secret of a region (ListSecrets includes KmsKeyId, Tags and the rotation fields)."""
@@ -41,7 +39,6 @@ def managed_by(secret: Mapping[str, Any]) -> str:
 
 # The secret EventBridge keeps a connection's credentials in: events!connection/<name>/<uuid>/auth.
 _CONNECTION_SECRET = re.compile(r"^events!connection/(?P<name>[^/]+)/")
-VERSIONS_PERMISSIONS = ("secretsmanager:ListSecretVersionIds",)
 
 
 def connection_of(secret: Mapping[str, Any]) -> str | None:

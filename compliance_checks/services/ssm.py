@@ -6,7 +6,6 @@ from typing import Any
 
 from compliance_checks.reader import Reader
 
-PERMISSIONS = ("ssm:DescribeParameters", "ssm:GetParameters")
 PLAINTEXT_TYPES = ("String", "StringList")
 _BATCH = 10  # GetParameters takes at most ten names
 

@@ -116,7 +116,24 @@ class Ingress(pulumi.ComponentResource):
         prefix = args.name_prefix
         tags = args.tags
         log_tags = {**tags, conventions.DATA_CLASS: "logs"}
+        certificate_arn = self._certificate(name, args, tags)
+        self._load_balancer(name, args, prefix, tags, certificate_arn)
+        self._web_acl(name, args, prefix, tags, log_tags)
+        self._user_pools(name, prefix, tags)
+        access_logs, deployment = self._rest_api(name, args, prefix, tags, log_tags)
+        self._stage(name, args, prefix, tags, access_logs, deployment)
+        self._domain(name, args, tags, certificate_arn)
+        self.register_outputs(
+            {
+                "alb_arn": self.load_balancer.arn,
+                "alb_dns_name": self.load_balancer.dns_name,
+                "api_id": self.api.id,
+                "domain_name": self.domain.domain_name,
+                "web_acl_arn": self.web_acl.arn,
+            }
+        )
 
+    def _certificate(self, name: str, args: IngressArgs, tags: dict[str, str]) -> pulumi.Output[str]:
         certificate = aws.acm.Certificate(
             f"{name}-certificate",
             domain_name=args.domain_name,
@@ -149,7 +166,11 @@ class Ingress(pulumi.ComponentResource):
             opts=child(self),
         )
         certificate_arn = validation.certificate_arn
+        return certificate_arn
 
+    def _load_balancer(
+        self, name: str, args: IngressArgs, prefix: str, tags: dict[str, str], certificate_arn: pulumi.Output[str]
+    ) -> None:
         # --- load balancer ---
         target_group = aws.lb.TargetGroup(
             f"{name}-app-targets",
@@ -199,6 +220,9 @@ class Ingress(pulumi.ComponentResource):
             opts=child(self),
         )
 
+    def _web_acl(
+        self, name: str, args: IngressArgs, prefix: str, tags: dict[str, str], log_tags: dict[str, str]
+    ) -> None:
         # --- WAF ---
         def visibility(metric: str) -> dict[str, object]:
             return {"cloudwatch_metrics_enabled": True, "metric_name": metric, "sampled_requests_enabled": True}
@@ -265,6 +289,7 @@ class Ingress(pulumi.ComponentResource):
             opts=child(self),
         )
 
+    def _user_pools(self, name: str, prefix: str, tags: dict[str, str]) -> None:
         # --- identity for the API ---
         self.user_pools: dict[str, aws.cognito.UserPool] = {}
         self.user_pool_clients: dict[str, aws.cognito.UserPoolClient] = {}
@@ -306,6 +331,9 @@ class Ingress(pulumi.ComponentResource):
                 opts=child(self),
             )
 
+    def _rest_api(
+        self, name: str, args: IngressArgs, prefix: str, tags: dict[str, str], log_tags: dict[str, str]
+    ) -> tuple[aws.cloudwatch.LogGroup, aws.apigateway.Deployment]:
         # --- REST API: a stage the web ACL protects (LP-MON-1) ---
         # AWS WAF cannot be associated with an HTTP API, and CONTROLS.md asks for a web ACL on every
         # public API stage: the API is a REST API stage, associated with the same regional web ACL as
@@ -402,6 +430,17 @@ class Ingress(pulumi.ComponentResource):
             tags=log_tags,
             opts=child(self),
         )
+        return access_logs, deployment
+
+    def _stage(
+        self,
+        name: str,
+        args: IngressArgs,
+        prefix: str,
+        tags: dict[str, str],
+        access_logs: aws.cloudwatch.LogGroup,
+        deployment: aws.apigateway.Deployment,
+    ) -> None:
         # REST API stages log to CloudWatch through the account's API Gateway role.
         logging_role = aws.iam.Role(
             f"{name}-api-logging-role",
@@ -457,6 +496,8 @@ class Ingress(pulumi.ComponentResource):
             web_acl_arn=self.web_acl.arn,
             opts=child(self),
         )
+
+    def _domain(self, name: str, args: IngressArgs, tags: dict[str, str], certificate_arn: pulumi.Output[str]) -> None:
         self.domain = aws.apigateway.DomainName(
             f"{name}-domain",
             domain_name=args.domain_name,
@@ -486,15 +527,6 @@ class Ingress(pulumi.ComponentResource):
                 }
             ],
             opts=child(self),
-        )
-        self.register_outputs(
-            {
-                "alb_arn": self.load_balancer.arn,
-                "alb_dns_name": self.load_balancer.dns_name,
-                "api_id": self.api.id,
-                "domain_name": self.domain.domain_name,
-                "web_acl_arn": self.web_acl.arn,
-            }
         )
 
     def _resources(self, name: str, paths: list[str]) -> dict[str, pulumi.Input[str]]:

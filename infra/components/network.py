@@ -114,7 +114,39 @@ class Network(pulumi.ComponentResource):
             opts=child(self),
         )
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc_id, tags=tags, opts=child(self))
+        self._subnets(name, args, tags, vpc_id, zones, public_cidrs, private_cidrs)
+        private_route_tables = self._routes(name, args, tags, vpc_id, igw)
+        self._security_groups(name, args, tags, vpc_id)
+        self._endpoints(name, args, tags, vpc_id, private_route_tables)
+        self.ebs_key = encrypt_ebs_by_default(
+            name,
+            environment=args.environment,
+            account_id=args.account_id,
+            region=args.region,
+            deletion_window_days=args.key_deletion_window_days,
+            tags=tags,
+            opts=child(self),
+        )
 
+        self.register_outputs(
+            {
+                "vpc_id": vpc_id,
+                "public_subnet_ids": [s.id for s in self.public_subnets],
+                "private_subnet_ids": [s.id for s in self.private_subnets],
+                "security_group_ids": {tier: sg.id for tier, sg in self.security_groups.items()},
+            }
+        )
+
+    def _subnets(
+        self,
+        name: str,
+        args: NetworkArgs,
+        tags: dict[str, str],
+        vpc_id: pulumi.Output[str],
+        zones: pulumi.Output[list[str]],
+        public_cidrs: list[str],
+        private_cidrs: list[str],
+    ) -> None:
         self.public_subnets = []
         self.private_subnets = []
         for index in range(args.availability_zone_count):
@@ -142,6 +174,14 @@ class Network(pulumi.ComponentResource):
                 )
             )
 
+    def _routes(
+        self,
+        name: str,
+        args: NetworkArgs,
+        tags: dict[str, str],
+        vpc_id: pulumi.Output[str],
+        igw: aws.ec2.InternetGateway,
+    ) -> list[aws.ec2.RouteTable]:
         public_routes = aws.ec2.RouteTable(f"{name}-public-routes", vpc_id=vpc_id, tags=tags, opts=child(self))
         aws.ec2.Route(
             f"{name}-public-default-route",
@@ -188,7 +228,9 @@ class Network(pulumi.ComponentResource):
                 opts=child(self),
             )
             private_route_tables.append(table)
+        return private_route_tables
 
+    def _security_groups(self, name: str, args: NetworkArgs, tags: dict[str, str], vpc_id: pulumi.Output[str]) -> None:
         self.security_groups = {
             tier: aws.ec2.SecurityGroup(
                 f"{name}-{tier}-sg",
@@ -202,6 +244,14 @@ class Network(pulumi.ComponentResource):
         }
         self._rules(name)
 
+    def _endpoints(
+        self,
+        name: str,
+        args: NetworkArgs,
+        tags: dict[str, str],
+        vpc_id: pulumi.Output[str],
+        private_route_tables: list[aws.ec2.RouteTable],
+    ) -> None:
         # Private paths to the AWS APIs the private tier uses most, so that traffic to S3,
         # DynamoDB and Secrets Manager never leaves the VPC.
         for service in ("s3", "dynamodb"):
@@ -224,25 +274,6 @@ class Network(pulumi.ComponentResource):
             security_group_ids=[self.security_groups["endpoints"].id],
             tags=tags,
             opts=child(self),
-        )
-
-        self.ebs_key = encrypt_ebs_by_default(
-            name,
-            environment=args.environment,
-            account_id=args.account_id,
-            region=args.region,
-            deletion_window_days=args.key_deletion_window_days,
-            tags=tags,
-            opts=child(self),
-        )
-
-        self.register_outputs(
-            {
-                "vpc_id": vpc_id,
-                "public_subnet_ids": [s.id for s in self.public_subnets],
-                "private_subnet_ids": [s.id for s in self.private_subnets],
-                "security_group_ids": {tier: sg.id for tier, sg in self.security_groups.items()},
-            }
         )
 
     def _rules(self, name: str) -> None:

@@ -9,11 +9,10 @@ Scenarios:
 - given a JWT/CUSTOM route without an authorizer_id, then FAIL
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
+from lp_common import CheckCategories, CheckResult, LeadpingCheck, rules
 
 
-class RouteAuthorizer(lp.LeadpingCheck):
+class RouteAuthorizer(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
             name="API Gateway routes use an authorizer unless the stack lists them as public",
@@ -24,17 +23,9 @@ class RouteAuthorizer(lp.LeadpingCheck):
 
     def evaluate(self, conf):
         (public_routes,) = self.context("public_routes")
-        route_key = str(lp.value(conf, "route_key") or "")
-        if route_key in public_routes:
-            return CheckResult.PASSED, ""
-        kind = str(lp.value(conf, "authorization_type") or "NONE").upper()
-        if kind == "AWS_IAM":
-            return CheckResult.PASSED, ""
-        if kind in ("JWT", "CUSTOM"):
-            if lp.value(conf, "authorizer_id"):
-                return CheckResult.PASSED, ""
-            return CheckResult.FAILED, f"{route_key} is {kind} but names no authorizer"
-        return CheckResult.FAILED, f"{route_key} has no authorizer and is not in the stack's publicRoutes"
+        route = rules.apigateway.Route.from_plan(conf)
+        judged = rules.apigateway.authorized(route, rules.apigateway.public_route_keys(public_routes))
+        return judged or (CheckResult.FAILED, f"{route.key} has no authorizer and is not in the stack's publicRoutes")
 
 
 check = RouteAuthorizer()

@@ -35,7 +35,7 @@ def _findings(name, value):
     text = str(value)
     if text == lp.SECRET_MARKER:
         return [f"{name} (a Pulumi secret, stored in plaintext here)"]
-    return [str(f) for f in lp.secret_detector().scan(name, text)]
+    return [str(f) for f in lp.secret_detector.scan(name, text)]
 
 
 def _lambda(conf):

@@ -5,11 +5,10 @@ Scenarios:
 - given ACCEPT or REJECT only (or unset), then FAIL
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
+from lp_common import CheckCategories, LeadpingCheck, rules
 
 
-class FlowLogAllTraffic(lp.LeadpingCheck):
+class FlowLogAllTraffic(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
             name="VPC flow logs capture ALL traffic",
@@ -19,10 +18,7 @@ class FlowLogAllTraffic(lp.LeadpingCheck):
         )
 
     def evaluate(self, conf):
-        traffic = lp.value(conf, "traffic_type")
-        if traffic == "ALL":
-            return CheckResult.PASSED, ""
-        return CheckResult.FAILED, f"traffic_type is {traffic!r}, not ALL"
+        return rules.ec2.vpc_flow_logs([rules.ec2.FlowLog.from_plan(conf)])
 
 
 check = FlowLogAllTraffic()

@@ -8,34 +8,13 @@ aws_vpc_security_group_ingress_rule. Which group port 80 is open on is left to t
 (ec2_security_group_public_ingress_restricted), which sees the load balancer's groups.
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
-
-WORLD = {"0.0.0.0/0", "::/0"}
-PUBLIC_PORTS = {443, 80}
+from lp_common import CheckCategories, LeadpingCheck, rules
 
 
-def _port(raw):
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
-
-
-def _violation(protocol, from_port, to_port, sources) -> str:
-    if not WORLD & {str(s) for s in sources}:
-        return ""
-    protocol = str(protocol if protocol is not None else "").lower()
-    low, high = _port(from_port), _port(to_port)
-    if protocol in ("tcp", "6") and low is not None and low == high and low in PUBLIC_PORTS:
-        return ""
-    return f"{protocol or 'any protocol'} ports {from_port}-{to_port} open to {sorted(WORLD & set(sources))}"
-
-
-class SecurityGroupPublicIngress(lp.LeadpingCheck):
+class SecurityGroupPublicIngress(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
-            name="Security groups admit 0.0.0.0/0 or ::/0 only on TCP 443 (and 80 for the HTTPS redirect)",
+            name="Security groups admit 0.0.0.0/0 or ::/0 only on 443 (and TCP 80 for the HTTPS redirect)",
             id="LP_EC2_SECURITY_GROUP_PUBLIC_INGRESS",
             categories=[CheckCategories.NETWORKING],
             supported_resources=[
@@ -46,33 +25,11 @@ class SecurityGroupPublicIngress(lp.LeadpingCheck):
         )
 
     def evaluate(self, conf):
-        problems = []
-        if self.entity_type == "aws_security_group":
-            for rule in lp.blocks(conf, "ingress"):
-                sources = lp.values(rule, "cidr_blocks") + lp.values(rule, "ipv6_cidr_blocks")
-                problems.append(
-                    _violation(
-                        lp.value(rule, "protocol"), lp.value(rule, "from_port"), lp.value(rule, "to_port"), sources
-                    )
-                )
-        elif self.entity_type == "aws_security_group_rule":
-            if lp.value(conf, "type") != "ingress":
-                return CheckResult.UNKNOWN, ""
-            sources = lp.values(conf, "cidr_blocks") + lp.values(conf, "ipv6_cidr_blocks")
-            problems.append(
-                _violation(lp.value(conf, "protocol"), lp.value(conf, "from_port"), lp.value(conf, "to_port"), sources)
-            )
-        else:
-            sources = [s for s in (lp.value(conf, "cidr_ipv4"), lp.value(conf, "cidr_ipv6")) if s]
-            problems.append(
-                _violation(
-                    lp.value(conf, "ip_protocol"), lp.value(conf, "from_port"), lp.value(conf, "to_port"), sources
-                )
-            )
-        problems = [p for p in problems if p]
-        if problems:
-            return CheckResult.FAILED, "; ".join(problems)
-        return CheckResult.PASSED, ""
+        ingress = rules.ec2.Ingress.from_plan(self.entity_type, conf)
+        if not ingress and self.entity_type != "aws_security_group":
+            return None  # an egress rule
+        # Which load balancer uses a group is not in the plan's context: port 80 is allowed on any.
+        return rules.ec2.public_ingress(ingress, on_load_balancer=lambda: True)
 
 
 check = SecurityGroupPublicIngress()

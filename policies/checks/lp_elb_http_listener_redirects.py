@@ -7,11 +7,10 @@ Scenarios:
 - given an HTTPS listener, then not applicable
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
+from lp_common import CheckCategories, LeadpingCheck, rules
 
 
-class HttpListenerRedirects(lp.LeadpingCheck):
+class HttpListenerRedirects(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
             name="HTTP listeners only redirect to HTTPS (301)",
@@ -21,24 +20,7 @@ class HttpListenerRedirects(lp.LeadpingCheck):
         )
 
     def evaluate(self, conf):
-        if str(lp.value(conf, "protocol") or "").upper() != "HTTP":
-            return CheckResult.UNKNOWN, ""
-        actions = lp.blocks(conf, "default_action")
-        if not actions:
-            return CheckResult.FAILED, "the HTTP listener has no default action"
-        for action in actions:
-            kind = lp.value(action, "type")
-            if kind != "redirect":
-                return CheckResult.FAILED, f"a default action of type {kind!r} serves plain HTTP"
-            redirects = lp.blocks(action, "redirect")
-            if not redirects:
-                return CheckResult.FAILED, "the redirect action has no redirect settings"
-            for redirect in redirects:
-                protocol = str(lp.value(redirect, "protocol") or "").upper()
-                status = lp.value(redirect, "status_code")
-                if protocol != "HTTPS" or status != "HTTP_301":
-                    return CheckResult.FAILED, f"redirects to {protocol or 'no protocol'} with {status}, not HTTPS/301"
-        return CheckResult.PASSED, ""
+        return rules.elbv2.http_redirects_only(rules.elbv2.Listener.from_plan(conf))
 
 
 check = HttpListenerRedirects()

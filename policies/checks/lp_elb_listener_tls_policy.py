@@ -7,11 +7,10 @@ Scenarios:
 - given an HTTP listener, then not applicable (LP_ELB_HTTP_LISTENER_REDIRECTS judges it)
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
+from lp_common import CheckCategories, LeadpingCheck, rules
 
 
-class ListenerTlsPolicy(lp.LeadpingCheck):
+class ListenerTlsPolicy(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
             name="Load balancer TLS listeners use an allowed TLS 1.2+ security policy",
@@ -21,14 +20,7 @@ class ListenerTlsPolicy(lp.LeadpingCheck):
         )
 
     def evaluate(self, conf):
-        protocol = str(lp.value(conf, "protocol") or "").upper()
-        if protocol not in ("HTTPS", "TLS"):
-            return CheckResult.UNKNOWN, ""
-        (allowed,) = self.context("allowed_tls_policies")
-        policy = lp.value(conf, "ssl_policy")
-        if policy in allowed:
-            return CheckResult.PASSED, ""
-        return CheckResult.FAILED, f"ssl_policy {policy!r} is not one of the allowed policies"
+        return rules.elbv2.tls_policy(rules.elbv2.Listener.from_plan(conf))
 
 
 check = ListenerTlsPolicy()

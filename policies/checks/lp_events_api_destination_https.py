@@ -5,11 +5,10 @@ Scenarios:
 - given an http:// (or any other) endpoint, then FAIL
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
+from lp_common import CheckCategories, LeadpingCheck, rules
 
 
-class ApiDestinationHttps(lp.LeadpingCheck):
+class ApiDestinationHttps(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
             name="EventBridge API destinations call https:// endpoints",
@@ -19,11 +18,7 @@ class ApiDestinationHttps(lp.LeadpingCheck):
         )
 
     def evaluate(self, conf):
-        endpoint = str(lp.value(conf, "invocation_endpoint") or "")
-        if endpoint.lower().startswith("https://"):
-            return CheckResult.PASSED, ""
-        scheme = endpoint.split("://", 1)[0] if "://" in endpoint else "no scheme"
-        return CheckResult.FAILED, f"the endpoint uses {scheme}, not https"
+        return rules.events.https_endpoint(rules.events.ApiDestination.from_plan(conf))
 
 
 check = ApiDestinationHttps()

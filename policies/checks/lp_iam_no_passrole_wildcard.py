@@ -13,41 +13,25 @@ Scenarios:
 - given a policy attached only to break-glass roles, then PASS
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
+from lp_common import IDENTITY_POLICY_TYPES, CheckCategories, CheckResult, LeadpingCheck, identity_policy, rules
 
 
-def _every_role(resource: str) -> bool:
-    if resource.strip() in ("*", "arn:*"):
-        return True
-    parts = resource.split(":", 5)
-    return len(parts) == 6 and parts[2] in ("iam", "*") and parts[5].startswith(("*", "role/*"))
-
-
-class NoPassRoleWildcard(lp.LeadpingCheck):
+class NoPassRoleWildcard(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
             name="No IAM policy grants iam:PassRole on every role",
             id="LP_IAM_NO_PASSROLE_WILDCARD",
             categories=[CheckCategories.IAM],
-            supported_resources=lp.IDENTITY_POLICY_TYPES,
+            supported_resources=IDENTITY_POLICY_TYPES,
         )
 
     def evaluate(self, conf):
-        documents = lp.identity_policy_documents(conf, self.entity_type)
-        if not documents:
-            return CheckResult.UNKNOWN, ""
-        address = lp.address(conf)
-        if lp.is_break_glass_only(self, address) or lp.is_permission_boundary(self, address):
+        policy = identity_policy(conf, self.entity_type)
+        if policy is None:
+            return None
+        if self.is_break_glass_only(conf) or self.is_permission_boundary(conf):
             return CheckResult.PASSED, ""
-        for document in documents:
-            for statement in lp.statements(document):
-                if not lp.grants(statement, "iam:PassRole"):
-                    continue
-                resources = [str(r) for r in lp.as_list(statement.get("Resource"))]
-                if "NotResource" in statement or any(_every_role(r) for r in resources):
-                    return CheckResult.FAILED, f"statement {statement.get('Sid', '(no Sid)')} passes any role"
-        return CheckResult.PASSED, ""
+        return rules.iam.passrole_on_every_role([policy])
 
 
 check = NoPassRoleWildcard()

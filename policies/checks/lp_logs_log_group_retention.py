@@ -1,16 +1,19 @@
 """LP-LOG-2: log groups keep events at least the environment's minimum (prod 365 days, dev 30).
 
+The rule is compliance_checks.rules.logs.retention, the live check's: a group that never expires
+its events (retention_in_days unset or 0) keeps the evidence and passes.
+
 Scenarios:
 - given retention_in_days at or above the stack environment's minimum, then PASS
+- given no retention (or 0, "never expire"), then PASS
 - given a shorter retention, then FAIL
-- given no retention (or 0, "never expire"), then FAIL: the control asks for a set retention
+- given a plan without the stack context, then FAIL (fail closed)
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
+from lp_common import CheckCategories, LeadpingCheck, rules
 
 
-class LogGroupRetention(lp.LeadpingCheck):
+class LogGroupRetention(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
             name="CloudWatch log groups keep logs for at least the environment's minimum",
@@ -20,14 +23,8 @@ class LogGroupRetention(lp.LeadpingCheck):
         )
 
     def evaluate(self, conf):
-        environment, policy = self.context("environment", "policy")
-        minimum = int(policy["min_log_retention_days"])
-        days = lp.value(conf, "retention_in_days")
-        if days in (None, 0, "0"):
-            return CheckResult.FAILED, f"no retention set; {environment} requires at least {minimum} days"
-        if int(days) < minimum:
-            return CheckResult.FAILED, f"retention {days} days is below {environment}'s minimum of {minimum}"
-        return CheckResult.PASSED, ""
+        group = rules.logs.LogGroup.from_plan(conf)
+        return rules.logs.retention(group, self.minimum("min_log_retention_days"))
 
 
 check = LogGroupRetention()

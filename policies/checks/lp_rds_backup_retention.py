@@ -5,11 +5,10 @@ Scenarios:
 - given a shorter period, or none (the engine default is 1 day or off), then FAIL
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
+from lp_common import CheckCategories, LeadpingCheck, rules
 
 
-class RdsBackupRetention(lp.LeadpingCheck):
+class RdsBackupRetention(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
             name="RDS instances and clusters keep backups for at least the environment's minimum",
@@ -19,12 +18,8 @@ class RdsBackupRetention(lp.LeadpingCheck):
         )
 
     def evaluate(self, conf):
-        environment, policy = self.context("environment", "policy")
-        minimum = int(policy["min_db_backup_retention_days"])
-        days = lp.value(conf, "backup_retention_period")
-        if days is None or int(days) < minimum:
-            return CheckResult.FAILED, f"backup retention {days} days is below {environment}'s minimum of {minimum}"
-        return CheckResult.PASSED, ""
+        database = rules.rds.Database.from_plan(conf)
+        return rules.rds.backup_retention(database, self.minimum("min_db_backup_retention_days"))
 
 
 check = RdsBackupRetention()

@@ -17,6 +17,7 @@ The rules, for a run with faults against the fault-free run:
 
 from __future__ import annotations
 
+import contextvars
 import re
 import threading
 from collections import defaultdict
@@ -113,11 +114,13 @@ class Tracer:
 
     def __init__(self) -> None:
         self.units: list[Unit] = []
-        self._local = threading.local()
+        # A context variable, not a thread-local: a check judges its resources on worker threads
+        # (core.judge_each), which run in a copy of the check's context.
+        self._unit: contextvars.ContextVar[Unit | None] = contextvars.ContextVar("traced_unit", default=None)
         self._lock = threading.Lock()
 
     def _record(self, read: Read) -> None:
-        unit = getattr(self._local, "unit", None)
+        unit = self._unit.get()
         if unit is not None:
             unit.events.append(("read", read))
 
@@ -154,11 +157,11 @@ class Tracer:
                     yield result
 
             check.evaluate = recorded
-            tracer._local.unit = unit
+            token = tracer._unit.set(unit)
             try:
                 unit.results = real_execute(check, ctx)
             finally:
-                tracer._local.unit = None
+                tracer._unit.reset(token)
             return unit.results
 
         monkeypatch.setattr(reader_module.Reader, "call", traced(real_call))

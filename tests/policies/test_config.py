@@ -213,26 +213,42 @@ def test_a_skip_path_must_be_a_regular_expression(tmp_path):
 # -- controls ------------------------------------------------------------------------------------
 
 
+CONTROL = "  - {{id: {id}, title: t, statement: s, {extra}}}\n"
+
+
+def catalog_file(tmp_path: Path, *entries: tuple[str, str]) -> Path:
+    """A catalog of the given (control id, extra keys) entries."""
+    text = "controls:\n" + "".join(CONTROL.format(id=i, extra=extra) for i, extra in entries)
+    return write(tmp_path, "catalog.yaml", text)
+
+
+def test_the_control_map_is_the_catalogs_policies_and_gate_categories(tmp_path):
+    path = catalog_file(tmp_path, ("LP-TX-1", "policies: [LP_X], gate_categories: [networking]"))
+    controls = load_controls(path)
+    assert controls.by_check == {"LP_X": "LP-TX-1"}
+    assert controls.control_for("CKV_AWS_1", ["NETWORKING"]) == "LP-TX-1"
+
+
 def test_a_control_map_key_must_be_a_control_id(tmp_path):
-    path = write(tmp_path, "controls.yaml", "controls:\n  TX-1: [LP_X]\n")
-    with pytest.raises(ConfigError, match=r"controls\.yaml: 'TX-1' is not a control id \(LP-XX-n\)"):
+    path = catalog_file(tmp_path, ("TX-1", "policies: [LP_X]"))
+    with pytest.raises(ConfigError, match=r"catalog\.yaml: 'TX-1' is not a control id \(LP-XX-n\)"):
         load_controls(path)
 
 
 def test_a_check_mapped_to_two_controls_is_refused(tmp_path):
-    path = write(tmp_path, "controls.yaml", "controls:\n  LP-TX-1: [LP_X]\n  LP-TX-2: [LP_X]\n")
+    path = catalog_file(tmp_path, ("LP-TX-1", "policies: [LP_X]"), ("LP-TX-2", "policies: [LP_X]"))
     with pytest.raises(ConfigError, match="LP_X is mapped to LP-TX-1 and LP-TX-2"):
         load_controls(path)
 
 
-def test_a_category_must_map_to_a_control_id(tmp_path):
-    path = write(tmp_path, "controls.yaml", "categories:\n  ENCRYPTION: encryption\n")
-    with pytest.raises(ConfigError, match="category ENCRYPTION maps to 'encryption', not a control id"):
+def test_a_category_mapped_to_two_controls_is_refused(tmp_path):
+    path = catalog_file(tmp_path, ("LP-TX-1", "gate_categories: [IAM]"), ("LP-TX-2", "gate_categories: [iam]"))
+    with pytest.raises(ConfigError, match="iam is mapped to LP-TX-1 and LP-TX-2"):
         load_controls(path)
 
 
 def test_an_unreadable_control_map_is_refused(tmp_path):
-    path = write(tmp_path, "controls.yaml", "controls: {LP-TX-1: [\n")
+    path = write(tmp_path, "catalog.yaml", "controls: [{id: LP-TX-1, [\n")
     with pytest.raises(ConfigError, match="cannot read"):
         load_controls(path)
 
@@ -240,16 +256,17 @@ def test_an_unreadable_control_map_is_refused(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("- LP_X\n", "controls.yaml: expected a map of sections, found list"),
-        ("controls: [LP_X]\n", "controls.yaml: 'controls' must be a map, found list"),
-        ("controls:\n  LP-TX-1: LP_X\n", "controls.yaml: LP-TX-1 must list check ids, found 'LP_X'"),
-        ("categories: [ENCRYPTION]\n", "controls.yaml: 'categories' must be a map, found list"),
+        ("- LP_X\n", "the catalog must be a mapping with a 'controls' list"),
+        ("controls:\n  - {id: LP-TX-1, title: t, statement: s, policies: LP_X}\n", "expected a list"),
+        ("controls:\n  - {id: LP-TX-1, title: t, statement: s, gate_categories: {a: b}}\n", "expected a list"),
     ],
 )
 def test_a_malformed_control_map_is_refused_with_its_shape(tmp_path, text, message):
     with pytest.raises(ConfigError) as caught:
-        load_controls(write(tmp_path, "controls.yaml", text))
-    assert str(caught.value) == message
+        load_controls(write(tmp_path, "catalog.yaml", text))
+    assert str(caught.value).startswith("cannot read the control map: ")
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -343,9 +360,9 @@ def test_a_skip_list_the_strict_loader_refuses_names_the_file_and_line(tmp_path,
 
 
 def test_a_control_map_that_is_not_utf8_or_a_folder_is_refused(tmp_path):
-    path = tmp_path / "controls.yaml"
-    path.write_bytes(b"controls:\n  LP-TX-1: [\xfe]\n")
-    with pytest.raises(ConfigError, match=r"byte 22 \(line 2\) is not UTF-8"):
+    path = tmp_path / "catalog.yaml"
+    path.write_bytes(b"controls:\n  - [\xfe]\n")
+    with pytest.raises(ConfigError, match=r"byte 15 \(line 2\) is not UTF-8"):
         load_controls(path)
     folder = tmp_path / "folder.yaml"
     folder.mkdir()

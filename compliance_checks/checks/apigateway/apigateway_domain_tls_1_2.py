@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import apigateway
 
 
@@ -38,10 +26,9 @@ class ApigatewayDomainTls12(Check):
         rationale="LP-TX-1: API traffic uses encrypted transport with TLS 1.2 or later.",
         remediation="Set the custom domain's security policy to TLS_1_2 (or a SecurityPolicy_TLS13_* policy) "
         "(infra: the API domain component sets TLS_1_2).",
-        permissions=("apigateway:GET",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             try:
                 domains = apigateway.domain_names(ctx.reader, region)

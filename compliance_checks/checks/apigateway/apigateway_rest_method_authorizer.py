@@ -1,22 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed, verdict
+from compliance_checks.rules import apigateway as rule
 from compliance_checks.services import apigateway
-
-AUTHORIZED = ("AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
 
 
 class ApigatewayRestMethodAuthorizer(Check):
@@ -47,10 +35,9 @@ class ApigatewayRestMethodAuthorizer(Check):
         rationale="LP-AC-1: the API requires authenticated access; only the stack's allowlisted routes are public.",
         remediation="Set the method's authorization to the API's Cognito or Lambda authorizer (or AWS_IAM), or add "
         '"METHOD /path" to the stack\'s public-route allowlist if it must be public; an API key is not enough.',
-        permissions=("apigateway:GET",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         public = apigateway.public_route_keys(ctx.expectations.public_routes)
         for api in apigateway.rest_apis(ctx.reader):
             try:
@@ -68,7 +55,7 @@ class ApigatewayRestMethodAuthorizer(Check):
 
     def _judge(
         self,
-        ctx: CheckContext,
+        ctx,
         api: apigateway.Api,
         resource: dict,
         http_method: str,
@@ -86,10 +73,9 @@ class ApigatewayRestMethodAuthorizer(Check):
             "authorization_type": auth,
             "api_key_required": bool(method.get("apiKeyRequired")),
         }
-        if auth in AUTHORIZED:
-            return passed(arn, f"{key} requires {auth} authorization", region=api.region, **evidence)
-        if key in public:
-            return passed(arn, f"{key} is on the public-route allowlist", region=api.region, **evidence)
+        judged = rule.authorized(rule.Route(key, auth), public)
+        if judged is not None:
+            return verdict(arn, judged, region=api.region, **evidence)
         if http_method == "OPTIONS":
             integration = method.get("methodIntegration")
             if integration is None:

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import apigateway
 
 
@@ -37,10 +25,9 @@ class ApigatewayStageAccessLogging(Check):
         "(FSBP APIGateway.1, APIGateway.9).",
         remediation="Set the stage's access log destination (a CloudWatch log group or Firehose stream) and log "
         "format (infra: the API component configures access logs on every stage).",
-        permissions=("apigateway:GET",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         for api in apigateway.http_apis(ctx.reader):
             try:
                 stages = apigateway.http_stages(ctx.reader, api)

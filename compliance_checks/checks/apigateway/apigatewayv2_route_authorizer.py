@@ -1,21 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed, verdict
+from compliance_checks.rules import apigateway as rule
 from compliance_checks.services import apigateway
 
-AUTHORIZED = ("JWT", "CUSTOM", "AWS_IAM")
 CONNECT = "$connect"
 
 
@@ -46,10 +34,9 @@ class Apigatewayv2RouteAuthorizer(Check):
         rationale="LP-AC-1: the API requires authenticated access; only the stack's allowlisted routes are public.",
         remediation="Attach the API's JWT (Cognito) or Lambda authorizer to the route, or add the route to the "
         "stack's public-route allowlist if it must be public (infra: the API component sets the authorizer).",
-        permissions=("apigateway:GET",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         public = apigateway.public_route_keys(ctx.expectations.public_routes)
         for api in apigateway.http_apis(ctx.reader):
             try:
@@ -66,14 +53,13 @@ class Apigatewayv2RouteAuthorizer(Check):
         key = route.get("RouteKey", "")
         auth = route.get("AuthorizationType") or "NONE"
         evidence = {"api": api.name, "protocol": api.protocol, "route_key": key, "authorization_type": auth}
-        if auth in AUTHORIZED:
-            return passed(arn, f"{key} requires {auth} authorization", region=api.region, **evidence)
-        if key in public:
-            return passed(arn, f"{key} is on the public-route allowlist", region=api.region, **evidence)
+        judged = rule.authorized(rule.Route(key, auth), public)
+        if judged is not None:
+            return verdict(arn, judged, region=api.region, **evidence)
         if api.protocol == "WEBSOCKET" and key != CONNECT:
             connect_auth = (connect or {}).get("AuthorizationType") or "NONE"
             evidence["connect_authorization_type"] = connect_auth if connect else None
-            if connect_auth in AUTHORIZED:
+            if connect_auth in rule.AUTHORIZED:
                 return passed(
                     arn,
                     f"{key} runs on connections authorized at $connect ({connect_auth})",

@@ -1,23 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, ReadError, Severity
+from compliance_checks.families import EnvironmentSecretsCheck
 from compliance_checks.secret_detector import scan_all
 from compliance_checks.services import awslambda
 
 
-class AwslambdaFunctionEnvNoSecrets(Check):
+class AwslambdaFunctionEnvNoSecrets(EnvironmentSecretsCheck):
     """No Lambda function holds a credential in its environment variables.
 
     Every version of every function is scanned ($LATEST and published versions, which keep the
@@ -42,40 +31,16 @@ class AwslambdaFunctionEnvNoSecrets(Check):
         "with lambda:GetFunctionConfiguration and are copied into every published version.",
         remediation="Move the value to Secrets Manager (infra: connectedSystems), pass the secret's ARN instead, "
         "rotate the exposed credential, and delete published versions that still carry it.",
-        permissions=awslambda.PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for region in ctx.reader.regions:
-            try:
-                found = awslambda.functions(ctx.reader, region)
-            except ReadError as error:
-                yield errored(f"arn:aws:lambda:{region}:{ctx.reader.account_id_or_unknown()}:function:*", error)
-                continue
-            for function in found:
-                unreadable = [f"{v.version}: {v.error}" for v in function.versions if v.error]
-                if unreadable:
-                    yield errored(function.arn, "; ".join(unreadable), region=region)
-                    continue
-                hits = sorted(
-                    {
-                        f"{finding} in version {v.version}"
-                        for v in function.versions
-                        for finding in scan_all(v.variables)
-                    }
-                )
-                variables = sorted({name for v in function.versions for name in v.variables})
-                if hits:
-                    yield failed(
-                        function.arn,
-                        "secrets in environment variables: " + "; ".join(hits),
-                        region=region,
-                        findings=hits,
-                    )
-                else:
-                    yield passed(
-                        function.arn,
-                        f"no secret in {len(variables)} environment variables",
-                        region=region,
-                        variables=variables,
-                    )
+    kind = "function:*"
+
+    def listing(self, ctx, region):
+        return awslambda.functions(ctx.reader, region)
+
+    def findings(self, ctx, item):
+        unreadable = [f"{v.version}: {v.error}" for v in item.versions if v.error]
+        if unreadable:
+            raise ReadError(ReadError.FAILED, "lambda:ListFunctions", "; ".join(unreadable), item.region)
+        hits = {f"{finding} in version {v.version}" for v in item.versions for finding in scan_all(v.variables)}
+        return sorted(hits), {"variables": sorted({name for v in item.versions for name in v.variables})}

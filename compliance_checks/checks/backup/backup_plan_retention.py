@@ -1,19 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import backup
 
 
@@ -54,10 +43,9 @@ class BackupPlanRetention(Check):
         "backups for a year, and from another region if the primary region is lost.",
         remediation="Give the backup plan a daily rule with DeleteAfterDays >= the environment minimum, a monthly "
         "rule kept a year in prod, and a copy action to the DR region's vault (infra: the backup component).",
-        permissions=("backup:ListBackupPlans", "backup:GetBackupPlan"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         policy = ctx.expectations.policy
         account = ctx.reader.account_id_or_unknown()
         any_plan = False

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.core import (
     Check,
-    CheckContext,
     CheckMetadata,
     ReadError,
     Result,
@@ -14,7 +11,7 @@ from compliance_checks.core import (
     judge_resource,
     passed,
 )
-from compliance_checks.services import backup, dynamodb
+from compliance_checks.services import backup
 
 # Resource types whose opt-in AWS Backup ignores when a selection names their ARNs explicitly
 # (it never does for Aurora).
@@ -55,21 +52,9 @@ class BackupSelectionCoversDataStores(Check):
         remediation="Tag the data store for the plan's selection (leadping:data-store=true) or add it to a "
         "selection, and opt the resource type in to AWS Backup in the region (infra: the backup component "
         "selects by this tag).",
-        permissions=(
-            "backup:ListBackupPlans",
-            "backup:ListBackupSelections",
-            "backup:GetBackupSelection",
-            "backup:DescribeRegionSettings",
-            "rds:DescribeDBInstances",
-            "rds:DescribeDBClusters",
-            *dynamodb.INVENTORY_PERMISSIONS,
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketTagging",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         stores, unreadable = backup.data_stores(ctx.reader)
         for arn, (region, error) in unreadable.items():
             yield errored(arn, error, region=region)
@@ -77,7 +62,7 @@ class BackupSelectionCoversDataStores(Check):
             yield from judge_resource(store.arn, store.region, self._judge, ctx, store)
 
     @staticmethod
-    def _judge(ctx: CheckContext, store: backup.DataStore) -> Result:
+    def _judge(ctx, store: backup.DataStore) -> Result:
         evidence: dict = {"backup_type": store.backup_type}
         if store.tagged_via:
             evidence["tagged_member"] = store.tagged_via

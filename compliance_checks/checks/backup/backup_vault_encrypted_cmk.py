@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import backup, kms
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
+from compliance_checks.services import backup
 
 
-class BackupVaultEncryptedCmk(Check):
+class BackupVaultEncryptedCmk(CustomerKeyCheck):
     """Every AWS Backup vault encrypts its recovery points with a customer-managed KMS key.
 
     Scenarios:
@@ -34,27 +23,12 @@ class BackupVaultEncryptedCmk(Check):
         rationale="LP-DR-1: backups are protected with the backups key Leadping controls, rotates and can revoke.",
         remediation="Create the vault with the backups data class's customer key (a vault's key cannot be changed: "
         "create a new vault and move the plan to it) (infra: the backup component does).",
-        permissions=("backup:ListBackupVaults", "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for region in ctx.reader.regions:
-            for vault in backup.vaults(ctx.reader, region):
-                arn = vault["BackupVaultArn"]
-                key = vault.get("EncryptionKeyArn")
-                evidence = {
-                    "name": vault.get("BackupVaultName"),
-                    "kms_key": key,
-                    "key_type": vault.get("EncryptionKeyType"),
-                }
-                try:
-                    customer, detail = kms.is_customer_managed(ctx.reader, key, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region, **evidence)
-                    continue
-                if customer:
-                    yield passed(arn, f"encrypted with customer key {detail}", region=region, **evidence)
-                else:
-                    yield failed(
-                        arn, f"not encrypted with a customer-managed key ({detail})", region=region, **evidence
-                    )
+    def resources(self, ctx):
+        return regional(ctx, backup.vaults, lambda vault: vault["BackupVaultArn"])
+
+    def key_use(self, ctx, item):
+        vault = item.raw
+        evidence = {"name": vault.get("BackupVaultName"), "key_type": vault.get("EncryptionKeyType")}
+        return KeyUse(vault.get("EncryptionKeyArn"), evidence)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import ResourceCheck, regional
 from compliance_checks.services import backup
 
 
@@ -17,7 +17,7 @@ def _mode(vault: dict[str, Any], now: dt.datetime) -> str:
     return "compliance" if lock_date <= now else "compliance (grace period)"
 
 
-class BackupVaultLockConfigured(Check):
+class BackupVaultLockConfigured(ResourceCheck):
     """Every AWS Backup vault has a vault lock whose minimum retention is at least the environment's
     (expectations.policy.min_vault_lock_retention_days, 7 days).
 
@@ -41,31 +41,23 @@ class BackupVaultLockConfigured(Check):
         "administrator or an attacker holding administrator credentials.",
         remediation="Put a vault lock on the vault with MinRetentionDays of at least the environment's minimum "
         "(infra: the backup component does).",
-        permissions=("backup:ListBackupVaults",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def resources(self, ctx):
+        return regional(ctx, backup.vaults, lambda vault: vault["BackupVaultArn"])
+
+    def judge(self, ctx, item):
         minimum = ctx.expectations.policy.min_vault_lock_retention_days
-        for region in ctx.reader.regions:
-            for vault in backup.vaults(ctx.reader, region):
-                arn = vault["BackupVaultArn"]
-                locked = bool(vault.get("Locked"))
-                days = vault.get("MinRetentionDays")
-                configured = locked or days is not None
-                evidence = {
-                    "name": vault.get("BackupVaultName"),
-                    "locked": locked,
-                    "min_retention_days": days,
-                    "minimum_days": minimum,
-                    "mode": _mode(vault, ctx.now) if configured else None,
-                }
-                if not configured:
-                    yield failed(arn, "no vault lock", region=region, **evidence)
-                elif days is None or days < minimum:
-                    yield failed(
-                        arn, f"vault lock minimum retention is {days}, below {minimum} days", region=region, **evidence
-                    )
-                else:
-                    yield passed(
-                        arn, f"{evidence['mode']} vault lock, minimum retention {days} days", region=region, **evidence
-                    )
+        vault, arn, region = item.raw, item.arn, item.region
+        locked, days = bool(vault.get("Locked")), vault.get("MinRetentionDays")
+        configured = locked or days is not None
+        mode = _mode(vault, ctx.now) if configured else None
+        evidence = {"name": vault.get("BackupVaultName"), "locked": locked, "min_retention_days": days}
+        evidence.update(minimum_days=minimum, mode=mode)
+        if not configured:
+            return failed(arn, "no vault lock", region=region, **evidence)
+        if days is None or days < minimum:
+            return failed(
+                arn, f"vault lock minimum retention is {days}, below {minimum} days", region=region, **evidence
+            )
+        return passed(arn, f"{mode} vault lock, minimum retention {days} days", region=region, **evidence)

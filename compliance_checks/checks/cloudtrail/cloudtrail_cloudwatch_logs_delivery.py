@@ -1,19 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import cloudtrail
 
 RECENT = dt.timedelta(hours=24)
@@ -52,10 +41,9 @@ class CloudTrailCloudWatchLogsDelivery(Check):
         "and alarms watch it (FSBP CloudTrail.5).",
         remediation="Set the trail's CloudWatchLogsLogGroupArn and a CloudWatchLogsRoleArn that may create log "
         "streams and put events in that group; check LatestCloudWatchLogsDeliveryError.",
-        permissions=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         listed = cloudtrail.listing(ctx.reader)
         yield from listed.unread_results(ctx.reader)
         for trail in listed.trails:
@@ -71,7 +59,7 @@ class CloudTrailCloudWatchLogsDelivery(Check):
                 continue
             yield self._judge(ctx, arn, region, group, status)
 
-    def _judge(self, ctx: CheckContext, arn: str, region: str, group: str, status: dict) -> Result:
+    def _judge(self, ctx, arn: str, region: str, group: str, status: dict) -> Result:
         latest = status.get("LatestCloudWatchLogsDeliveryTime")
         error = status.get("LatestCloudWatchLogsDeliveryError")
         started = status.get("StartLoggingTime")

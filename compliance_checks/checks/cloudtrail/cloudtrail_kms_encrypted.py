@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import cloudtrail, kms
+from compliance_checks.core import CheckMetadata, Severity, judge_each
+from compliance_checks.families import CustomerKeyCheck, KeyUse
+from compliance_checks.services import cloudtrail
 
 
-class CloudTrailKmsEncrypted(Check):
+class CloudTrailKmsEncrypted(CustomerKeyCheck):
     """Every trail that applies to an audited region encrypts its log files with a customer-managed key.
 
     Scenarios:
@@ -34,26 +23,18 @@ class CloudTrailKmsEncrypted(Check):
         "(FSBP CloudTrail.2).",
         remediation="Set the trail's KmsKeyId to the logs key (its key policy must admit cloudtrail.amazonaws.com). "
         "Infra: the log archive component's trail.",
-        permissions=("cloudtrail:DescribeTrails", "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    encrypted_what = "log files encrypted"
+
+    def evaluate(self, ctx):
         listed = cloudtrail.listing(ctx.reader)
         yield from listed.unread_results(ctx.reader)
-        for trail in listed.trails:
-            arn, region = trail["TrailARN"], cloudtrail.home_region(trail)
-            key_id = trail.get("KmsKeyId")
-            if not key_id:
-                yield failed(arn, "log files are not KMS-encrypted (SSE-S3 only)", region=region, kms_key=None)
-                continue
-            try:
-                customer, detail = kms.is_customer_managed(ctx.reader, key_id, region)
-            except ReadError as error:
-                yield errored(arn, error, region=region, kms_key=key_id)
-                continue
-            if customer:
-                yield passed(arn, f"log files encrypted with customer key {detail}", region=region, kms_key=key_id)
-            else:
-                yield failed(
-                    arn, f"not encrypted with a customer-managed key ({detail})", region=region, kms_key=key_id
-                )
+        yield from judge_each(listed.trails, self.locate, lambda trail: self.judge(ctx, trail))
+
+    def locate(self, item):
+        return item["TrailARN"], cloudtrail.home_region(item)
+
+    def key_use(self, ctx, item):
+        key_id = item.get("KmsKeyId")
+        return KeyUse(key_id, unencrypted=None if key_id else "log files are not KMS-encrypted (SSE-S3 only)")

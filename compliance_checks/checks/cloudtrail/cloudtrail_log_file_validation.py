@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.services import cloudtrail
 
 
@@ -24,10 +22,9 @@ class CloudTrailLogFileValidation(Check):
         "as evidence (FSBP CloudTrail.4).",
         remediation="Enable log file validation on the trail (UpdateTrail EnableLogFileValidation). Infra: the "
         "log archive component's trail.",
-        permissions=("cloudtrail:DescribeTrails",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         listed = cloudtrail.listing(ctx.reader)
         yield from listed.unread_results(ctx.reader)
         for trail in listed.trails:

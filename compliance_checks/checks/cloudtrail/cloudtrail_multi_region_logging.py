@@ -1,19 +1,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import cloudtrail
 
 
@@ -47,10 +36,9 @@ class CloudTrailMultiRegionLogging(Check):
         "(FSBP CloudTrail.1).",
         remediation="Create a multi-region trail (IsMultiRegionTrail), start logging, and record read and write "
         "management events without excluded sources. Infra: the log archive component's trail.",
-        permissions=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         gaps: dict[str, str] = {}
         unread: dict[str, ReadError] = {}
         qualifying = []

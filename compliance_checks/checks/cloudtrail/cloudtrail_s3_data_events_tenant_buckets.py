@@ -1,20 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from compliance_checks.conventions import TENANT_DATA, TRUE
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import cloudtrail, s3
 
 
@@ -48,17 +37,9 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
         remediation="Add an advanced event selector (eventCategory Data, resources.type AWS::S3::Object, "
         "resources.ARN StartsWith arn:aws:s3:::<bucket>/) to the multi-region trail. Infra: the log archive "
         "component's trail lists the tenant buckets.",
-        permissions=(
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketTagging",
-            "cloudtrail:DescribeTrails",
-            "cloudtrail:GetTrailStatus",
-            "cloudtrail:GetEventSelectors",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         trails: dict[str, tuple[dict[str, Any], tuple[list, list]]] | None = None
         unread: dict[str, ReadError] = {}
         for bucket in s3.buckets(ctx.reader):
@@ -72,7 +53,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
                 trails = self._logging_trails(ctx, unread)
             yield self._judge(ctx, bucket, trails, unread)
 
-    def _logging_trails(self, ctx: CheckContext, unread: dict[str, ReadError]) -> dict:
+    def _logging_trails(self, ctx, unread: dict[str, ReadError]) -> dict:
         found = {}
         listed = cloudtrail.listing(ctx.reader)
         for region, error in listed.unread:
@@ -85,7 +66,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
                 unread[trail["TrailARN"]] = error
         return found
 
-    def _judge(self, ctx: CheckContext, bucket: s3.Bucket, trails: dict, unread: dict[str, ReadError]) -> Result:
+    def _judge(self, ctx, bucket: s3.Bucket, trails: dict, unread: dict[str, ReadError]) -> Result:
         covered: set[str] = set()
         by: list[str] = []
         notes: list[str] = []

@@ -1,21 +1,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from typing import Any
 
 from compliance_checks.checks.cloudwatch._signals import LOG_SIGNALS, METRIC_SIGNALS, LogSignal, MetricSignal
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import cloudtrail, cloudwatch, logs, sqs
 
 
@@ -57,34 +46,25 @@ class CloudWatchSecurityAlarmsConfigured(Check):
         remediation="Create the CIS metric filters on the CloudTrail log group and an alarm per filter metric, "
         "plus 5xx, latency and delivery-failure alarms, all with the security alarm topic as ALARM action. "
         "Infra: the monitoring component.",
-        permissions=(
-            "cloudtrail:DescribeTrails",
-            "cloudtrail:GetTrailStatus",
-            "cloudtrail:GetEventSelectors",
-            "logs:DescribeMetricFilters",
-            "cloudwatch:DescribeAlarms",
-            "sqs:ListQueues",
-            "sqs:GetQueueAttributes",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         groups, elsewhere, trail_errors = self._trail_log_groups(ctx)
         for signal in LOG_SIGNALS:
             yield self._log_signal(ctx, signal, groups, elsewhere, trail_errors)
         for signal in METRIC_SIGNALS:
             yield self._metric_signal(ctx, signal)
 
-    def _signal_id(self, ctx: CheckContext, signal: LogSignal | MetricSignal) -> str:
+    def _signal_id(self, ctx, signal: LogSignal | MetricSignal) -> str:
         return f"arn:{ctx.reader.partition()}:::account/{ctx.reader.account_id}/security-signal/{signal.key}"
 
-    def _not_found(self, ctx: CheckContext, signal, message: str, errors: list[ReadError], **evidence) -> Result:
+    def _not_found(self, ctx, signal, message: str, errors: list[ReadError], **evidence) -> Result:
         scope = self._signal_id(ctx, signal)
         evidence = {"signal": signal.key, **evidence}
         result = errored(scope, errors[0], **evidence) if errors else failed(scope, message, **evidence)
         return dataclasses.replace(result, resource_type="AWS::::Account")
 
-    def _trail_log_groups(self, ctx: CheckContext) -> tuple[list[tuple[str, str]], list[str], list[ReadError]]:
+    def _trail_log_groups(self, ctx) -> tuple[list[tuple[str, str]], list[str], list[ReadError]]:
         """(region, name) of this account's log groups that qualifying trails deliver to; the ARNs of
         such groups in other accounts (an organization trail's), whose filters cannot be read here;
         and the errors reading trails."""
@@ -106,7 +86,7 @@ class CloudWatchSecurityAlarmsConfigured(Check):
                 groups.add(logs.parse_log_group_arn(arn))
         return sorted(groups), sorted(elsewhere), errors
 
-    def _log_signal(self, ctx: CheckContext, signal: LogSignal, groups, elsewhere, trail_errors) -> Result:
+    def _log_signal(self, ctx, signal: LogSignal, groups, elsewhere, trail_errors) -> Result:
         caught: dict[str, str] = {}  # record label -> alarm ARN
         filters: dict[str, list[str]] = {}  # serving filter -> notifying alarms
         errors, unparsed = list(trail_errors), []
@@ -172,7 +152,7 @@ class CloudWatchSecurityAlarmsConfigured(Check):
             return []
         return [label for label, record in signal.must_catch if logs.pattern_matches(pattern, record)]
 
-    def _metric_signal(self, ctx: CheckContext, signal: MetricSignal) -> Result:
+    def _metric_signal(self, ctx, signal: MetricSignal) -> Result:
         found, silent, errors = [], [], []
         for region in ctx.reader.regions:
             try:
@@ -195,7 +175,7 @@ class CloudWatchSecurityAlarmsConfigured(Check):
         message = f"{signal.title}: no alarm on {wanted} notifies an SNS topic"
         return self._not_found(ctx, signal, message, errors, alarms_without_sns_action=sorted(silent))
 
-    def _serves(self, ctx: CheckContext, signal: MetricSignal, alarm: dict[str, Any], region: str) -> bool:
+    def _serves(self, ctx, signal: MetricSignal, alarm: dict[str, Any], region: str) -> bool:
         for metric in cloudwatch.alarm_metrics(alarm):
             key = (metric.namespace, metric.name)
             if key in signal.metrics:

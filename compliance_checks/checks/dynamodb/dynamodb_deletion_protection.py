@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, judge_resource, passed
 from compliance_checks.services import dynamodb
 
@@ -23,10 +21,9 @@ class DynamodbDeletionProtection(Check):
         resource_type="AWS::DynamoDB::Table",
         rationale="LP-BK-1: a table cannot be deleted by mistake or by a single compromised call (FSBP DynamoDB.6).",
         remediation="Enable deletion protection on the table (infra: the table component does).",
-        permissions=dynamodb.LIST_PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for table in dynamodb.tables(ctx.reader, with_tags=False):
             yield from judge_resource(table.arn, table.region, self._judge, ctx, table)
 

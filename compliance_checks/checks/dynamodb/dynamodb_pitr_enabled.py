@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import ResourceCheck
 from compliance_checks.services import dynamodb
 
 
-class DynamodbPitrEnabled(Check):
+class DynamodbPitrEnabled(ResourceCheck):
     """Every DynamoDB table has point-in-time recovery enabled.
 
     Scenarios:
@@ -33,20 +22,15 @@ class DynamodbPitrEnabled(Check):
         resource_type="AWS::DynamoDB::Table",
         rationale="LP-BK-1: a table can be restored to any second of the recovery window (FSBP DynamoDB.2).",
         remediation="Enable point-in-time recovery on the table (infra: the table component does).",
-        permissions=(*dynamodb.LIST_PERMISSIONS, "dynamodb:DescribeContinuousBackups"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for table in dynamodb.tables(ctx.reader, with_tags=False):
-            try:
-                backups = dynamodb.continuous_backups(ctx.reader, table)
-            except ReadError as error:
-                yield errored(table.arn, error, region=table.region)
-                continue
-            pitr = backups.get("PointInTimeRecoveryDescription") or {}
-            status = pitr.get("PointInTimeRecoveryStatus", "DISABLED")
-            evidence = {"pitr_status": status, "recovery_period_days": pitr.get("RecoveryPeriodInDays")}
-            if status == "ENABLED":
-                yield passed(table.arn, "point-in-time recovery is enabled", region=table.region, **evidence)
-            else:
-                yield failed(table.arn, f"point-in-time recovery is {status}", region=table.region, **evidence)
+    def resources(self, ctx):
+        return dynamodb.tables(ctx.reader, with_tags=False)
+
+    def judge(self, ctx, item):
+        pitr = dynamodb.continuous_backups(ctx.reader, item).get("PointInTimeRecoveryDescription") or {}
+        status = pitr.get("PointInTimeRecoveryStatus", "DISABLED")
+        evidence = {"pitr_status": status, "recovery_period_days": pitr.get("RecoveryPeriodInDays")}
+        if status == "ENABLED":
+            return passed(item.arn, "point-in-time recovery is enabled", region=item.region, **evidence)
+        return failed(item.arn, f"point-in-time recovery is {status}", region=item.region, **evidence)

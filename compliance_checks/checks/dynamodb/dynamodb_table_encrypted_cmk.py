@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import dynamodb, kms
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse
+from compliance_checks.services import dynamodb
 
 
-class DynamodbTableEncryptedCmk(Check):
+class DynamodbTableEncryptedCmk(CustomerKeyCheck):
     """Every DynamoDB table is encrypted with a customer-managed KMS key.
 
     DynamoDB always encrypts at rest; the default uses an AWS-owned key (no SSEDescription) and
@@ -38,37 +27,20 @@ class DynamodbTableEncryptedCmk(Check):
         resource_type="AWS::DynamoDB::Table",
         rationale="LP-DR-1: data at rest is protected with keys Leadping controls, rotates and can revoke.",
         remediation="Set the table's SSE to KMS with the data class's customer key (infra: the table component does).",
-        permissions=(*dynamodb.LIST_PERMISSIONS, "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for table in dynamodb.tables(ctx.reader, with_tags=False):
-            try:
-                sse = dynamodb.sse_description(ctx.reader, table) or {}
-            except ReadError as error:
-                yield errored(table.arn, error, region=table.region)
-                continue
-            key = sse.get("KMSMasterKeyArn")
-            evidence = {"status": sse.get("Status"), "sse_type": sse.get("SSEType"), "kms_key": key}
-            if not sse:
-                yield failed(table.arn, "encrypted with the default AWS-owned key", region=table.region, **evidence)
-                continue
-            if sse.get("Status") != "ENABLED" or sse.get("SSEType") != "KMS":
-                yield failed(
-                    table.arn,
-                    f"SSE is {sse.get('SSEType')} in status {sse.get('Status')}, not KMS ENABLED",
-                    region=table.region,
-                    **evidence,
-                )
-                continue
-            try:
-                customer, detail = kms.is_customer_managed(ctx.reader, key, table.region)
-            except ReadError as error:
-                yield errored(table.arn, error, region=table.region, **evidence)
-                continue
-            if customer:
-                yield passed(table.arn, f"encrypted with customer key {detail}", region=table.region, **evidence)
-            else:
-                yield failed(
-                    table.arn, f"not encrypted with a customer-managed key ({detail})", region=table.region, **evidence
-                )
+    def resources(self, ctx):
+        return dynamodb.tables(ctx.reader, with_tags=False)
+
+    def locate(self, item):
+        return item.arn, item.region
+
+    def key_use(self, ctx, item):
+        sse = dynamodb.sse_description(ctx.reader, item) or {}
+        status, kind = sse.get("Status"), sse.get("SSEType")
+        unencrypted = None
+        if not sse:
+            unencrypted = "encrypted with the default AWS-owned key"
+        elif status != "ENABLED" or kind != "KMS":
+            unencrypted = f"SSE is {kind} in status {status}, not KMS ENABLED"
+        return KeyUse(sse.get("KMSMasterKeyArn"), {"status": status, "sse_type": kind}, unencrypted)

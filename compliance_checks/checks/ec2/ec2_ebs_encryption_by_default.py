@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import ec2, kms
 
 
@@ -34,10 +22,9 @@ class Ec2EbsEncryptionByDefault(Check):
         rationale="LP-DR-1: every new volume and snapshot is encrypted with a key Leadping controls (FSBP EC2.7).",
         remediation="Enable EBS encryption by default in the region and set the default KMS key to a customer key "
         "(infra: the account baseline does).",
-        permissions=("ec2:GetEbsEncryptionByDefault", "ec2:GetEbsDefaultKmsKeyId", "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         account = ctx.reader.account_id_or_unknown()
         for region in ctx.reader.regions:
             resource = f"arn:{ctx.reader.partition()}:ec2:{region}:{account}:ebs-encryption-by-default"

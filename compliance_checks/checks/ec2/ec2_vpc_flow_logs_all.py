@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
+from compliance_checks.rules import ec2 as rule
 from compliance_checks.services import ec2
 
 
@@ -28,10 +27,9 @@ class Ec2VpcFlowLogsAll(Check):
         rationale="LP-LOG-1: network traffic is recorded for abuse prevention and incident investigation (FSBP EC2.6).",
         remediation="Create a flow log on the VPC with TrafficType ALL to the log archive or a log group "
         "(infra: the network component does).",
-        permissions=("ec2:DescribeVpcs", "ec2:DescribeFlowLogs"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         account = ctx.reader.account_id_or_unknown()
         for region in ctx.reader.regions:
             # With the account unknown, judge every VPC rather than skip them all.
@@ -43,22 +41,5 @@ class Ec2VpcFlowLogsAll(Check):
             flow_logs = ec2.flow_logs_by_resource(ctx.reader, region)
             for vpc in vpcs:
                 arn = f"arn:{ctx.reader.partition()}:ec2:{region}:{vpc.get('OwnerId', account)}:vpc/{vpc['VpcId']}"
-                logs = flow_logs.get(vpc["VpcId"], [])
-                seen = [f"{f.get('TrafficType')}/{f.get('FlowLogStatus')}/{f.get('DeliverLogsStatus')}" for f in logs]
-                good = [
-                    f
-                    for f in logs
-                    if f.get("TrafficType") == "ALL"
-                    and f.get("FlowLogStatus") == "ACTIVE"
-                    and f.get("DeliverLogsStatus") != "FAILED"
-                ]
-                evidence = {"vpc_id": vpc["VpcId"], "flow_logs": seen}
-                if good:
-                    destination = good[0].get("LogDestination") or good[0].get("LogGroupName")
-                    yield passed(arn, f"flow log of ALL traffic to {destination}", region=region, **evidence)
-                elif logs:
-                    yield failed(
-                        arn, f"no active ALL-traffic flow log (found {', '.join(seen)})", region=region, **evidence
-                    )
-                else:
-                    yield failed(arn, "no flow log", region=region, **evidence)
+                judged = rule.vpc_flow_logs(rule.FlowLog.from_aws(f) for f in flow_logs.get(vpc["VpcId"], []))
+                yield verdict(arn, judged, region=region, vpc_id=vpc["VpcId"])

@@ -1,23 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import EnvironmentSecretsCheck, Listed
 from compliance_checks.secret_detector import scan
 from compliance_checks.services import ecs
 
 
-class EcsTaskDefinitionEnvNoSecrets(Check):
+class EcsTaskDefinitionEnvNoSecrets(EnvironmentSecretsCheck):
     """No active ECS task definition holds a credential in a container's environment.
 
     Every ACTIVE revision (each can still be run) is read; each container's ``environment`` entries
@@ -42,31 +31,20 @@ class EcsTaskDefinitionEnvNoSecrets(Check):
         "anyone with ecs:DescribeTaskDefinition and every revision keeps them.",
         remediation="Pass the credential with the container's secrets (valueFrom the Secrets Manager ARN), rotate "
         "the exposed value, and deregister the revisions that hold it.",
-        permissions=ecs.PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for region in ctx.reader.regions:
-            try:
-                arns = ecs.active_task_definition_arns(ctx.reader, region)
-            except ReadError as error:
-                yield errored(f"arn:aws:ecs:{region}:{ctx.reader.account_id_or_unknown()}:task-definition/*", error)
-                continue
-            for arn in arns:
-                try:
-                    definition = ecs.task_definition(ctx.reader, arn, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region)
-                    continue
-                hits = [
-                    f"{container.get('name', '?')}/{finding}"
-                    for container in definition.get("containerDefinitions", [])
-                    for entry in container.get("environment") or []
-                    for finding in scan(str(entry.get("name", "")), entry.get("value"))
-                ]
-                if hits:
-                    yield failed(
-                        arn, "secrets in container environment: " + "; ".join(hits), region=region, findings=hits
-                    )
-                else:
-                    yield passed(arn, "no secret in container environments", region=region)
+    kind = "task-definition/*"
+    where = "container environment"
+
+    def listing(self, ctx, region):
+        return [Listed(arn, region, arn) for arn in ecs.active_task_definition_arns(ctx.reader, region)]
+
+    def findings(self, ctx, item):
+        definition = ecs.task_definition(ctx.reader, item.arn, item.region)
+        hits = [
+            f"{container.get('name', '?')}/{finding}"
+            for container in definition.get("containerDefinitions", [])
+            for entry in container.get("environment") or []
+            for finding in scan(str(entry.get("name", "")), entry.get("value"))
+        ]
+        return hits, {}

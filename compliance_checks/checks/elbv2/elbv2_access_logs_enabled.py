@@ -1,25 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import elbv2
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import AlbAttributeCheck
 
 ENABLED = "access_logs.s3.enabled"
 BUCKET = "access_logs.s3.bucket"
 
 
-class Elbv2AccessLogsEnabled(Check):
+class Elbv2AccessLogsEnabled(AlbAttributeCheck):
     """Every Application Load Balancer writes access logs to an S3 bucket.
 
     Scenarios:
@@ -36,26 +24,13 @@ class Elbv2AccessLogsEnabled(Check):
         resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer",
         rationale="LP-LOG-1: requests to the platform are logged for abuse prevention and investigation (FSBP ELB.5).",
         remediation=f"Set {ENABLED}=true and {BUCKET} to the log bucket (infra: the load balancer component does).",
-        permissions=(
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "elasticloadbalancing:DescribeLoadBalancerAttributes",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for lb in elbv2.load_balancers(ctx.reader):
-            if not lb.is_alb:
-                continue
-            try:
-                attributes = elbv2.attributes(ctx.reader, lb)
-            except ReadError as error:
-                yield errored(lb.arn, error, region=lb.region)
-                continue
-            enabled, bucket = attributes.get(ENABLED) == "true", attributes.get(BUCKET) or None
-            evidence = {"name": lb.name, "enabled": enabled, "bucket": bucket}
-            if enabled and bucket:
-                yield passed(lb.arn, f"access logs go to s3://{bucket}", region=lb.region, **evidence)
-            elif enabled:
-                yield failed(lb.arn, "access logs are enabled but no bucket is set", region=lb.region, **evidence)
-            else:
-                yield failed(lb.arn, "access logs are disabled", region=lb.region, **evidence)
+    def judge_attributes(self, lb, attributes):
+        enabled, bucket = attributes.get(ENABLED) == "true", attributes.get(BUCKET) or None
+        evidence = {"name": lb.name, "enabled": enabled, "bucket": bucket}
+        if enabled and bucket:
+            return passed(lb.arn, f"access logs go to s3://{bucket}", region=lb.region, **evidence)
+        if enabled:
+            return failed(lb.arn, "access logs are enabled but no bucket is set", region=lb.region, **evidence)
+        return failed(lb.arn, "access logs are disabled", region=lb.region, **evidence)

@@ -1,24 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import elbv2
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import AlbAttributeCheck
 
 ATTRIBUTE = "routing.http.drop_invalid_header_fields.enabled"
 
 
-class Elbv2DropInvalidHeaderFields(Check):
+class Elbv2DropInvalidHeaderFields(AlbAttributeCheck):
     """Every Application Load Balancer drops HTTP headers with invalid fields (desync/smuggling defence).
 
     Scenarios:
@@ -35,23 +23,11 @@ class Elbv2DropInvalidHeaderFields(Check):
         resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer",
         rationale="LP-TX-1: the ingress drops malformed headers so requests cannot be smuggled past it (FSBP ELB.4).",
         remediation=f"Set the ALB attribute {ATTRIBUTE} to true (infra: the load balancer component sets it).",
-        permissions=(
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "elasticloadbalancing:DescribeLoadBalancerAttributes",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for lb in elbv2.load_balancers(ctx.reader):
-            if not lb.is_alb:
-                continue
-            try:
-                value = elbv2.attributes(ctx.reader, lb).get(ATTRIBUTE)
-            except ReadError as error:
-                yield errored(lb.arn, error, region=lb.region)
-                continue
-            evidence = {"name": lb.name, ATTRIBUTE: value}
-            if value == "true":
-                yield passed(lb.arn, "drops invalid header fields", region=lb.region, **evidence)
-            else:
-                yield failed(lb.arn, f"{ATTRIBUTE} is {value or 'unset'}, not true", region=lb.region, **evidence)
+    def judge_attributes(self, lb, attributes):
+        value = attributes.get(ATTRIBUTE)
+        evidence = {"name": lb.name, ATTRIBUTE: value}
+        if value == "true":
+            return passed(lb.arn, "drops invalid header fields", region=lb.region, **evidence)
+        return failed(lb.arn, f"{ATTRIBUTE} is {value or 'unset'}, not true", region=lb.region, **evidence)

@@ -1,23 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.conventions import ALLOWED_TLS_POLICIES
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import ResourceCheck
+from compliance_checks.rules import elbv2 as rule
 from compliance_checks.services import elbv2
 
 
-class Elbv2HttpsListenerTlsPolicy(Check):
+class Elbv2HttpsListenerTlsPolicy(ResourceCheck):
     """Every HTTPS (ALB) and TLS (NLB) listener uses ELBSecurityPolicy-TLS13-1-2-2021-06 or a stricter policy.
 
     Scenarios:
@@ -36,35 +25,14 @@ class Elbv2HttpsListenerTlsPolicy(Check):
         rationale="LP-TX-1: app and API traffic uses TLS 1.2 or later with strong ciphers (FSBP ELB.17).",
         remediation="Set the listener's SslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 or a stricter policy "
         "(infra: the load balancer component sets it).",
-        permissions=("elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for lb in elbv2.load_balancers(ctx.reader):
-            try:
-                listeners = elbv2.listeners(ctx.reader, lb)
-            except ReadError as error:
-                yield errored(lb.arn, error, region=lb.region)
-                continue
-            for listener in listeners:
-                protocol = listener.get("Protocol")
-                if protocol not in ("HTTPS", "TLS"):
-                    continue
-                policy = listener.get("SslPolicy")
-                evidence = {
-                    "load_balancer": lb.name,
-                    "protocol": protocol,
-                    "port": listener.get("Port"),
-                    "ssl_policy": policy,
-                }
-                if policy in ALLOWED_TLS_POLICIES:
-                    yield passed(
-                        listener["ListenerArn"], f"{protocol} listener uses {policy}", region=lb.region, **evidence
-                    )
-                else:
-                    yield failed(
-                        listener["ListenerArn"],
-                        f"{protocol} listener uses {policy}, not ELBSecurityPolicy-TLS13-1-2-2021-06 or stricter",
-                        region=lb.region,
-                        **evidence,
-                    )
+    def resources(self, ctx):
+        return elbv2.load_balancers(ctx.reader)
+
+    def judge(self, ctx, item):
+        for listener in elbv2.listeners(ctx.reader, item):
+            judged = rule.tls_policy(rule.Listener.from_aws(listener))
+            if judged is not None:
+                context = {"load_balancer": item.name, "port": listener.get("Port")}
+                yield verdict(listener["ListenerArn"], judged, region=item.region, **context)

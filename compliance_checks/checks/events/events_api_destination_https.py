@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
+from compliance_checks.rules import events as rule
+from compliance_checks.rules.events import ApiDestination
 from compliance_checks.services import events
 
 
@@ -23,23 +23,11 @@ class EventsApiDestinationHttps(Check):
         rationale="LP-TX-2: integrations the platform calls are reached over HTTPS only.",
         remediation="Point the API destination at the integration's https:// URL (infra: stack settings reject "
         "http:// webhook targets).",
-        permissions=("events:ListApiDestinations",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             for destination in events.api_destinations(ctx.reader, region):
-                arn = destination["ApiDestinationArn"]
-                endpoint = destination.get("InvocationEndpoint") or ""
-                scheme = endpoint.split("://", 1)[0].lower() if "://" in endpoint else ""
-                evidence = {
-                    "name": destination.get("Name"),
-                    "scheme": scheme or None,
-                    "state": destination.get("ApiDestinationState"),
-                }
-                if scheme == "https":
-                    yield passed(arn, "invokes an https:// endpoint", region=region, **evidence)
-                else:
-                    yield failed(
-                        arn, f"invokes a {scheme or 'scheme-less'} endpoint, not https://", region=region, **evidence
-                    )
+                judged = rule.https_endpoint(ApiDestination.from_aws(destination))
+                context = {"name": destination.get("Name"), "state": destination.get("ApiDestinationState")}
+                yield verdict(destination["ApiDestinationArn"], judged, region=region, **context)

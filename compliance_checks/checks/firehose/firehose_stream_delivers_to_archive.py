@@ -1,21 +1,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 from compliance_checks.checks.firehose._encryption import encryption_gaps
 from compliance_checks.conventions import LOG_ARCHIVE, TRUE
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import cloudtrail, firehose, s3
 
 
@@ -47,19 +36,9 @@ class FirehoseStreamDeliversToArchive(Check):
         remediation="Create a Firehose stream with customer-key server-side encryption whose extended S3 "
         "destination is the log-archive bucket (KMSEncryptionConfig with the logs key), and subscribe the "
         "application log groups to it. Infra: the log archive component.",
-        permissions=(
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketTagging",
-            "cloudtrail:DescribeTrails",
-            "firehose:ListDeliveryStreams",
-            "firehose:DescribeDeliveryStream",
-            "kinesis:DescribeStreamSummary",
-            "kms:DescribeKey",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         account = f"arn:{ctx.reader.partition()}:::account/{ctx.reader.account_id}"
         try:
             archive, found_by = self._archive(ctx)

@@ -1,19 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.checks.firehose._encryption import encryption_gaps
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import firehose
 
 
@@ -44,15 +32,9 @@ class FirehoseStreamEncryptedCmk(Check):
         "controls (FSBP DataFirehose.1).",
         remediation="StartDeliveryStreamEncryption with KeyType CUSTOMER_MANAGED_CMK and the logs key, and set "
         "the S3 destination's KMSEncryptionConfig to the same key. Infra: the log archive component's stream.",
-        permissions=(
-            "firehose:ListDeliveryStreams",
-            "firehose:DescribeDeliveryStream",
-            "kinesis:DescribeStreamSummary",
-            "kms:DescribeKey",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             for name in firehose.stream_names(ctx.reader, region):
                 arn = f"arn:{ctx.reader.partition()}:firehose:{region}:{ctx.reader.account_id}:deliverystream/{name}"

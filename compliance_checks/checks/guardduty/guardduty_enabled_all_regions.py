@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import guardduty
 
 
@@ -36,10 +24,9 @@ class GuardDutyEnabledAllRegions(Check):
         "including the ones Leadping does not deploy to (FSBP GuardDuty.1).",
         remediation="Create (or re-enable) the GuardDuty detector in the region, ideally for the whole "
         "organization from the delegated administrator account.",
-        permissions=("guardduty:ListDetectors", "guardduty:GetDetector"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             scope = f"arn:{ctx.reader.partition()}:guardduty:{region}:{ctx.reader.account_id}:detector"
             try:

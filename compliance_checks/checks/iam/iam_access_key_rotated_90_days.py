@@ -1,19 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import iam
 
 MAX_AGE = dt.timedelta(days=90)
@@ -40,10 +29,9 @@ class IamAccessKeyRotated90Days(Check):
         rationale="LP-PA-2: long-lived keys are rotated; a key older than 90 days has had that long to leak.",
         remediation="Create a new key, move the caller to it, then deactivate and delete the old one (better: "
         "replace the user with a role).",
-        permissions=iam.CREDENTIAL_PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for user in iam.list_users(ctx.reader):
             try:
                 creds = iam.credentials(ctx.reader, user)

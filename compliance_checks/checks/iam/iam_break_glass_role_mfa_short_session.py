@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import iam
 
 MAX_SESSION_SECONDS = 3600
@@ -47,10 +35,9 @@ class IamBreakGlassRoleMfaShortSession(Check):
         rationale="LP-PA-1: the break-glass admin role requires MFA and a session of at most one hour.",
         remediation="Add Condition Bool aws:MultiFactorAuthPresent=true to every Allow statement of the role's "
         "trust policy and set MaxSessionDuration to 3600 (infra: the break-glass role component).",
-        permissions=(*iam.INVENTORY_PERMISSIONS, "iam:GetRole"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         roles = iam.break_glass_roles(ctx.reader)
         if not roles:
             yield failed(

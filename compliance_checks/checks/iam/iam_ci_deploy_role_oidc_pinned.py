@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.policy_eval import Statement
 from compliance_checks.services import iam
 
@@ -73,10 +72,9 @@ class IamCiDeployRoleOidcPinned(Check):
         remediation="Set the trust policy to the GitHub OIDC provider only, with StringEquals aud = "
         "sts.amazonaws.com and sub = repo:<owner>/<repo>:ref:refs/heads/<protected branch> (infra: the CI "
         "deploy role component, settings githubRepository and protectedBranch).",
-        permissions=iam.INVENTORY_PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         repository = ctx.expectations.github_repository
         branch = ctx.expectations.protected_branch
         for role in iam.ci_deploy_roles(ctx.reader):

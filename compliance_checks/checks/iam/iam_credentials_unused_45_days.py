@@ -1,19 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import iam
 
 MAX_UNUSED = dt.timedelta(days=45)
@@ -52,10 +41,9 @@ class IamCredentialsUnused45Days(Check):
         "not needed.",
         remediation="Delete (or deactivate) the unused access key or login profile; remove the user when it has "
         "no other use (runbook: disable an IAM access key).",
-        permissions=iam.CREDENTIAL_PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for user in iam.list_users(ctx.reader):
             try:
                 creds = iam.credentials(ctx.reader, user)

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.policy_eval import is_full_wildcard_action, statements
 from compliance_checks.services import iam
 
@@ -46,10 +34,9 @@ class IamNoFullAdminPolicy(Check):
         remediation="Replace the policy with one naming the actions and resources the workload needs "
         "(infra: the workload role components build least-privilege policies); keep AdministratorAccess "
         "on the break-glass role only.",
-        permissions=(*iam.INVENTORY_PERMISSIONS, *iam.AWS_MANAGED_PERMISSIONS),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for principal in iam.principals(ctx.reader):
             if principal.service_linked:
                 continue

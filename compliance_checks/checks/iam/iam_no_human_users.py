@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import iam
 
 
@@ -42,10 +30,9 @@ class IamNoHumanUsers(Check):
         "passwords and keys escape single sign-on, MFA policy and offboarding.",
         remediation="Move the person to the identity provider (federated role), then delete the user's login "
         "profile and access keys, and the user.",
-        permissions=iam.CREDENTIAL_PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         if ctx.expectations.environment != "prod":
             return
         for user in iam.list_users(ctx.reader):

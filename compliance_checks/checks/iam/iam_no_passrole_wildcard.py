@@ -1,19 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.policy_eval import statements, wildcard_resources
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.rules import iam as rule
 from compliance_checks.services import iam
 
 
@@ -52,10 +40,9 @@ class IamNoPassroleWildcard(Check):
         "service it controls: a privilege escalation path.",
         remediation="Name the role ARNs that may be passed (and add iam:PassedToService); infra: the workload "
         "role components pass only their own execution roles.",
-        permissions=(*iam.INVENTORY_PERMISSIONS, *iam.AWS_MANAGED_PERMISSIONS),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         people_and_workloads = {p.arn for p in iam.workload_roles(ctx.reader)}
         for principal in iam.principals(ctx.reader):
             if principal.service_linked or iam.is_break_glass(principal):
@@ -66,18 +53,5 @@ class IamNoPassroleWildcard(Check):
             except ReadError as error:
                 yield iam.typed(errored(principal.arn, error), principal)
                 continue
-            grants = sorted(
-                {
-                    f"{policy.label} on {', '.join(wildcard_resources(stmt))}"
-                    for policy in held
-                    for stmt in statements(policy.document)
-                    if stmt.allows and stmt.grants_action("iam:PassRole") and wildcard_resources(stmt)
-                }
-            )
-            evidence = {"kind": principal.kind, "passrole_on_every_role": grants}
-            if grants:
-                message = f"iam:PassRole is allowed on every role: {'; '.join(grants)}"
-                result = failed(principal.arn, message, **evidence)
-            else:
-                result = passed(principal.arn, "iam:PassRole is not allowed on every role", **evidence)
-            yield iam.typed(result, principal)
+            judged = rule.passrole_on_every_role(rule.Policy.of(p.label, p.document) for p in held)
+            yield iam.typed(verdict(principal.arn, judged, kind=principal.kind), principal)

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, errored, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, errored, failed, passed
 from compliance_checks.known_gaps import AWAITING_PERSON
 from compliance_checks.services import iam
 
@@ -32,10 +30,9 @@ class IamRootMfaEnabled(Check):
         "require a second factor.",
         remediation="Sign in as root and assign an MFA device (a hardware key for production accounts); keep "
         "the device in the break-glass safe.",
-        permissions=("iam:GetAccountSummary",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         summary = iam.account_summary(ctx.reader)
         root = iam.root_arn(ctx.reader)
         enabled = summary.get("AccountMFAEnabled")

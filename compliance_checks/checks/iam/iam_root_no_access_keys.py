@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, errored, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, errored, failed, passed
 from compliance_checks.services import iam
 
 
@@ -22,10 +20,9 @@ class IamRootNoAccessKeys(Check):
         rationale="LP-PA-1: production access is limited; a root access key is an unrestricted long-lived "
         "credential that no policy can scope.",
         remediation="Sign in as root, delete every root access key (Security credentials page), and use roles.",
-        permissions=("iam:GetAccountSummary",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         summary = iam.account_summary(ctx.reader)
         root = iam.root_arn(ctx.reader)
         present = summary.get("AccountAccessKeysPresent")

@@ -1,49 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
 
 from compliance_checks import conventions
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.policy_eval import (
-    DYNAMODB_ITEM_ACTIONS,
-    Statement,
-    granted,
-    leading_keys_problem,
-    object_scope,
-    statements,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.rules import iam as rule
 from compliance_checks.services import dynamodb, iam, s3
-
-
-def _problems(stmt: Statement, tables: list[dynamodb.Table], buckets: list[s3.Bucket]) -> tuple[bool, list[str]]:
-    """Whether an Allow statement reaches tenant data, and what about it is not tenant-scoped."""
-    touches, problems = False, []
-    for table in tables:
-        if granted(stmt, DYNAMODB_ITEM_ACTIONS) and (
-            stmt.covers_resource(table.arn) or stmt.covers_resource(f"{table.arn}/index/any")
-        ):
-            touches = True
-            problem = leading_keys_problem(stmt)
-            if problem:
-                problems.append(f"table {table.name}: {problem}")
-    for bucket in buckets:
-        reaches, problem = object_scope(stmt, bucket.arn)
-        touches = touches or reaches
-        if problem:
-            problems.append(f"bucket {bucket.name}: {problem}")
-    return touches, problems
 
 
 class IamTenantDataAccessScoped(Check):
@@ -93,25 +55,17 @@ class IamTenantDataAccessScoped(Check):
         remediation="Add Condition ForAllValues:StringEquals dynamodb:LeadingKeys = ${aws:PrincipalTag/"
         "business_id} to table statements and limit object statements to arn:aws:s3:::<bucket>/businesses/"
         "${aws:PrincipalTag/business_id}/* (infra: the tenant data access policies).",
-        permissions=(
-            *iam.INVENTORY_PERMISSIONS,
-            *iam.AWS_MANAGED_PERMISSIONS,
-            *dynamodb.INVENTORY_PERMISSIONS,
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketTagging",
-            "s3:GetBucketPolicy",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         tables = [
-            t
+            rule.TenantStore(t.name, t.arn)
             for t in dynamodb.readable(dynamodb.tables(ctx.reader))
             if t.tags.get(conventions.TENANT_DATA, "").lower() == conventions.TRUE
             or t.hash_key == conventions.TENANT_PARTITION_KEY
         ]
-        buckets, unreadable = s3.buckets_tagged(ctx.reader, conventions.TENANT_DATA)
+        tagged, unreadable = s3.buckets_tagged(ctx.reader, conventions.TENANT_DATA)
+        buckets = [rule.TenantStore(b.name, b.arn) for b in tagged]
         for bucket, error in unreadable.items():
             yield replace(errored(bucket.arn, error, region=bucket.region), resource_type="AWS::S3::Bucket")
         if not tables and not buckets:
@@ -119,43 +73,19 @@ class IamTenantDataAccessScoped(Check):
         judged = [*iam.workload_roles(ctx.reader), *iam.users(ctx.reader), *iam.groups(ctx.reader)]
         for principal in judged:
             try:
-                documents = [(p.label, p.document) for p in iam.policies_of(ctx.reader, principal)]
+                policies = [rule.Policy.of(p.label, p.document) for p in iam.policies_of(ctx.reader, principal)]
             except ReadError as error:
                 yield iam.typed(errored(principal.arn, error), principal)
                 continue
-            result = _verdict(principal.arn, documents, tables, buckets)
-            if result is not None:
-                yield iam.typed(result, principal)
-        for bucket in buckets:
+            judged = rule.tenant_scoped(policies, tables, buckets)
+            if judged is not None:
+                yield iam.typed(verdict(principal.arn, judged), principal)
+        for bucket in tagged:
             try:
-                documents = [("bucket policy", s3.policy(ctx.reader, bucket))]
+                policies = [rule.Policy.of("bucket policy", s3.policy(ctx.reader, bucket))]
             except ReadError as error:
                 yield replace(errored(bucket.arn, error, region=bucket.region), resource_type="AWS::S3::Bucket")
                 continue
-            result = _verdict(bucket.arn, documents, tables, [bucket], bucket.region)
-            if result is not None:
-                yield replace(result, resource_type="AWS::S3::Bucket")
-
-
-def _verdict(
-    resource: str,
-    documents: list[tuple[str, Any]],
-    tables: list[dynamodb.Table],
-    buckets: list[s3.Bucket],
-    region: str = "global",
-) -> Result | None:
-    """PASS or FAIL for one principal or bucket policy; None when none of its statements reach tenant data."""
-    touches, problems = False, []
-    for label, document in documents:
-        for stmt in statements(document):
-            if stmt.allows:
-                reaches, found = _problems(stmt, tables, buckets)
-                touches = touches or reaches
-                problems.extend(f"{label}: {p}" for p in found)
-    if not touches:
-        return None
-    if problems:
-        return failed(
-            resource, "reaches other businesses' data: " + "; ".join(problems), region=region, problems=problems
-        )
-    return passed(resource, "every statement reaching tenant data is scoped to the business", region=region)
+            judged = rule.tenant_scoped(policies, tables, [rule.TenantStore(bucket.name, bucket.arn)])
+            if judged is not None:
+                yield replace(verdict(bucket.arn, judged, region=bucket.region), resource_type="AWS::S3::Bucket")

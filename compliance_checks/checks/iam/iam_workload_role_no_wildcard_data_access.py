@@ -1,25 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.conventions import DATA_SERVICES
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.policy_eval import (
-    data_actions_granted,
-    grants_whole_service,
-    statements,
-    wildcard_resources,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.rules import iam as rule
 from compliance_checks.services import iam
 
 
@@ -62,31 +44,14 @@ class IamWorkloadRoleNoWildcardDataAccess(Check):
         remediation="Replace wildcard actions with the named actions the workload calls and wildcard resources "
         "with the ARNs of its own tables, buckets, keys and secrets (infra: workload role policies are built "
         "from the resources each workload is given).",
-        permissions=iam.INVENTORY_PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for role in iam.workload_roles(ctx.reader):
             try:
                 held = iam.policies_of(ctx.reader, role, aws_managed=False)
             except ReadError as error:
                 yield errored(role.arn, error)
                 continue
-            findings: set[str] = set()
-            for policy in held:
-                for stmt in statements(policy.document):
-                    if not stmt.allows:
-                        continue
-                    for service in DATA_SERVICES:
-                        whole = grants_whole_service(stmt, service)
-                        if whole:
-                            findings.add(f"{policy.label}: {whole} grants every {service} action")
-                            continue
-                        actions, resources = data_actions_granted(stmt, service), wildcard_resources(stmt)
-                        if actions and resources:
-                            findings.add(f"{policy.label}: {', '.join(actions)} on {', '.join(resources)}")
-            evidence = {"workload": role.workload, "findings": sorted(findings)}
-            if findings:
-                yield failed(role.arn, "wildcard access to data: " + "; ".join(sorted(findings)), **evidence)
-            else:
-                yield passed(role.arn, "no wildcard actions or resources on data services", **evidence)
+            judged = rule.wildcard_data_access(rule.Policy.of(p.label, p.document) for p in held)
+            yield verdict(role.arn, judged, workload=role.workload)

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.services import iam
 
 
@@ -29,10 +27,9 @@ class IamWorkloadRolePermissionBoundary(Check):
         "mistaken policy cannot widen it beyond the workload's envelope.",
         remediation="Set the role's PermissionsBoundary to the platform's workload boundary policy (infra: the "
         "workload role component sets it on every role it creates).",
-        permissions=iam.INVENTORY_PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for role in iam.workload_roles(ctx.reader):
             evidence = {"workload": role.workload, "permissions_boundary": role.boundary_arn}
             if role.boundary_arn:

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.policy_eval import Statement
 from compliance_checks.services import iam
 
@@ -82,10 +81,9 @@ class IamWorkloadRoleSingleWorkload(Check):
         "access and blurs CloudTrail attribution.",
         remediation="Give each workload its own role (infra: one role per workload component) and restrict the "
         "trust policy to that workload's principal.",
-        permissions=iam.INVENTORY_PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for role in iam.workload_roles(ctx.reader, include_break_glass=True):
             problems = []
             claimed = sorted(set(filter(None, _SEPARATORS.split(role.workload or ""))))

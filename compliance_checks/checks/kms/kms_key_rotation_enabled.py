@@ -2,24 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.families import ResourceCheck, regional
 from compliance_checks.services import kms
 
 # Keys waiting to be deleted: a primary multi-region key waits for its replicas in the second state.
 _DELETION_STATES = ("PendingDeletion", "PendingReplicaDeletion")
 
 
-class KmsKeyRotationEnabled(Check):
+class KmsKeyRotationEnabled(ResourceCheck):
     """Customer-managed KMS keys are not pending deletion, and symmetric ones rotate automatically.
 
     Every customer-managed key of the audited regions is judged (AWS-managed keys rotate by AWS).
@@ -47,19 +38,15 @@ class KmsKeyRotationEnabled(Check):
         "it protects unreadable once deleted (FSBP KMS.3, KMS.4).",
         remediation="Enable automatic rotation (EnableKeyRotation) on the key; cancel the scheduled deletion "
         "(CancelKeyDeletion) unless the key is provably unused (infra: DataKeys creates keys with rotation on).",
-        permissions=("kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for region in ctx.reader.regions:
-            for listed in kms.keys(ctx.reader, region):
-                arn = listed.get("KeyArn") or listed["KeyId"]
-                try:
-                    yield from self._judge(ctx, arn, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region)
+    def resources(self, ctx):
+        return regional(ctx, kms.keys, lambda listed: listed.get("KeyArn") or listed["KeyId"])
 
-    def _judge(self, ctx: CheckContext, arn: str, region: str) -> Iterator[Result]:
+    def judge(self, ctx, item):
+        return self._judge(ctx, item.arn, item.region)
+
+    def _judge(self, ctx, arn: str, region: str) -> Iterator[Result]:
         key = kms.describe(ctx.reader, arn, region)
         if key is None or key.get("KeyManager") != "CUSTOMER":
             return

@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import kms, logs
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
+from compliance_checks.services import logs
 
 
-class LogsLogGroupEncryptedCmk(Check):
+class LogsLogGroupEncryptedCmk(CustomerKeyCheck):
     """Every CloudWatch Logs log group is encrypted with a customer-managed KMS key.
 
     Scenarios:
@@ -36,27 +25,13 @@ class LogsLogGroupEncryptedCmk(Check):
         "control, rotate and revoke access to them.",
         remediation="Associate the logs data class key with the log group (AssociateKmsKey; the key policy "
         "must admit logs.<region>.amazonaws.com). Infra: pass the logs key to every LogGroup.",
-        permissions=("logs:DescribeLogGroups", "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for region in ctx.reader.regions:
-            for group in logs.log_groups(ctx.reader, region):
-                arn = logs.log_group_arn(group)
-                key_id = group.get("kmsKeyId")
-                if not key_id:
-                    yield failed(
-                        arn, "not encrypted with a KMS key (CloudWatch Logs' default encryption)", region=region
-                    )
-                    continue
-                try:
-                    customer, detail = kms.is_customer_managed(ctx.reader, key_id, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region, kms_key=key_id)
-                    continue
-                if customer:
-                    yield passed(arn, f"encrypted with customer key {detail}", region=region, kms_key=key_id)
-                else:
-                    yield failed(
-                        arn, f"not encrypted with a customer-managed key ({detail})", region=region, kms_key=key_id
-                    )
+    def resources(self, ctx):
+        return regional(ctx, logs.log_groups, logs.log_group_arn)
+
+    def key_use(self, ctx, item):
+        key_id = item.raw.get("kmsKeyId")
+        return KeyUse(
+            key_id, unencrypted=None if key_id else "not encrypted with a KMS key (CloudWatch Logs' default encryption)"
+        )

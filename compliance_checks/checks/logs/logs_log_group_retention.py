@@ -1,18 +1,18 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import ResourceCheck, regional
+from compliance_checks.rules import logs as rule
+from compliance_checks.rules.logs import LogGroup
 from compliance_checks.services import logs
 
 
-class LogsLogGroupRetention(Check):
+class LogsLogGroupRetention(ResourceCheck):
     """Every log group keeps its events at least the environment's minimum (prod 365 days, dev 30).
 
-    The control's purpose is that evidence survives for compliance review and investigation, so a
-    log group that never expires events (no retentionInDays) keeps them long enough and passes; it
-    is reported as "never expires" so a cost review can still find it. (This is also how AWS Config's
-    cw-loggroup-retention-period-check, behind FSBP CloudWatch.16, judges it.)
+    The rule (compliance_checks.rules.logs, shared with the gate) settles "never expire": evidence
+    survives, so a group without retentionInDays passes, reported as "never expires" so a cost
+    review can still find it.
 
     Scenarios:
     - given a log group retained for 400 days in prod, then PASS
@@ -31,19 +31,11 @@ class LogsLogGroupRetention(Check):
         "(prod >= 365 days, dev >= 30).",
         remediation="Set the log group's retention (PutRetentionPolicy) to at least the minimum. Infra: the "
         "logRetentionDays stack setting feeds every LogGroup.",
-        permissions=("logs:DescribeLogGroups",),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        minimum = ctx.expectations.policy.min_log_retention_days
-        for region in ctx.reader.regions:
-            for group in logs.log_groups(ctx.reader, region):
-                arn = logs.log_group_arn(group)
-                days = group.get("retentionInDays")
-                evidence = {"retention_days": days, "minimum_days": minimum}
-                if days is None:
-                    yield passed(arn, "never expires events", region=region, **evidence)
-                elif int(days) >= minimum:
-                    yield passed(arn, f"retained {days} days (minimum {minimum})", region=region, **evidence)
-                else:
-                    yield failed(arn, f"retained only {days} days; the minimum is {minimum}", region=region, **evidence)
+    def resources(self, ctx):
+        return regional(ctx, logs.log_groups, logs.log_group_arn)
+
+    def judge(self, ctx, item):
+        judged = rule.retention(LogGroup.from_aws(item.raw), ctx.expectations.policy.min_log_retention_days)
+        return verdict(item.arn, judged, region=item.region)

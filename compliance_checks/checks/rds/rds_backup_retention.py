@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
+from compliance_checks.rules import rds as rule
+from compliance_checks.rules.rds import Database
 from compliance_checks.services import rds
 
 
@@ -30,24 +30,11 @@ class RdsBackupRetention(Check):
         rationale="LP-BK-1: the database can be restored to any point of the retention window (FSBP RDS.11).",
         remediation="Set BackupRetentionPeriod to at least the environment's minimum (14 days in prod) "
         "(infra: the database component sets it from the environment policy).",
-        permissions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         minimum = ctx.expectations.policy.min_db_backup_retention_days
         for db in rds.databases(ctx.reader):
-            if db.raw.get("ReadReplicaSourceDBInstanceIdentifier"):
-                continue
-            days = int(db.raw.get("BackupRetentionPeriod") or 0)
-            evidence = {"engine": db.engine, "kind": db.kind, "retention_days": days, "minimum_days": minimum}
-            if days >= minimum:
-                result = passed(
-                    db.arn, f"automated backups kept {days} days (>= {minimum})", region=db.region, **evidence
-                )
-            elif days == 0:
-                result = failed(db.arn, "automated backups are off", region=db.region, **evidence)
-            else:
-                result = failed(
-                    db.arn, f"automated backups kept {days} days, fewer than {minimum}", region=db.region, **evidence
-                )
-            yield db.typed(result)
+            judged = rule.backup_retention(Database.from_aws(db.raw), minimum)
+            if judged is not None:
+                yield db.typed(verdict(db.arn, judged, region=db.region, engine=db.engine, kind=db.kind))

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
 from compliance_checks.services import rds
 
 
@@ -26,10 +24,9 @@ class RdsDeletionProtection(Check):
         rationale="LP-BK-1: a database cannot be deleted by mistake or by a single compromised call "
         "(FSBP RDS.7 clusters, RDS.8 instances).",
         remediation="Enable DeletionProtection on the instance or cluster (infra: the database component does).",
-        permissions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for db in rds.databases(ctx.reader):
             evidence = {
                 "engine": db.engine,

@@ -1,23 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    Status,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, Status, errored, failed, passed
+from compliance_checks.families import ResourceCheck
 from compliance_checks.services import rds
 
 
-class RdsForceSsl(Check):
+class RdsForceSsl(ResourceCheck):
     """Every RDS database refuses unencrypted connections through its (cluster) parameter group.
 
     PostgreSQL, Aurora PostgreSQL and SQL Server need rds.force_ssl = 1; MySQL, MariaDB and Aurora
@@ -45,20 +33,16 @@ class RdsForceSsl(Check):
         rationale="LP-TX-1: connections to databases are encrypted in transit; the engine refuses plaintext.",
         remediation="Use a custom (cluster) parameter group with rds.force_ssl=1 (PostgreSQL) or "
         "require_secure_transport=ON (MySQL) (infra: the database component creates it).",
-        permissions=(
-            "rds:DescribeDBInstances",
-            "rds:DescribeDBClusters",
-            "rds:DescribeDBParameters",
-            "rds:DescribeDBClusterParameters",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for db in rds.databases(ctx.reader):
-            yield db.typed(self._judge(ctx, db))
+    def resources(self, ctx):
+        return rds.databases(ctx.reader)
+
+    def judge(self, ctx, item):
+        return item.typed(self._judge(ctx, item))
 
     @staticmethod
-    def _judge(ctx: CheckContext, db: rds.Database) -> Result:
+    def _judge(ctx, db: rds.Database) -> Result:
         name = rds.force_ssl_parameter(db.engine)
         group = rds.parameter_group(db)
         evidence = {"engine": db.engine, "kind": db.kind, "parameter_group": group, "parameter": name}

@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import kms, rds
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse
+from compliance_checks.services import rds
 
 
-class RdsStorageEncryptedCmk(Check):
+class RdsStorageEncryptedCmk(CustomerKeyCheck):
     """Every RDS DB instance and DB cluster encrypts its storage with a customer-managed KMS key.
 
     Cluster members share the cluster's storage and are judged through their cluster.
@@ -38,30 +27,20 @@ class RdsStorageEncryptedCmk(Check):
         "(FSBP RDS.3).",
         remediation="Create the database (or restore a snapshot copy) with StorageEncrypted and the data class's "
         "customer key; encryption cannot be turned on in place (infra: the database component sets the key).",
-        permissions=("rds:DescribeDBInstances", "rds:DescribeDBClusters", "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for db in rds.databases(ctx.reader):
-            yield db.typed(self._judge(ctx, db))
+    encrypted_what = "storage encrypted"
 
-    @staticmethod
-    def _judge(ctx: CheckContext, db: rds.Database) -> Result:
-        key = db.raw.get("KmsKeyId")
-        evidence = {
-            "engine": db.engine,
-            "kind": db.kind,
-            "storage_encrypted": bool(db.raw.get("StorageEncrypted")),
-            "kms_key": key,
-        }
-        if not evidence["storage_encrypted"]:
-            return failed(db.arn, "storage is not encrypted", region=db.region, **evidence)
-        try:
-            customer, detail = kms.is_customer_managed(ctx.reader, key, db.region)
-        except ReadError as error:
-            return errored(db.arn, error, region=db.region, **evidence)
-        if customer:
-            return passed(db.arn, f"storage encrypted with customer key {detail}", region=db.region, **evidence)
-        return failed(
-            db.arn, f"storage is not encrypted with a customer-managed key ({detail})", region=db.region, **evidence
-        )
+    def resources(self, ctx):
+        return rds.databases(ctx.reader)
+
+    def locate(self, item):
+        return item.arn, item.region
+
+    def typed(self, item, result):
+        return item.typed(result)
+
+    def key_use(self, ctx, item):
+        encrypted = bool(item.raw.get("StorageEncrypted"))
+        evidence = {"engine": item.engine, "kind": item.kind, "storage_encrypted": encrypted}
+        return KeyUse(item.raw.get("KmsKeyId"), evidence, None if encrypted else "storage is not encrypted")

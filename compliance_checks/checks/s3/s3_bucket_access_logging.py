@@ -1,19 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import s3
 
 
@@ -38,10 +26,9 @@ class S3BucketAccessLogging(Check):
         "bucket, including ones CloudTrail data events do not cover.",
         remediation="Enable server access logging to the log-archive bucket with a per-bucket prefix (infra: "
         "SecureBucket's logging target).",
-        permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketLogging"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         data, unreadable = s3.buckets_tagged(ctx.reader, DATA_STORE)
         for bucket, error in unreadable.items():
             yield errored(bucket.arn, error, region=bucket.region)

@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import kms, s3
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse
+from compliance_checks.services import s3
 
 
-class S3BucketDefaultEncryptionKms(Check):
+class S3BucketDefaultEncryptionKms(CustomerKeyCheck):
     """Every bucket encrypts by default with SSE-KMS under a customer-managed key, with bucket keys.
 
     Scenarios:
@@ -35,53 +24,22 @@ class S3BucketDefaultEncryptionKms(Check):
         rationale="LP-DR-1: data at rest is protected with keys Leadping controls, rotates and can revoke.",
         remediation="Set the bucket's default encryption to aws:kms with the data class's customer key "
         "and BucketKeyEnabled (infra: SecureBucket does this).",
-        permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration", "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for bucket in s3.buckets(ctx.reader):
-            try:
-                config = s3.encryption(ctx.reader, bucket)
-            except ReadError as error:
-                yield errored(bucket.arn, error, region=bucket.region)
-                continue
-            if not config or not config.get("Rules"):
-                yield failed(bucket.arn, "no default encryption configuration", region=bucket.region)
-                continue
-            rule = config["Rules"][0]
-            default = rule.get("ApplyServerSideEncryptionByDefault", {})
-            algorithm = default.get("SSEAlgorithm")
-            key_id = default.get("KMSMasterKeyID")
-            evidence = {
-                "sse_algorithm": algorithm,
-                "kms_key": key_id,
-                "bucket_key_enabled": rule.get("BucketKeyEnabled", False),
-            }
-            if algorithm not in ("aws:kms", "aws:kms:dsse"):
-                yield failed(
-                    bucket.arn, f"default encryption is {algorithm}, not SSE-KMS", region=bucket.region, **evidence
-                )
-                continue
-            try:
-                customer, detail = kms.is_customer_managed(ctx.reader, key_id, bucket.region)
-            except ReadError as error:
-                yield errored(bucket.arn, error, region=bucket.region, **evidence)
-                continue
-            if not customer:
-                yield failed(
-                    bucket.arn,
-                    f"SSE-KMS does not use a customer-managed key ({detail})",
-                    region=bucket.region,
-                    **evidence,
-                )
-            elif not rule.get("BucketKeyEnabled"):
-                yield failed(
-                    bucket.arn,
-                    "SSE-KMS with a customer key, but S3 bucket keys are off",
-                    region=bucket.region,
-                    **evidence,
-                )
-            else:
-                yield passed(
-                    bucket.arn, f"SSE-KMS with customer key {detail} and bucket keys", region=bucket.region, **evidence
-                )
+    encrypted_what = "SSE-KMS"
+
+    def resources(self, ctx):
+        return s3.buckets(ctx.reader)
+
+    def key_use(self, ctx, item):
+        config = s3.encryption(ctx.reader, item)
+        if not config or not config.get("Rules"):
+            return KeyUse(None, unencrypted="no default encryption configuration")
+        rule = config["Rules"][0]
+        default = rule.get("ApplyServerSideEncryptionByDefault", {})
+        algorithm, bucket_keys = default.get("SSEAlgorithm"), rule.get("BucketKeyEnabled", False)
+        evidence = {"sse_algorithm": algorithm, "bucket_key_enabled": bucket_keys}
+        kms = algorithm in ("aws:kms", "aws:kms:dsse")
+        unencrypted = None if kms else f"default encryption is {algorithm}, not SSE-KMS"
+        lacking = None if bucket_keys else "SSE-KMS with a customer key, but S3 bucket keys are off"
+        return KeyUse(default.get("KMSMasterKeyID"), evidence, unencrypted, lacking=lacking)

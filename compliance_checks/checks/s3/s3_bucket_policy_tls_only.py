@@ -1,40 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.policy_eval import Statement, principal_is_everyone, statements
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.rules import s3 as rule
 from compliance_checks.services import s3
-
-
-def _tls_deny_problem(stmt: Statement, arn: str) -> str | None:
-    """Why a statement is not the TLS-only deny, or None when it is."""
-    if not stmt.denies or stmt.not_principals or not principal_is_everyone(stmt):
-        return "not a Deny for Principal *"
-    if stmt.not_actions or not any(a.strip().lower() in ("*", "s3:*") for a in stmt.actions):
-        return f"denies only {list(stmt.actions) or list(stmt.not_actions)}, not s3:*"
-    if not (stmt.covers_resource(arn) and stmt.covers_resource(f"{arn}/*") and stmt.covers_resource(f"{arn}/a/b")):
-        return f"covers {list(stmt.resources) or list(stmt.not_resources)}, not both the bucket and its objects"
-    keys = [(op, key) for op, block in stmt.conditions.items() for key in block]
-    transport = [
-        (op, key) for op, key in keys if op.lower() in ("bool", "boolifexists") and key.lower() == "aws:securetransport"
-    ]
-    if not transport or [v.lower() for v in stmt.condition(*transport[0]) or ()] != ["false"]:
-        return "no Bool aws:SecureTransport = false condition"
-    if len(keys) > 1:
-        # Conditions are ANDed: any other condition narrows the deny below "every plaintext request".
-        return f"aws:SecureTransport is combined with {[k for _, k in keys if k.lower() != 'aws:securetransport']}"
-    return None
 
 
 class S3BucketPolicyTlsOnly(Check):
@@ -69,29 +37,13 @@ class S3BucketPolicyTlsOnly(Check):
         remediation='Add {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [bucket ARN, '
         'bucket ARN + "/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}} to the bucket policy '
         "(infra: SecureBucket's policy).",
-        permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketPolicy"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for bucket in s3.buckets(ctx.reader):
             try:
                 policy = s3.policy(ctx.reader, bucket)
             except ReadError as error:
                 yield errored(bucket.arn, error, region=bucket.region)
                 continue
-            if not policy:
-                yield failed(bucket.arn, "no bucket policy, so plaintext requests are not denied", region=bucket.region)
-                continue
-            found = statements(policy)
-            problems = {s.sid or f"statement {i + 1}": _tls_deny_problem(s, bucket.arn) for i, s in enumerate(found)}
-            tls_only = [name for name, problem in problems.items() if problem is None]
-            version_deny = any(s.denies and s.condition("NumericLessThan", "s3:TlsVersion") for s in found)
-            evidence = {"tls_only_statements": tls_only, "tls_version_deny": version_deny}
-            if tls_only:
-                yield passed(
-                    bucket.arn, f"denies plaintext requests ({', '.join(tls_only)})", region=bucket.region, **evidence
-                )
-            else:
-                near = "; ".join(f"{n}: {p}" for n, p in problems.items() if p and p != "not a Deny for Principal *")
-                message = "no statement denies every request without TLS" + (f" ({near})" if near else "")
-                yield failed(bucket.arn, message, region=bucket.region, **evidence)
+            yield verdict(bucket.arn, rule.tls_only(policy, bucket.arn), region=bucket.region)

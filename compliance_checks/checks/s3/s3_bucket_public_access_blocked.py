@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import ResourceCheck
 from compliance_checks.services import s3
 
 
-class S3BucketPublicAccessBlocked(Check):
+class S3BucketPublicAccessBlocked(ResourceCheck):
     """Every bucket blocks public access: the four public access block settings are on for the
     bucket, either in its own configuration or in the account's (FSBP S3.1, S3.8).
 
@@ -42,33 +31,17 @@ class S3BucketPublicAccessBlocked(Check):
         "overrides any ACL or policy that would make data public.",
         remediation="Turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets on "
         "the bucket (infra: SecureBucket) or for the whole account.",
-        permissions=(
-            "s3:ListAllMyBuckets",
-            "s3:GetBucketLocation",
-            "s3:GetBucketPublicAccessBlock",
-            "s3:GetAccountPublicAccessBlock",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for bucket in s3.buckets(ctx.reader):
-            try:
-                own = s3.public_access_block(ctx.reader, bucket)
-                account = (
-                    {}
-                    if all(own.get(f) for f in s3.PUBLIC_ACCESS_FLAGS)
-                    else s3.account_public_access_block(ctx.reader)
-                )
-            except ReadError as error:
-                yield errored(bucket.arn, error, region=bucket.region)
-                continue
-            off = [f for f in s3.PUBLIC_ACCESS_FLAGS if not (own.get(f) or account.get(f))]
-            evidence = {"bucket": {f: bool(own.get(f)) for f in s3.PUBLIC_ACCESS_FLAGS}, "account": account or None}
-            if off:
-                yield failed(
-                    bucket.arn, f"public access not blocked: {', '.join(off)} off", region=bucket.region, **evidence
-                )
-            else:
-                yield passed(
-                    bucket.arn, "all four public access block settings are on", region=bucket.region, **evidence
-                )
+    def resources(self, ctx):
+        return s3.buckets(ctx.reader)
+
+    def judge(self, ctx, item):
+        own = s3.public_access_block(ctx.reader, item)
+        on = all(own.get(f) for f in s3.PUBLIC_ACCESS_FLAGS)
+        account = {} if on else s3.account_public_access_block(ctx.reader)
+        off = [f for f in s3.PUBLIC_ACCESS_FLAGS if not (own.get(f) or account.get(f))]
+        evidence = {"bucket": {f: bool(own.get(f)) for f in s3.PUBLIC_ACCESS_FLAGS}, "account": account or None}
+        if off:
+            return failed(item.arn, f"public access not blocked: {', '.join(off)} off", region=item.region, **evidence)
+        return passed(item.arn, "all four public access block settings are on", region=item.region, **evidence)

@@ -1,20 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    account_scope,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Severity, account_scope, errored, failed, passed
 from compliance_checks.services import s3
 
 
@@ -45,10 +32,9 @@ class S3BucketVersioningEnabled(Check):
         "archive must keep what was written to it.",
         remediation="Enable versioning on the bucket (infra: SecureBucket enables it for data buckets and the "
         "log archive).",
-        permissions=(*s3.ARCHIVE_PERMISSIONS, "s3:GetBucketVersioning"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         data, unreadable = s3.buckets_tagged(ctx.reader, DATA_STORE)
         try:
             archive = s3.log_archive(ctx.reader)

@@ -1,19 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import s3
 
 # Archival storage classes. STANDARD_IA / ONEZONE_IA are infrequent-access tiers of hot storage and
@@ -65,10 +54,9 @@ class S3LogArchiveLifecycle(Check):
         "so retention is not cut to save cost.",
         remediation="Add an enabled lifecycle rule with an empty filter that transitions objects to GLACIER or "
         "DEEP_ARCHIVE (infra: the log archive component).",
-        permissions=(*s3.ARCHIVE_PERMISSIONS, "s3:GetLifecycleConfiguration"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         archive = s3.log_archive(ctx.reader)
         for bucket, error in archive.unreadable:
             yield errored(bucket.arn, error, region=bucket.region)

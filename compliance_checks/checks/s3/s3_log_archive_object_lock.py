@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import s3
 
 
@@ -42,10 +30,9 @@ class S3LogArchiveObjectLock(Check):
         remediation="Create the archive with Object Lock enabled and set a default retention in COMPLIANCE "
         "mode (infra: the log archive component); Object Lock can only be enabled on a bucket created for it "
         "or through AWS support.",
-        permissions=(*s3.ARCHIVE_PERMISSIONS, "s3:GetBucketObjectLockConfiguration"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         archive = s3.log_archive(ctx.reader)
         for bucket, error in archive.unreadable:
             yield errored(bucket.arn, error, region=bucket.region)

@@ -1,21 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from compliance_checks.conventions import EVENTBRIDGE_CONNECTIONS, PROVIDER_CREDENTIAL, TRUE
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import secretsmanager
 
 
@@ -66,10 +56,9 @@ class SecretsmanagerRotationEnabled(Check):
         "connectedSystems rotationDays); rotate now if the last rotation is too old. For an EventBridge "
         "connection, name it in the leadping:eventbridge-connections tag of the secret whose rotation writes its "
         "key (infra: webhookCredential) and check that rotation succeeds.",
-        permissions=(*secretsmanager.LIST_PERMISSIONS, *secretsmanager.VERSIONS_PERMISSIONS),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         for region in ctx.reader.regions:
             listed = secretsmanager.secrets(ctx.reader, region)
             for secret in listed:
@@ -95,7 +84,7 @@ class SecretsmanagerRotationEnabled(Check):
 
     def _connection_secret(
         self,
-        ctx: CheckContext,
+        ctx,
         secret: Mapping[str, Any],
         connection: str,
         listed: list[dict[str, Any]],
@@ -150,7 +139,7 @@ class SecretsmanagerRotationEnabled(Check):
         )
 
 
-def _window(ctx: CheckContext, secret: Mapping[str, Any]) -> int:
+def _window(ctx, secret: Mapping[str, Any]) -> int:
     policy = ctx.expectations.policy
     provider = secretsmanager.tags(secret).get(PROVIDER_CREDENTIAL, "").lower() == TRUE
     return policy.max_provider_secret_rotation_days if provider else policy.max_secret_rotation_days

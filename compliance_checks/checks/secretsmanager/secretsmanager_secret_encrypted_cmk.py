@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import kms, secretsmanager
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
+from compliance_checks.services import secretsmanager
 
 
-class SecretsmanagerSecretEncryptedCmk(Check):
+class SecretsmanagerSecretEncryptedCmk(CustomerKeyCheck):
     """Every secret is encrypted with a customer-managed KMS key.
 
     A secret without KmsKeyId uses the AWS-managed aws/secretsmanager key and fails, as does one whose
@@ -45,20 +34,11 @@ class SecretsmanagerSecretEncryptedCmk(Check):
         remediation="Set the secret's KmsKeyId to the secrets data-class key (infra: connectedSystems secrets use "
         "it); re-encrypts on the next version. For a secret another service owns, set the key on that service's "
         "resource (RDS MasterUserSecretKmsKeyId, EventBridge connection KmsKeyIdentifier).",
-        permissions=(*secretsmanager.LIST_PERMISSIONS, "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for region in ctx.reader.regions:
-            for secret in secretsmanager.secrets(ctx.reader, region):
-                arn, key_id = secret["ARN"], secret.get("KmsKeyId")
-                try:
-                    customer, detail = kms.is_customer_managed(ctx.reader, key_id, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region, kms_key=key_id)
-                    continue
-                if customer:
-                    yield passed(arn, f"encrypted with customer-managed key {detail}", region=region, kms_key=detail)
-                else:
-                    message = f"not encrypted with a customer-managed key ({detail}){secretsmanager.managed_by(secret)}"
-                    yield failed(arn, message, region=region, kms_key=key_id)
+    def resources(self, ctx):
+        return regional(ctx, secretsmanager.secrets, lambda secret: secret["ARN"])
+
+    def key_use(self, ctx, item):
+        secret = item.raw
+        return KeyUse(secret.get("KmsKeyId"), note=secretsmanager.managed_by(secret))

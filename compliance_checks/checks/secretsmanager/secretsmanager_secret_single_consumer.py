@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.policy_eval import evaluate_access
 from compliance_checks.services import iam, secretsmanager
 
@@ -49,15 +37,9 @@ class SecretsmanagerSecretSingleConsumer(Check):
         "of the workload that uses it, so one compromised workload does not expose another's credentials.",
         remediation="Give the secret a resource policy that denies GetSecretValue to every principal but the "
         "consumer's role and remove broad secretsmanager:GetSecretValue grants (infra: connectedSystems consumer).",
-        permissions=(
-            *secretsmanager.LIST_PERMISSIONS,
-            "secretsmanager:GetResourcePolicy",
-            *iam.INVENTORY_PERMISSIONS,
-            *iam.AWS_MANAGED_PERMISSIONS,
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         account = ctx.reader.account_id
         roles = []
         for role in iam.workload_roles(ctx.reader):

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from compliance_checks.conventions import SYSTEM
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import ResourceCheck, regional
 from compliance_checks.services import secretsmanager
 
 
-class SecretsmanagerSecretSystemTag(Check):
+class SecretsmanagerSecretSystemTag(ResourceCheck):
     """Every secret names the connected system it belongs to with a non-empty ``system`` tag.
 
     The key is exactly ``system`` (CONTROLS LP-SEC-2); a blank value fails. Secrets another service
@@ -35,15 +34,14 @@ class SecretsmanagerSecretSystemTag(Check):
         "traced, rotated and revoked per connected system.",
         remediation="Tag the secret with system=<connected system> (infra: connectedSystems tags every secret; the "
         "RDS master secret and EventBridge connection secrets are tagged with aws.secretsmanager.Tag).",
-        permissions=secretsmanager.LIST_PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for region in ctx.reader.regions:
-            for secret in secretsmanager.secrets(ctx.reader, region):
-                system = secretsmanager.tags(secret).get(SYSTEM, "").strip()
-                if system:
-                    yield passed(secret["ARN"], f"belongs to system {system}", region=region, system=system)
-                else:
-                    message = f"no non-empty {SYSTEM!r} tag{secretsmanager.managed_by(secret)}"
-                    yield failed(secret["ARN"], message, region=region, system=None)
+    def resources(self, ctx):
+        return regional(ctx, secretsmanager.secrets, lambda secret: secret["ARN"])
+
+    def judge(self, ctx, item):
+        system = secretsmanager.tags(item.raw).get(SYSTEM, "").strip()
+        if system:
+            return passed(item.arn, f"belongs to system {system}", region=item.region, system=system)
+        message = f"no non-empty {SYSTEM!r} tag{secretsmanager.managed_by(item.raw)}"
+        return failed(item.arn, message, region=item.region, system=None)

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.services import securityhub
 
 
@@ -42,10 +30,9 @@ class SecurityHubFsbpEnabled(Check):
         "Foundational Security Best Practices the controls cross-reference.",
         remediation="Enable Security Hub in the region and subscribe the AWS Foundational Security Best "
         "Practices standard (BatchEnableStandards); make sure AWS Config records in the region.",
-        permissions=("securityhub:DescribeHub", "securityhub:GetEnabledStandards"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         for region in ctx.reader.regions:
             arn = securityhub.hub_arn(ctx.reader, region)
             try:

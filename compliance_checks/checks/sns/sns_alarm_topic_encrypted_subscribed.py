@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.known_gaps import AWAITING_PERSON
 from compliance_checks.services import cloudwatch, kms, sns
 
@@ -58,15 +46,9 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
         remediation="Set the topic's KmsMasterKeyId to a customer key whose policy admits "
         "cloudwatch.amazonaws.com, and confirm the subscription (the alarmEmail stack setting's address "
         "must click the confirmation link).",
-        permissions=(
-            "cloudwatch:DescribeAlarms",
-            "sns:GetTopicAttributes",
-            "sns:ListSubscriptionsByTopic",
-            "kms:DescribeKey",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         topics: dict[str, set[str]] = {}
         for region in ctx.reader.regions:
             try:
@@ -88,7 +70,7 @@ class SnsAlarmTopicEncryptedSubscribed(Check):
             except ReadError as error:
                 yield errored(topic, error, region=region, alarms=named)
 
-    def _judge(self, ctx: CheckContext, topic: str, region: str, alarms: list[str]) -> Result:
+    def _judge(self, ctx, topic: str, region: str, alarms: list[str]) -> Result:
         attributes = sns.attributes(ctx.reader, topic)
         if attributes is None:
             return failed(topic, "the topic does not exist: its alarms notify nobody", region=region, alarms=alarms)

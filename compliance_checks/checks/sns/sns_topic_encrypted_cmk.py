@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import kms, sns
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
+from compliance_checks.services import sns
 
 
-class SnsTopicEncryptedCmk(Check):
+class SnsTopicEncryptedCmk(CustomerKeyCheck):
     """Every SNS topic encrypts messages at rest with a customer-managed KMS key.
 
     Scenarios:
@@ -36,26 +25,14 @@ class SnsTopicEncryptedCmk(Check):
         "controls, rotates and can revoke.",
         remediation="Set the topic's KmsMasterKeyId to the messages key (its key policy must admit the "
         "publishing services). Infra: the messaging component passes the key to every Topic.",
-        permissions=("sns:ListTopics", "sns:GetTopicAttributes", "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for region in ctx.reader.regions:
-            for arn in sns.topics(ctx.reader, region):
-                try:
-                    attributes = sns.attributes(ctx.reader, arn)
-                    if attributes is None:
-                        continue  # deleted since it was listed
-                    key_id = attributes.get("KmsMasterKeyId")
-                    customer, detail = kms.is_customer_managed(ctx.reader, key_id, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region)
-                    continue
-                if customer:
-                    yield passed(arn, f"encrypted with customer key {detail}", region=region, kms_key=key_id)
-                elif not key_id:
-                    yield failed(arn, "not encrypted at rest (no KmsMasterKeyId)", region=region, kms_key=None)
-                else:
-                    yield failed(
-                        arn, f"not encrypted with a customer-managed key ({detail})", region=region, kms_key=key_id
-                    )
+    def resources(self, ctx):
+        return regional(ctx, sns.topics, str)
+
+    def key_use(self, ctx, item):
+        attributes = sns.attributes(ctx.reader, item.arn)
+        if attributes is None:
+            return None  # deleted since it was listed
+        key_id = attributes.get("KmsMasterKeyId")
+        return KeyUse(key_id, unencrypted=None if key_id else "not encrypted at rest (no KmsMasterKeyId)")

@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
-from compliance_checks.services import kms, sqs
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse, Listed, regional
+from compliance_checks.services import sqs
 
 
-class SqsQueueEncryptedCmk(Check):
+class SqsQueueEncryptedCmk(CustomerKeyCheck):
     """Every SQS queue encrypts messages at rest with a customer-managed KMS key.
 
     SQS-managed encryption (SqsManagedSseEnabled, SSE-SQS) uses keys Leadping neither controls
@@ -38,33 +27,20 @@ class SqsQueueEncryptedCmk(Check):
         "controls, rotates and can revoke.",
         remediation="Set the queue's KmsMasterKeyId to the messages key (SSE-KMS) instead of SSE-SQS. Infra: "
         "the messaging component passes the key to every Queue, dead-letter queues included.",
-        permissions=("sqs:ListQueues", "sqs:GetQueueAttributes", "kms:DescribeKey"),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
-        for region in ctx.reader.regions:
-            for url in sqs.queue_urls(ctx.reader, region):
-                arn = sqs.queue_arn(url, region, ctx.reader.partition())
-                try:
-                    attributes = sqs.attributes(ctx.reader, url, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region)
-                    continue
-                if attributes is None:
-                    continue  # deleted since it was listed
-                key_id = attributes.get("KmsMasterKeyId")
-                evidence = {"kms_key": key_id, "sqs_managed_sse": attributes.get("SqsManagedSseEnabled") == "true"}
-                try:
-                    customer, detail = kms.is_customer_managed(ctx.reader, key_id, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region, **evidence)
-                    continue
-                if customer:
-                    yield passed(arn, f"encrypted with customer key {detail}", region=region, **evidence)
-                elif not key_id:
-                    how = "SQS-managed keys (SSE-SQS) only" if evidence["sqs_managed_sse"] else "no encryption"
-                    yield failed(arn, f"not encrypted with a customer-managed key: {how}", region=region, **evidence)
-                else:
-                    yield failed(
-                        arn, f"not encrypted with a customer-managed key ({detail})", region=region, **evidence
-                    )
+    def resources(self, ctx):
+        partition = ctx.reader.partition()
+        return [
+            Listed(sqs.queue_arn(q.raw, q.region, partition), q.region, q.raw)
+            for q in regional(ctx, sqs.queue_urls, str)
+        ]
+
+    def key_use(self, ctx, item):
+        attributes = sqs.attributes(ctx.reader, item.raw, item.region)
+        if attributes is None:
+            return None  # deleted since it was listed
+        key_id, sse_sqs = attributes.get("KmsMasterKeyId"), attributes.get("SqsManagedSseEnabled") == "true"
+        how = "SQS-managed keys (SSE-SQS) only" if sse_sqs else "no encryption"
+        unencrypted = None if key_id else f"not encrypted with a customer-managed key: {how}"
+        return KeyUse(key_id, {"sqs_managed_sse": sse_sqs}, unencrypted)

@@ -1,18 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.secret_detector import scan
 from compliance_checks.services import ssm
 
@@ -43,10 +31,9 @@ class SsmParameterNoPlaintextSecrets(Check):
         "unencrypted and readable with ssm:GetParameter.",
         remediation="Move the credential to Secrets Manager (or a SecureString parameter under the secrets key), "
         "delete the String parameter and its history, and rotate the credential.",
-        permissions=ssm.PERMISSIONS,
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx: CheckContext):
         account = ctx.reader.account_id_or_unknown()
         for region in ctx.reader.regions:
             try:

@@ -1,20 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    passed,
-)
+from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.services import apigateway, cloudfront, elbv2, wafv2
 
 
@@ -63,17 +52,9 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
         "the load balancer or REST API stage (infra: the ingress component does both). An HTTP API cannot carry "
         "a web ACL: serve it as a REST API stage, or disable its execute-api endpoint and reach it only through "
         "a CloudFront distribution with the web ACL that presents a client certificate to a mutual-TLS domain.",
-        permissions=(
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "apigateway:GET",
-            "cloudfront:ListDistributions",
-            "wafv2:GetWebACLForResource",
-            "wafv2:GetWebACL",
-            "wafv2:GetRuleGroup",
-        ),
     )
 
-    def evaluate(self, ctx: CheckContext) -> Iterator[Result]:
+    def evaluate(self, ctx):
         for lb in elbv2.load_balancers(ctx.reader):
             if lb.is_alb and lb.internet_facing:
                 result = self._judge_association(ctx, lb.region, lb.arn, {"load_balancer": lb.name})
@@ -103,7 +84,7 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
                     yield replace(result, resource_type="AWS::ApiGatewayV2::Stage")
 
     @staticmethod
-    def _judge_association(ctx: CheckContext, region: str, arn: str, evidence: dict[str, Any]) -> Result:
+    def _judge_association(ctx, region: str, arn: str, evidence: dict[str, Any]) -> Result:
         try:
             web_acl = wafv2.web_acl_for(ctx.reader, region, arn)
             if web_acl is None:
@@ -118,9 +99,7 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
         return passed(arn, f"protected by web ACL {web_acl.get('Name')}", region=region, **evidence)
 
     @staticmethod
-    def _judge_http_stage(
-        ctx: CheckContext, api: apigateway.Api, stage: str, mapped: list[apigateway.MappedDomain]
-    ) -> Result | None:
+    def _judge_http_stage(ctx, api: apigateway.Api, stage: str, mapped: list[apigateway.MappedDomain]) -> Result | None:
         arn = api.stage_arn(stage)
         domains = [m for m in mapped if m.stage in (stage, "")]
         endpoint_open = not api.raw.get("DisableExecuteApiEndpoint")
@@ -152,7 +131,7 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
         )
 
 
-def _protection(ctx: CheckContext, region: str, web_acl: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+def _protection(ctx, region: str, web_acl: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     """What the web ACL lacks to protect (empty when it protects), and the evidence. Raises ReadError."""
     rate, rate_counting = wafv2.rate_based_rules(ctx.reader, region, web_acl)
     managed, managed_counting = wafv2.aws_managed_rule_groups(web_acl)
@@ -170,9 +149,7 @@ def _protection(ctx: CheckContext, region: str, web_acl: dict[str, Any]) -> tupl
     return missing, evidence
 
 
-def _through_cloudfront(
-    ctx: CheckContext, domain: apigateway.MappedDomain, distributions: list[cloudfront.Distribution]
-) -> str:
+def _through_cloudfront(ctx, domain: apigateway.MappedDomain, distributions: list[cloudfront.Distribution]) -> str:
     """ "behind <distribution(s)>" when the domain is reached only through distributions with a
     protecting web ACL; otherwise why clients reach it without one. Every distribution that presents
     a client certificate to the domain is a way in, so each must carry one. Raises ReadError."""
