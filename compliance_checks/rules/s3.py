@@ -8,6 +8,7 @@ narrows the deny (conditions are ANDed), so it does not count. No policy fails.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,14 @@ from compliance_checks.rules import Verdict, comply, violate
 
 # What a statement covering every bucket is judged against when the plan does not name the bucket.
 ANY_BUCKET = "arn:aws:s3:::leadping-any-bucket"
+# A bucket name as S3 allows it (3-63 lowercase letters, digits, dots, hyphens). A plan whose bucket
+# is not yet known gives something else (None, or Checkov's reference to another resource's id).
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+def bucket_arn(name: object) -> str | None:
+    """The bucket's ARN when ``name`` is a bucket name, else None (the policy's own ARNs are tried)."""
+    return f"arn:aws:s3:::{name}" if isinstance(name, str) and _BUCKET_NAME.fullmatch(name) else None
 
 
 def tls_deny_problem(stmt: Statement, arn: str) -> str | None:

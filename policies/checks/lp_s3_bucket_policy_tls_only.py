@@ -21,8 +21,7 @@ class BucketPolicyTlsOnly(LeadpingCheck):
         )
 
     def evaluate(self, conf):
-        bucket = rules.plan.value(conf, "bucket")
-        arn = f"arn:aws:s3:::{bucket}" if isinstance(bucket, str) and bucket else None
+        arn = rules.s3.bucket_arn(rules.plan.value(conf, "bucket"))
         return rules.s3.tls_only(rules.plan.document(conf.get("policy")) or "{}", arn)
 
 
