@@ -10,7 +10,9 @@ the latency to every request and counts them. Then, through the proxy, each as a
 - "two checks": our ``s3_bucket_default_encryption_kms`` and ``s3_bucket_policy_tls_only``
   against Prowler's ``s3_bucket_default_encryption``, ``s3_bucket_kms_encryption`` and
   ``s3_bucket_secure_transport_policy``;
-- "all S3": every check of ours whose id starts with ``s3_`` against Prowler's ``--service s3``.
+- "all S3": every check of ours whose id starts with ``s3_`` against Prowler's ``--service s3``;
+- with ``--with-config-source``, our audit once more with ``--source config`` (the server's AWS
+  Config recorder turned on: the buckets' configurations from Config's items, 100 per request).
 
 Prowler runs from its own environment, ``.venv-prowler`` (created here with uv from PyPI the first
 time: Prowler pins its own boto3, so it never enters the project's environment). The table gives the
@@ -146,9 +148,9 @@ def _timed(command: Sequence[str], proxy: LatencyProxy, cwd: Path) -> tuple[floa
     return seconds, done.returncode, proxy.stop_counting(), (done.stderr or done.stdout)[-2000:]
 
 
-def run_ours(scope: str, buckets: int, proxy: LatencyProxy, out: Path) -> Run:
+def run_ours(scope: str, buckets: int, proxy: LatencyProxy, out: Path, source: str = "api") -> Run:
     checks = OUR_TWO if scope == "two checks" else _our_s3_checks()
-    command = [sys.executable, "-m", "compliance_checks", "audit", "--quiet", "--region", REGION]
+    command = [sys.executable, "-m", "compliance_checks", "audit", "--quiet", "--region", REGION, "--source", source]
     command += ["--checks", *checks, "--format", "json", "--output-dir", str(out)]
     seconds, code, traffic, tail = _timed(command, proxy, ROOT)
     report = out / "audit.json"
@@ -160,7 +162,9 @@ def run_ours(scope: str, buckets: int, proxy: LatencyProxy, out: Path) -> Run:
     }
     if not judged:
         print(f"  our audit judged no bucket (exit {code}): {tail}", file=sys.stderr)
-    return Run("ours", scope, buckets, seconds, code, traffic, len(judged))
+    return Run(
+        "ours" if source == "api" else f"ours, --source {source}", scope, buckets, seconds, code, traffic, len(judged)
+    )
 
 
 def run_prowler(binary: Path, scope: str, buckets: int, proxy: LatencyProxy, out: Path) -> Run:
@@ -180,27 +184,50 @@ def run_prowler(binary: Path, scope: str, buckets: int, proxy: LatencyProxy, out
     return Run("prowler", scope, buckets, seconds, code, traffic, len(judged))
 
 
+def _record_config() -> None:
+    """Turns AWS Config's recorder on, as in an account that records its resources (``--source config``)."""
+    import boto3
+
+    config = boto3.client("config", region_name=REGION)
+    role = "arn:aws:iam::123456789012:role/config-recorder"  # moto's default account
+    config.put_configuration_recorder(
+        ConfigurationRecorder={"name": "default", "roleARN": role, "recordingGroup": {"allSupported": True}}
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "leadping-bench-0000"})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+
 @contextlib.contextmanager
-def account(buckets: int, latency_seconds: float) -> Iterator[LatencyProxy]:
+def account(buckets: int, latency_seconds: float, record_config: bool = False) -> Iterator[LatencyProxy]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the proxy counts; no line per request
     with moto_server() as endpoint:
         with _environment(endpoint):
             _populate(buckets)
+            if record_config:
+                _record_config()
         with LatencyProxy(endpoint, latency_seconds) as proxy:
             yield proxy
 
 
 def compare(
-    bucket_counts: Sequence[int], latency_seconds: float, scopes: Sequence[str], with_prowler: bool = True
+    bucket_counts: Sequence[int],
+    latency_seconds: float,
+    scopes: Sequence[str],
+    with_prowler: bool = True,
+    with_config: bool = False,
 ) -> list[Run]:
     binary = prowler_binary() if with_prowler else None
     runs: list[Run] = []
     for buckets in bucket_counts:
-        with account(buckets, latency_seconds) as proxy:
+        with account(buckets, latency_seconds, record_config=with_config) as proxy:
             for scope in scopes:
                 with tempfile.TemporaryDirectory() as ours, tempfile.TemporaryDirectory() as theirs:
                     runs.append(run_ours(scope, buckets, proxy, Path(ours)))
                     _print(runs[-1])
+                    if with_config:
+                        with tempfile.TemporaryDirectory() as from_config:
+                            runs.append(run_ours(scope, buckets, proxy, Path(from_config), source="config"))
+                            _print(runs[-1])
                     if binary is not None:
                         runs.append(run_prowler(binary, scope, buckets, proxy, Path(theirs)))
                         _print(runs[-1])
@@ -218,36 +245,21 @@ def _print(run: Run) -> None:
 
 
 def table(runs: Sequence[Run], latency_ms: float) -> str:
+    """One row per run; the ratio is Prowler's wall time over the run's, for the same buckets and checks."""
     lines = [
-        f"| buckets | checks | ours | Prowler {PROWLER_VERSION} | Prowler / ours | requests, ours | requests, Prowler "
-        f"| in flight, ours (peak / mean) | in flight, Prowler |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| buckets | checks | tool | wall time | Prowler / this | requests | in flight (peak / mean) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    pairs: dict[tuple[int, str], dict[str, Run]] = {}
+    prowler = {(r.buckets, r.scope): r for r in runs if r.tool == "prowler" and r.complete}
     for run in runs:
-        pairs.setdefault((run.buckets, run.scope), {})[run.tool] = run
-    for (buckets, scope), pair in pairs.items():
-        ours, theirs = pair.get("ours"), pair.get("prowler")
-
-        def time_of(run: Run | None) -> str:
-            if run is None:
-                return "not run"
-            return f"{run.seconds:.1f} s" if run.complete else f"incomplete ({run.judged}/{run.buckets} judged)"
-
-        def requests_of(run: Run | None) -> str:
-            return "-" if run is None else f"{run.traffic.requests:,} ({run.per_bucket:.2f}/bucket)"
-
-        def flight_of(run: Run | None) -> str:
-            return "-" if run is None else f"{run.traffic.peak_in_flight} / {run.traffic.mean_in_flight:.1f}"
-
-        ratio = (
-            f"{theirs.seconds / ours.seconds:.1f}x"
-            if ours and theirs and ours.complete and theirs.complete and ours.seconds
-            else "-"
-        )
+        theirs = prowler.get((run.buckets, run.scope))
+        ratio = f"{theirs.seconds / run.seconds:.1f}x" if theirs and run.complete and run.seconds else "-"
+        wall = f"{run.seconds:.1f} s" if run.complete else f"incomplete ({run.judged}/{run.buckets} judged)"
+        tool = f"Prowler {PROWLER_VERSION}" if run.tool == "prowler" else run.tool
+        t = run.traffic
         lines.append(
-            f"| {buckets:,} | {scope} | {time_of(ours)} | {time_of(theirs)} | {ratio} | {requests_of(ours)} "
-            f"| {requests_of(theirs)} | {flight_of(ours)} | {flight_of(theirs)} |"
+            f"| {run.buckets:,} | {run.scope} | {tool} | {wall} | {ratio} "
+            f"| {t.requests:,} ({run.per_bucket:.2f}/bucket) | {t.peak_in_flight} / {t.mean_in_flight:.1f} |"
         )
     return "\n".join(lines) + f"\n\n{latency_ms:g} ms added to every request by the proxy."
 
@@ -262,13 +274,24 @@ def main(argv: list[str] | None = None) -> int:
         "--scope", choices=("two", "s3", "both"), default="both", help="the two checks, all S3, or both"
     )
     parser.add_argument("--without-prowler", action="store_true", help="measure only our audit")
+    parser.add_argument(
+        "--with-config-source",
+        action="store_true",
+        help="also run our audit with --source config (the server's AWS Config recorder turned on)",
+    )
     args = parser.parse_args(argv)
     if any(n < 1 for n in args.buckets) or args.latency_ms < 0:
         print("prowler_comparison: bucket counts must be at least 1 and the latency not negative", file=sys.stderr)
         return 2
     scopes = {"two": ("two checks",), "s3": ("all S3",), "both": ("two checks", "all S3")}[args.scope]
     try:
-        runs = compare(args.buckets, args.latency_ms / 1000, scopes, with_prowler=not args.without_prowler)
+        runs = compare(
+            args.buckets,
+            args.latency_ms / 1000,
+            scopes,
+            with_prowler=not args.without_prowler,
+            with_config=args.with_config_source,
+        )
     except ProwlerUnavailable as exc:
         print(f"prowler_comparison: Prowler cannot run here: {exc}", file=sys.stderr)
         return 2
