@@ -31,6 +31,12 @@ from compliance_checks.sources import LIVE
 
 BUCKET = "AWS::S3::Bucket"
 BATCH = 100  # BatchGetResourceConfig and its aggregate form take at most 100 keys
+# What the auditor role needs besides the checks' own actions (the aggregate one with --config-aggregator).
+PERMISSIONS = (
+    "config:BatchGetResourceConfig",
+    "config:DescribeConfigurationRecorderStatus",
+    "config:BatchGetAggregateResourceConfig",
+)
 
 
 def _document(value: Any) -> Any:

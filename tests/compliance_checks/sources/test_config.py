@@ -20,7 +20,8 @@ from compliance_checks import cli
 from compliance_checks.core import Status
 from compliance_checks.reader import Reader
 from compliance_checks.sources import LIVE
-from compliance_checks.sources.config import TRANSLATIONS, ConfigSource
+from compliance_checks.iam_actions import is_read_only
+from compliance_checks.sources.config import PERMISSIONS, TRANSLATIONS, ConfigSource
 from sandbox.api import isolated_environment
 from sandbox.moto_compat import fixes
 from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, deny_operation, run_check
@@ -330,3 +331,8 @@ def test_bad_source_options_exit_2_in_one_line(account, capsys, args, message):
     assert code == 2
     assert message in err
     assert "Traceback" not in err
+
+
+def test_the_actions_the_config_source_needs_are_read_only():
+    assert PERMISSIONS
+    assert all(is_read_only(action) for action in PERMISSIONS)
