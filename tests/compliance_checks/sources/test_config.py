@@ -18,9 +18,9 @@ from moto import mock_aws
 
 from compliance_checks import cli
 from compliance_checks.core import Status
+from compliance_checks.iam_actions import is_read_only
 from compliance_checks.reader import Reader
 from compliance_checks.sources import LIVE
-from compliance_checks.iam_actions import is_read_only
 from compliance_checks.sources.config import PERMISSIONS, TRANSLATIONS, ConfigSource
 from sandbox.api import isolated_environment
 from sandbox.moto_compat import fixes
