@@ -20,5 +20,7 @@ def test_the_s3_audit_stays_within_two_requests_per_bucket():
     assert per_bucket
     assert set(per_bucket.values()) == {BUCKETS}, per_bucket
     assert sorted(per_bucket) == ["GET /<bucket>?encryption", "GET /<bucket>?policy"], per_bucket
+    # The regions came with the one page of the bucket list, not from a GetBucketLocation per bucket.
+    assert result.by_kind["GET /?max-buckets"] == 1, result.by_kind
     # The server saw exactly what the audit says it sent.
     assert result.client_reads == result.requests
