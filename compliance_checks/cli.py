@@ -44,6 +44,7 @@ from compliance_checks.reader import Reader, assume_role_session, aws_session, e
 from compliance_checks.reports import FORMATS, links, table
 from compliance_checks.reports.model import SEVERITY_ORDER, Report
 from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
+from compliance_checks.sources.config import ConfigSource
 from compliance_checks.usage import OneLineParser, one_line
 from compliance_checks.waivers import Waiver, WaiverError, load_waivers
 
@@ -148,6 +149,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_organization_arguments(audit)
+
+    source = audit.add_argument_group("where configurations are read from")
+    source.add_argument(
+        "--source",
+        choices=("api", "config"),
+        default="api",
+        help="api: each resource's configuration from its service's API (default); config: S3 buckets' "
+        "configurations from AWS Config's recorded items, 100 per request, where the account records them "
+        "(everything else, and what Config has not recorded, is still read from the API; the report's "
+        "metadata says which)",
+    )
+    source.add_argument(
+        "--config-aggregator",
+        metavar="NAME",
+        help="with --source config: read through this AWS Config aggregator (an organization's) instead of "
+        "the account's own recorder",
+    )
 
     expect = audit.add_argument_group("what the environment must meet")
     expect.add_argument("--stack", help="stack whose Pulumi.<stack>.yaml sets the expectations (default prod)")
@@ -488,7 +506,41 @@ def _aws_readers(args: argparse.Namespace, base: boto3.Session, home: str | None
             raise UsageError(f"cannot list the enabled regions for --region all: {exc}") from None
     elif not regions:
         regions = [home]
-    return [Reader(session, regions, max_pool_connections=max(16, args.workers * 2)) for session in sessions]
+    return [
+        Reader(session, regions, max_pool_connections=max(16, args.workers * 2), source=_source(args))
+        for session in sessions
+    ]
+
+
+def _source(args: argparse.Namespace) -> ConfigSource | None:
+    """One per audited account: what it answered is reported per run."""
+    return ConfigSource(args.config_aggregator) if args.source == "config" else None
+
+
+def _check_source(args: argparse.Namespace) -> None:
+    if args.config_aggregator is not None and args.source != "config":
+        raise UsageError("--config-aggregator goes with --source config")
+    if args.config_aggregator is not None and not args.config_aggregator.strip():
+        raise UsageError("--config-aggregator needs the aggregator's name")
+    if args.source == "config" and args.organization:
+        raise UsageError("--source config audits one account (add --role-arn); with --organization use --source api")
+    if args.source == "config" and args.sandbox:
+        raise UsageError(
+            "--source config reads AWS Config's recorder, which the sandbox does not run; use --source api"
+        )
+
+
+def _source_metadata(readers: Sequence[Reader]) -> dict[str, Any] | None:
+    """The report's ``metadata.source``: what Config answered and what was read live, over every account."""
+    described = [r.source.describe() for r in readers if r.source is not None]
+    if not described:
+        return None
+    merged: dict[str, Any] = {**described[0], "answered_from_config": {}, "read_live": {}}
+    for one in described:
+        for key in ("answered_from_config", "read_live"):
+            for operation, count in one[key].items():
+                merged[key][operation] = merged[key].get(operation, 0) + count
+    return merged
 
 
 def _target() -> str:
@@ -605,6 +657,9 @@ def _account_audit(args: argparse.Namespace, selection: Selection) -> Callable[.
         options.target = _target()
         readers = _aws_readers(args, base, home)
         report = run_audit(readers, selection, options)
+        source_metadata = _source_metadata(readers)
+        if source_metadata is not None:
+            report.metadata["source"] = source_metadata
         if "sarif" in _formats(args.format):
             _attach_rendered_sources(args, report, display)
         _import_to_security_hub(args, [r.session for r in readers], report)
@@ -665,6 +720,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _check_destinations(formats, args.output_dir)
     runbook_base = _runbook_base(args.runbook_base_url, args.output_dir)
     _check_workers(args.workers)
+    _check_source(args)
     if args.external_id and not (args.role_arn or args.organization):
         raise UsageError("--external-id goes with --role-arn or --organization")
     check_organization_arguments(args)

@@ -34,6 +34,7 @@ import botocore.session
 from compliance_checks import answers
 from compliance_checks.budget import MAX_WORKERS, TIMEOUTS, AccountRates, Breaker, Budget, DeadlineRetries
 from compliance_checks.core import ReadError
+from compliance_checks.sources import LIVE, Source
 
 GLOBAL_SERVICES = frozenset({"iam", "organizations", "cloudfront", "route53", "sts"})
 
@@ -220,6 +221,7 @@ class Reader:
         budget: Budget | None = None,
         max_pool_connections: int = 16,
         rates: AccountRates | None = None,
+        source: Source | None = None,
     ) -> None:
         if not regions:
             raise ValueError("the reader needs at least one region")
@@ -241,6 +243,8 @@ class Reader:
         self._requests_lock = threading.Lock()
         self._account_id: str | None = None
         self._home: str | None = None  # set on a region-scoped view: global reads stay in the parent's home
+        # Where configurations may come from in bulk (``--source config``); None reads every one from the API.
+        self.source = source
 
     def scoped(self, region: str) -> Reader:
         """A view of this reader on one of its regions that shares clients, memo and request counts.
@@ -309,6 +313,10 @@ class Reader:
                 future.set_exception(exc)
         return future.result()
 
+    def memo(self, key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
+        """``load()`` once per run for ``key`` (a source's bulk reads), shared like every read."""
+        return self._once(("memo", *key), load)
+
     def _failure(self, error: BaseException, service: str, operation: str, region: str) -> ReadError:
         return classify(error, f"{service}:{operation}", region)
 
@@ -339,6 +347,10 @@ class Reader:
         key = ("call", service, region, operation, _freeze(params))
 
         def load() -> Any:
+            if self.source is not None:
+                answer = self.source.answer(self, service, operation, region, params)
+                if answer is not LIVE:
+                    return answer
             self._refuse_if_unresponsive(service, operation, region)
             self._count(service, operation)
             try:

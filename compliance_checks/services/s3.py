@@ -25,10 +25,17 @@ class Bucket:
         return f"arn:aws:s3:::{self.name}"
 
 
+# ListBuckets answers each bucket's BucketRegion only "if the request contains at least one valid
+# parameter" (S3 API reference): asking for pages of MaxBuckets makes the listing carry every
+# region, so no bucket costs a GetBucketLocation. 10,000 is the largest page AWS gives.
+LIST_PAGE_SIZE = 10_000
+
+
 def buckets(reader: Reader) -> list[Bucket]:
     """Every bucket of the account in the audited regions (ListBuckets is global), and every bucket
-    whose region cannot be read (it may be in one of them)."""
-    listed = reader.paginate("s3", "list_buckets", "Buckets")
+    whose region cannot be read (it may be in one of them). The region comes from the listing; only
+    an endpoint that does not answer it (an older S3-compatible one) costs a GetBucketLocation."""
+    listed = reader.paginate("s3", "list_buckets", "Buckets", PaginationConfig={"PageSize": LIST_PAGE_SIZE})
     found = []
     for item in listed:
         name = item["Name"]

@@ -6,7 +6,9 @@ Two kinds of fix, one module per service:
   of a secret without a value yet) or drops what AWS keeps (a connection's key, a queue's policy):
   the fix accepts or keeps it, as AWS does (``s3``, ``ec2``, ``secretsmanager``, ``events``, ``sqs``).
 - moto lacks an operation an auditor reads, or a state AWS puts the account in by itself: the fix
-  implements it as the AWS API reference documents it (``ec2``: GetEbsDefaultKmsKeyId and
+  implements it as the AWS API reference documents it (``s3``: ListBuckets' BucketRegion and
+  ContinuationToken; ``config``: the encryption and versioning members of a bucket's configuration
+  item; ``ec2``: GetEbsDefaultKmsKeyId and
   ResetEbsDefaultKmsKeyId per region; ``backup``: backup selections and the Region's service
   opt-in; ``securityhub``: the standards and their subscriptions; ``rds``: the rotation RDS turns on
   for the master-user secret it manages; ``sns``: a subscription a person or an endpoint must
@@ -28,7 +30,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-SERVICES = ("s3", "ec2", "secretsmanager", "rds", "events", "sqs", "sns", "backup", "securityhub", "apigateway")
+SERVICES = (
+    "s3",
+    "config",
+    "ec2",
+    "secretsmanager",
+    "rds",
+    "events",
+    "sqs",
+    "sns",
+    "backup",
+    "securityhub",
+    "apigateway",
+)
 _ABSENT = object()
 
 

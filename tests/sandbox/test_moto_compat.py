@@ -59,6 +59,39 @@ def test_an_encrypted_volume_without_a_key_leaves_the_default_on_the_aws_managed
     assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"].endswith(":alias/aws/ebs")
 
 
+# -- S3: ListBuckets answers the region and pages in name order --------------------------------------
+
+
+def _buckets_in_two_regions() -> None:
+    for name in ("b-3", "b-1", "b-2"):
+        client("s3").create_bucket(Bucket=name)
+    client("s3", OTHER).create_bucket(Bucket="a-west", CreateBucketConfiguration={"LocationConstraint": OTHER})
+
+
+def test_list_buckets_answers_each_region_only_when_the_request_has_a_parameter():
+    _buckets_in_two_regions()
+    assert all("BucketRegion" not in b for b in client("s3").list_buckets()["Buckets"])
+    regions = {b["Name"]: b["BucketRegion"] for b in client("s3").list_buckets(MaxBuckets=10)["Buckets"]}
+    assert regions == {"a-west": OTHER, "b-1": REGION, "b-2": REGION, "b-3": REGION}
+    in_other = client("s3").list_buckets(BucketRegion=OTHER)["Buckets"]
+    assert [(b["Name"], b["BucketRegion"]) for b in in_other] == [("a-west", OTHER)]
+
+
+def test_list_buckets_pages_in_name_order_with_a_continuation_token_until_the_last_page():
+    _buckets_in_two_regions()
+    first = client("s3").list_buckets(MaxBuckets=3)
+    assert [b["Name"] for b in first["Buckets"]] == ["a-west", "b-1", "b-2"]
+    last = client("s3").list_buckets(MaxBuckets=3, ContinuationToken=first["ContinuationToken"])
+    assert [b["Name"] for b in last["Buckets"]] == ["b-3"]
+    assert "ContinuationToken" not in last
+    pages = client("s3").get_paginator("list_buckets").paginate(PaginationConfig={"PageSize": 2})
+    assert [[b["Name"] for b in page["Buckets"]] for page in pages] == [["a-west", "b-1"], ["b-2", "b-3"]]
+
+
+def test_list_buckets_refuses_more_than_ten_thousand_per_page():
+    assert error_code(lambda: client("s3").list_buckets(MaxBuckets=10_001)) == "InvalidArgument"
+
+
 # -- Backup: selections and the Region's opt-in ---------------------------------------------------
 
 

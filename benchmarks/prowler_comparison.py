@@ -1,0 +1,304 @@
+"""Our audit against Prowler on the same simulated account, with AWS's latency: wall time and requests.
+
+    .venv/bin/python -m benchmarks.prowler_comparison [--buckets 200 1000 5000] [--latency-ms 30]
+
+For each bucket count: a moto server on 127.0.0.1 (with the sandbox's fixes, as
+``benchmarks.audit_requests``) holding that many buckets, each encrypted with a customer key and
+with a TLS-only policy; in front of it a loopback proxy (``benchmarks.latency_proxy``) that adds
+the latency to every request and counts them. Then, through the proxy, each as a fresh process:
+
+- "two checks": our ``s3_bucket_default_encryption_kms`` and ``s3_bucket_policy_tls_only``
+  against Prowler's ``s3_bucket_default_encryption``, ``s3_bucket_kms_encryption`` and
+  ``s3_bucket_secure_transport_policy``;
+- "all S3": every check of ours whose id starts with ``s3_`` against Prowler's ``--service s3``;
+- with ``--with-config-source``, our audit once more with ``--source config`` (the server's AWS
+  Config recorder turned on: the buckets' configurations from Config's items, 100 per request).
+
+Prowler runs from its own environment, ``.venv-prowler`` (created here with uv from PyPI the first
+time: Prowler pins its own boto3, so it never enters the project's environment). The table gives the
+wall time of each (process start to exit), the ratio, the requests the proxy received, and the
+concurrency each achieved (peak and mean requests in flight), so a re-run after a change to how
+reads are scheduled shows what it changed. A run whose tool judged fewer buckets than there are is
+reported as such, never as a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.audit_requests import REGION, _environment, _populate, moto_server
+from benchmarks.latency_proxy import LatencyProxy, Traffic
+
+ROOT = Path(__file__).resolve().parent.parent
+PROWLER_VERSION = "5.46.0"
+PROWLER_VENV = ROOT / ".venv-prowler"
+UV = ROOT / ".tools" / "bin" / "uv"
+OUR_TWO = ("s3_bucket_default_encryption_kms", "s3_bucket_policy_tls_only")
+PROWLER_TWO = ("s3_bucket_default_encryption", "s3_bucket_kms_encryption", "s3_bucket_secure_transport_policy")
+TIMEOUT_SECONDS = 3 * 3600
+
+
+class ProwlerUnavailable(Exception):
+    """Prowler cannot run here; the message says why."""
+
+
+@dataclass(frozen=True)
+class Run:
+    tool: str
+    scope: str
+    buckets: int
+    seconds: float
+    exit_code: int
+    traffic: Traffic
+    judged: int  # buckets with a verdict of the tool (PASS or FAIL) in its report
+
+    @property
+    def per_bucket(self) -> float:
+        return self.traffic.requests / self.buckets
+
+    @property
+    def complete(self) -> bool:
+        return self.judged >= self.buckets
+
+
+def prowler_binary() -> Path:
+    """Prowler's entry point in its own environment, installed on first use."""
+    binary = PROWLER_VENV / "bin" / "prowler"
+    if binary.exists() and _prowler_version() == PROWLER_VERSION:
+        return binary
+    if not UV.exists():
+        raise ProwlerUnavailable(f"{UV} is missing: run `make setup` first")
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    steps = (
+        [str(UV), "venv", "--quiet", "--clear", "--python", sys.executable, str(PROWLER_VENV)],
+        [
+            str(UV),
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(PROWLER_VENV / "bin" / "python"),
+            f"prowler=={PROWLER_VERSION}",
+        ],
+    )
+    for step in steps:
+        done = subprocess.run(step, env=env, capture_output=True, text=True, check=False)  # noqa: S603 - our argv, no shell
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise ProwlerUnavailable(f"installing prowler=={PROWLER_VERSION} failed: {last}")
+    return binary
+
+
+def _prowler_version() -> str | None:
+    python = PROWLER_VENV / "bin" / "python"
+    if not python.exists():
+        return None
+    done = subprocess.run(  # noqa: S603 - our argv, no shell
+        [str(python), "-c", "import importlib.metadata as m; print(m.version('prowler'))"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or None
+
+
+def _our_s3_checks() -> tuple[str, ...]:
+    from compliance_checks import registry
+
+    return tuple(sorted(c for c in registry.all_checks() if c.startswith("s3_")))
+
+
+def _tool_environment(endpoint: str) -> dict[str, str]:
+    # Any credentials do for moto; made up per run so that none is written down.
+    return {
+        **os.environ,
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": f"bench{os.getpid()}",
+        "AWS_SECRET_ACCESS_KEY": os.urandom(12).hex(),
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+    }
+
+
+def _timed(command: Sequence[str], proxy: LatencyProxy, cwd: Path) -> tuple[float, int, Traffic, str]:
+    proxy.start_counting()
+    started = time.monotonic()
+    done = subprocess.run(  # noqa: S603 - our argv, no shell
+        list(command),
+        env=_tool_environment(proxy.url),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    return seconds, done.returncode, proxy.stop_counting(), (done.stderr or done.stdout)[-2000:]
+
+
+def run_ours(scope: str, buckets: int, proxy: LatencyProxy, out: Path, source: str = "api") -> Run:
+    checks = OUR_TWO if scope == "two checks" else _our_s3_checks()
+    command = [sys.executable, "-m", "compliance_checks", "audit", "--quiet", "--region", REGION, "--source", source]
+    command += ["--checks", *checks, "--format", "json", "--output-dir", str(out)]
+    seconds, code, traffic, tail = _timed(command, proxy, ROOT)
+    report = out / "audit.json"
+    findings = json.loads(report.read_text())["findings"] if report.exists() else []
+    judged = {
+        f["resource_id"]
+        for f in findings
+        if f["status"] in ("PASS", "FAIL") and str(f.get("resource_id", "")).startswith("arn:aws:s3:::leadping-bench-")
+    }
+    if not judged:
+        print(f"  our audit judged no bucket (exit {code}): {tail}", file=sys.stderr)
+    return Run(
+        "ours" if source == "api" else f"ours, --source {source}", scope, buckets, seconds, code, traffic, len(judged)
+    )
+
+
+def run_prowler(binary: Path, scope: str, buckets: int, proxy: LatencyProxy, out: Path) -> Run:
+    command = [str(binary), "aws", "--region", REGION, "--no-banner", "--no-color", "-M", "csv"]
+    command += ["--output-directory", str(out), "--output-filename", "prowler"]
+    command += ["--check", *PROWLER_TWO] if scope == "two checks" else ["--service", "s3"]
+    seconds, code, traffic, tail = _timed(command, proxy, out)
+    judged: set[str] = set()
+    for report in out.glob("*.csv"):
+        with report.open(newline="") as handle:
+            for row in csv.DictReader(handle, delimiter=";"):
+                resource = row.get("RESOURCE_UID") or row.get("RESOURCE_ARN") or ""
+                if row.get("STATUS") in ("PASS", "FAIL") and "leadping-bench-" in resource:
+                    judged.add(resource)
+    if not judged:
+        print(f"  Prowler judged no bucket (exit {code}): {tail}", file=sys.stderr)
+    return Run("prowler", scope, buckets, seconds, code, traffic, len(judged))
+
+
+def _record_config() -> None:
+    """Turns AWS Config's recorder on, as in an account that records its resources (``--source config``)."""
+    import boto3
+
+    config = boto3.client("config", region_name=REGION)
+    role = "arn:aws:iam::123456789012:role/config-recorder"  # moto's default account
+    config.put_configuration_recorder(
+        ConfigurationRecorder={"name": "default", "roleARN": role, "recordingGroup": {"allSupported": True}}
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "leadping-bench-0000"})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+
+@contextlib.contextmanager
+def account(buckets: int, latency_seconds: float, record_config: bool = False) -> Iterator[LatencyProxy]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the proxy counts; no line per request
+    with moto_server() as endpoint:
+        with _environment(endpoint):
+            _populate(buckets)
+            if record_config:
+                _record_config()
+        with LatencyProxy(endpoint, latency_seconds) as proxy:
+            yield proxy
+
+
+def compare(
+    bucket_counts: Sequence[int],
+    latency_seconds: float,
+    scopes: Sequence[str],
+    with_prowler: bool = True,
+    with_config: bool = False,
+) -> list[Run]:
+    binary = prowler_binary() if with_prowler else None
+    runs: list[Run] = []
+    for buckets in bucket_counts:
+        with account(buckets, latency_seconds, record_config=with_config) as proxy:
+            for scope in scopes:
+                with tempfile.TemporaryDirectory() as ours, tempfile.TemporaryDirectory() as theirs:
+                    runs.append(run_ours(scope, buckets, proxy, Path(ours)))
+                    _print(runs[-1])
+                    if with_config:
+                        with tempfile.TemporaryDirectory() as from_config:
+                            runs.append(run_ours(scope, buckets, proxy, Path(from_config), source="config"))
+                            _print(runs[-1])
+                    if binary is not None:
+                        runs.append(run_prowler(binary, scope, buckets, proxy, Path(theirs)))
+                        _print(runs[-1])
+    return runs
+
+
+def _print(run: Run) -> None:
+    t = run.traffic
+    print(
+        f"  {run.buckets:>5} buckets, {run.scope:<10} {run.tool:<8} {run.seconds:8.1f} s  exit {run.exit_code}  "
+        f"{t.requests:>6} requests ({run.per_bucket:.2f}/bucket)  in flight: peak {t.peak_in_flight}, "
+        f"mean {t.mean_in_flight:.1f}  judged {run.judged}/{run.buckets}",
+        flush=True,
+    )
+
+
+def table(runs: Sequence[Run], latency_ms: float) -> str:
+    """One row per run; the ratio is Prowler's wall time over the run's, for the same buckets and checks."""
+    lines = [
+        "| buckets | checks | tool | wall time | Prowler / this | requests | in flight (peak / mean) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    prowler = {(r.buckets, r.scope): r for r in runs if r.tool == "prowler" and r.complete}
+    for run in runs:
+        theirs = prowler.get((run.buckets, run.scope))
+        ratio = f"{theirs.seconds / run.seconds:.1f}x" if theirs and run.complete and run.seconds else "-"
+        wall = f"{run.seconds:.1f} s" if run.complete else f"incomplete ({run.judged}/{run.buckets} judged)"
+        tool = f"Prowler {PROWLER_VERSION}" if run.tool == "prowler" else run.tool
+        t = run.traffic
+        lines.append(
+            f"| {run.buckets:,} | {run.scope} | {tool} | {wall} | {ratio} "
+            f"| {t.requests:,} ({run.per_bucket:.2f}/bucket) | {t.peak_in_flight} / {t.mean_in_flight:.1f} |"
+        )
+    return "\n".join(lines) + f"\n\n{latency_ms:g} ms added to every request by the proxy."
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--buckets", type=int, nargs="+", default=[200, 1000], help="bucket counts (e.g. 200 1000 5000)"
+    )
+    parser.add_argument("--latency-ms", type=float, default=30.0, help="added to every request (default 30)")
+    parser.add_argument(
+        "--scope", choices=("two", "s3", "both"), default="both", help="the two checks, all S3, or both"
+    )
+    parser.add_argument("--without-prowler", action="store_true", help="measure only our audit")
+    parser.add_argument(
+        "--with-config-source",
+        action="store_true",
+        help="also run our audit with --source config (the server's AWS Config recorder turned on)",
+    )
+    args = parser.parse_args(argv)
+    if any(n < 1 for n in args.buckets) or args.latency_ms < 0:
+        print("prowler_comparison: bucket counts must be at least 1 and the latency not negative", file=sys.stderr)
+        return 2
+    scopes = {"two": ("two checks",), "s3": ("all S3",), "both": ("two checks", "all S3")}[args.scope]
+    try:
+        runs = compare(
+            args.buckets,
+            args.latency_ms / 1000,
+            scopes,
+            with_prowler=not args.without_prowler,
+            with_config=args.with_config_source,
+        )
+    except ProwlerUnavailable as exc:
+        print(f"prowler_comparison: Prowler cannot run here: {exc}", file=sys.stderr)
+        return 2
+    print()
+    print(table(runs, args.latency_ms))
+    return 0 if all(run.complete for run in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
