@@ -2,7 +2,7 @@
 
 Open SSH/RDP to the internet, a public unencrypted database, an unencrypted bucket without a
 public-access block or policy, an HTTP listener that serves traffic, an old TLS policy, a key
-without rotation, a log group without key or retention, and a role with s3:* and PassRole on *.
+without rotation, a log group without a key and kept for a week, and a role with s3:* and PassRole on *.
 """
 
 import pulumi
@@ -41,7 +41,7 @@ database = aws.rds.Instance(
 )
 
 key = aws.kms.Key("app-key", enable_key_rotation=False)
-logs = aws.cloudwatch.LogGroup("app-logs")
+logs = aws.cloudwatch.LogGroup("app-logs", retention_in_days=7)  # a week: less than LP-LOG-2 keeps
 
 assume = aws.iam.get_policy_document(
     statements=[
