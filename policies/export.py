@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from compliance_checks import conventions, policy_eval
+from compliance_checks import conventions
 from compliance_checks.strict_yaml import shown
 from infra.fake_cloud import AWS_PACKAGE
 from infra.render import RenderedResource, Rendering
@@ -288,20 +288,13 @@ def stack_environment(config: Mapping[str, str], project: str = PROJECT) -> tupl
 
 
 def environment_context(environment: str) -> dict[str, Any]:
-    """The part of a stack's context that comes from the conventions alone (not from the program)."""
+    """The part of a stack's context that comes from the conventions alone (not from the program).
+    What the rules know by themselves (TLS policies, data services, tenant prefix, the actions that
+    reach data) they import from compliance_checks; only the stack's environment and its policy
+    come through the plan."""
     return {
         "environment": environment,
         "policy": asdict(conventions.ENVIRONMENT_POLICIES[environment]),
-        "allowed_tls_policies": list(conventions.ALLOWED_TLS_POLICIES),
-        "data_services": list(conventions.DATA_SERVICES),
-        "tenant_prefix": conventions.TENANT_PREFIX,
-        "tenant_partition_key": conventions.TENANT_PARTITION_KEY,
-        "dynamodb_item_actions": list(policy_eval.DYNAMODB_ITEM_ACTIONS),
-        "dynamodb_keyless_actions": list(policy_eval.DYNAMODB_KEYLESS_ACTIONS),
-        "s3_object_actions": list(policy_eval.S3_OBJECT_ACTIONS),
-        "data_read_actions": {k: list(v) for k, v in policy_eval.DATA_READ_ACTIONS.items()},
-        "resourceless_actions": sorted(policy_eval.RESOURCELESS_ACTIONS),
-        "tenant_variable": policy_eval.TENANT_VARIABLE,
     }
 
 
