@@ -6,7 +6,9 @@ yielded, in order. A finding's reads are then:
 - *before*: every read made before its result was yielded (what it could depend on);
 - *for*: the reads of one resource made since the check's previous result, less those about
   another resource the check judged; plus the earlier reads about its resource, and the listings
-  of its region (or of the whole account: S3, IAM) that found it.
+  of its region (or of the whole account: S3, IAM) that found it. Where a check judges its
+  resources concurrently (``core.judge_each``), each read is tagged with the resource it was made
+  for, and a result rests on its own resource's reads only, whenever they were made.
 
 The rules, for a run with faults against the fault-free run:
 1. never PASS on a faulted read: a finding whose *for* reads include a faulted read is not PASS,
@@ -29,6 +31,7 @@ from typing import Any
 import botocore
 import pytest
 
+from compliance_checks import core as core_module
 from compliance_checks import reader as reader_module
 from compliance_checks import runner as runner_module
 from compliance_checks.core import Result, Status
@@ -51,6 +54,9 @@ class Read:
     params: str  # repr of the parameters, to match a resource name
     listing: bool = field(default=True, compare=False)
     failed: bool = field(default=False, compare=False)
+    # The resource a concurrent judgement (core.judge_each) made this read for, None elsewhere:
+    # items judged at once interleave their reads, so the order of events cannot tell them apart.
+    judging: str | None = field(default=None, compare=False)
 
     def faulted_by(self, fault: Fault) -> bool:
         return (
@@ -118,6 +124,7 @@ class Tracer:
         # (core.judge_each), which run in a copy of the check's context.
         self._unit: contextvars.ContextVar[Unit | None] = contextvars.ContextVar("traced_unit", default=None)
         self._lock = threading.Lock()
+        self._judging: contextvars.ContextVar[str | None] = contextvars.ContextVar("traced_item", default=None)
 
     def _record(self, read: Read) -> None:
         unit = self._unit.get()
@@ -135,12 +142,13 @@ class Tracer:
                 given = {k: v for k, v in kw.items() if k not in ("missing", "expect")}
                 params = repr(sorted(given.items()))
                 listing = not any(_NAMING.search(k) for k in given)
+                judging = tracer._judging.get()
                 try:
                     value = real(self, service, operation, *args, region=region, **kw)
                 except Exception:
-                    tracer._record(Read(service, where, operation, params, listing, failed=True))
+                    tracer._record(Read(service, where, operation, params, listing, failed=True, judging=judging))
                     raise
-                tracer._record(Read(service, where, operation, params, listing))
+                tracer._record(Read(service, where, operation, params, listing, judging=judging))
                 return value
 
             return read
@@ -164,6 +172,17 @@ class Tracer:
                 tracer._unit.reset(token)
             return unit.results
 
+        real_judge_resource = core_module.judge_resource
+
+        def judge_resource(resource_id: str, region: str, judge: Any, *args: Any) -> list[Result]:
+            # judge_each calls this on its worker threads, each in a copy of the check's context.
+            token = tracer._judging.set(resource_id)
+            try:
+                return list(real_judge_resource(resource_id, region, judge, *args))
+            finally:
+                tracer._judging.reset(token)
+
+        monkeypatch.setattr(core_module, "judge_resource", judge_resource)
         monkeypatch.setattr(reader_module.Reader, "call", traced(real_call))
         monkeypatch.setattr(reader_module.Reader, "paginate", traced(real_paginate))
         monkeypatch.setattr(runner_module, "execute", execute)
@@ -191,9 +210,17 @@ class Tracer:
                     since.append(item)
                     continue
                 elsewhere = [o for o in others if o.resource_id != item.resource_id]
-                own = {r for r in since if not r.listing and not any(_names_resource(r, o) for o in elsewhere)}
-                own |= {r for r in before if _found_by(r, item) or _names_resource(r, item)}
-                found[_key(unit.check_id, item)] = Basis(frozenset(before), frozenset(own))
+                mine = [r for r in before if r.judging in (None, item.resource_id)]  # not another item's
+                own = {
+                    r
+                    for r in since
+                    if not r.listing
+                    and r.judging in (None, item.resource_id)
+                    and not any(_names_resource(r, o) for o in elsewhere)
+                }
+                own |= {r for r in mine if _found_by(r, item) or _names_resource(r, item)}
+                own |= {r for r in before if r.judging == item.resource_id}  # made for it, whenever
+                found[_key(unit.check_id, item)] = Basis(frozenset(mine), frozenset(own))
                 yielded.add(id(item))
                 since = []
             for result in unit.results:  # an ERROR execute added for what the check did not get to
