@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.core import CheckContext, CheckMetadata, Severity, errored, failed, judge_each, passed
+from compliance_checks.families import ResourceCheck
 from compliance_checks.services import s3
 
 
-class S3LogArchiveObjectLock(Check):
+class S3LogArchiveObjectLock(ResourceCheck):
     """The log-archive bucket has Object Lock in COMPLIANCE mode with a default retention.
 
     The archive is the bucket tagged ``leadping:log-archive=true``, else the bucket(s) the CloudTrail
@@ -40,27 +41,20 @@ class S3LogArchiveObjectLock(Check):
             scope = f"arn:aws:::account/{ctx.reader.account_id_or_unknown()}"
             yield failed(scope, "no log archive: no bucket tagged leadping:log-archive=true and no CloudTrail bucket")
             return
-        for bucket in archive.buckets:
-            try:
-                config = s3.object_lock(ctx.reader, bucket)
-            except ReadError as error:
-                yield errored(bucket.arn, error, region=bucket.region)
-                continue
-            retention = ((config or {}).get("Rule") or {}).get("DefaultRetention") or {}
-            mode, days, years = retention.get("Mode"), retention.get("Days") or 0, retention.get("Years") or 0
-            evidence = {"found_by": archive.source, "mode": mode, "days": days, "years": years}
-            if not config or config.get("ObjectLockEnabled") != "Enabled":
-                yield failed(bucket.arn, "Object Lock is not enabled", region=bucket.region, **evidence)
-            elif not mode or (days <= 0 and years <= 0):
-                yield failed(
-                    bucket.arn, "Object Lock has no default retention period", region=bucket.region, **evidence
-                )
-            elif mode != "COMPLIANCE":
-                yield failed(
-                    bucket.arn, f"default retention mode is {mode}, not COMPLIANCE", region=bucket.region, **evidence
-                )
-            else:
-                period = f"{days} days" if days else f"{years} years"
-                yield passed(
-                    bucket.arn, f"Object Lock COMPLIANCE, {period} by default", region=bucket.region, **evidence
-                )
+        yield from judge_each(archive.buckets, self.locate, lambda bucket: self.judge(ctx, bucket, archive))
+
+    def judge(self, ctx: CheckContext, bucket, archive):
+        config = s3.object_lock(ctx.reader, bucket)
+        retention = ((config or {}).get("Rule") or {}).get("DefaultRetention") or {}
+        mode, days, years = retention.get("Mode"), retention.get("Days") or 0, retention.get("Years") or 0
+        evidence = {"found_by": archive.source, "mode": mode, "days": days, "years": years}
+        if not config or config.get("ObjectLockEnabled") != "Enabled":
+            return failed(bucket.arn, "Object Lock is not enabled", region=bucket.region, **evidence)
+        if not mode or (days <= 0 and years <= 0):
+            return failed(bucket.arn, "Object Lock has no default retention period", region=bucket.region, **evidence)
+        if mode != "COMPLIANCE":
+            return failed(
+                bucket.arn, f"default retention mode is {mode}, not COMPLIANCE", region=bucket.region, **evidence
+            )
+        period = f"{days} days" if days else f"{years} years"
+        return passed(bucket.arn, f"Object Lock COMPLIANCE, {period} by default", region=bucket.region, **evidence)
