@@ -9,6 +9,7 @@ unless its destination vault is known to be in the plan's own region.
 Scenarios:
 - given a daily rule kept at least the minimum (+ a monthly rule kept 365 days and a copy action,
   in prod), then PASS
+- given a rule every four hours without delete_after (kept until deleted), then PASS (dev)
 - given no daily rule, or one kept for less than the minimum, then FAIL
 - given (prod) no monthly rule kept for a year, or no copy action, then FAIL
 - given a plan without the stack context, then FAIL (fail closed)
