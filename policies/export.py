@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from compliance_checks import conventions
+from compliance_checks.rules import secrets
 from compliance_checks.strict_yaml import shown
 from infra.fake_cloud import AWS_PACKAGE
 from infra.render import RenderedResource, Rendering
@@ -51,7 +52,8 @@ PROVIDER_NAME = "registry.terraform.io/hashicorp/aws"
 _ADDRESS_NAME = re.compile(r"[^A-Za-z0-9_-]")
 # How Pulumi's wire format marks a secret value; the plan carries a marker, never the value.
 _SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"  # noqa: S105 - a type marker, not a secret
-SECRET_MARKER = "(pulumi secret)"  # noqa: S105 - what the plan shows instead of the value
+# What the plan shows instead of the value: the marker the gate's rule (LP-SEC-1) recognises.
+SECRET_MARKER = secrets.SECRET_MARKER
 # Output attributes preferred when an input equals several outputs of the resource it refers to.
 _REFERENCE_PREFERENCE = ("id", "arn", "name", "bucket", "keyId")
 

@@ -26,7 +26,7 @@ if PROJECT_ROOT not in sys.path:
     sys.path.append(PROJECT_ROOT)  # after Checkov's own packages: it shadows none of them
 
 from compliance_checks import policy_eval, rules, secret_detector  # noqa: E402 - needs the checkout on the path
-from compliance_checks.rules import apigateway, backup, cloudtrail, ec2, elbv2, events, iam, logs, rds, s3  # noqa: E402, F401 - the rules, for the checks
+from compliance_checks.rules import apigateway, backup, cloudtrail, ec2, elbv2, events, iam, logs, rds, s3, secrets  # noqa: E402, F401 - the rules, for the checks
 from compliance_checks.rules.plan import as_list, blocks, configuration_items, document, value, values  # noqa: E402
 
 __all__ = [
@@ -48,9 +48,6 @@ __all__ = [
 
 PLANS_DIR_ENV = "LEADPING_GATE_PLANS_DIR"
 VARIABLE_PREFIX = "leadping_"
-# What the exporter writes in place of a Pulumi secret (policies.export.SECRET_MARKER; a test keeps
-# the two equal: this environment cannot import the exporter, which needs pulumi).
-SECRET_MARKER = "(pulumi secret)"  # noqa: S105 - a marker, not a secret
 # Resources that carry identity-policy documents (a role's inline_policy blocks included).
 IDENTITY_POLICY_TYPES = [
     "aws_iam_policy",

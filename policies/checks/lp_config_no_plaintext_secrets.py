@@ -21,65 +21,10 @@ Scenarios:
 - given a String or StringList parameter holding a credential or a Pulumi secret, then FAIL
 """
 
-import json
-
 import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.common.models.enums import CheckCategories
 
-
-def _findings(name, value):
-    if value is None or isinstance(value, dict | list):
-        return []
-    text = str(value)
-    if text == lp.SECRET_MARKER:
-        return [f"{name} (a Pulumi secret, stored in plaintext here)"]
-    return [str(f) for f in lp.secret_detector.scan(name, text)]
-
-
-def _lambda(conf):
-    found = []
-    for environment in lp.blocks(conf, "environment"):
-        for variables in lp.blocks(environment, "variables"):
-            for name, raw in lp.configuration_items(variables):
-                for item in lp.as_list(raw):
-                    found += _findings(name, item)
-    return found
-
-
-def _containers(conf):
-    raw = conf.get("container_definitions")
-    if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str | list):
-        raw = raw[0]
-    if isinstance(raw, str):
-        raw = json.loads(raw)  # raises on malformed JSON: the check fails closed
-    containers = []
-    for item in lp.as_list(raw):
-        containers += item if isinstance(item, list) else [item]
-    return [c for c in containers if isinstance(c, dict)]
-
-
-def _ecs(conf):
-    found = []
-    for container in _containers(conf):
-        for entry in lp.as_list(container.get("environment")):
-            if isinstance(entry, dict):
-                name = str(entry.get("name", "?"))
-                found += [f"{container.get('name', '?')}/{f}" for f in _findings(name, entry.get("value"))]
-    return found
-
-
-def _ssm(conf):
-    kind = str(lp.value(conf, "type") or "String")
-    if kind not in lp.secret_detector.PLAINTEXT_PARAMETER_TYPES:
-        return []
-    name = str(lp.value(conf, "name") or "value")
-    found = []
-    for key in ("value", "insecure_value"):
-        found += _findings(name, lp.value(conf, key))
-    return [f"{kind} parameter: {f}" for f in found]
-
-
-READERS = {"aws_lambda_function": _lambda, "aws_ecs_task_definition": _ecs, "aws_ssm_parameter": _ssm}
+READERS = lp.secrets.PLAN_READERS
 
 
 class ConfigNoPlaintextSecrets(lp.LeadpingCheck):
@@ -92,10 +37,7 @@ class ConfigNoPlaintextSecrets(lp.LeadpingCheck):
         )
 
     def evaluate(self, conf):
-        found = READERS[self.entity_type](conf)
-        if found:
-            return CheckResult.FAILED, "credentials in plaintext configuration: " + "; ".join(found)
-        return CheckResult.PASSED, ""
+        return lp.secrets.no_plaintext_secrets(READERS[self.entity_type](conf))
 
 
 check = ConfigNoPlaintextSecrets()

@@ -90,22 +90,15 @@ def test_secrets_never_reach_the_plan():
     }
 
 
-def test_the_checks_know_the_marker_the_exporter_writes_for_a_secret():
-    """LP_CONFIG_NO_PLAINTEXT_SECRETS fails a Pulumi secret in plaintext configuration by this marker;
-    lp_common runs inside Checkov's environment and cannot import the exporter."""
-    import ast
+def test_a_pulumi_secret_in_plaintext_configuration_fails_the_gate_by_the_exporters_marker():
+    """The exporter writes the marker the gate's LP-SEC-1 rule recognises (one definition)."""
+    from compliance_checks.rules import secrets
 
-    from policies import config as gate_config
-
-    tree = ast.parse((gate_config.CHECKS_DIR / "lp_common.py").read_text())
-    assigned = {
-        target.id: node.value.value
-        for node in tree.body
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    assert assigned["SECRET_MARKER"] == SECRET_MARKER
+    secret = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": "x"}
+    plan_values = {"environment": [{"variables": {"DB_PASSWORD": redact_secrets(secret)}}]}
+    verdict = secrets.no_plaintext_secrets(secrets.function_from_plan(plan_values))
+    assert not verdict.compliant
+    assert "DB_PASSWORD (a Pulumi secret" in verdict.message
 
 
 # -- what a preview could not know, other providers, remote components --------------------------

@@ -26,7 +26,8 @@ import pytest
 from compliance_checks import registry
 from compliance_checks.core import CheckContext, Result, Status, execute
 from compliance_checks.reader import Reader
-from compliance_checks.rules import Verdict, backup, cloudtrail, ec2, elbv2, events, logs, rds, s3
+from compliance_checks.rules import Verdict, backup, cloudtrail, ec2, elbv2, events, iam, logs, rds, s3, secrets
+from compliance_checks.services import iam as iam_service
 from infra.render import PROJECT_ROOT, RenderedResource, Rendering
 from policies.export import export
 from policies.gate import Target, render_target
@@ -110,6 +111,64 @@ def _backup_plan(plan: Plan, resource: RenderedResource) -> Verdict:
     return backup.plan_retention(backup.BackupPlan.from_plan(plan.values[resource.urn]), required)
 
 
+ROLE = "aws:iam/role:Role"
+
+
+def _principal(plan: Plan, role: RenderedResource) -> iam_service.Principal:
+    values = plan.values[role.urn]
+    tags = {str(k): str(v) for k, v in (values.get("tags") or {}).items()}
+    return iam_service.Principal(iam_service.ROLE, str(values.get("name") or role.name), "", tags=tags)
+
+
+def _role_policies(plan: Plan, role: RenderedResource) -> list[iam.Policy]:
+    """What the gate judges of a role: its inline policies (``inline_policy`` blocks and role-policy
+    resources) and the customer-managed policies of the program attached to it. An AWS-managed
+    policy's document is not in the plan (the README's "judged by one side only")."""
+    found = [
+        iam.Policy.of(f"inline {block.get('name')}", block["policy"])
+        for block in plan.values[role.urn].get("inline_policy") or []
+        if block.get("policy")
+    ]
+    for inline in plan.referencing(role, "aws:iam/rolePolicy:RolePolicy", "role"):
+        found.append(iam.Policy.of(inline.name, plan.values[inline.urn].get("policy")))
+    for attachment in plan.referencing(role, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role"):
+        attached = set(attachment.property_dependencies.get("policyArn", []))
+        for policy in plan.of_type("aws:iam/policy:Policy"):
+            if policy.urn in attached:
+                found.append(iam.Policy.of(policy.name, plan.values[policy.urn].get("policy")))
+    return found
+
+
+def _is_workload(plan: Plan, role: RenderedResource) -> bool:
+    """As the live checks scope roles (``services.iam.workload_roles``), over the plan's roles."""
+    principals = {r.urn: _principal(plan, r) for r in plan.of_type(ROLE)}
+    tagged = any(p.workload is not None for p in principals.values())
+    principal = principals[role.urn]
+    return (principal.workload is not None or not tagged) and not iam_service.is_break_glass(principal)
+
+
+def _workload_wildcard(plan: Plan, role: RenderedResource) -> Verdict | None:
+    return iam.wildcard_data_access(_role_policies(plan, role)) if _is_workload(plan, role) else None
+
+
+def _passrole(plan: Plan, role: RenderedResource) -> Verdict | None:
+    if iam_service.is_break_glass(_principal(plan, role)):
+        return None
+    return iam.passrole_on_every_role(_role_policies(plan, role))
+
+
+def _tenant_scoped(plan: Plan, role: RenderedResource) -> Verdict | None:
+    if not _is_workload(plan, role):
+        return None
+    tables = [iam.TenantStore(arn.rsplit("/", 1)[-1], arn) for arn in plan.context.get("tenant_tables") or []]
+    buckets = [iam.TenantStore(name, f"arn:aws:s3:::{name}") for name in plan.context.get("tenant_buckets") or []]
+    return iam.tenant_scoped(_role_policies(plan, role), tables, buckets)
+
+
+def _plaintext(read: Callable[[dict[str, Any]], list[str]]) -> Callable[[Plan, RenderedResource], Verdict]:
+    return lambda plan, resource: secrets.no_plaintext_secrets(read(plan.values[resource.urn]))
+
+
 def _own_verdict(result: Result) -> Mapping[str, bool]:
     return {result.resource_id: result.status == Status.PASS}
 
@@ -191,7 +250,40 @@ BOTH_SIDES = (
         # One result per region; each plan's verdict (by ARN) is in its evidence.
         lambda result: result.evidence.get("plans") or {},
     ),
+    Judged(
+        "LP-AC-2",
+        "LP_IAM_WORKLOAD_DATA_WILDCARD",
+        "iam_workload_role_no_wildcard_data_access",
+        ROLE,
+        _workload_wildcard,
+    ),
+    Judged("LP-PA-1", "LP_IAM_NO_PASSROLE_WILDCARD", "iam_no_passrole_wildcard", ROLE, _passrole),
+    Judged("LP-AC-3", "LP_IAM_TENANT_SCOPED_ACCESS", "iam_tenant_data_access_scoped", ROLE, _tenant_scoped),
+    Judged(
+        "LP-SEC-1",
+        "LP_CONFIG_NO_PLAINTEXT_SECRETS",
+        "awslambda_function_env_no_secrets",
+        "aws:lambda/function:Function",
+        _plaintext(secrets.function_from_plan),
+    ),
 )
+
+# Pairs both sides judge with one rule that the prod and dev stacks declare no resource of, so no
+# agreement can be shown on them here; each rule's plan adapter is tested with the gate's fixtures.
+NOT_DECLARED_BY_THE_STACKS = {
+    ("LP-SEC-1", "LP_CONFIG_NO_PLAINTEXT_SECRETS", "aws:ssm/parameter:Parameter"): "the stacks keep no SSM "
+    "parameter (secrets are in Secrets Manager); rules.secrets.parameter_from_plan",
+    ("LP-SEC-1", "LP_CONFIG_NO_PLAINTEXT_SECRETS", "aws:ecs/taskDefinition:TaskDefinition"): "the stacks run "
+    "no ECS task; rules.secrets.task_definition_from_plan",
+    ("LP-AC-1", "LP_APIGATEWAYV2_ROUTE_AUTHORIZER", "aws:apigatewayv2/route:Route"): "the API is a REST API "
+    "(AWS WAF cannot protect an HTTP API); rules.apigateway",
+}
+# Gate policies with no live counterpart judged by the same rule, and why.
+GATE_ONLY = {
+    "LP_KMS_KEY_DELETION_WINDOW": "the API shows a key's deletion window only once a deletion is scheduled",
+    "LP_S3_BUCKET_HAS_POLICY": "a bucket without a policy fails LP_S3_BUCKET_POLICY_TLS_ONLY's rule on both sides "
+    "(the pair above); this policy only names the missing resource in the gate",
+}
 
 
 def gate_verdicts(plan: Plan, judged: Judged) -> dict[Key, bool]:
@@ -250,12 +342,29 @@ def test_every_pair_judged_by_both_sides_is_listed():
             ("LP-TX-1", "aws:s3/bucket:Bucket", "LP_S3_BUCKET_POLICY_TLS_ONLY", "s3_bucket_policy_tls_only"),
             ("LP-TX-2", "aws:cloudwatch/eventApiDestination:EventApiDestination", "LP_EVENTS_API_DESTINATION_HTTPS",
              "events_api_destination_https"),
+            ("LP-AC-2", "aws:iam/role:Role", "LP_IAM_WORKLOAD_DATA_WILDCARD",
+             "iam_workload_role_no_wildcard_data_access"),
+            ("LP-AC-3", "aws:iam/role:Role", "LP_IAM_TENANT_SCOPED_ACCESS", "iam_tenant_data_access_scoped"),
+            ("LP-PA-1", "aws:iam/role:Role", "LP_IAM_NO_PASSROLE_WILDCARD", "iam_no_passrole_wildcard"),
+            ("LP-SEC-1", "aws:lambda/function:Function", "LP_CONFIG_NO_PLAINTEXT_SECRETS",
+             "awslambda_function_env_no_secrets"),
         ]
     )  # fmt: skip
     for judged in BOTH_SIDES:
         control = catalog.control(judged.control)
         assert judged.gate_policy in control.policies, judged
         assert judged.check in control.checks, judged
+
+
+def test_every_leadping_gate_policy_is_judged_by_both_sides_or_says_why_not():
+    from compliance_checks.catalog import load_catalog
+
+    policies = {(c.id, p) for c in load_catalog().controls for p in c.policies if p.startswith("LP_")}
+    both = {(j.control, j.gate_policy) for j in BOTH_SIDES}
+    undeclared = {(control, policy) for control, policy, _ in NOT_DECLARED_BY_THE_STACKS}
+    gate_only = {(c, p) for c, p in policies if p in GATE_ONLY}
+    assert policies == both | undeclared | gate_only
+    assert not (both | undeclared) & gate_only
 
 
 def rendered(stack: str) -> Rendering:

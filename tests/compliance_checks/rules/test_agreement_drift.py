@@ -6,6 +6,7 @@ judges them (the README's "judged by one side only").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +82,23 @@ def program_trail_stopped(rendering: Rendering, sb: Sandbox) -> tuple[Key, Rende
     )
 
 
+def program_admin_policy(rendering: Rendering, sb: Sandbox) -> tuple[Key, Rendering]:
+    """As the drift attaches a policy allowing "*" on "*" to a tenant workload role, the program gives
+    that role the same document as an inline policy (the rule judges inline and customer-managed
+    policies alike)."""
+    role = _first(
+        sb,
+        "aws:iam/role:Role",
+        lambda r: (r.outputs.get("tags") or {}).get(conventions.WORKLOAD) in conventions.TENANT_WORKLOADS,
+    )
+    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    current = _in_program(rendering, role.type, role.name).inputs.get("inlinePolicies") or []
+    added = [*current, {"name": "drift-everything", "policy": json.dumps(everything)}]
+    return (role.type, role.name), rendering_edits.with_inputs(
+        rendering, role.type, role.name, {"inlinePolicies": added}
+    )
+
+
 @dataclass(frozen=True)
 class DriftCase:
     drift: str  # the case of tests/sandbox/test_drift.py
@@ -98,6 +116,7 @@ DRIFTS = (
     # The drift's own control is the trail's (multi-region logging); the tenant buckets' data events
     # (LP-LOG-1), which both sides judge, go with it.
     DriftCase("trail-stopped", "cloudtrail_s3_data_events_tenant_buckets", program_trail_stopped),
+    DriftCase("admin-policy-on-workload-role", "iam_workload_role_no_wildcard_data_access", program_admin_policy),
 )
 
 # The drifts of tests/sandbox/test_drift.py on controls the gate does not judge with a rule of ours,
@@ -106,8 +125,6 @@ ONE_SIDE_ONLY = {
     "bucket-encryption-removed": "Checkov's built-in CKV_AWS_145 judges the plan; no Leadping rule",
     "key-rotation-disabled": "Checkov's built-in CKV_AWS_7 judges the plan; no Leadping rule",
     "pitr-turned-off": "Checkov's built-in CKV_AWS_28 judges the plan; no Leadping rule",
-    "admin-policy-on-workload-role": "the gate judges the policy resource, the audit the role holding it; "
-    "both apply compliance_checks.rules.iam, but per different resources",
     "secret-rotation-cancelled": "rotation state is the account's; the plan declares the rotation",
     "webhook-credential-rotation-cancelled": "rotation state is the account's; the plan declares the rotation",
 }
