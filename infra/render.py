@@ -46,7 +46,7 @@ import time
 import traceback
 import warnings
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
@@ -376,69 +376,157 @@ def _render_here(
 ) -> Rendering:
     """Renders the program in this process (with this interpreter's pulumi)."""
     secret_keys = encrypted_keys(config)
+    _refuse_encrypted_deployment(stack, secret_keys, preview)
+    files = ProgramFiles(program_dir, project_dir)
+    run = _ProgramRun(
+        stack=stack,
+        program_dir=program_dir,
+        project_dir=project_dir,
+        project_name=project_name,
+        config=config,
+        secret_keys=secret_keys,
+        handler=handler,
+        preview=preview,
+        stack_outputs=stack_outputs,
+        capture=SourceCapture(files),
+    )
+    started = time.perf_counter()
+    caught = _run_isolated(
+        run, stack, program_dir=program_dir, files=files, capture=run.capture, secret_keys=secret_keys
+    )
+    seconds = time.perf_counter() - started
+
+    if run.error is not None:
+        raise _failure(stack, run.error, files) from run.error
+
+    found_warnings = [f"{w.category.__name__}: {w.message}" for w in caught if _about_the_program(w)]
+    found_warnings += [f"pulumi log: {message}" for message in run.logged]
+    found_warnings += run.log.warnings()
+    paths = _Paths(root=project_dir, base=program_dir)
+    return Rendering(
+        project=project_name,
+        stack=stack,
+        config=config,
+        resources=_rendered_resources(run.records, run.sources, paths),
+        stack_outputs=_plain(run.exports, paths),
+        warnings=list(dict.fromkeys(found_warnings)),  # once each: a module warns once per class it defines
+        seconds=seconds,
+        environment=_environment(),
+    )
+
+
+@dataclass
+class _ProgramRun:
+    """One run of the program on a render thread: what it is given and what it leaves behind."""
+
+    stack: str
+    program_dir: Path
+    project_dir: Path
+    project_name: str
+    config: dict[str, str]
+    secret_keys: list[str]
+    handler: ResourceHandler
+    preview: bool
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None
+    capture: SourceCapture
+    log: RenderLog = field(default_factory=RenderLog)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    exports: dict[str, Any] = field(default_factory=dict)
+    logged: list[str] = field(default_factory=list)
+    loops: set[asyncio.AbstractEventLoop] = field(default_factory=set)
+    sources: dict[str, str] = field(default_factory=dict)
+    error: BaseException | None = None
+
+    def __call__(self) -> None:
+        # A new thread starts with an empty contextvars context, so each render gets its own
+        # Pulumi runtime state (settings, root stack, config) and nothing leaks between stacks.
+        import pulumi.runtime
+        from pulumi.runtime.stack import run_in_stack
+
+        logger = logging.getLogger(f"leadping.render.{self.stack}.{id(self.records)}")
+        logger.propagate = False
+        logger.addHandler(_ListHandler(self.logged))
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        try:
+            pulumi.runtime.set_all_config(self.config, self.secret_keys)
+            monitor = make_monitor(
+                self.handler,
+                self.records,
+                self.exports,
+                self.loops,
+                preview=self.preview,
+                stack_outputs=self.stack_outputs,
+                log=self.log,
+            )
+            _configure_mock_runtime(
+                monitor,
+                logger,
+                project_name=self.project_name,
+                stack=self.stack,
+                preview=self.preview,
+                project_dir=self.project_dir,
+            )
+            program = str(self.program_dir)
+            loop.run_until_complete(run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+            self.sources.update(self.capture.by_urn(loop))
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            loop.close()
+            for other in self.loops:
+                if not other.is_running() and not other.is_closed():
+                    other.close()
+
+
+def _refuse_encrypted_deployment(stack: str, secret_keys: list[str], preview: bool) -> None:
+    """Encrypted settings render only as a preview (unknown secrets): a deployment render refuses them."""
     if secret_keys and not preview:
         raise RenderError(
             f"stack {stack!r}: {', '.join(secret_keys)} encrypted: a deployment render cannot decrypt settings "
             "(only a preview renders them, as unknown secrets)"
         )
-    records: list[dict[str, Any]] = []
-    exports: dict[str, Any] = {}
-    logged: list[str] = []
-    outcome: dict[str, BaseException] = {}
-    loops: set[asyncio.AbstractEventLoop] = set()
-    log = RenderLog()
-    files = ProgramFiles(program_dir, project_dir)
-    capture = SourceCapture(files)
-    sources: dict[str, str] = {}
 
-    def run() -> None:
-        # A new thread starts with an empty contextvars context, so each render gets its own
-        # Pulumi runtime state (settings, root stack, config) and nothing leaks between stacks.
-        import pulumi.runtime
-        from pulumi.runtime.mocks import MockEngine
-        from pulumi.runtime.settings import configure
-        from pulumi.runtime.stack import run_in_stack
 
-        logger = logging.getLogger(f"leadping.render.{stack}.{id(records)}")
-        logger.propagate = False
-        logger.addHandler(_ListHandler(logged))
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-        try:
-            pulumi.runtime.set_all_config(config, secret_keys)
-            monitor = make_monitor(
-                handler, records, exports, loops, preview=preview, stack_outputs=stack_outputs, log=log
-            )
-            deployment_info = getattr(monitor, "GetDeploymentInfo", None)  # older SDKs ask feature by feature
-            configure(
-                _mock_settings(
-                    monitor=monitor,
-                    monitor_features=set(deployment_info(None).supportedFeatures) if deployment_info else None,
-                    engine=MockEngine(logger),
-                    project=project_name,
-                    stack=stack,
-                    dry_run=preview,
-                    organization="organization",
-                    root_directory=str(project_dir),
-                    callbacks=None,
-                    # This render's own outstanding outputs: the SDK's default set is shared by every
-                    # thread, and a failed render would leave tasks of its closed loop in it.
-                    outputs=_outstanding_outputs(),
-                    lock=threading.Lock(),
-                )
-            )
-            loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(program_dir), run_name="__main__")))
-            sources.update(capture.by_urn(loop))
-        except BaseException as exc:
-            outcome["error"] = exc
-        finally:
-            loop.close()
-            for other in loops:
-                if not other.is_running() and not other.is_closed():
-                    other.close()
+def _configure_mock_runtime(
+    monitor: Any, logger: logging.Logger, *, project_name: str, stack: str, preview: bool, project_dir: Path
+) -> None:
+    """Points this thread's Pulumi runtime at the mock monitor and engine."""
+    from pulumi.runtime.mocks import MockEngine
+    from pulumi.runtime.settings import configure
 
-    started = time.perf_counter()
+    deployment_info = getattr(monitor, "GetDeploymentInfo", None)  # older SDKs ask feature by feature
+    configure(
+        _mock_settings(
+            monitor=monitor,
+            monitor_features=set(deployment_info(None).supportedFeatures) if deployment_info else None,
+            engine=MockEngine(logger),
+            project=project_name,
+            stack=stack,
+            dry_run=preview,
+            organization="organization",
+            root_directory=str(project_dir),
+            callbacks=None,
+            # This render's own outstanding outputs: the SDK's default set is shared by every
+            # thread, and a failed render would leave tasks of its closed loop in it.
+            outputs=_outstanding_outputs(),
+            lock=threading.Lock(),
+        )
+    )
+
+
+def _run_isolated(
+    run: Callable[[], None],
+    stack: str,
+    *,
+    program_dir: Path,
+    files: ProgramFiles,
+    capture: SourceCapture,
+    secret_keys: list[str],
+) -> list[warnings.WarningMessage]:
+    """Runs ``run`` in a thread of its own, one render at a time, in the program's directory, with
+    its statements captured and its warnings recorded; returns those warnings."""
     with contextlib.ExitStack() as stack_of:
         stack_of.enter_context(_RENDER_LOCK)
         stack_of.enter_context(collector_paused())
@@ -455,17 +543,14 @@ def _render_here(
         worker.start()
         worker.join()
         sys.path[:] = saved_path
-    seconds = time.perf_counter() - started
+    return caught
 
-    error = outcome.get("error")
-    if error is not None:
-        raise _failure(stack, error, files) from error
 
-    found_warnings = [f"{w.category.__name__}: {w.message}" for w in caught if _about_the_program(w)]
-    found_warnings += [f"pulumi log: {message}" for message in logged]
-    found_warnings += log.warnings()
-    paths = _Paths(root=project_dir, base=program_dir)
-    resources = [
+def _rendered_resources(
+    records: list[dict[str, Any]], sources: dict[str, str], paths: _Paths
+) -> list[RenderedResource]:
+    """The mock monitor's records as RenderedResources, with plain inputs and outputs."""
+    return [
         RenderedResource(
             urn=r["urn"],
             type=r["type"],
@@ -485,16 +570,6 @@ def _render_here(
         )
         for r in records
     ]
-    return Rendering(
-        project=project_name,
-        stack=stack,
-        config=config,
-        resources=resources,
-        stack_outputs=_plain(exports, paths),
-        warnings=list(dict.fromkeys(found_warnings)),  # once each: a module warns once per class it defines
-        seconds=seconds,
-        environment=_environment(),
-    )
 
 
 def _read_yaml(path: Path) -> Any:

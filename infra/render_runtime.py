@@ -389,12 +389,8 @@ def make_monitor(
 ) -> Any:
     from pulumi.runtime import rpc
     from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
-    from pulumi.runtime.proto import provider_pb2, resource_pb2
+    from pulumi.runtime.proto import resource_pb2
     from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
-
-    # The SDK's own invoke response (older SDKs answered an invoke with the provider's).
-    invoke_response = getattr(resource_pb2, "ResourceInvokeResponse", None) or provider_pb2.InvokeResponse
-    invoke_fields = invoke_response.DESCRIPTOR.fields_by_name
 
     class _Adapter(Mocks):
         def new_resource(self, args: MockResourceArgs):
@@ -407,23 +403,6 @@ def make_monitor(
         # The monitor runs on executor threads; each gets an event loop that the render closes.
         loops.add(_ensure_event_loop())
 
-    def unanswered(token: str, error: Exception) -> Any:
-        if not preview:
-            raise RenderError(str(error)) from None
-        log.unanswered[token] += 1
-        if _PLAIN_INVOKE.get() or "unknown" not in invoke_fields:
-            return invoke_response()  # empty: the SDK builds a result of Nones
-        return invoke_response(unknown=True)
-
-    def stack_reference(name: str) -> dict[str, Any]:
-        outputs = (stack_outputs or {}).get(name)
-        if outputs is not None:
-            return {"name": name, "outputs": dict(outputs), "secretOutputNames": []}
-        if not preview:
-            raise RenderError(f"StackReference {name!r}: no outputs were given for that stack")
-        log.unknown_stack_references.append(name)
-        return {"name": name}
-
     class RecordingMonitor(MockMonitor):
         """A MockMonitor that also keeps parent, dependencies, options, unknowns and stack exports."""
 
@@ -432,13 +411,13 @@ def make_monitor(
             try:
                 return super().Invoke(request)
             except Unanswerable as error:
-                return unanswered(request.tok, error)
+                return _unanswered(request.tok, error, preview=preview, log=log)
 
         def ReadResource(self, request):
             ensure_loop()
             if request.type != STACK_REFERENCE:
                 return super().ReadResource(request)
-            state = stack_reference(request.id)
+            state = _stack_reference(request.id, stack_outputs, preview=preview, log=log)
             urn = self.make_urn(request.parent, request.type, request.name)
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, request.id, state)
             properties = _sync_await(rpc.serialize_properties(state, {}))
@@ -451,44 +430,14 @@ def make_monitor(
             ensure_loop()
             inputs, unknown = split_unknowns(rpc.deserialize_properties(request.object, keep_unknowns=True))
             if request.custom:
-                # A property with an unknown part is unknown as a whole to the program (as in a preview).
-                partly_unknown = {path[0] for path in unknown}
-                args = MockResourceArgs(
-                    typ=request.type,
-                    name=request.name,
-                    inputs={k: v for k, v in inputs.items() if k not in partly_unknown},
-                    provider=request.provider,
-                    resource_id=request.importId,
-                    custom=True,
-                )
-                args.unknown_inputs = frozenset(partly_unknown)  # what the handler must not make up
-                resource_id, state = self.mocks.new_resource(args)
+                resource_id, state = self.mocks.new_resource(_custom_resource_args(request, inputs, unknown))
             else:
                 # Components have no provider; a remote one is built by another language's host,
                 # which the offline render does not run: its outputs stay unknown.
                 resource_id, state = None, {}
             obj = _sync_await(rpc.serialize_properties(state, {}))
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
-            records.append(
-                {
-                    "urn": urn,
-                    "type": request.type,
-                    "name": request.name,
-                    "custom": bool(request.custom),
-                    "parent": request.parent or None,
-                    "dependencies": tuple(request.dependencies),
-                    "property_dependencies": {
-                        key: tuple(value.urns) for key, value in request.propertyDependencies.items()
-                    },
-                    "provider": request.provider or None,
-                    "protect": bool(request.protect),
-                    "inputs": inputs,
-                    "id": resource_id,
-                    "outputs": state,
-                    "remote": bool(getattr(request, "remote", False)),
-                    "unknown": tuple(sorted(format_path(path) for path in unknown)),
-                }
-            )
+            records.append(_record(urn, request, inputs, unknown, resource_id, state))
             return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=obj)
 
         def RegisterResourceOutputs(self, request):
@@ -499,3 +448,75 @@ def make_monitor(
             return super().RegisterResourceOutputs(request)
 
     return RecordingMonitor(_Adapter())
+
+
+def _unanswered(token: str, error: Exception, *, preview: bool, log: RenderLog) -> Any:
+    """An invoke no fake answers: an error in a deployment render, an unknown result in a preview."""
+    from pulumi.runtime.proto import provider_pb2, resource_pb2
+
+    if not preview:
+        raise RenderError(str(error)) from None
+    log.unanswered[token] += 1
+    # The SDK's own invoke response (older SDKs answered an invoke with the provider's).
+    invoke_response = getattr(resource_pb2, "ResourceInvokeResponse", None) or provider_pb2.InvokeResponse
+    if _PLAIN_INVOKE.get() or "unknown" not in invoke_response.DESCRIPTOR.fields_by_name:
+        return invoke_response()  # empty: the SDK builds a result of Nones
+    return invoke_response(unknown=True)
+
+
+def _stack_reference(
+    name: str, stack_outputs: Mapping[str, Mapping[str, Any]] | None, *, preview: bool, log: RenderLog
+) -> dict[str, Any]:
+    """A StackReference's state: the outputs given for that stack, or (in a preview) unknown ones."""
+    outputs = (stack_outputs or {}).get(name)
+    if outputs is not None:
+        return {"name": name, "outputs": dict(outputs), "secretOutputNames": []}
+    if not preview:
+        raise RenderError(f"StackReference {name!r}: no outputs were given for that stack")
+    log.unknown_stack_references.append(name)
+    return {"name": name}
+
+
+def _custom_resource_args(request: Any, inputs: dict[str, Any], unknown: list[tuple[str | int, ...]]) -> Any:
+    """The mocks' arguments for a custom resource: only its wholly known inputs."""
+    from pulumi.runtime.mocks import MockResourceArgs
+
+    # A property with an unknown part is unknown as a whole to the program (as in a preview).
+    partly_unknown = {path[0] for path in unknown}
+    args = MockResourceArgs(
+        typ=request.type,
+        name=request.name,
+        inputs={k: v for k, v in inputs.items() if k not in partly_unknown},
+        provider=request.provider,
+        resource_id=request.importId,
+        custom=True,
+    )
+    args.unknown_inputs = frozenset(partly_unknown)  # what the handler must not make up
+    return args
+
+
+def _record(
+    urn: str,
+    request: Any,
+    inputs: dict[str, Any],
+    unknown: list[tuple[str | int, ...]],
+    resource_id: str | None,
+    state: dict[str, Any],
+) -> dict[str, Any]:
+    """What the render keeps of one registered resource."""
+    return {
+        "urn": urn,
+        "type": request.type,
+        "name": request.name,
+        "custom": bool(request.custom),
+        "parent": request.parent or None,
+        "dependencies": tuple(request.dependencies),
+        "property_dependencies": {key: tuple(value.urns) for key, value in request.propertyDependencies.items()},
+        "provider": request.provider or None,
+        "protect": bool(request.protect),
+        "inputs": inputs,
+        "id": resource_id,
+        "outputs": state,
+        "remote": bool(getattr(request, "remote", False)),
+        "unknown": tuple(sorted(format_path(path) for path in unknown)),
+    }

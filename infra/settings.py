@@ -337,7 +337,54 @@ def read_settings(
     environment = read_environment(get, project)
     policy = ENVIRONMENT_POLICIES[environment]
     region = _region(aws.key("region"), aws.string("region", "a region name such as us-east-1"))
+    log_retention = _read_log_retention(r, policy, environment)
+    window = _read_key_deletion_window(r, policy, environment)
+    network = _read_vpc_cidr(r)
+    az_count = _read_availability_zones(r)
+    domain, zone = _read_dns(r)
+    api_routes, public_routes = _read_routes(r)
+    webhook_targets = _read_webhook_targets(r)
+    systems = _read_connected_systems(r, policy, environment)
+    webhook_credential = _read_webhook_credential(r, systems, webhook_targets)
+    repo, branch, oidc = _read_github(r)
+    email = _read_alarm_email(r)
+    copy_region = _read_backup_copy_region(r, policy, environment, region)
+    database = _read_database(r, policy, environment)
+    break_glass = _read_principals(r, "breakGlassPrincipals", "break-glass")
+    auditors = _read_principals(r, "auditorPrincipals", "auditor")
+    rate = _read_waf_rate_limit(r)
 
+    return Settings(
+        project=project,
+        stack=stack,
+        environment=environment,
+        region=region,
+        policy=policy,
+        log_retention_days=log_retention,
+        key_deletion_window_days=window,
+        vpc_cidr=str(network),
+        availability_zone_count=az_count,
+        domain_name=domain,
+        hosted_zone_id=zone,
+        api_routes=api_routes,
+        public_routes=public_routes,
+        webhook_targets=webhook_targets,
+        connected_systems=systems,
+        github_repository=repo,
+        protected_branch=branch,
+        github_oidc_provider_arn=oidc,
+        alarm_email=email,
+        backup_copy_region=copy_region,
+        database=database,
+        break_glass_principals=break_glass,
+        auditor_principals=auditors,
+        waf_rate_limit=rate,
+        webhook_credential=webhook_credential,
+    )
+
+
+def _read_log_retention(r: _Reader, policy: EnvironmentPolicy, environment: str) -> int:
+    """``logRetentionDays``: a value CloudWatch Logs accepts, at least the environment's minimum."""
     retention_accepted = (
         f"a CloudWatch retention value of at least {policy.min_log_retention_days} days "
         f"for {environment} (LP-LOG-2): "
@@ -356,12 +403,20 @@ def read_settings(
             f"{log_retention} is not a value CloudWatch Logs accepts",
             retention_accepted,
         )
+    return log_retention
 
+
+def _read_key_deletion_window(r: _Reader, policy: EnvironmentPolicy, environment: str) -> int:
+    """``keyDeletionWindowDays``: from the environment's minimum to 30 days."""
     window_accepted = f"{policy.min_key_deletion_window_days} to 30 days for {environment}"
     window = r.integer("keyDeletionWindowDays", window_accepted, 30)
     if not policy.min_key_deletion_window_days <= window <= 30:
         raise SettingsError(r.key("keyDeletionWindowDays"), f"{window} is out of range", window_accepted)
+    return window
 
+
+def _read_vpc_cidr(r: _Reader) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """``vpcCidr``: a private IPv4 block from /16 to /20."""
     cidr_key = r.key("vpcCidr")
     cidr = r.string("vpcCidr", "a private IPv4 CIDR from /16 to /20", "10.20.0.0/16")
     try:
@@ -374,11 +429,19 @@ def read_settings(
         raise SettingsError(
             cidr_key, f"{shown(cidr)} is not a private /16 to /20 block", "a private IPv4 CIDR from /16 to /20"
         )
+    return network
 
+
+def _read_availability_zones(r: _Reader) -> int:
+    """``availabilityZones``: 2 or 3."""
     az_count = r.integer("availabilityZones", "2 or 3", 2)
     if az_count not in (2, 3):
         raise SettingsError(r.key("availabilityZones"), f"{az_count} zones", "2 or 3")
+    return az_count
 
+
+def _read_dns(r: _Reader) -> tuple[str, str]:
+    """``domainName`` (lower-cased) and the ``hostedZoneId`` that holds it."""
     domain = r.string("domainName", "the API's DNS name, e.g. api.leadping.ai").lower()
     if not _HOSTNAME_RE.fullmatch(domain):
         raise SettingsError(
@@ -389,7 +452,11 @@ def read_settings(
         raise SettingsError(
             r.key("hostedZoneId"), f"{shown(zone)} is not a hosted zone id", "a Route 53 hosted zone id (Z...)"
         )
+    return domain, zone
 
+
+def _read_routes(r: _Reader) -> tuple[tuple[Route, ...], tuple[Route, ...]]:
+    """``apiRoutes`` (at least one, each once) and ``publicRoutes`` (some of them)."""
     routes_key = r.key("apiRoutes")
     api_routes = tuple(
         parse_route(f"{routes_key}[{i}]", v)
@@ -409,7 +476,11 @@ def read_settings(
             raise SettingsError(
                 f"{public_key}[{i}]", f"{shown(route.key)} is not one of apiRoutes", "routes listed in apiRoutes"
             )
+    return api_routes, public_routes
 
+
+def _read_webhook_targets(r: _Reader) -> tuple[WebhookTarget, ...]:
+    """``webhookTargets``: target name -> https:// URL, sorted by name."""
     targets_key = r.key("webhookTargets")
     raw_targets = r.json("webhookTargets", "a map of target name to https:// URL", {})
     if not isinstance(raw_targets, dict):
@@ -421,41 +492,57 @@ def read_settings(
         )
         for name, url in sorted(raw_targets.items())
     )
+    return webhook_targets
 
+
+def _read_connected_systems(r: _Reader, policy: EnvironmentPolicy, environment: str) -> tuple[ConnectedSystem, ...]:
+    """``connectedSystems``: one entry per system, each rotated within its environment's window."""
     systems_key = r.key("connectedSystems")
     systems_accepted = (
         "a list of {name, consumer (one of " + ", ".join(WORKLOADS) + "), provider (true/false), "
         f"rotationDays (<= {policy.max_provider_secret_rotation_days} for providers, "
         f"<= {policy.max_secret_rotation_days} otherwise)}}"
     )
-    systems: list[ConnectedSystem] = []
-    for i, item in enumerate(_list(r, "connectedSystems", systems_accepted, [])):
-        key = f"{systems_key}[{i}]"
-        if not isinstance(item, dict):
-            raise SettingsError(key, "is not a map", systems_accepted)
-        name = _name(f"{key}.name", item.get("name"), "a system name")
-        consumer = item.get("consumer")
-        if consumer not in WORKLOADS:
-            raise SettingsError(
-                f"{key}.consumer", f"unknown workload {shown(consumer)}", "one of " + ", ".join(WORKLOADS)
-            )
-        provider = item.get("provider", False)
-        if not isinstance(provider, bool):
-            raise SettingsError(f"{key}.provider", f"{shown(provider)} is not a boolean", "true or false")
-        limit = policy.max_provider_secret_rotation_days if provider else policy.max_secret_rotation_days
-        rotation = item.get("rotationDays", limit)
-        if not isinstance(rotation, int) or isinstance(rotation, bool) or not 1 <= rotation <= limit:
-            raise SettingsError(
-                f"{key}.rotationDays",
-                f"{shown(rotation)} is outside 1..{limit}",
-                f"1 to {limit} days for a {'provider' if provider else 'non-provider'} credential in "
-                f"{environment} (LP-SEC-3)",
-            )
-        systems.append(ConnectedSystem(name, consumer, provider, rotation))
+    systems = tuple(
+        _connected_system(f"{systems_key}[{i}]", item, policy, environment, systems_accepted)
+        for i, item in enumerate(_list(r, "connectedSystems", systems_accepted, []))
+    )
     names = [s.name for s in systems]
     if len(set(names)) != len(names):
         raise SettingsError(systems_key, "names a system twice", "one entry per system (LP-SEC-2)")
+    return systems
 
+
+def _connected_system(
+    key: str, item: Any, policy: EnvironmentPolicy, environment: str, accepted: str
+) -> ConnectedSystem:
+    """One ``connectedSystems`` entry."""
+    if not isinstance(item, dict):
+        raise SettingsError(key, "is not a map", accepted)
+    name = _name(f"{key}.name", item.get("name"), "a system name")
+    consumer = item.get("consumer")
+    if consumer not in WORKLOADS:
+        raise SettingsError(f"{key}.consumer", f"unknown workload {shown(consumer)}", "one of " + ", ".join(WORKLOADS))
+    provider = item.get("provider", False)
+    if not isinstance(provider, bool):
+        raise SettingsError(f"{key}.provider", f"{shown(provider)} is not a boolean", "true or false")
+    limit = policy.max_provider_secret_rotation_days if provider else policy.max_secret_rotation_days
+    rotation = item.get("rotationDays", limit)
+    if not isinstance(rotation, int) or isinstance(rotation, bool) or not 1 <= rotation <= limit:
+        raise SettingsError(
+            f"{key}.rotationDays",
+            f"{shown(rotation)} is outside 1..{limit}",
+            f"1 to {limit} days for a {'provider' if provider else 'non-provider'} credential in "
+            f"{environment} (LP-SEC-3)",
+        )
+    return ConnectedSystem(name, consumer, provider, rotation)
+
+
+def _read_webhook_credential(
+    r: _Reader, systems: tuple[ConnectedSystem, ...], webhook_targets: tuple[WebhookTarget, ...]
+) -> str | None:
+    """``webhookCredential``: the connected system whose secret authenticates outbound webhooks."""
+    names = [s.name for s in systems]
     credential_key = r.key("webhookCredential")
     credential_accepted = "the name of a connectedSystems entry whose secret authenticates outbound webhooks"
     webhook_credential = r.raw("webhookCredential")
@@ -469,7 +556,11 @@ def read_settings(
         raise SettingsError(
             credential_key, f"{shown(webhook_credential)} is not one of connectedSystems", credential_accepted
         )
+    return webhook_credential
 
+
+def _read_github(r: _Reader) -> tuple[str, str, str | None]:
+    """``githubRepository``, ``protectedBranch`` and ``githubOidcProviderArn`` (optional)."""
     repo = parse_repository(
         r.key("githubRepository"), r.string("githubRepository", "owner/name of the repository that deploys this stack")
     )
@@ -485,11 +576,19 @@ def read_settings(
             "a GitHub OIDC provider ARN",
             f"an IAM OIDC provider ARN: arn:aws:iam::<12 digits>:oidc-provider/{GITHUB_OIDC_HOST}",
         )
+    return repo, branch, oidc
 
+
+def _read_alarm_email(r: _Reader) -> str:
+    """``alarmEmail``: the address that receives security alarms."""
     email = r.string("alarmEmail", "the address that receives security alarms")
     if not _EMAIL_RE.fullmatch(email):
         raise SettingsError(r.key("alarmEmail"), f"{shown(email)} is not an email address", "an email address")
+    return email
 
+
+def _read_backup_copy_region(r: _Reader, policy: EnvironmentPolicy, environment: str, region: str) -> str | None:
+    """``backupCopyRegion``: a second region, required where the environment copies backups."""
     copy_region = r.raw("backupCopyRegion")
     if copy_region is not None:
         copy_region = _region(r.key("backupCopyRegion"), copy_region)
@@ -503,7 +602,11 @@ def read_settings(
             f"missing; {environment} copies backups to a second region (LP-BK-1)",
             "a region other than aws:region",
         )
+    return copy_region
 
+
+def _read_database(r: _Reader, policy: EnvironmentPolicy, environment: str) -> DatabaseSettings:
+    """The ``db*`` settings."""
     db_retention_accepted = f"{policy.min_db_backup_retention_days} to 35 days for {environment} (LP-BK-1)"
     db_retention = r.integer(
         "dbBackupRetentionDays", db_retention_accepted, max(14, policy.min_db_backup_retention_days)
@@ -529,7 +632,7 @@ def read_settings(
         raise SettingsError(
             r.key("dbEngineVersion"), f"{shown(engine_version)} is not a version RDS offers", engine_accepted
         )
-    database = DatabaseSettings(
+    return DatabaseSettings(
         instance_class=instance_class,
         allocated_storage_gb=storage,
         backup_retention_days=db_retention,
@@ -537,50 +640,25 @@ def read_settings(
         engine_version=engine_version,
     )
 
-    def principals(name: str, who: str) -> tuple[str, ...]:
-        key = r.key(name)
-        what = (
-            f"IAM principal ARNs allowed to assume the {who} role: "
-            "arn:aws:iam::<12 digits>:root, :user/<name> or :role/<path/name>"
-        )
-        values = _list(r, name, f"a list of {what}", [])
-        kind = "an IAM user, role or account root ARN"
-        return tuple(_arn(f"{key}[{i}]", v, _PRINCIPAL_RE, kind, what) for i, v in enumerate(values))
 
-    break_glass = principals("breakGlassPrincipals", "break-glass")
-    auditors = principals("auditorPrincipals", "auditor")
+def _read_principals(r: _Reader, name: str, who: str) -> tuple[str, ...]:
+    """``breakGlassPrincipals`` or ``auditorPrincipals``: IAM principal ARNs."""
+    key = r.key(name)
+    what = (
+        f"IAM principal ARNs allowed to assume the {who} role: "
+        "arn:aws:iam::<12 digits>:root, :user/<name> or :role/<path/name>"
+    )
+    values = _list(r, name, f"a list of {what}", [])
+    kind = "an IAM user, role or account root ARN"
+    return tuple(_arn(f"{key}[{i}]", v, _PRINCIPAL_RE, kind, what) for i, v in enumerate(values))
 
+
+def _read_waf_rate_limit(r: _Reader) -> int:
+    """``wafRateLimit``: requests per 5 minutes per IP."""
     rate = r.integer("wafRateLimit", "requests per 5 minutes per IP, 100 to 2000000000", 2000)
     if not 100 <= rate <= 2_000_000_000:
         raise SettingsError(r.key("wafRateLimit"), f"{rate} is out of range", "100 to 2000000000")
-
-    return Settings(
-        project=project,
-        stack=stack,
-        environment=environment,
-        region=region,
-        policy=policy,
-        log_retention_days=log_retention,
-        key_deletion_window_days=window,
-        vpc_cidr=str(network),
-        availability_zone_count=az_count,
-        domain_name=domain,
-        hosted_zone_id=zone,
-        api_routes=api_routes,
-        public_routes=public_routes,
-        webhook_targets=webhook_targets,
-        connected_systems=tuple(systems),
-        github_repository=repo,
-        protected_branch=branch,
-        github_oidc_provider_arn=oidc,
-        alarm_email=email,
-        backup_copy_region=copy_region,
-        database=database,
-        break_glass_principals=break_glass,
-        auditor_principals=auditors,
-        waf_rate_limit=rate,
-        webhook_credential=webhook_credential,
-    )
+    return rate
 
 
 def settings_from_config(stack: str, config: Mapping[str, str], project: str = PROJECT) -> Settings:

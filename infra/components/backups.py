@@ -51,14 +51,26 @@ class Backups(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: BackupsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("leadping:continuity:Backups", name, None, opts)
-        prefix = args.name_prefix
         tags = {**args.tags, conventions.DATA_CLASS: "backups"}
         compliance_lock = args.environment == "prod"
         self._min_retention_days = args.policy.min_vault_lock_retention_days
+        self._vault(name, args, tags, compliance_lock)
+        self._copy_vault(name, args, tags, compliance_lock)
+        self._plan(name, args, tags)
+        self._selection(name, args)
+        self.register_outputs(
+            {
+                "vault_name": self.vault.name,
+                "copy_vault_name": self.copy_vault.name if self.copy_vault else None,
+                "plan_id": self.plan.id,
+            }
+        )
 
+    def _vault(self, name: str, args: BackupsArgs, tags: dict[str, str], compliance_lock: bool) -> None:
+        """The vault, encrypted with the backups key, and its lock."""
         self.vault = aws.backup.Vault(
             f"{name}-vault",
-            name=f"{prefix}-vault",
+            name=f"{args.name_prefix}-vault",
             kms_key_arn=args.backups_key_arn,
             force_destroy=False,
             tags=tags,
@@ -66,74 +78,88 @@ class Backups(pulumi.ComponentResource):
         )
         self._lock(name, "vault-lock", self.vault, compliance_lock)
 
+    def _copy_vault(self, name: str, args: BackupsArgs, tags: dict[str, str], compliance_lock: bool) -> None:
+        """In the copy region (if any): a backups key of its own and a locked vault for the copies."""
         self.copy_vault = None
-        if args.copy_region:
-            # An explicit provider, so the copy lands in the second region whatever the stack's region.
-            provider = aws.Provider(f"{name}-copy-region", region=args.copy_region, opts=child(self))
-            copy_key = aws.kms.Key(
-                f"{name}-copy-key",
-                description=f"Leadping {args.environment} backups key ({args.copy_region} copies)",
-                enable_key_rotation=True,
-                rotation_period_in_days=365,
-                deletion_window_in_days=args.key_deletion_window_days,
-                policy=pulumi.Output.from_input(args.account_id).apply(
-                    lambda account: json.dumps(
-                        policy_documents.key_policy(
-                            account,
-                            args.copy_region,
-                            service_principals=("backup.amazonaws.com",),
-                            via_services=("backup",),
-                        ),
-                        sort_keys=True,
-                    )
-                ),
-                tags=tags,
-                opts=child(self, provider=provider, protect=compliance_lock),
-            )
-            aws.kms.Alias(
-                f"{name}-copy-key-alias",
-                name=f"alias/leadping-{args.environment}-backups",
-                target_key_id=copy_key.key_id,
-                opts=child(self, provider=provider),
-            )
-            self.copy_vault = aws.backup.Vault(
-                f"{name}-copy-vault",
-                name=f"{prefix}-vault-copy",
-                kms_key_arn=copy_key.arn,
-                force_destroy=False,
-                tags=tags,
-                opts=child(self, provider=provider),
-            )
-            self._lock(name, "copy-vault-lock", self.copy_vault, compliance_lock, provider)
+        if not args.copy_region:
+            return
+        # An explicit provider, so the copy lands in the second region whatever the stack's region.
+        provider = aws.Provider(f"{name}-copy-region", region=args.copy_region, opts=child(self))
+        copy_key = self._copy_key(name, args, tags, compliance_lock, provider)
+        aws.kms.Alias(
+            f"{name}-copy-key-alias",
+            name=f"alias/leadping-{args.environment}-backups",
+            target_key_id=copy_key.key_id,
+            opts=child(self, provider=provider),
+        )
+        self.copy_vault = aws.backup.Vault(
+            f"{name}-copy-vault",
+            name=f"{args.name_prefix}-vault-copy",
+            kms_key_arn=copy_key.arn,
+            force_destroy=False,
+            tags=tags,
+            opts=child(self, provider=provider),
+        )
+        self._lock(name, "copy-vault-lock", self.copy_vault, compliance_lock, provider)
 
-        copy_vault = self.copy_vault
+    def _copy_key(
+        self, name: str, args: BackupsArgs, tags: dict[str, str], compliance_lock: bool, provider: aws.Provider
+    ) -> aws.kms.Key:
+        """The copy region's backups key."""
+        return aws.kms.Key(
+            f"{name}-copy-key",
+            description=f"Leadping {args.environment} backups key ({args.copy_region} copies)",
+            enable_key_rotation=True,
+            rotation_period_in_days=365,
+            deletion_window_in_days=args.key_deletion_window_days,
+            policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: json.dumps(
+                    policy_documents.key_policy(
+                        account,
+                        args.copy_region,
+                        service_principals=("backup.amazonaws.com",),
+                        via_services=("backup",),
+                    ),
+                    sort_keys=True,
+                )
+            ),
+            tags=tags,
+            opts=child(self, provider=provider, protect=compliance_lock),
+        )
 
-        def rule(rule_name: str, schedule: str, keep_days: int) -> dict[str, object]:
-            # Copies in the second region are kept as long as the originals.
-            copies = (
-                [{"destination_vault_arn": copy_vault.arn, "lifecycle": {"delete_after": keep_days}}]
-                if copy_vault is not None
-                else []
-            )
-            return {
-                "rule_name": rule_name,
-                "target_vault_name": self.vault.name,
-                "schedule": schedule,
-                "start_window": 60,
-                "completion_window": 360,
-                "lifecycle": {"delete_after": keep_days},
-                "copy_actions": copies,
-                "recovery_point_tags": tags,
-            }
-
-        rules = [rule("daily", DAILY, args.policy.daily_backup_retention_days)]
+    def _plan(self, name: str, args: BackupsArgs, tags: dict[str, str]) -> None:
+        """The plan: daily backups and, where the policy keeps them, monthly ones."""
+        rules = [self._rule("daily", DAILY, args.policy.daily_backup_retention_days, tags)]
         if args.policy.monthly_backup_retention_days:
-            rules.append(rule("monthly", MONTHLY, args.policy.monthly_backup_retention_days))
-        self.plan = aws.backup.Plan(f"{name}-plan", name=f"{prefix}-plan", rules=rules, tags=tags, opts=child(self))
+            rules.append(self._rule("monthly", MONTHLY, args.policy.monthly_backup_retention_days, tags))
+        self.plan = aws.backup.Plan(
+            f"{name}-plan", name=f"{args.name_prefix}-plan", rules=rules, tags=tags, opts=child(self)
+        )
 
+    def _rule(self, rule_name: str, schedule: str, keep_days: int, tags: dict[str, str]) -> dict[str, object]:
+        """A plan rule; its recovery points are copied to the copy vault, if any."""
+        # Copies in the second region are kept as long as the originals.
+        copies = (
+            [{"destination_vault_arn": self.copy_vault.arn, "lifecycle": {"delete_after": keep_days}}]
+            if self.copy_vault is not None
+            else []
+        )
+        return {
+            "rule_name": rule_name,
+            "target_vault_name": self.vault.name,
+            "schedule": schedule,
+            "start_window": 60,
+            "completion_window": 360,
+            "lifecycle": {"delete_after": keep_days},
+            "copy_actions": copies,
+            "recovery_point_tags": tags,
+        }
+
+    def _selection(self, name: str, args: BackupsArgs) -> None:
+        """The service role and the selection of everything tagged as a data store."""
         role = aws.iam.Role(
             f"{name}-service-role",
-            name=f"{prefix}-backup",
+            name=f"{args.name_prefix}-backup",
             description="AWS Backup backs up and restores the stack's data stores",
             assume_role_policy=policy_json(
                 lambda a: policy_documents.service_trust("backup.amazonaws.com", a), args.account_id
@@ -152,18 +178,11 @@ class Backups(pulumi.ComponentResource):
         ]
         self.selection = aws.backup.Selection(
             f"{name}-data-stores",
-            name=f"{prefix}-data-stores",
+            name=f"{args.name_prefix}-data-stores",
             plan_id=self.plan.id,
             iam_role_arn=role.arn,
             selection_tags=[{"type": "STRINGEQUALS", "key": conventions.DATA_STORE, "value": conventions.TRUE}],
             opts=child(self, depends_on=attachments),
-        )
-        self.register_outputs(
-            {
-                "vault_name": self.vault.name,
-                "copy_vault_name": self.copy_vault.name if self.copy_vault else None,
-                "plan_id": self.plan.id,
-            }
         )
 
     def _lock(

@@ -21,6 +21,8 @@ from infra.components.secure_bucket import LifecycleTier, SecureBucket, SecureBu
 TENANT_TABLES = {"leads": "lead_id", "messages": "message_id"}
 DB_LOG_EXPORTS = ("postgresql", "upgrade")
 RECORDING_TIERS = (LifecycleTier(30, "STANDARD_IA"), LifecycleTier(180, "GLACIER_IR"))
+STORE_TAGS = {conventions.DATA_STORE: conventions.TRUE}
+TENANT_TAGS = {conventions.TENANT_DATA: conventions.TRUE}
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,20 @@ class DataStores(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DataStoresArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("leadping:data:DataStores", name, None, opts)
-        store = {conventions.DATA_STORE: conventions.TRUE}
-        tenant = {conventions.TENANT_DATA: conventions.TRUE}
+        self._tables(name, args)
+        self._recordings(name, args)
+        self._database(name, args)
+        self.register_outputs(
+            {
+                "database_arn": self.database.arn,
+                "database_endpoint": self.database.endpoint,
+                "table_names": {dc: t.name for dc, t in self.tables.items()},
+                "recordings_bucket": self.recordings.name,
+            }
+        )
 
+    def _tables(self, name: str, args: DataStoresArgs) -> None:
+        """The tenant tables, partitioned by business_id, each with its data class's key."""
         self.tables = {}
         for data_class, sort_key in TENANT_TABLES.items():
             self.tables[data_class] = aws.dynamodb.Table(
@@ -68,10 +81,12 @@ class DataStores(pulumi.ComponentResource):
                 server_side_encryption={"enabled": True, "kms_key_arn": args.key_arns[data_class]},
                 point_in_time_recovery={"enabled": True},
                 deletion_protection_enabled=True,
-                tags={**args.tags, **store, **tenant, conventions.DATA_CLASS: data_class},
+                tags={**args.tags, **STORE_TAGS, **TENANT_TAGS, conventions.DATA_CLASS: data_class},
                 opts=child(self),
             )
 
+    def _recordings(self, name: str, args: DataStoresArgs) -> None:
+        """The call-recordings bucket."""
         self.recordings = SecureBucket(
             f"{name}-call-recordings",
             SecureBucketArgs(
@@ -82,13 +97,14 @@ class DataStores(pulumi.ComponentResource):
                 data_class="call-recordings",
                 access_log_bucket=args.access_log_bucket,
                 transitions=RECORDING_TIERS,
-                tags={**args.tags, **store, **tenant},
+                tags={**args.tags, **STORE_TAGS, **TENANT_TAGS},
             ),
             opts=child(self),
         )
 
+    def _database(self, name: str, args: DataStoresArgs) -> None:
+        """The PostgreSQL instance, with what it needs created first, and its master secret's tag."""
         identifier = f"{args.name_prefix}-leads"
-        major = args.db_engine_version.split(".")[0]
         subnets = aws.rds.SubnetGroup(
             f"{name}-db-subnets",
             name=f"{args.name_prefix}-db",
@@ -97,50 +113,9 @@ class DataStores(pulumi.ComponentResource):
             tags=args.tags,
             opts=child(self),
         )
-        parameters = aws.rds.ParameterGroup(
-            f"{name}-db-parameters",
-            name=f"{args.name_prefix}-postgres{major}",
-            family=f"postgres{major}",
-            description="Leadping PostgreSQL: TLS only, connection and slow-statement logging",
-            parameters=[
-                {"name": "rds.force_ssl", "value": "1"},
-                {"name": "ssl_min_protocol_version", "value": "TLSv1.2"},
-                {"name": "log_connections", "value": "1"},
-                {"name": "log_disconnections", "value": "1"},
-                {"name": "log_statement", "value": "ddl"},
-                {"name": "log_min_duration_statement", "value": "1000"},
-            ],
-            tags=args.tags,
-            opts=child(self),
-        )
-        # RDS creates these on first write without a key or retention; creating them first
-        # keeps the database's logs encrypted and retained like every other log group.
-        log_groups = [
-            aws.cloudwatch.LogGroup(
-                f"{name}-db-{export}-logs",
-                name=f"/aws/rds/instance/{identifier}/{export}",
-                retention_in_days=args.log_retention_days,
-                kms_key_id=args.logs_key_arn,
-                tags={**args.tags, conventions.DATA_CLASS: "logs"},
-                opts=child(self),
-            )
-            for export in DB_LOG_EXPORTS
-        ]
-        monitoring_role = aws.iam.Role(
-            f"{name}-db-monitoring-role",
-            name=f"{args.name_prefix}-rds-monitoring",
-            assume_role_policy=policy_json(
-                lambda a: policy_documents.service_trust("monitoring.rds.amazonaws.com", a), args.account_id
-            ),
-            tags=args.tags,
-            opts=child(self),
-        )
-        aws.iam.RolePolicyAttachment(
-            f"{name}-db-monitoring-policy",
-            role=monitoring_role.name,
-            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-            opts=child(self),
-        )
+        parameters = self._db_parameters(name, args)
+        log_groups = self._db_log_groups(name, args, identifier)
+        monitoring_role = self._db_monitoring_role(name, args)
         self.database = aws.rds.Instance(
             f"{name}-database",
             identifier=identifier,
@@ -179,9 +154,12 @@ class DataStores(pulumi.ComponentResource):
             monitoring_role_arn=monitoring_role.arn,
             enabled_cloudwatch_logs_exports=list(DB_LOG_EXPORTS),
             ca_cert_identifier="rds-ca-rsa2048-g1",
-            tags={**args.tags, **store, conventions.DATA_CLASS: "leads"},
+            tags={**args.tags, **STORE_TAGS, conventions.DATA_CLASS: "leads"},
             opts=child(self, depends_on=log_groups),
         )
+        self._tag_master_secret(name, identifier)
+
+    def _tag_master_secret(self, name: str, identifier: str) -> None:
         # RDS creates the master secret without our tags; LP-SEC-2 asks every secret to name its system.
         # aws.secretsmanager.Tag exists for exactly this: secrets another service (RDS) manages.
         self.master_secret_system = aws.secretsmanager.Tag(
@@ -191,14 +169,60 @@ class DataStores(pulumi.ComponentResource):
             value=identifier,
             opts=child(self),
         )
-        self.register_outputs(
-            {
-                "database_arn": self.database.arn,
-                "database_endpoint": self.database.endpoint,
-                "table_names": {dc: t.name for dc, t in self.tables.items()},
-                "recordings_bucket": self.recordings.name,
-            }
+
+    def _db_parameters(self, name: str, args: DataStoresArgs) -> aws.rds.ParameterGroup:
+        """The database's parameter group: TLS only, connection and slow-statement logging."""
+        major = args.db_engine_version.split(".")[0]
+        return aws.rds.ParameterGroup(
+            f"{name}-db-parameters",
+            name=f"{args.name_prefix}-postgres{major}",
+            family=f"postgres{major}",
+            description="Leadping PostgreSQL: TLS only, connection and slow-statement logging",
+            parameters=[
+                {"name": "rds.force_ssl", "value": "1"},
+                {"name": "ssl_min_protocol_version", "value": "TLSv1.2"},
+                {"name": "log_connections", "value": "1"},
+                {"name": "log_disconnections", "value": "1"},
+                {"name": "log_statement", "value": "ddl"},
+                {"name": "log_min_duration_statement", "value": "1000"},
+            ],
+            tags=args.tags,
+            opts=child(self),
         )
+
+    def _db_log_groups(self, name: str, args: DataStoresArgs, identifier: str) -> list[aws.cloudwatch.LogGroup]:
+        # RDS creates these on first write without a key or retention; creating them first
+        # keeps the database's logs encrypted and retained like every other log group.
+        return [
+            aws.cloudwatch.LogGroup(
+                f"{name}-db-{export}-logs",
+                name=f"/aws/rds/instance/{identifier}/{export}",
+                retention_in_days=args.log_retention_days,
+                kms_key_id=args.logs_key_arn,
+                tags={**args.tags, conventions.DATA_CLASS: "logs"},
+                opts=child(self),
+            )
+            for export in DB_LOG_EXPORTS
+        ]
+
+    def _db_monitoring_role(self, name: str, args: DataStoresArgs) -> aws.iam.Role:
+        """The role RDS enhanced monitoring publishes with."""
+        role = aws.iam.Role(
+            f"{name}-db-monitoring-role",
+            name=f"{args.name_prefix}-rds-monitoring",
+            assume_role_policy=policy_json(
+                lambda a: policy_documents.service_trust("monitoring.rds.amazonaws.com", a), args.account_id
+            ),
+            tags=args.tags,
+            opts=child(self),
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-db-monitoring-policy",
+            role=role.name,
+            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            opts=child(self),
+        )
+        return role
 
     @property
     def table_arns(self) -> list[pulumi.Output[str]]:

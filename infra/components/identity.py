@@ -64,11 +64,20 @@ class ProductionAccess(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ProductionAccessArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("leadping:identity:ProductionAccess", name, None, opts)
-        prefix = self._prefix = args.name_prefix
+        self._prefix = args.name_prefix
         account = pulumi.Output.from_input(args.account_id)
         self.roles = {}
+        self._workload_boundary(name, args, account)
+        self._workload_roles(name, args, account)
+        self._ci_deploy_role(name, args, account)
+        self._auditor_role(name, args, account)
+        self._break_glass_role(name, args, account)
+        self.register_outputs({f"{w}_role_arn": r.arn for w, r in self.roles.items()})
 
-        boundary = aws.iam.Policy(
+    def _workload_boundary(self, name: str, args: ProductionAccessArgs, account: pulumi.Output[str]) -> None:
+        """The permission boundary every workload role is created with."""
+        prefix = args.name_prefix
+        self.boundary = aws.iam.Policy(
             f"{name}-workload-boundary",
             name=f"{prefix}-workload-boundary",
             description="Ceiling of every Leadping workload role: this stack's data, no IAM, no audit changes",
@@ -76,8 +85,10 @@ class ProductionAccess(pulumi.ComponentResource):
             tags=args.tags,
             opts=child(self),
         )
-        self.boundary = boundary
 
+    def _workload_roles(self, name: str, args: ProductionAccessArgs, account: pulumi.Output[str]) -> None:
+        """One role per tenant workload, bounded, with its tenant-scoped policy."""
+        prefix = args.name_prefix
         for workload, access in args.workloads.items():
             role_name = f"{prefix}-{workload}"
             role = self._role(
@@ -91,7 +102,7 @@ class ProductionAccess(pulumi.ComponentResource):
                     account,
                 ),
                 description=f"Leadping {workload} workload (tenant-scoped by the business_id session tag)",
-                boundary_arn=boundary.arn,
+                boundary_arn=self.boundary.arn,
                 tags=args.tags,
             )
             self._attach(
@@ -118,16 +129,22 @@ class ProductionAccess(pulumi.ComponentResource):
                 args.tags,
             )
 
+    def _github_oidc_provider(self, name: str, args: ProductionAccessArgs) -> pulumi.Input[str]:
+        """The account's GitHub OIDC provider: the one given, or a new one."""
         if args.github_oidc_provider_arn:
-            provider_arn: pulumi.Input[str] = args.github_oidc_provider_arn
-        else:
-            provider_arn = aws.iam.OpenIdConnectProvider(
-                f"{name}-github-oidc",
-                url=GITHUB_OIDC_URL,
-                client_id_lists=[policy_documents.GITHUB_OIDC_AUDIENCE],
-                tags=args.tags,
-                opts=child(self),
-            ).arn
+            return args.github_oidc_provider_arn
+        return aws.iam.OpenIdConnectProvider(
+            f"{name}-github-oidc",
+            url=GITHUB_OIDC_URL,
+            client_id_lists=[policy_documents.GITHUB_OIDC_AUDIENCE],
+            tags=args.tags,
+            opts=child(self),
+        ).arn
+
+    def _ci_deploy_role(self, name: str, args: ProductionAccessArgs, account: pulumi.Output[str]) -> None:
+        """The CI deploy role, trusted by the protected branch through GitHub OIDC, and bounded."""
+        prefix = args.name_prefix
+        provider_arn = self._github_oidc_provider(name, args)
         deploy_boundary = aws.iam.Policy(
             f"{name}-deploy-boundary",
             name=f"{prefix}-deploy-boundary",
@@ -159,6 +176,9 @@ class ProductionAccess(pulumi.ComponentResource):
             f"{name}-ci-deploy-key-administration", role=deploy.name, policy_arn=KMS_POWER_USER, opts=child(self)
         )
 
+    def _auditor_role(self, name: str, args: ProductionAccessArgs, account: pulumi.Output[str]) -> None:
+        """The read-only security auditor."""
+        prefix = args.name_prefix
         auditor = self._role(
             name,
             "auditor",
@@ -175,6 +195,9 @@ class ProductionAccess(pulumi.ComponentResource):
             f"{name}-auditor-security-audit", role=auditor.name, policy_arn=SECURITY_AUDIT, opts=child(self)
         )
 
+    def _break_glass_role(self, name: str, args: ProductionAccessArgs, account: pulumi.Output[str]) -> None:
+        """The emergency administrator."""
+        prefix = args.name_prefix
         break_glass = self._role(
             name,
             conventions.BREAK_GLASS,
@@ -193,7 +216,6 @@ class ProductionAccess(pulumi.ComponentResource):
             policy_arn=policy_documents.ADMINISTRATOR_ACCESS,
             opts=child(self),
         )
-        self.register_outputs({f"{w}_role_arn": r.arn for w, r in self.roles.items()})
 
     def _role(
         self,

@@ -105,6 +105,43 @@ def routes_fingerprint(routes: tuple[Route, ...], public: tuple[Route, ...]) -> 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def visibility(metric: str) -> dict[str, object]:
+    """A WAF visibility config: CloudWatch metrics under ``metric`` and sampled requests."""
+    return {"cloudwatch_metrics_enabled": True, "metric_name": metric, "sampled_requests_enabled": True}
+
+
+def web_acl_rules(prefix: str, rate_limit: int) -> list[dict[str, object]]:
+    """The web ACL's rules: a rate limit per IP, then the AWS managed rule groups."""
+    rules: list[dict[str, object]] = [
+        {
+            "name": "rate-limit-per-ip",
+            "priority": 0,
+            "action": {"block": {}},
+            "statement": {"rate_based_statement": {"limit": rate_limit, "aggregate_key_type": "IP"}},
+            "visibility_config": visibility(f"{prefix}-rate-limit"),
+        }
+    ]
+    for priority, group in enumerate(MANAGED_RULE_GROUPS, start=1):
+        rules.append(
+            {
+                "name": group,
+                "priority": priority,
+                "override_action": {"none": {}},
+                "statement": {
+                    "managed_rule_group_statement": {
+                        "vendor_name": "AWS",
+                        "name": group,
+                        "rule_action_overrides": [
+                            {"name": rule, "action_to_use": {"count": {}}} for rule in COUNT_ONLY_RULES.get(group, ())
+                        ],
+                    }
+                },
+                "visibility_config": visibility(f"{prefix}-{group}"),
+            }
+        )
+    return rules
+
+
 class Ingress(pulumi.ComponentResource):
     load_balancer: aws.lb.LoadBalancer
     api: aws.apigateway.RestApi
@@ -120,7 +157,9 @@ class Ingress(pulumi.ComponentResource):
         self._load_balancer(name, args, prefix, tags, certificate_arn)
         self._web_acl(name, args, prefix, tags, log_tags)
         self._user_pools(name, prefix, tags)
-        access_logs, deployment = self._rest_api(name, args, prefix, tags, log_tags)
+        link, validator = self._rest_api(name, args, prefix, tags)
+        deployment = self._routes(name, args, link, validator)
+        access_logs = self._access_logs(name, args, log_tags)
         self._stage(name, args, prefix, tags, access_logs, deployment)
         self._domain(name, args, tags, certificate_arn)
         self.register_outputs(
@@ -224,37 +263,7 @@ class Ingress(pulumi.ComponentResource):
         self, name: str, args: IngressArgs, prefix: str, tags: dict[str, str], log_tags: dict[str, str]
     ) -> None:
         # --- WAF ---
-        def visibility(metric: str) -> dict[str, object]:
-            return {"cloudwatch_metrics_enabled": True, "metric_name": metric, "sampled_requests_enabled": True}
-
-        rules: list[dict[str, object]] = [
-            {
-                "name": "rate-limit-per-ip",
-                "priority": 0,
-                "action": {"block": {}},
-                "statement": {"rate_based_statement": {"limit": args.waf_rate_limit, "aggregate_key_type": "IP"}},
-                "visibility_config": visibility(f"{prefix}-rate-limit"),
-            }
-        ]
-        for priority, group in enumerate(MANAGED_RULE_GROUPS, start=1):
-            rules.append(
-                {
-                    "name": group,
-                    "priority": priority,
-                    "override_action": {"none": {}},
-                    "statement": {
-                        "managed_rule_group_statement": {
-                            "vendor_name": "AWS",
-                            "name": group,
-                            "rule_action_overrides": [
-                                {"name": rule, "action_to_use": {"count": {}}}
-                                for rule in COUNT_ONLY_RULES.get(group, ())
-                            ],
-                        }
-                    },
-                    "visibility_config": visibility(f"{prefix}-{group}"),
-                }
-            )
+        rules = web_acl_rules(prefix, args.waf_rate_limit)
         self.web_acl = aws.wafv2.WebAcl(
             f"{name}-web-acl",
             name=f"{prefix}-web-acl",
@@ -332,8 +341,8 @@ class Ingress(pulumi.ComponentResource):
             )
 
     def _rest_api(
-        self, name: str, args: IngressArgs, prefix: str, tags: dict[str, str], log_tags: dict[str, str]
-    ) -> tuple[aws.cloudwatch.LogGroup, aws.apigateway.Deployment]:
+        self, name: str, args: IngressArgs, prefix: str, tags: dict[str, str]
+    ) -> tuple[aws.apigatewayv2.VpcLink, aws.apigateway.RequestValidator]:
         # --- REST API: a stage the web ACL protects (LP-MON-1) ---
         # AWS WAF cannot be associated with an HTTP API, and CONTROLS.md asks for a web ACL on every
         # public API stage: the API is a REST API stage, associated with the same regional web ACL as
@@ -375,6 +384,16 @@ class Ingress(pulumi.ComponentResource):
             tags=tags,
             opts=child(self),
         )
+        return link, validator
+
+    def _routes(
+        self,
+        name: str,
+        args: IngressArgs,
+        link: aws.apigatewayv2.VpcLink,
+        validator: aws.apigateway.RequestValidator,
+    ) -> aws.apigateway.Deployment:
+        """A method and its private integration per route, and the deployment of them all."""
         resources = self._resources(name, [route.path for route in args.api_routes])
         public = set(args.public_routes)
         self.methods: dict[str, aws.apigateway.Method] = {}
@@ -422,7 +441,11 @@ class Ingress(pulumi.ComponentResource):
             triggers={"routes": routes_fingerprint(args.api_routes, args.public_routes)},
             opts=child(self, depends_on=[*self.methods.values(), *integrations]),
         )
-        access_logs = aws.cloudwatch.LogGroup(
+        return deployment
+
+    def _access_logs(self, name: str, args: IngressArgs, log_tags: dict[str, str]) -> aws.cloudwatch.LogGroup:
+        """The API stage's access log group."""
+        return aws.cloudwatch.LogGroup(
             f"{name}-api-access-logs",
             name=f"/leadping/{args.environment}/api-access",
             retention_in_days=args.log_retention_days,
@@ -430,7 +453,6 @@ class Ingress(pulumi.ComponentResource):
             tags=log_tags,
             opts=child(self),
         )
-        return access_logs, deployment
 
     def _stage(
         self,
@@ -441,28 +463,7 @@ class Ingress(pulumi.ComponentResource):
         access_logs: aws.cloudwatch.LogGroup,
         deployment: aws.apigateway.Deployment,
     ) -> None:
-        # REST API stages log to CloudWatch through the account's API Gateway role.
-        logging_role = aws.iam.Role(
-            f"{name}-api-logging-role",
-            name=f"{prefix}-apigateway-logs",
-            description="API Gateway writes the REST API's access and execution logs",
-            assume_role_policy=policy_json(
-                lambda account: policy_documents.service_trust("apigateway.amazonaws.com", account), args.account_id
-            ),
-            tags=tags,
-            opts=child(self),
-        )
-        logging_policy = aws.iam.RolePolicyAttachment(
-            f"{name}-api-logging-role-policy",
-            role=logging_role.name,
-            policy_arn=API_GATEWAY_LOGGING_POLICY,
-            opts=child(self),
-        )
-        api_account = aws.apigateway.Account(
-            f"{name}-api-account",
-            cloudwatch_role_arn=logging_role.arn,
-            opts=child(self, depends_on=[logging_policy]),
-        )
+        api_account = self._api_logging_account(name, args, prefix, tags)
         self.stage = aws.apigateway.Stage(
             f"{name}-stage",
             rest_api=self.api.id,
@@ -495,6 +496,32 @@ class Ingress(pulumi.ComponentResource):
             resource_arn=self.stage.arn,
             web_acl_arn=self.web_acl.arn,
             opts=child(self),
+        )
+
+    def _api_logging_account(
+        self, name: str, args: IngressArgs, prefix: str, tags: dict[str, str]
+    ) -> aws.apigateway.Account:
+        """The account's API Gateway logging role, which REST API stages log through."""
+        logging_role = aws.iam.Role(
+            f"{name}-api-logging-role",
+            name=f"{prefix}-apigateway-logs",
+            description="API Gateway writes the REST API's access and execution logs",
+            assume_role_policy=policy_json(
+                lambda account: policy_documents.service_trust("apigateway.amazonaws.com", account), args.account_id
+            ),
+            tags=tags,
+            opts=child(self),
+        )
+        logging_policy = aws.iam.RolePolicyAttachment(
+            f"{name}-api-logging-role-policy",
+            role=logging_role.name,
+            policy_arn=API_GATEWAY_LOGGING_POLICY,
+            opts=child(self),
+        )
+        return aws.apigateway.Account(
+            f"{name}-api-account",
+            cloudwatch_role_arn=logging_role.arn,
+            opts=child(self, depends_on=[logging_policy]),
         )
 
     def _domain(self, name: str, args: IngressArgs, tags: dict[str, str], certificate_arn: pulumi.Output[str]) -> None:

@@ -52,20 +52,37 @@ class Webhooks(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: WebhooksArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("leadping:integrations:Webhooks", name, None, opts)
-        prefix = args.name_prefix
+        tags = {**args.tags, conventions.DATA_CLASS: "messages"}
+        self._bus(name, args, tags)
+        self._dead_letter_queue(name, args, tags)
+        self._destinations(name, args)
+        role = self._invoke_role(name, args)
+        self._rules(name, args, role)
+        self.register_outputs(
+            {
+                "bus_name": self.bus.name,
+                "destination_arns": {n: d.arn for n, d in self.destinations.items()},
+            }
+        )
+
+    def _bus(self, name: str, args: WebhooksArgs, tags: dict[str, str]) -> None:
+        """The webhook event bus, encrypted with the messages key."""
         self.bus = aws.cloudwatch.EventBus(
             f"{name}-bus",
-            name=f"{prefix}-webhooks",
+            name=f"{args.name_prefix}-webhooks",
             kms_key_identifier=args.messages_key_arn,
-            tags={**args.tags, conventions.DATA_CLASS: "messages"},
+            tags=tags,
             opts=child(self),
         )
+
+    def _dead_letter_queue(self, name: str, args: WebhooksArgs, tags: dict[str, str]) -> None:
+        """The queue undeliverable webhook events land in, and its policy."""
         self.dead_letter_queue = aws.sqs.Queue(
             f"{name}-dlq",
-            name=f"{prefix}-webhooks-dlq",
+            name=f"{args.name_prefix}-webhooks-dlq",
             kms_master_key_id=args.messages_key_arn,
             message_retention_seconds=14 * 24 * 3600,
-            tags={**args.tags, conventions.DATA_CLASS: "messages"},
+            tags=tags,
             opts=child(self),
         )
         aws.sqs.QueuePolicy(
@@ -80,12 +97,15 @@ class Webhooks(pulumi.ComponentResource):
             ),
             opts=child(self),
         )
+
+    def _destinations(self, name: str, args: WebhooksArgs) -> None:
+        """Per target: a connection awaiting its key from rotation, and an API destination."""
         self.destinations = {}
         self.connections: dict[str, aws.cloudwatch.EventConnection] = {}
         for target in args.targets:
             connection = self.connections[target.name] = aws.cloudwatch.EventConnection(
                 f"{name}-{target.name}-connection",
-                name=connection_name(prefix, target.name),
+                name=connection_name(args.name_prefix, target.name),
                 description=f"{target.name} webhook; key from the {args.credential_system} secret's rotation",
                 authorization_type="API_KEY",
                 auth_parameters={"api_key": {"key": API_KEY_HEADER, "value": UNSET_UNTIL_ROTATION}},
@@ -103,7 +123,7 @@ class Webhooks(pulumi.ComponentResource):
             )
             self.destinations[target.name] = aws.cloudwatch.EventApiDestination(
                 f"{name}-{target.name}-destination",
-                name=f"{prefix}-{target.name}",
+                name=f"{args.name_prefix}-{target.name}",
                 description=f"{target.name} webhook",
                 invocation_endpoint=target.url,
                 http_method=target.http_method,
@@ -112,9 +132,11 @@ class Webhooks(pulumi.ComponentResource):
                 opts=child(self),
             )
 
+    def _invoke_role(self, name: str, args: WebhooksArgs) -> aws.iam.Role:
+        """The role the rules call the API destinations with."""
         role = aws.iam.Role(
             f"{name}-invoke-role",
-            name=f"{prefix}-webhooks",
+            name=f"{args.name_prefix}-webhooks",
             description="Lets the webhook rules call their API destinations",
             assume_role_policy=policy_json(
                 lambda a: policy_documents.service_trust("events.amazonaws.com", a), args.account_id
@@ -133,10 +155,14 @@ class Webhooks(pulumi.ComponentResource):
             ),
             opts=child(self),
         )
+        return role
+
+    def _rules(self, name: str, args: WebhooksArgs, role: aws.iam.Role) -> None:
+        """Per target: a rule on its detail-type, sending to its destination with retries."""
         for target in args.targets:
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{target.name}-rule",
-                name=f"{prefix}-{target.name}",
+                name=f"{args.name_prefix}-{target.name}",
                 description=f"Webhook events for {target.name}",
                 event_bus_name=self.bus.name,
                 event_pattern=json.dumps({"detail-type": [f"webhook.{target.name}"]}),
@@ -153,9 +179,3 @@ class Webhooks(pulumi.ComponentResource):
                 dead_letter_config={"arn": self.dead_letter_queue.arn},
                 opts=child(self),
             )
-        self.register_outputs(
-            {
-                "bus_name": self.bus.name,
-                "destination_arns": {n: d.arn for n, d in self.destinations.items()},
-            }
-        )

@@ -35,6 +35,11 @@ class LogPipelineArgs:
     tags: dict[str, str] = field(default_factory=dict)
 
 
+def log_tags(args: LogPipelineArgs) -> dict[str, str]:
+    """The pipeline's tags on what holds logs."""
+    return {**args.tags, conventions.DATA_CLASS: "logs"}
+
+
 class LogPipeline(pulumi.ComponentResource):
     trail: aws.cloudtrail.Trail
     trail_log_group: aws.cloudwatch.LogGroup
@@ -43,23 +48,36 @@ class LogPipeline(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: LogPipelineArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("leadping:logging:LogPipeline", name, None, opts)
-        prefix = args.name_prefix
-        log_tags = {**args.tags, conventions.DATA_CLASS: "logs"}
+        self._trail(name, args)
+        self.app_log_group = self._log_group(name, args, "app", f"/leadping/{args.environment}/app")
+        self._delivery_stream(name, args)
+        self._subscription(name, args)
+        self.register_outputs(
+            {
+                "trail_arn": self.trail.arn,
+                "trail_log_group": self.trail_log_group.name,
+                "app_log_group": self.app_log_group.name,
+                "delivery_stream_arn": self.delivery_stream.arn,
+            }
+        )
 
-        def log_group(role: str, group_name: str) -> aws.cloudwatch.LogGroup:
-            return aws.cloudwatch.LogGroup(
-                f"{name}-{role}-logs",
-                name=group_name,
-                retention_in_days=args.log_retention_days,
-                kms_key_id=args.logs_key_arn,
-                tags=log_tags,
-                opts=child(self),
-            )
+    def _log_group(self, name: str, args: LogPipelineArgs, role: str, group_name: str) -> aws.cloudwatch.LogGroup:
+        """A log group of the pipeline, encrypted with the logs key and retained."""
+        return aws.cloudwatch.LogGroup(
+            f"{name}-{role}-logs",
+            name=group_name,
+            retention_in_days=args.log_retention_days,
+            kms_key_id=args.logs_key_arn,
+            tags=log_tags(args),
+            opts=child(self),
+        )
 
-        self.trail_log_group = log_group("trail", f"/leadping/{args.environment}/cloudtrail")
+    def _trail(self, name: str, args: LogPipelineArgs) -> None:
+        """The multi-region trail, delivering to the archive and to its own log group."""
+        self.trail_log_group = self._log_group(name, args, "trail", f"/leadping/{args.environment}/cloudtrail")
         trail_role = aws.iam.Role(
             f"{name}-trail-role",
-            name=f"{prefix}-cloudtrail-logs",
+            name=f"{args.name_prefix}-cloudtrail-logs",
             description="CloudTrail delivers to its log group",
             assume_role_policy=policy_json(
                 lambda a: policy_documents.service_trust("cloudtrail.amazonaws.com", a), args.account_id
@@ -91,7 +109,7 @@ class LogPipeline(pulumi.ComponentResource):
         )
         self.trail = aws.cloudtrail.Trail(
             f"{name}-trail",
-            name=trail_name(prefix),
+            name=trail_name(args.name_prefix),
             s3_bucket_name=args.archive_bucket,
             is_multi_region_trail=True,
             include_global_service_events=True,
@@ -101,18 +119,21 @@ class LogPipeline(pulumi.ComponentResource):
             cloud_watch_logs_group_arn=self.trail_log_group.arn.apply(lambda arn: f"{arn}:*"),
             cloud_watch_logs_role_arn=trail_role.arn,
             advanced_event_selectors=data_selectors,
-            tags=log_tags,
+            tags=log_tags(args),
             opts=child(self, depends_on=[*args.archive_ready, trail_policy]),
         )
 
-        self.app_log_group = log_group("app", f"/leadping/{args.environment}/app")
-        delivery_errors = log_group("firehose-errors", f"/leadping/{args.environment}/firehose-errors")
+    def _delivery_stream(self, name: str, args: LogPipelineArgs) -> None:
+        """The Firehose stream that writes application logs into the archive, and its error log."""
+        delivery_errors = self._log_group(
+            name, args, "firehose-errors", f"/leadping/{args.environment}/firehose-errors"
+        )
         aws.cloudwatch.LogStream(
             f"{name}-firehose-errors-stream", name="archive", log_group_name=delivery_errors.name, opts=child(self)
         )
         firehose_role = aws.iam.Role(
             f"{name}-firehose-role",
-            name=firehose_role_name(prefix),
+            name=firehose_role_name(args.name_prefix),
             description="Firehose writes application logs into the archive",
             assume_role_policy=policy_json(
                 lambda a: policy_documents.service_trust("firehose.amazonaws.com", a), args.account_id
@@ -133,7 +154,7 @@ class LogPipeline(pulumi.ComponentResource):
         )
         self.delivery_stream = aws.kinesis.FirehoseDeliveryStream(
             f"{name}-app-stream",
-            name=f"{prefix}-app-logs",
+            name=f"{args.name_prefix}-app-logs",
             destination="extended_s3",
             server_side_encryption={
                 "enabled": True,
@@ -155,12 +176,15 @@ class LogPipeline(pulumi.ComponentResource):
                     "log_stream_name": "archive",
                 },
             },
-            tags=log_tags,
+            tags=log_tags(args),
             opts=child(self, depends_on=[*args.archive_ready, firehose_policy]),
         )
+
+    def _subscription(self, name: str, args: LogPipelineArgs) -> None:
+        """The subscription filter streaming the application log group into Firehose."""
         subscription_role = aws.iam.Role(
             f"{name}-subscription-role",
-            name=f"{prefix}-logs-to-firehose",
+            name=f"{args.name_prefix}-logs-to-firehose",
             description="CloudWatch Logs streams the application log group into Firehose",
             assume_role_policy=policy_json(
                 lambda a: policy_documents.service_trust(f"logs.{args.region}.amazonaws.com", a), args.account_id
@@ -176,18 +200,10 @@ class LogPipeline(pulumi.ComponentResource):
         )
         aws.cloudwatch.LogSubscriptionFilter(
             f"{name}-app-to-archive",
-            name=f"{prefix}-app-to-archive",
+            name=f"{args.name_prefix}-app-to-archive",
             log_group=self.app_log_group.name,
             filter_pattern="",
             destination_arn=self.delivery_stream.arn,
             role_arn=subscription_role.arn,
             opts=child(self, depends_on=[subscription_policy]),
-        )
-        self.register_outputs(
-            {
-                "trail_arn": self.trail.arn,
-                "trail_log_group": self.trail_log_group.name,
-                "app_log_group": self.app_log_group.name,
-                "delivery_stream_arn": self.delivery_stream.arn,
-            }
         )

@@ -84,20 +84,37 @@ class Monitoring(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("leadping:monitoring:Monitoring", name, None, opts)
-        prefix = args.name_prefix
-        tags = args.tags
+        self._detections(name, args)
+        self._topic(name, args)
+        self._guardduty_findings(name, args)
+        self.alarms = {}
+        self._security_event_alarms(name, args)
+        self._alb_5xx_alarm(name, args)
+        self._api_latency_alarm(name, args)
+        self._delivery_failure_alarms(name, args)
+        self.register_outputs(
+            {
+                "topic_arn": self.topic.arn,
+                "detector_id": self.detector.id,
+                "alarms": {k: a.name for k, a in self.alarms.items()},
+            }
+        )
 
-        self.detector = self._detection(name, args.region, None, tags)
+    def _detections(self, name: str, args: MonitoringArgs) -> None:
+        """Detection in the stack's region and in each additional region."""
+        self.detector = self._detection(name, args.region, None, args.tags)
         for region in args.additional_regions:
             # An explicit provider per region: detection where the stack keeps data (backup copies).
             provider = aws.Provider(f"{name}-{region}", region=region, opts=child(self))
-            self._detection(f"{name}-{region}", region, provider, tags)
+            self._detection(f"{name}-{region}", region, provider, args.tags)
 
+    def _topic(self, name: str, args: MonitoringArgs) -> None:
+        """The alarm topic, encrypted with the logs key, with its policy and email subscriber."""
         self.topic = aws.sns.Topic(
             f"{name}-alarms",
-            name=f"{prefix}-security-alarms",
+            name=f"{args.name_prefix}-security-alarms",
             kms_master_key_id=args.logs_key_arn,
-            tags={**tags, conventions.DATA_CLASS: "logs"},
+            tags={**args.tags, conventions.DATA_CLASS: "logs"},
             opts=child(self),
         )
         aws.sns.TopicPolicy(
@@ -113,9 +130,12 @@ class Monitoring(pulumi.ComponentResource):
             endpoint=args.alarm_email,
             opts=child(self),
         )
+
+    def _guardduty_findings(self, name: str, args: MonitoringArgs) -> None:
+        """High-severity GuardDuty findings to the alarm topic."""
         findings = aws.cloudwatch.EventRule(
             f"{name}-guardduty-findings",
-            name=f"{prefix}-guardduty-high-findings",
+            name=f"{args.name_prefix}-guardduty-high-findings",
             description="High-severity GuardDuty findings to the alarm topic",
             event_pattern=json.dumps(
                 {
@@ -124,21 +144,21 @@ class Monitoring(pulumi.ComponentResource):
                     "detail": {"severity": [{"numeric": [">=", 7]}]},
                 }
             ),
-            tags=tags,
+            tags=args.tags,
             opts=child(self),
         )
         aws.cloudwatch.EventTarget(
             f"{name}-guardduty-findings-topic", rule=findings.name, arn=self.topic.arn, opts=child(self)
         )
 
+    def _security_event_alarms(self, name: str, args: MonitoringArgs) -> None:
+        """A metric filter on the CloudTrail log group and an alarm for each security event."""
         namespace = f"Leadping/{args.environment}/Security"
-        actions = [self.topic.arn]
-        self.alarms = {}
         for event, pattern in SECURITY_EVENT_PATTERNS.items():
             metric = "".join(part.capitalize() for part in event.split("-"))
             aws.cloudwatch.LogMetricFilter(
                 f"{name}-{event}-filter",
-                name=f"{prefix}-{event}",
+                name=f"{args.name_prefix}-{event}",
                 log_group_name=args.trail_log_group_name,
                 pattern=pattern,
                 metric_transformation={"name": metric, "namespace": namespace, "value": "1", "default_value": "0"},
@@ -146,7 +166,7 @@ class Monitoring(pulumi.ComponentResource):
             )
             self.alarms[event] = aws.cloudwatch.MetricAlarm(
                 f"{name}-{event}-alarm",
-                name=f"{prefix}-{event}",
+                name=f"{args.name_prefix}-{event}",
                 alarm_description=f"CloudTrail recorded {event.replace('-', ' ')}",
                 namespace=namespace,
                 metric_name=metric,
@@ -156,14 +176,16 @@ class Monitoring(pulumi.ComponentResource):
                 threshold=1,
                 comparison_operator="GreaterThanOrEqualToThreshold",
                 treat_missing_data="notBreaching",
-                alarm_actions=actions,
-                tags=tags,
+                alarm_actions=[self.topic.arn],
+                tags=args.tags,
                 opts=child(self),
             )
 
+    def _alb_5xx_alarm(self, name: str, args: MonitoringArgs) -> None:
+        """The load balancer answering with 5xx errors."""
         self.alarms["alb-5xx"] = aws.cloudwatch.MetricAlarm(
             f"{name}-alb-5xx-alarm",
-            name=f"{prefix}-alb-5xx",
+            name=f"{args.name_prefix}-alb-5xx",
             alarm_description="The load balancer is answering with 5xx errors",
             namespace="AWS/ApplicationELB",
             metric_name="HTTPCode_ELB_5XX_Count",
@@ -174,14 +196,17 @@ class Monitoring(pulumi.ComponentResource):
             threshold=args.alb_5xx_per_5_minutes,
             comparison_operator="GreaterThanOrEqualToThreshold",
             treat_missing_data="notBreaching",
-            alarm_actions=actions,
-            ok_actions=actions,
-            tags=tags,
+            alarm_actions=[self.topic.arn],
+            ok_actions=[self.topic.arn],
+            tags=args.tags,
             opts=child(self),
         )
+
+    def _api_latency_alarm(self, name: str, args: MonitoringArgs) -> None:
+        """The API's p99 latency above its threshold."""
         self.alarms["api-latency"] = aws.cloudwatch.MetricAlarm(
             f"{name}-api-latency-alarm",
-            name=f"{prefix}-api-latency-p99",
+            name=f"{args.name_prefix}-api-latency-p99",
             alarm_description=f"API p99 latency above {args.api_latency_p99_ms} ms",
             namespace="AWS/ApiGateway",
             metric_name="Latency",
@@ -193,15 +218,18 @@ class Monitoring(pulumi.ComponentResource):
             threshold=args.api_latency_p99_ms,
             comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
-            alarm_actions=actions,
-            ok_actions=actions,
-            tags=tags,
+            alarm_actions=[self.topic.arn],
+            ok_actions=[self.topic.arn],
+            tags=args.tags,
             opts=child(self),
         )
+
+    def _delivery_failure_alarms(self, name: str, args: MonitoringArgs) -> None:
+        """Messages waiting in a dead-letter queue: a delivery failed."""
         for role, queue_name in args.dead_letter_queues.items():
             self.alarms[f"{role}-delivery-failures"] = aws.cloudwatch.MetricAlarm(
                 f"{name}-{role}-dlq-alarm",
-                name=f"{prefix}-{role}-delivery-failures",
+                name=f"{args.name_prefix}-{role}-delivery-failures",
                 alarm_description=f"Messages that could not be delivered ({role}) are waiting in the dead-letter queue",
                 namespace="AWS/SQS",
                 metric_name="ApproximateNumberOfMessagesVisible",
@@ -212,17 +240,10 @@ class Monitoring(pulumi.ComponentResource):
                 threshold=1,
                 comparison_operator="GreaterThanOrEqualToThreshold",
                 treat_missing_data="notBreaching",
-                alarm_actions=actions,
-                tags=tags,
+                alarm_actions=[self.topic.arn],
+                tags=args.tags,
                 opts=child(self),
             )
-        self.register_outputs(
-            {
-                "topic_arn": self.topic.arn,
-                "detector_id": self.detector.id,
-                "alarms": {k: a.name for k, a in self.alarms.items()},
-            }
-        )
 
     def _detection(
         self, name: str, region: str, provider: aws.Provider | None, tags: dict[str, str]

@@ -54,11 +54,20 @@ class Secrets(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SecretsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("leadping:secrets:Secrets", name, None, opts)
-        prefix = args.name_prefix
-        function_name = f"{prefix}-secret-rotation"
+        function_name = f"{args.name_prefix}-secret-rotation"
         tags = {**args.tags, conventions.DATA_CLASS: "secrets"}
+        log_group = self._rotation_logs(name, args, function_name)
+        self._dead_letter_queue(name, args, tags)
+        self.rotation_role = self._rotation_role(name, args, function_name)
+        self._secrets(name, args, tags)
+        attachments = self._rotation_permissions(name, args, function_name, log_group)
+        permission = self._rotation_function(name, args, function_name, log_group, attachments)
+        self._rotations(name, args, permission)
+        self.register_outputs({"secret_arns": {n: s.arn for n, s in self.secrets.items()}})
 
-        log_group = aws.cloudwatch.LogGroup(
+    def _rotation_logs(self, name: str, args: SecretsArgs, function_name: str) -> aws.cloudwatch.LogGroup:
+        """The rotation function's log group."""
+        return aws.cloudwatch.LogGroup(
             f"{name}-rotation-logs",
             name=f"/aws/lambda/{function_name}",
             retention_in_days=args.log_retention_days,
@@ -66,9 +75,12 @@ class Secrets(pulumi.ComponentResource):
             tags={**args.tags, conventions.DATA_CLASS: "logs"},
             opts=child(self),
         )
+
+    def _dead_letter_queue(self, name: str, args: SecretsArgs, tags: dict[str, str]) -> None:
+        """The queue the rotation function's failed invocations land in, and its policy."""
         self.dead_letter_queue = aws.sqs.Queue(
             f"{name}-rotation-dlq",
-            name=f"{prefix}-secret-rotation-dlq",
+            name=f"{args.name_prefix}-secret-rotation-dlq",
             kms_master_key_id=args.secrets_key_arn,
             message_retention_seconds=14 * 24 * 3600,
             tags=tags,
@@ -80,7 +92,10 @@ class Secrets(pulumi.ComponentResource):
             policy=policy_json(policy_documents.queue_policy, self.dead_letter_queue.arn, args.account_id),
             opts=child(self),
         )
-        role = aws.iam.Role(
+
+    def _rotation_role(self, name: str, args: SecretsArgs, function_name: str) -> aws.iam.Role:
+        """The role the rotation function runs as."""
+        return aws.iam.Role(
             f"{name}-rotation-role",
             name=function_name,
             description="Runs the secret-rotation function",
@@ -91,6 +106,8 @@ class Secrets(pulumi.ComponentResource):
             opts=child(self),
         )
 
+    def _secrets(self, name: str, args: SecretsArgs, tags: dict[str, str]) -> None:
+        """One secret per connected system, tagged with its system, consumer and connections."""
         unknown = set(args.connections) - {s.name for s in args.systems}
         if unknown:
             raise ValueError(f"connections name systems that are not connected: {sorted(unknown)}")
@@ -99,7 +116,7 @@ class Secrets(pulumi.ComponentResource):
             connections = args.connections.get(system.name, ())
             self.secrets[system.name] = aws.secretsmanager.Secret(
                 f"{name}-{system.name}",
-                name=f"{prefix}/{system.name}",
+                name=f"{args.name_prefix}/{system.name}",
                 description=f"{system.name} credential, used by the {system.consumer} workload",
                 kms_key_id=args.secrets_key_arn,
                 recovery_window_in_days=args.recovery_window_days,
@@ -116,6 +133,11 @@ class Secrets(pulumi.ComponentResource):
                 opts=child(self),
             )
 
+    def _rotation_permissions(
+        self, name: str, args: SecretsArgs, function_name: str, log_group: aws.cloudwatch.LogGroup
+    ) -> list[aws.iam.RolePolicyAttachment]:
+        """The rotation role's own policy and the managed policies Lambda needs, attached."""
+        role = self.rotation_role
         policy = aws.iam.Policy(
             f"{name}-rotation-policy",
             name=f"{function_name}-access",
@@ -141,7 +163,7 @@ class Secrets(pulumi.ComponentResource):
             tags=args.tags,
             opts=child(self),
         )
-        attachments = [
+        return [
             aws.iam.RolePolicyAttachment(
                 f"{name}-rotation-attachment", role=role.name, policy_arn=policy.arn, opts=child(self)
             ),
@@ -152,6 +174,16 @@ class Secrets(pulumi.ComponentResource):
                 for arn in LAMBDA_MANAGED_POLICIES
             ),
         ]
+
+    def _rotation_function(
+        self,
+        name: str,
+        args: SecretsArgs,
+        function_name: str,
+        log_group: aws.cloudwatch.LogGroup,
+        attachments: list[aws.iam.RolePolicyAttachment],
+    ) -> aws.lambda_.Permission:
+        """The rotation function and Secrets Manager's permission to invoke it."""
         self.rotation_function = aws.lambda_.Function(
             f"{name}-rotation-function",
             name=function_name,
@@ -160,7 +192,7 @@ class Secrets(pulumi.ComponentResource):
             architectures=["arm64"],
             handler="handler.handler",
             code=pulumi.AssetArchive({"handler.py": pulumi.FileAsset(str(ROTATION_CODE / "handler.py"))}),
-            role=role.arn,
+            role=self.rotation_role.arn,
             timeout=60,
             memory_size=256,
             reserved_concurrent_executions=2,
@@ -178,7 +210,7 @@ class Secrets(pulumi.ComponentResource):
             tags=args.tags,
             opts=child(self, depends_on=[*attachments, log_group]),
         )
-        permission = aws.lambda_.Permission(
+        return aws.lambda_.Permission(
             f"{name}-rotation-invoke",
             action="lambda:InvokeFunction",
             function=self.rotation_function.name,
@@ -187,6 +219,8 @@ class Secrets(pulumi.ComponentResource):
             opts=child(self),
         )
 
+    def _rotations(self, name: str, args: SecretsArgs, permission: aws.lambda_.Permission) -> None:
+        """Each secret's policy (its consumer and the rotation only) and its rotation schedule."""
         self.rotations: dict[str, aws.secretsmanager.SecretRotation] = {}
         for system in args.systems:
             secret = self.secrets[system.name]
@@ -197,7 +231,7 @@ class Secrets(pulumi.ComponentResource):
                 policy=policy_json(
                     lambda consumer, rotation, account: policy_documents.secret_policy([consumer, rotation], account),
                     args.consumer_role_arns[system.consumer],
-                    role.arn,
+                    self.rotation_role.arn,
                     args.account_id,
                 ),
                 opts=child(self),
@@ -215,5 +249,3 @@ class Secrets(pulumi.ComponentResource):
                     depends_on=[permission, *(args.connections_ready if system.name in args.connections else [])],
                 ),
             )
-        self.rotation_role = role
-        self.register_outputs({"secret_arns": {n: s.arn for n, s in self.secrets.items()}})

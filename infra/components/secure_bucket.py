@@ -61,25 +61,38 @@ class SecureBucket(pulumi.ComponentResource):
             tags={**args.tags, conventions.DATA_CLASS: args.data_class},
             opts=child(self),
         )
-        bucket_id = self.bucket.id
+        ownership, public_access = self._access_controls(name)
+        self._encryption(name, args)
+        versioning = self._versioning(name, args, locked)
+        self._policy(name, args, public_access, ownership)
+        self._access_logging(name, args)
+        self._lifecycle(name, args, versioning)
+        self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
+
+    def _access_controls(self, name: str) -> tuple[aws.s3.BucketOwnershipControls, aws.s3.BucketPublicAccessBlock]:
+        """Owner-enforced object ownership (no ACLs) and the public access block."""
         ownership = aws.s3.BucketOwnershipControls(
             f"{name}-ownership",
-            bucket=bucket_id,
+            bucket=self.bucket.id,
             rule={"object_ownership": "BucketOwnerEnforced"},
             opts=child(self),
         )
         public_access = aws.s3.BucketPublicAccessBlock(
             f"{name}-public-access",
-            bucket=bucket_id,
+            bucket=self.bucket.id,
             block_public_acls=True,
             block_public_policy=True,
             ignore_public_acls=True,
             restrict_public_buckets=True,
             opts=child(self),
         )
+        return ownership, public_access
+
+    def _encryption(self, name: str, args: SecureBucketArgs) -> None:
+        """SSE-KMS with the data class's key and bucket keys."""
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
-            bucket=bucket_id,
+            bucket=self.bucket.id,
             rules=[
                 {
                     "apply_server_side_encryption_by_default": {
@@ -91,24 +104,37 @@ class SecureBucket(pulumi.ComponentResource):
             ],
             opts=child(self),
         )
+
+    def _versioning(self, name: str, args: SecureBucketArgs, locked: bool) -> aws.s3.BucketVersioning:
+        """Versioning and, for a locked bucket, Object Lock in compliance mode."""
         versioning = aws.s3.BucketVersioning(
             f"{name}-versioning",
-            bucket=bucket_id,
+            bucket=self.bucket.id,
             versioning_configuration={"status": "Enabled"},
             opts=child(self),
         )
         if locked:
             aws.s3.BucketObjectLockConfiguration(
                 f"{name}-object-lock",
-                bucket=bucket_id,
+                bucket=self.bucket.id,
                 object_lock_enabled="Enabled",
                 rule={"default_retention": {"mode": "COMPLIANCE", "days": args.object_lock_days}},
                 opts=child(self, depends_on=[versioning]),
             )
+        return versioning
+
+    def _policy(
+        self,
+        name: str,
+        args: SecureBucketArgs,
+        public_access: aws.s3.BucketPublicAccessBlock,
+        ownership: aws.s3.BucketOwnershipControls,
+    ) -> None:
+        """The TLS-only bucket policy and the statements the bucket's user adds."""
         extra = args.extra_policy_statements
         self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
-            bucket=bucket_id,
+            bucket=self.bucket.id,
             policy=policy_json(
                 lambda arn, *rest: policy_documents.bucket_policy(arn, extra(arn, *rest) if extra else ()),
                 self.bucket.arn,
@@ -117,15 +143,22 @@ class SecureBucket(pulumi.ComponentResource):
             # S3 refuses a policy while the public access block is still being applied.
             opts=child(self, depends_on=[public_access, ownership]),
         )
-        if args.access_log_bucket is not None:
-            aws.s3.BucketLogging(
-                f"{name}-access-logging",
-                bucket=bucket_id,
-                target_bucket=args.access_log_bucket,
-                target_prefix=args.access_log_prefix or pulumi.Output.concat("s3/", bucket_id, "/"),
-                target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
-                opts=child(self),
-            )
+
+    def _access_logging(self, name: str, args: SecureBucketArgs) -> None:
+        """Server access logs into the access-log bucket, unless the bucket must not log."""
+        if args.access_log_bucket is None:
+            return
+        aws.s3.BucketLogging(
+            f"{name}-access-logging",
+            bucket=self.bucket.id,
+            target_bucket=args.access_log_bucket,
+            target_prefix=args.access_log_prefix or pulumi.Output.concat("s3/", self.bucket.id, "/"),
+            target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
+            opts=child(self),
+        )
+
+    def _lifecycle(self, name: str, args: SecureBucketArgs, versioning: aws.s3.BucketVersioning) -> None:
+        """Aborted uploads cleaned up, the cold-storage tiers, noncurrent versions expired."""
         rules: list[dict[str, Any]] = [
             {
                 "id": "abort-incomplete-uploads",
@@ -154,12 +187,11 @@ class SecureBucket(pulumi.ComponentResource):
             )
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
-            bucket=bucket_id,
+            bucket=self.bucket.id,
             rules=rules,
             # Lifecycle rules on noncurrent versions need versioning in place first.
             opts=child(self, depends_on=[versioning]),
         )
-        self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
 
     @property
     def name(self) -> pulumi.Output[str]:
