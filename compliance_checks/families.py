@@ -9,14 +9,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance_checks.core import Check, CheckContext, ReadError, Result, errored, failed, judge_each, passed
-from compliance_checks.services import elbv2, kms
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    ReadError,
+    Result,
+    errored,
+    failed,
+    judge_each,
+    judge_resource,
+    passed,
+)
+from compliance_checks.services import backup, dynamodb, elbv2, iam, kms, logs, rds, s3, secretsmanager
 
 
 class ResourceCheck(Check):
     """Lists resources (``resources``), then judges each on its own (``judge``), concurrently: a read
     that fails for one resource is that resource's ERROR. ``locate`` gives a resource's id and region
-    (by default its ``arn`` and ``region``)."""
+    (by default its ``arn`` and ``region``); ``typed`` gives each result, ERROR included, the
+    resource's own type where a check judges several."""
 
     def resources(self, ctx: CheckContext) -> Iterable[Any]:
         raise NotImplementedError
@@ -24,11 +35,18 @@ class ResourceCheck(Check):
     def locate(self, item: Any) -> tuple[str, str]:
         return item.arn, item.region
 
+    def typed(self, item: Any, result: Result) -> Result:
+        return result
+
     def judge(self, ctx: CheckContext, item: Any) -> Result | Iterable[Result] | None:
         raise NotImplementedError
 
     def evaluate(self, ctx: CheckContext):
-        yield from judge_each(self.resources(ctx), self.locate, lambda item: self.judge(ctx, item))
+        def one(item: Any) -> list[Result]:
+            judged = judge_resource(*self.locate(item), self.judge, ctx, item)
+            return [self.typed(item, result) for result in judged]
+
+        yield from judge_each(self.resources(ctx), self.locate, one)
 
 
 class AlbAttributeCheck(ResourceCheck):
@@ -67,10 +85,6 @@ class CustomerKeyCheck(ResourceCheck):
     def key_use(self, ctx: CheckContext, item: Any) -> KeyUse | None:
         raise NotImplementedError
 
-    def typed(self, item: Any, result: Result) -> Result:
-        """The result as the resource's own type, where a check judges several."""
-        return result
-
     def judge(self, ctx: CheckContext, item: Any) -> Result | None:
         use = self.key_use(ctx, item)
         if use is None:
@@ -78,16 +92,14 @@ class CustomerKeyCheck(ResourceCheck):
         resource_id, region = self.locate(item)
         evidence = {"kms_key": use.key_id, **use.evidence}
         if use.unencrypted:
-            return self.typed(item, failed(resource_id, use.unencrypted, region=region, **evidence))
+            return failed(resource_id, use.unencrypted, region=region, **evidence)
         customer, detail = kms.is_customer_managed(ctx.reader, use.key_id, region)
         if customer and use.lacking:
-            result = failed(resource_id, use.lacking, region=region, **evidence)
-        elif customer:
-            result = passed(resource_id, f"{self.encrypted_what} with customer key {detail}", region=region, **evidence)
-        else:
-            message = f"not {self.encrypted_what} with a customer-managed key ({detail}){use.note}"
-            result = failed(resource_id, message, region=region, **evidence)
-        return self.typed(item, result)
+            return failed(resource_id, use.lacking, region=region, **evidence)
+        if customer:
+            return passed(resource_id, f"{self.encrypted_what} with customer key {detail}", region=region, **evidence)
+        message = f"not {self.encrypted_what} with a customer-managed key ({detail}){use.note}"
+        return failed(resource_id, message, region=region, **evidence)
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,132 @@ class Listed:
 def regional(ctx: CheckContext, listing: Any, arn_of: Any) -> list[Listed]:
     """Each entry ``listing(reader, region)`` lists in every audited region, with its ``arn_of(entry)``."""
     return [Listed(arn_of(raw), region, raw) for region in ctx.reader.regions for raw in listing(ctx.reader, region)]
+
+
+class RegionCheck(ResourceCheck):
+    """One verdict per audited region, on the resource a region-wide setting is judged on (``scope``):
+    a read that fails is that region's ERROR, and the other regions are judged."""
+
+    regional = True
+
+    def scope(self, ctx: CheckContext, region: str) -> str:
+        raise NotImplementedError
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return [Listed(self.scope(ctx, region), region, None) for region in ctx.reader.regions]
+
+
+# The kinds of resource several checks judge, each listed once: a check of a kind judges ``item``.
+
+
+class SecretCheck(ResourceCheck):
+    """Every secret of the audited regions (``item.raw``: its ListSecrets entry)."""
+
+    regional = True
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return regional(ctx, secretsmanager.secrets, lambda secret: secret["ARN"])
+
+
+class VaultCheck(ResourceCheck):
+    """Every AWS Backup vault of the audited regions (``item.raw``: its ListBackupVaults entry)."""
+
+    regional = True
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return regional(ctx, backup.vaults, lambda vault: vault["BackupVaultArn"])
+
+
+class LogGroupCheck(ResourceCheck):
+    """Every CloudWatch Logs log group of the audited regions (``item.raw``: its DescribeLogGroups entry)."""
+
+    regional = True
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return regional(ctx, logs.log_groups, logs.log_group_arn)
+
+
+class DatabaseCheck(ResourceCheck):
+    """Every RDS DB cluster and DB instance outside a cluster, each result typed as the database."""
+
+    regional = True
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return rds.databases(ctx.reader)
+
+    def typed(self, item: Any, result: Result) -> Result:
+        return item.typed(result)
+
+
+class TableCheck(ResourceCheck):
+    """Every DynamoDB table of the audited regions (without their tags)."""
+
+    regional = True
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return dynamodb.tables(ctx.reader, with_tags=False)
+
+
+class BucketCheck(ResourceCheck):
+    """Every S3 bucket of the account, in its own region."""
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return s3.buckets(ctx.reader)
+
+
+class ListenerCheck(ResourceCheck):
+    """Every listener of every load balancer, judged by ``judge_listener`` (None: not judged); a listener
+    whose reads fail is that listener's ERROR, a load balancer whose listeners cannot be listed its own."""
+
+    regional = True
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return elbv2.load_balancers(ctx.reader)
+
+    def judge(self, ctx: CheckContext, item: Any) -> Iterable[Result]:
+        for listener in elbv2.listeners(ctx.reader, item):
+            yield from judge_resource(listener["ListenerArn"], item.region, self.judge_listener, ctx, item, listener)
+
+    def judge_listener(self, ctx: CheckContext, lb: Any, listener: Mapping[str, Any]) -> Result | None:
+        raise NotImplementedError
+
+
+class UserCredentialsCheck(ResourceCheck):
+    """Every IAM user's console password and access keys, judged by ``judge_credentials``."""
+
+    def resources(self, ctx: CheckContext) -> Iterable[Any]:
+        return iam.list_users(ctx.reader)
+
+    def locate(self, item: Any) -> tuple[str, str]:
+        return str(item["Arn"]), "global"
+
+    def judge(self, ctx: CheckContext, item: Any) -> Result | None:
+        return self.judge_credentials(ctx, iam.credentials(ctx.reader, item))
+
+    def judge_credentials(self, ctx: CheckContext, creds: Any) -> Result | None:
+        raise NotImplementedError
+
+
+class PrincipalPoliciesCheck(ResourceCheck):
+    """The policies each IAM principal (``resources``) holds, with their documents, judged by
+    ``judge_policies``; ``aws_managed`` says whether AWS-managed policies are read too. Each result
+    is typed as the principal (role, user or group)."""
+
+    def aws_managed(self, ctx: CheckContext, principal: Any) -> bool:
+        return True
+
+    def locate(self, item: Any) -> tuple[str, str]:
+        return item.arn, "global"
+
+    def typed(self, item: Any, result: Result) -> Result:
+        return iam.typed(result, item)
+
+    def judge(self, ctx: CheckContext, item: Any) -> Result | None:
+        held = iam.policies_of(ctx.reader, item, aws_managed=self.aws_managed(ctx, item))
+        return self.judge_policies(ctx, item, held)
+
+    def judge_policies(self, ctx: CheckContext, principal: Any, held: list[Any]) -> Result | None:
+        raise NotImplementedError
 
 
 class EnvironmentSecretsCheck(ResourceCheck):
