@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import BucketCheck
 from compliance_checks.rules import s3 as rule
 from compliance_checks.services import s3
 
 
-class S3BucketPolicyTlsOnly(Check):
+class S3BucketPolicyTlsOnly(BucketCheck):
     """Every bucket policy denies requests that do not use TLS (FSBP S3.5).
 
     The policy needs a statement that is a Deny for Principal "*" (or {"AWS": "*"}), on every S3
@@ -39,11 +40,5 @@ class S3BucketPolicyTlsOnly(Check):
         "(infra: SecureBucket's policy).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for bucket in s3.buckets(ctx.reader):
-            try:
-                policy = s3.policy(ctx.reader, bucket)
-            except ReadError as error:
-                yield errored(bucket.arn, error, region=bucket.region)
-                continue
-            yield verdict(bucket.arn, rule.tls_only(policy, bucket.arn), region=bucket.region)
+    def judge(self, ctx, bucket):
+        return verdict(bucket.arn, rule.tls_only(s3.policy(ctx.reader, bucket), bucket.arn), region=bucket.region)
