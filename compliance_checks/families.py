@@ -5,9 +5,9 @@ its own (``core.judge_each``: concurrently, a failed read costing that resource'
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from compliance_checks.core import (
     Check,
@@ -19,7 +19,9 @@ from compliance_checks.core import (
     judge_each,
     judge_resource,
     passed,
+    verdict,
 )
+from compliance_checks.rules import apigateway as routes_rule
 from compliance_checks.services import backup, dynamodb, elbv2, iam, kms, logs, rds, s3, secretsmanager
 
 
@@ -112,8 +114,14 @@ class Listed:
 
 
 def regional(ctx: CheckContext, listing: Any, arn_of: Any) -> list[Listed]:
-    """Each entry ``listing(reader, region)`` lists in every audited region, with its ``arn_of(entry)``."""
-    return [Listed(arn_of(raw), region, raw) for region in ctx.reader.regions for raw in listing(ctx.reader, region)]
+    """Each entry ``listing(reader, region)`` lists in every audited region, with its ARN
+    ``arn_of(entry, region, partition)`` (the region and partition for an entry that does not carry it)."""
+    partition = ctx.reader.partition()
+    return [
+        Listed(arn_of(raw, region, partition), region, raw)
+        for region in ctx.reader.regions
+        for raw in listing(ctx.reader, region)
+    ]
 
 
 class RegionCheck(ResourceCheck):
@@ -132,31 +140,34 @@ class RegionCheck(ResourceCheck):
 # The kinds of resource several checks judge, each listed once: a check of a kind judges ``item``.
 
 
-class SecretCheck(ResourceCheck):
-    """Every secret of the audited regions (``item.raw``: its ListSecrets entry)."""
+class ListedCheck(ResourceCheck):
+    """Each entry a regional listing finds in the audited regions (``listing(reader, region)``), with
+    its ARN ``arn_of(entry, region, partition)``: ``item`` is a ``Listed``, ``item.raw`` the entry."""
 
     regional = True
+    listing: ClassVar[Callable[..., Iterable[Any]]]
+    arn_of: ClassVar[Callable[..., str]]
 
     def resources(self, ctx: CheckContext) -> Iterable[Any]:
-        return regional(ctx, secretsmanager.secrets, lambda secret: secret["ARN"])
+        return regional(ctx, type(self).listing, type(self).arn_of)
 
 
-class VaultCheck(ResourceCheck):
-    """Every AWS Backup vault of the audited regions (``item.raw``: its ListBackupVaults entry)."""
+class SecretCheck(ListedCheck):
+    """Every secret (``item.raw``: its ListSecrets entry)."""
 
-    regional = True
-
-    def resources(self, ctx: CheckContext) -> Iterable[Any]:
-        return regional(ctx, backup.vaults, lambda vault: vault["BackupVaultArn"])
+    listing, arn_of = secretsmanager.secrets, lambda secret, *_: secret["ARN"]
 
 
-class LogGroupCheck(ResourceCheck):
-    """Every CloudWatch Logs log group of the audited regions (``item.raw``: its DescribeLogGroups entry)."""
+class VaultCheck(ListedCheck):
+    """Every AWS Backup vault (``item.raw``: its ListBackupVaults entry)."""
 
-    regional = True
+    listing, arn_of = backup.vaults, lambda vault, *_: vault["BackupVaultArn"]
 
-    def resources(self, ctx: CheckContext) -> Iterable[Any]:
-        return regional(ctx, logs.log_groups, logs.log_group_arn)
+
+class LogGroupCheck(ListedCheck):
+    """Every CloudWatch Logs log group (``item.raw``: its DescribeLogGroups entry)."""
+
+    listing, arn_of = logs.log_groups, lambda group, *_: logs.log_group_arn(group)
 
 
 class DatabaseCheck(ResourceCheck):
@@ -240,6 +251,42 @@ class PrincipalPoliciesCheck(ResourceCheck):
 
     def judge_policies(self, ctx: CheckContext, principal: Any, held: list[Any]) -> Result | None:
         raise NotImplementedError
+
+
+class RouteAuthorizerCheck(ResourceCheck):
+    """LP-AC-1 on every route of every API (``resources``; ``routes`` lists an API's (ARN, route) pairs).
+    ``describe`` gives a route's "METHOD /path" key, authorization type and evidence (it may read);
+    the rule (``rules.apigateway.authorized``) judges it, then ``excuse`` what the rule leaves open
+    (None: FAIL, off the public-route allowlist, with ``note``). Each route is judged on its own."""
+
+    regional = True
+
+    def routes(self, ctx: CheckContext, api: Any) -> list[tuple[str, Any]]:
+        raise NotImplementedError
+
+    def describe(self, ctx: CheckContext, api: Any, route: Any) -> tuple[str, str, dict[str, Any]]:
+        raise NotImplementedError
+
+    def excuse(self, ctx: CheckContext, api: Any, route: Any, arn: str, evidence: dict[str, Any]) -> Result | None:
+        return None
+
+    def note(self, evidence: Mapping[str, Any]) -> str:
+        return ""
+
+    def judge(self, ctx: CheckContext, item: Any) -> Iterable[Result]:
+        public = routes_rule.public_route_keys(ctx.expectations.public_routes)
+        for arn, route in self.routes(ctx, item):
+            yield from judge_resource(arn, item.region, self.judge_route, ctx, item, route, arn, public)
+
+    def judge_route(self, ctx: CheckContext, api: Any, route: Any, arn: str, public: set[str]) -> Result:
+        key, auth, described = self.describe(ctx, api, route)
+        evidence = {"api": api.name, "route_key": key, "authorization_type": auth, **described}
+        judged = routes_rule.authorized(routes_rule.Route(key, auth), public)
+        if judged is not None:
+            return verdict(arn, judged, region=api.region, **evidence)
+        message = f"{key} has no authorizer and is not on the public-route allowlist{self.note(evidence)}"
+        excused = self.excuse(ctx, api, route, arn, evidence)
+        return excused or failed(arn, message, region=api.region, **evidence)
 
 
 class EnvironmentSecretsCheck(ResourceCheck):
