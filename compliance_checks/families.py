@@ -22,7 +22,7 @@ from compliance_checks.core import (
     verdict,
 )
 from compliance_checks.rules import apigateway as routes_rule
-from compliance_checks.services import backup, dynamodb, elbv2, iam, kms, logs, rds, s3, secretsmanager
+from compliance_checks.services import backup, cloudtrail, dynamodb, elbv2, iam, kms, logs, rds, s3, secretsmanager
 
 
 class ResourceCheck(Check):
@@ -44,11 +44,16 @@ class ResourceCheck(Check):
         raise NotImplementedError
 
     def evaluate(self, ctx: CheckContext):
+        yield from self.judge_all(ctx, self.resources(ctx))
+
+    def judge_all(self, ctx: CheckContext, items: Iterable[Any]) -> Iterable[Result]:
+        """The results of every item (for a check that reports something else first, e.g. what it could not list)."""
+
         def one(item: Any) -> list[Result]:
             judged = judge_resource(*self.locate(item), self.judge, ctx, item)
             return [self.typed(item, result) for result in judged]
 
-        yield from judge_each(self.resources(ctx), self.locate, one)
+        return judge_each(items, self.locate, one)
 
 
 class AlbAttributeCheck(ResourceCheck):
@@ -198,6 +203,20 @@ class BucketCheck(ResourceCheck):
         return s3.buckets(ctx.reader)
 
 
+class LogArchiveCheck(ResourceCheck):
+    """Every bucket of the log archive (``archive``: tagged leadping:log-archive=true, else the CloudTrail
+    buckets); a bucket whose tags or region cannot be read is an ERROR of its own."""
+
+    @staticmethod
+    def archive(ctx: CheckContext) -> s3.LogArchive:
+        return ctx.reader.memo(("s3.log_archive",), lambda: s3.log_archive(ctx.reader))
+
+    def evaluate(self, ctx: CheckContext):
+        archive = self.archive(ctx)
+        yield from (errored(bucket.arn, error, region=bucket.region) for bucket, error in archive.unreadable)
+        yield from self.judge_all(ctx, archive.buckets)
+
+
 class ListenerCheck(ResourceCheck):
     """Every listener of every load balancer, judged by ``judge_listener`` (None: not judged); a listener
     whose reads fail is that listener's ERROR, a load balancer whose listeners cannot be listed its own."""
@@ -213,6 +232,19 @@ class ListenerCheck(ResourceCheck):
 
     def judge_listener(self, ctx: CheckContext, lb: Any, listener: Mapping[str, Any]) -> Result | None:
         raise NotImplementedError
+
+
+class TrailCheck(ResourceCheck):
+    """Every CloudTrail trail that applies to an audited region, in its home region; a region whose
+    trails cannot be listed is an ERROR of its own (``cloudtrail.listing``)."""
+
+    def evaluate(self, ctx: CheckContext):
+        listed = cloudtrail.listing(ctx.reader)
+        yield from listed.unread_results(ctx.reader)
+        yield from self.judge_all(ctx, listed.trails)
+
+    def locate(self, item: Any) -> tuple[str, str]:
+        return item["TrailARN"], cloudtrail.home_region(item)
 
 
 class UserCredentialsCheck(ResourceCheck):
@@ -311,7 +343,7 @@ class EnvironmentSecretsCheck(ResourceCheck):
                 service = self.metadata.service or self.id.split("_", 1)[0]
                 yield errored(f"arn:aws:{service}:{region}:{ctx.reader.account_id_or_unknown()}:{self.kind}", error)
                 continue
-            yield from judge_each(found, self.locate, lambda item: self.judge(ctx, item))
+            yield from self.judge_all(ctx, found)
 
     def judge(self, ctx: CheckContext, item: Any) -> Result:
         hits, evidence = self.findings(ctx, item)

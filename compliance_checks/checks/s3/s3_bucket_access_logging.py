@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, errored, failed, passed
+from compliance_checks.families import ResourceCheck
 from compliance_checks.services import s3
 
 
-class S3BucketAccessLogging(Check):
+class S3BucketAccessLogging(ResourceCheck):
     """Data buckets write S3 server access logs (FSBP S3.9).
 
     In scope: buckets tagged ``leadping:data-store=true`` (CONTROLS: "S3 server access logging on data
@@ -28,18 +29,14 @@ class S3BucketAccessLogging(Check):
         "SecureBucket's logging target).",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def evaluate(self, ctx):
         data, unreadable = s3.buckets_tagged(ctx.reader, DATA_STORE)
-        for bucket, error in unreadable.items():
-            yield errored(bucket.arn, error, region=bucket.region)
-        for bucket in data:
-            try:
-                target = s3.logging(ctx.reader, bucket)
-            except ReadError as error:
-                yield errored(bucket.arn, error, region=bucket.region)
-                continue
-            if target and target.get("TargetBucket"):
-                where = f"s3://{target['TargetBucket']}/{target.get('TargetPrefix', '')}"
-                yield passed(bucket.arn, f"server access logs go to {where}", region=bucket.region, target=where)
-            else:
-                yield failed(bucket.arn, "server access logging is off", region=bucket.region, target=None)
+        yield from (errored(bucket.arn, error, region=bucket.region) for bucket, error in unreadable.items())
+        yield from self.judge_all(ctx, data)
+
+    def judge(self, ctx, bucket):
+        target = s3.logging(ctx.reader, bucket)
+        if target and target.get("TargetBucket"):
+            where = f"s3://{target['TargetBucket']}/{target.get('TargetPrefix', '')}"
+            return passed(bucket.arn, f"server access logs go to {where}", region=bucket.region, target=where)
+        return failed(bucket.arn, "server access logging is off", region=bucket.region, target=None)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import LogArchiveCheck
 from compliance_checks.services import s3
 
 # Archival storage classes. STANDARD_IA / ONEZONE_IA are infrequent-access tiers of hot storage and
@@ -28,7 +29,7 @@ def _cold_transitions(rule: dict[str, Any]) -> list[str]:
     ]
 
 
-class S3LogArchiveLifecycle(Check):
+class S3LogArchiveLifecycle(LogArchiveCheck):
     """The log archive moves its objects to cold storage.
 
     The archive (tagged ``leadping:log-archive=true``, else the CloudTrail buckets) needs an Enabled
@@ -56,32 +57,18 @@ class S3LogArchiveLifecycle(Check):
         "DEEP_ARCHIVE (infra: the log archive component).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        archive = s3.log_archive(ctx.reader)
-        for bucket, error in archive.unreadable:
-            yield errored(bucket.arn, error, region=bucket.region)
-        for bucket in archive.buckets:
-            try:
-                rules = s3.lifecycle_rules(ctx.reader, bucket)
-            except ReadError as error:
-                yield errored(bucket.arn, error, region=bucket.region)
-                continue
-            cold = [
-                f"{rule.get('ID') or 'rule'}: {', '.join(_cold_transitions(rule))}"
-                for rule in rules
-                if rule.get("Status") == "Enabled" and _whole_bucket(rule) and _cold_transitions(rule)
-            ]
-            evidence = {"found_by": archive.source, "rules": len(rules), "cold_rules": cold}
-            if cold:
-                yield passed(
-                    bucket.arn, f"moves objects to cold storage ({'; '.join(cold)})", region=bucket.region, **evidence
-                )
-            elif rules:
-                yield failed(
-                    bucket.arn,
-                    "no enabled whole-bucket rule moves objects to a Glacier class",
-                    region=bucket.region,
-                    **evidence,
-                )
-            else:
-                yield failed(bucket.arn, "no lifecycle configuration", region=bucket.region, **evidence)
+    def judge(self, ctx, bucket):
+        rules = s3.lifecycle_rules(ctx.reader, bucket)
+        cold = [
+            f"{rule.get('ID') or 'rule'}: {', '.join(_cold_transitions(rule))}"
+            for rule in rules
+            if rule.get("Status") == "Enabled" and _whole_bucket(rule) and _cold_transitions(rule)
+        ]
+        evidence = {"found_by": self.archive(ctx).source, "rules": len(rules), "cold_rules": cold}
+        if cold:
+            message = f"moves objects to cold storage ({'; '.join(cold)})"
+            return passed(bucket.arn, message, region=bucket.region, **evidence)
+        message = (
+            "no enabled whole-bucket rule moves objects to a Glacier class" if rules else "no lifecycle configuration"
+        )
+        return failed(bucket.arn, message, region=bucket.region, **evidence)
