@@ -9,18 +9,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from compliance_checks.core import (
-    Check,
-    CheckContext,
-    ReadError,
-    Result,
-    errored,
-    failed,
-    judge_each,
-    judge_resource,
-    passed,
-    verdict,
-)
+from compliance_checks import core
+from compliance_checks.core import Check, CheckContext, ReadError, Result, errored, failed, judge_each, passed, verdict
 from compliance_checks.rules import apigateway as routes_rule
 from compliance_checks.services import backup, cloudtrail, dynamodb, elbv2, iam, kms, logs, rds, s3, secretsmanager
 
@@ -49,8 +39,8 @@ class ResourceCheck(Check):
     def judge_all(self, ctx: CheckContext, items: Iterable[Any]) -> Iterable[Result]:
         """The results of every item (for a check that reports something else first, e.g. what it could not list)."""
 
-        def one(item: Any) -> list[Result]:
-            judged = judge_resource(*self.locate(item), self.judge, ctx, item)
+        def one(item: Any) -> list[Result]:  # core.judge_resource looked up when called, as judge_each does
+            judged = core.judge_resource(*self.locate(item), self.judge, ctx, item)
             return [self.typed(item, result) for result in judged]
 
         return judge_each(items, self.locate, one)
@@ -228,7 +218,9 @@ class ListenerCheck(ResourceCheck):
 
     def judge(self, ctx: CheckContext, item: Any) -> Iterable[Result]:
         for listener in elbv2.listeners(ctx.reader, item):
-            yield from judge_resource(listener["ListenerArn"], item.region, self.judge_listener, ctx, item, listener)
+            yield from core.judge_resource(
+                listener["ListenerArn"], item.region, self.judge_listener, ctx, item, listener
+            )
 
     def judge_listener(self, ctx: CheckContext, lb: Any, listener: Mapping[str, Any]) -> Result | None:
         raise NotImplementedError
@@ -308,7 +300,7 @@ class RouteAuthorizerCheck(ResourceCheck):
     def judge(self, ctx: CheckContext, item: Any) -> Iterable[Result]:
         public = routes_rule.public_route_keys(ctx.expectations.public_routes)
         for arn, route in self.routes(ctx, item):
-            yield from judge_resource(arn, item.region, self.judge_route, ctx, item, route, arn, public)
+            yield from core.judge_resource(arn, item.region, self.judge_route, ctx, item, route, arn, public)
 
     def judge_route(self, ctx: CheckContext, api: Any, route: Any, arn: str, public: set[str]) -> Result:
         key, auth, described = self.describe(ctx, api, route)
