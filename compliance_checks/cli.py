@@ -26,7 +26,7 @@ from rich.text import Text
 
 from compliance_checks import expectations as stack_expectations
 from compliance_checks import outputs, permissions, registry
-from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
+from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS, RateBudgets
 from compliance_checks.catalog import CATALOG_FILE, Catalog, load_catalog
 from compliance_checks.cli_organization import (
     add_merge_command,
@@ -44,7 +44,7 @@ from compliance_checks.reader import Reader, assume_role_session, aws_session, e
 from compliance_checks.reports import FORMATS, links, table
 from compliance_checks.reports.model import SEVERITY_ORDER, Report
 from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
-from compliance_checks.sources.config import ConfigSource
+from compliance_checks.sources.config import ConfigSource, merged_descriptions
 from compliance_checks.usage import OneLineParser, one_line
 from compliance_checks.waivers import Waiver, WaiverError, load_waivers
 
@@ -506,8 +506,16 @@ def _aws_readers(args: argparse.Namespace, base: boto3.Session, home: str | None
             raise UsageError(f"cannot list the enabled regions for --region all: {exc}") from None
     elif not regions:
         regions = [home]
+    # Each account paces its own requests (budget.RateBudgets), as in an organization run.
+    rates = RateBudgets()
     return [
-        Reader(session, regions, max_pool_connections=max(16, args.workers * 2), source=_source(args))
+        Reader(
+            session,
+            regions,
+            max_pool_connections=max(16, args.workers * 2),
+            source=_source(args),
+            rates=rates.for_account(),
+        )
         for session in sessions
     ]
 
@@ -522,25 +530,15 @@ def _check_source(args: argparse.Namespace) -> None:
         raise UsageError("--config-aggregator goes with --source config")
     if args.config_aggregator is not None and not args.config_aggregator.strip():
         raise UsageError("--config-aggregator needs the aggregator's name")
-    if args.source == "config" and args.organization:
-        raise UsageError("--source config audits one account (add --role-arn); with --organization use --source api")
     if args.source == "config" and args.sandbox:
         raise UsageError(
             "--source config reads AWS Config's recorder, which the sandbox does not run; use --source api"
         )
 
 
-def _source_metadata(readers: Sequence[Reader]) -> dict[str, Any] | None:
+def _source_metadata(sources: Sequence[ConfigSource | None]) -> dict[str, Any] | None:
     """The report's ``metadata.source``: what Config answered and what was read live, over every account."""
-    described = [r.source.describe() for r in readers if r.source is not None]
-    if not described:
-        return None
-    merged: dict[str, Any] = {**described[0], "answered_from_config": {}, "read_live": {}}
-    for one in described:
-        for key in ("answered_from_config", "read_live"):
-            for operation, count in one[key].items():
-                merged[key][operation] = merged[key].get(operation, 0) + count
-    return merged
+    return merged_descriptions([source.describe() for source in sources if source is not None])
 
 
 def _target() -> str:
@@ -657,7 +655,7 @@ def _account_audit(args: argparse.Namespace, selection: Selection) -> Callable[.
         options.target = _target()
         readers = _aws_readers(args, base, home)
         report = run_audit(readers, selection, options)
-        source_metadata = _source_metadata(readers)
+        source_metadata = _source_metadata([r.source for r in readers])
         if source_metadata is not None:
             report.metadata["source"] = source_metadata
         if "sarif" in _formats(args.format):

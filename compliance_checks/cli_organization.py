@@ -18,6 +18,7 @@ from compliance_checks import merge, organization, partials, shards
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS, RateBudgets
 from compliance_checks.core import ReadError
 from compliance_checks.reader import Reader
+from compliance_checks.sources.config import ConfigSource
 
 if TYPE_CHECKING:
     from compliance_checks.reports.model import Report
@@ -97,7 +98,10 @@ def check_organization_arguments(args: argparse.Namespace) -> None:
     if args.sandbox or args.role_arn:
         raise UsageError("--organization discovers the accounts itself: --sandbox and --role-arn do not apply")
     if args.security_hub is not None:
-        raise UsageError("--security-hub is not supported with --organization yet; import each account's report")
+        raise UsageError(
+            "--security-hub is not supported with --organization (the member role is read-only): "
+            "import each account's ASFF report"
+        )
     if not args.member_role:
         raise UsageError("--organization needs --member-role NAME, the audit role in every member account")
     try:
@@ -170,6 +174,13 @@ def organization_audit(args: argparse.Namespace, selection: Selection) -> Callab
             args.external_id,
             args.duration,
         )
+        sources: list[ConfigSource] = []  # each member's, for the report's metadata.source
+
+        def config_source() -> ConfigSource:
+            made = ConfigSource(args.config_aggregator, via=management if args.config_aggregator else None)
+            sources.append(made)
+            return made
+
         access = organization.MemberAccess(
             base,
             role,
@@ -178,6 +189,7 @@ def organization_audit(args: argparse.Namespace, selection: Selection) -> Callab
             partition=management.partition(),
             max_pool_connections=max(16, args.workers * 2),
             rates=rates,
+            source=config_source if args.source == "config" else None,
         )
         options.expectations = expectations
         options.known_gaps = known_gaps
@@ -198,9 +210,13 @@ def organization_audit(args: argparse.Namespace, selection: Selection) -> Callab
         try:
             if sink is not None:
                 sink.prepare()
-            return run_accounts(targets, selection, options, account_workers=args.account_workers, sink=sink)
+            report = run_accounts(targets, selection, options, account_workers=args.account_workers, sink=sink)
         except OSError as exc:  # the folder of partial results: a file in the way, a full disk
             raise cli.UsageError(f"cannot write the accounts' results under {args.output_dir}: {exc}") from None
+        source_metadata = cli._source_metadata(sources)
+        if source_metadata is not None:
+            report.metadata["source"] = source_metadata
+        return report
 
     return audit
 

@@ -26,13 +26,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from compliance_checks.conventions import ENVIRONMENT_POLICIES, EnvironmentPolicy
 from compliance_checks.rules import Verdict
 
 if TYPE_CHECKING:
     from compliance_checks.reader import Reader
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Status(enum.StrEnum):
@@ -253,6 +256,22 @@ def verdict(resource_id: str, judged: Verdict, *, region: str = "global", **cont
 PER_RESOURCE_WORKERS = 8
 
 
+def map_each(fn: Callable[[T], R], items: Iterable[T], *, workers: int | None = None) -> list[R]:
+    """``[fn(item) for item in items]``, with at most ``workers`` calls at once (results in item order).
+
+    Each call runs in a copy of the caller's context (``contextvars``), as it would have run in the
+    caller; the reader's read-once memo is shared by the threads, so a read two items need is still
+    made once. An exception from one call is raised once every call has ended.
+    """
+    listed = list(items)
+    if len(listed) <= 1:
+        return [fn(item) for item in listed]
+    bound = min(workers or PER_RESOURCE_WORKERS, len(listed))
+    with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="judge") as pool:
+        futures = [pool.submit(contextvars.copy_context().run, fn, item) for item in listed]
+        return [future.result() for future in futures]
+
+
 def judge_each(
     items: Iterable[Any],
     locate: Callable[[Any], tuple[str, str]],
@@ -260,25 +279,15 @@ def judge_each(
     *,
     workers: int | None = None,
 ) -> Iterator[Result]:
-    """``judge(item)`` for every item, concurrently (at most ``workers`` at once), results in item order.
+    """``judge(item)`` for every item, concurrently (``map_each``), results in item order.
 
     Each item is judged as ``judge_resource`` judges it: a ReadError is that item's ERROR
-    (``locate(item)`` gives its resource id and region), and the others are judged. The reader's
-    read-once memo is shared by the threads, so a read two items need is still made once. Each item
-    runs in a copy of the caller's context (``contextvars``), as it would have run in the caller.
+    (``locate(item)`` gives its resource id and region), and the others are judged.
     """
-    listed = list(items)
 
     def one(item: Any) -> list[Result]:
         resource_id, region = locate(item)
         return list(judge_resource(resource_id, region, judge, item))
 
-    if len(listed) <= 1:
-        for item in listed:
-            yield from one(item)
-        return
-    bound = min(workers or PER_RESOURCE_WORKERS, len(listed))
-    with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="judge") as pool:
-        futures = [pool.submit(contextvars.copy_context().run, one, item) for item in listed]
-        for future in futures:
-            yield from future.result()
+    for results in map_each(one, items, workers=workers):
+        yield from results

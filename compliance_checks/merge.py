@@ -18,6 +18,7 @@ from compliance_checks import shards
 from compliance_checks.catalog import load_catalog
 from compliance_checks.core import Status
 from compliance_checks.reports.model import Finding, Report
+from compliance_checks.sources.config import merged_descriptions
 
 REPORT_FILE = "audit.json"
 # What must be equal in every shard of one run.
@@ -110,6 +111,9 @@ def _metadata(documents: Sequence[Mapping[str, Any]], count: int) -> dict[str, A
             "merged": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
     )
+    source = merged_descriptions([m["source"] for m in ordered if isinstance(m.get("source"), dict)])
+    if source is not None:
+        merged["source"] = source
     organization = [m.get("organization") for m in ordered if m.get("organization")]
     if organization:
         merged["organization"] = {**organization[0], "members": sum(int(o.get("members", 0)) for o in organization)}

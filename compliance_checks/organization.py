@@ -12,8 +12,9 @@ makes that account one ERROR per check (the runner), never a silent gap, and the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 
@@ -155,6 +156,9 @@ class MemberAccess:
     endpoint_url: str | None = None
     max_pool_connections: int = 16
     rates: RateBudgets | None = None
+    # Each account's source of configurations (--source config): one per reader, so that what Config
+    # answered is counted per account; None reads every configuration from its service's API.
+    source: Callable[[], Any] | None = None
 
     def open(self, member: Member) -> Reader:
         """A reader in ``member`` through the member audit role; ReadError when the role cannot be assumed
@@ -178,4 +182,5 @@ class MemberAccess:
             endpoint_url=self.endpoint_url,
             max_pool_connections=self.max_pool_connections,
             rates=self.rates.for_account() if self.rates else None,
+            source=self.source() if self.source else None,
         )

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Mapping
 
 from compliance_checks.core import Check
 from compliance_checks.iam_actions import is_read_only
+from compliance_checks.sources import config
 
-# What the runner itself reads, whatever the checks: the account id, and the enabled regions
-# for --region all.
-RUNNER_PERMISSIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
+# What the runner itself reads, whatever the checks: the account id, the enabled regions for
+# --region all, and AWS Config's items for --source config (the aggregate read for --config-aggregator).
+RUNNER_PERMISSIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions", *config.PERMISSIONS)
 
 
 class NotReadOnlyError(ValueError):

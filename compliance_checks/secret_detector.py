@@ -24,6 +24,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+# SSM parameter types whose value is stored in plaintext, so scanned (a SecureString is encrypted).
+# The gate (LP_CONFIG_NO_PLAINTEXT_SECRETS) and the audit (ssm_parameter_no_plaintext_secrets) read it here.
+PLAINTEXT_PARAMETER_TYPES = ("String", "StringList")
+
 
 @dataclass(frozen=True)
 class Finding:

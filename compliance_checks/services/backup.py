@@ -1,5 +1,6 @@
 """AWS Backup inventory (vaults, plans, selections, opt-in settings) and the rules AWS Backup applies
-to them: which resources a selection assigns, and how often a rule's schedule runs."""
+to them: which resources a selection assigns. How often a rule's schedule runs, and how long it
+keeps recovery points, is the plan rule's (compliance_checks.rules.backup)."""
 
 from __future__ import annotations
 
@@ -146,55 +147,6 @@ def assigns(document: Mapping[str, Any], arn: str, tags: Mapping[str, str]) -> A
     if excluded:
         return Assignment(False, reason=f"excluded by NotResources {excluded}")
     return Assignment(True, matched_pattern)
-
-
-# -- schedules ------------------------------------------------------------------------------
-
-_EVERY = ("*", "?", "*/1")
-
-
-def _cron_fields(expression: str | None) -> list[str] | None:
-    match = re.fullmatch(r"\s*cron\((.*)\)\s*", expression or "")
-    if not match:
-        return None
-    fields = match.group(1).split()
-    return fields if len(fields) in (5, 6) else None
-
-
-def runs_every_day(expression: str | None) -> bool:
-    """True when a cron schedule runs on every day (once or more), e.g. cron(0 5 * * ? *)."""
-    fields = _cron_fields(expression)
-    if fields is None:
-        return False
-    day_of_month, month, day_of_week = fields[2], fields[3], fields[4]
-    year = fields[5] if len(fields) == 6 else "*"
-    return (
-        day_of_month in (*_EVERY, "1-31", "1/1")
-        and month in (*_EVERY, "1-12", "JAN-DEC")
-        and day_of_week.upper() in (*_EVERY, "1-7", "SUN-SAT")
-        and year in _EVERY
-    )
-
-
-def runs_every_month(expression: str | None) -> bool:
-    """True when a cron schedule runs in every month (once or more), e.g. cron(0 5 1 * ? *)."""
-    fields = _cron_fields(expression)
-    if fields is None:
-        return False
-    month = fields[3]
-    year = fields[5] if len(fields) == 6 else "*"
-    return month.upper() in (*_EVERY, "1-12", "JAN-DEC") and year in _EVERY
-
-
-def retention_days(lifecycle: Mapping[str, Any] | None) -> float:
-    """Days a recovery point is kept; no DeleteAfterDays means it is kept until deleted by hand."""
-    days = (lifecycle or {}).get("DeleteAfterDays")
-    return float("inf") if days is None else float(days)
-
-
-def region_of(arn: str) -> str:
-    parts = arn.split(":")
-    return parts[3] if len(parts) > 3 else ""
 
 
 # -- data stores -----------------------------------------------------------------------------

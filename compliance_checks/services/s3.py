@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compliance_checks.conventions import LOG_ARCHIVE
-from compliance_checks.core import ReadError
+from compliance_checks.core import ReadError, map_each
 from compliance_checks.reader import Reader
 from compliance_checks.services import cloudtrail
 
@@ -101,14 +101,19 @@ def tags(reader: Reader, bucket: Bucket) -> dict[str, str]:
 def buckets_tagged(reader: Reader, key: str, value: str = "true") -> tuple[list[Bucket], dict[Bucket, ReadError]]:
     """The buckets whose tag ``key`` equals ``value`` (case-insensitively), and the buckets whose tags
     could not be read (a check reports those as ERROR rather than leaving them out)."""
-    tagged, unreadable = [], {}
-    for bucket in buckets(reader):
+    listed = buckets(reader)
+
+    def tag(bucket: Bucket) -> str | ReadError | None:
         try:
-            found = tags(reader, bucket).get(key)
+            return tags(reader, bucket).get(key)
         except ReadError as error:
-            unreadable[bucket] = error
-            continue
-        if found is not None and found.strip().lower() == value.lower():
+            return error
+
+    tagged, unreadable = [], {}
+    for bucket, found in zip(listed, map_each(tag, listed), strict=True):
+        if isinstance(found, ReadError):
+            unreadable[bucket] = found
+        elif found is not None and found.strip().lower() == value.lower():
             tagged.append(bucket)
     return tagged, unreadable
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from compliance_checks.reader import Reader
+from compliance_checks.secret_detector import PLAINTEXT_PARAMETER_TYPES as PLAINTEXT_TYPES  # noqa: F401 - for the check
 
-PLAINTEXT_TYPES = ("String", "StringList")
 _BATCH = 10  # GetParameters takes at most ten names
 
 

@@ -129,11 +129,26 @@ TRANSLATIONS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], Any]] =
 }
 
 
+def merged_descriptions(described: list[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """One ``metadata.source`` from several accounts' (or shards'): the counts added up."""
+    if not described:
+        return None
+    merged: dict[str, Any] = {**described[0], "answered_from_config": {}, "read_live": {}}
+    for one in described:
+        for key in ("answered_from_config", "read_live"):
+            for operation, count in (one.get(key) or {}).items():
+                merged[key][operation] = merged[key].get(operation, 0) + int(count)
+    return merged
+
+
 class ConfigSource:
     """Answers the reads Config holds, for one reader's account; counts what it answered."""
 
-    def __init__(self, aggregator: str | None = None) -> None:
+    def __init__(self, aggregator: str | None = None, via: Any = None) -> None:
         self.aggregator = aggregator
+        # The reader of the account that holds the aggregator (an organization run's management or
+        # delegated-administrator account); by default the audited account's own reader.
+        self.via = via
         self._lock = threading.Lock()
         self.from_config: Counter[str] = Counter()  # "s3:get_bucket_encryption" -> answers from Config
         self.live: Counter[str] = Counter()  # reads Config could not answer, sent to the API
@@ -204,10 +219,11 @@ class ConfigSource:
             unprocessed = (answer or {}).get("unprocessedResourceKeys") or []
             items = (answer or {}).get("baseConfigurationItems") or []
         else:
-            answer = reader.call(
+            through = self.via or reader
+            answer = through.call(
                 "config",
                 "batch_get_aggregate_resource_config",
-                region=reader.home_region,
+                region=through.home_region,
                 expect=("BaseConfigurationItems",),
                 ConfigurationAggregatorName=self.aggregator,
                 ResourceIdentifiers=[

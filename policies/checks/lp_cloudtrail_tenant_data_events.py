@@ -1,54 +1,25 @@
-"""LP-LOG-1: the trail records S3 data events for every tenant-data bucket.
+"""LP-LOG-1: the trail records S3 data events (object reads and writes) for every tenant-data bucket.
 
-Tenant buckets come from the plan's stack context (tagged leadping:tenant-data=true).
+Tenant buckets come from the plan's stack context (tagged leadping:tenant-data=true). The rule is
+compliance_checks.rules.cloudtrail, the live check's: the trail must be logging (enable_logging) and
+its selectors must cover every object of each bucket, for read and for write events; a bucket the
+plan does not name yet is matched by its address. Each trail is judged on its own.
 
 Scenarios:
-- given basic event selectors with an AWS::S3::Object data resource covering each tenant bucket
-  (arn:aws:s3:::<bucket>/, or every bucket), then PASS
+- given basic event selectors (read_write_type All) with an AWS::S3::Object data resource covering
+  each tenant bucket (arn:aws:s3:::<bucket>/, or every bucket), then PASS
 - given advanced event selectors for eventCategory Data and resources.type AWS::S3::Object whose
   ARN filter (if any) starts with each tenant bucket, then PASS
 - given a trail with management events only, or data events for other buckets, then FAIL
+- given a selector for a prefix of a tenant bucket, or for its write events only, then FAIL
+- given a trail whose logging is off, then FAIL
 - given a stack without tenant buckets, then not applicable
 """
 
-import lp_common as lp
-from checkov.common.models.enums import CheckCategories, CheckResult
-
-ALL_BUCKETS = ("arn:aws:s3", "arn:aws:s3:::")
+from lp_common import CheckCategories, LeadpingCheck, rules
 
 
-def _basic_covers(conf, bucket: str, address: str | None) -> bool:
-    for selector in lp.blocks(conf, "event_selector"):
-        for resource in lp.blocks(selector, "data_resource"):
-            if lp.value(resource, "type") != "AWS::S3::Object":
-                continue
-            for arn in (str(v) for v in lp.values(resource, "values")):
-                if arn in ALL_BUCKETS or arn.startswith(f"arn:aws:s3:::{bucket}/"):
-                    return True
-                if address and arn.startswith(address):
-                    return True
-    return False
-
-
-def _advanced_covers(conf, bucket: str, address: str | None) -> bool:
-    for selector in lp.blocks(conf, "advanced_event_selector"):
-        fields = {lp.value(f, "field"): f for f in lp.blocks(selector, "field_selector")}
-        category = fields.get("eventCategory")
-        kind = fields.get("resources.type")
-        if not category or "Data" not in lp.values(category, "equals"):
-            continue
-        if not kind or "AWS::S3::Object" not in lp.values(kind, "equals"):
-            continue
-        arn_filter = fields.get("resources.ARN")
-        if arn_filter is None:
-            return True
-        prefixes = [str(p) for p in lp.values(arn_filter, "starts_with")]
-        if any(f"arn:aws:s3:::{bucket}/".startswith(p) or (address and p.startswith(address)) for p in prefixes):
-            return True
-    return False
-
-
-class TenantDataEvents(lp.LeadpingCheck):
+class TenantDataEvents(LeadpingCheck):
     def __init__(self) -> None:
         super().__init__(
             name="CloudTrail records S3 data events for the tenant-data buckets",
@@ -59,17 +30,9 @@ class TenantDataEvents(lp.LeadpingCheck):
 
     def evaluate(self, conf):
         buckets, addresses = self.context("tenant_buckets", "tenant_bucket_addresses")
-        if not buckets:
-            return CheckResult.UNKNOWN, ""
-        missing = [
-            bucket
-            for bucket in buckets
-            if not _basic_covers(conf, bucket, addresses.get(bucket))
-            and not _advanced_covers(conf, bucket, addresses.get(bucket))
-        ]
-        if missing:
-            return CheckResult.FAILED, f"no S3 data events for tenant buckets {missing}"
-        return CheckResult.PASSED, ""
+        references = {address: f"arn:aws:s3:::{bucket}" for bucket, address in addresses.items()}
+        trail = rules.cloudtrail.Trail.from_plan(conf, references)
+        return rules.cloudtrail.trail_records_tenant_data(trail, [rules.cloudtrail.Bucket(b) for b in buckets])
 
 
 check = TenantDataEvents()

@@ -26,7 +26,7 @@ if PROJECT_ROOT not in sys.path:
     sys.path.append(PROJECT_ROOT)  # after Checkov's own packages: it shadows none of them
 
 from compliance_checks import policy_eval, rules, secret_detector  # noqa: E402 - needs the checkout on the path
-from compliance_checks.rules import apigateway, ec2, elbv2, events, iam, logs, rds, s3  # noqa: E402, F401 - the rules, for the checks
+from compliance_checks.rules import apigateway, backup, cloudtrail, ec2, elbv2, events, iam, logs, rds, s3  # noqa: E402, F401 - the rules, for the checks
 from compliance_checks.rules.plan import as_list, blocks, configuration_items, document, value, values  # noqa: E402
 
 __all__ = [

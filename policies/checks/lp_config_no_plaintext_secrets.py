@@ -26,8 +26,6 @@ import json
 import lp_common as lp
 from checkov.common.models.enums import CheckCategories, CheckResult
 
-PLAINTEXT_PARAMETER_TYPES = ("String", "StringList")
-
 
 def _findings(name, value):
     if value is None or isinstance(value, dict | list):
@@ -72,7 +70,7 @@ def _ecs(conf):
 
 def _ssm(conf):
     kind = str(lp.value(conf, "type") or "String")
-    if kind not in PLAINTEXT_PARAMETER_TYPES:
+    if kind not in lp.secret_detector.PLAINTEXT_PARAMETER_TYPES:
         return []
     name = str(lp.value(conf, "name") or "value")
     found = []

@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.rules import backup as rule
+from compliance_checks.rules.backup import BackupPlan
 from compliance_checks.services import backup
-
-
-def _days(value: float) -> str:
-    return "forever" if value == float("inf") else f"{int(value)} days"
 
 
 class BackupPlanRetention(Check):
@@ -17,9 +13,10 @@ class BackupPlanRetention(Check):
     daily_backup_retention_days (35 in prod, 7 in dev); when monthly_backup_retention_days is set
     (365 in prod), a rule that runs every month kept at least that long; when requires_backup_copy
     (prod), a rule that copies to a vault in another region. A lifecycle without DeleteAfterDays keeps
-    recovery points until deleted, which meets any minimum. One result per audited region that has
-    backup plans (plans only protect resources of their own region); with no plan in any audited
-    region, one FAIL for the account.
+    recovery points until deleted, which meets any minimum. Each plan is judged by the rule the gate
+    applies to it (compliance_checks.rules.backup; evidence ``plans``: each plan's verdict by ARN).
+    One result per audited region that has backup plans (plans only protect resources of their own
+    region); with no plan in any audited region, one FAIL for the account.
 
     Scenarios:
     - given a plan with a daily rule kept 35 days, a monthly rule kept 365 days and a copy to another region, then PASS
@@ -47,6 +44,7 @@ class BackupPlanRetention(Check):
 
     def evaluate(self, ctx: CheckContext):
         policy = ctx.expectations.policy
+        required = rule.Requirement.of(policy)
         account = ctx.reader.account_id_or_unknown()
         any_plan = False
         for region in ctx.reader.regions:
@@ -61,14 +59,18 @@ class BackupPlanRetention(Check):
                 continue
             any_plan = True
             shortfalls: dict[str, list[str]] = {}
+            judged: dict[str, bool] = {}  # each plan's verdict, by ARN
             unread: list[ReadError] = []
             for plan in listed:
                 try:
-                    shortfalls[plan.get("BackupPlanName", plan["BackupPlanId"])] = self._shortfalls(
-                        ctx, region, plan, policy
-                    )
+                    rules = backup.plan_rules(ctx.reader, region, plan["BackupPlanId"])
                 except ReadError as error:
                     unread.append(error)  # one compliant plan is enough: the others may still show one
+                    continue
+                model = BackupPlan.from_aws(plan, rules, region)
+                verdict = rule.plan_retention(model, required)
+                shortfalls[model.name] = verdict.evidence["shortfalls"]
+                judged[plan.get("BackupPlanArn", plan["BackupPlanId"])] = verdict.compliant
             compliant = [name for name, gaps in shortfalls.items() if not gaps]
             if compliant:
                 yield passed(
@@ -76,9 +78,10 @@ class BackupPlanRetention(Check):
                     f"plan {compliant[0]} meets the {ctx.expectations.environment} backup policy",
                     region=region,
                     compliant_plans=compliant,
+                    plans=judged,
                 )
             elif unread:
-                yield errored(scope, unread[0], region=region, shortfalls=shortfalls)
+                yield errored(scope, unread[0], region=region, shortfalls=shortfalls, plans=judged)
             else:
                 summary = "; ".join(f"{name}: {', '.join(gaps)}" for name, gaps in shortfalls.items())
                 yield failed(
@@ -86,6 +89,7 @@ class BackupPlanRetention(Check):
                     f"no plan meets the {ctx.expectations.environment} backup policy ({summary})",
                     region=region,
                     shortfalls=shortfalls,
+                    plans=judged,
                 )
         if not any_plan:
             home = ctx.reader.home_region
@@ -94,31 +98,3 @@ class BackupPlanRetention(Check):
                 f"no backup plan in any audited region ({', '.join(ctx.reader.regions)})",
                 region=home,
             )
-
-    @staticmethod
-    def _shortfalls(ctx: CheckContext, region: str, plan: dict[str, Any], policy: Any) -> list[str]:
-        rules = backup.plan_rules(ctx.reader, region, plan["BackupPlanId"])
-        gaps = []
-        daily = [
-            backup.retention_days(r.get("Lifecycle"))
-            for r in rules
-            if backup.runs_every_day(r.get("ScheduleExpression"))
-        ]
-        if not daily:
-            gaps.append("no daily rule")
-        elif max(daily) < policy.daily_backup_retention_days:
-            gaps.append(f"daily backups kept {_days(max(daily))} < {policy.daily_backup_retention_days}")
-        if policy.monthly_backup_retention_days:
-            monthly = [
-                backup.retention_days(r.get("Lifecycle"))
-                for r in rules
-                if backup.runs_every_month(r.get("ScheduleExpression"))
-            ]
-            if not monthly or max(monthly) < policy.monthly_backup_retention_days:
-                kept = f"kept {_days(max(monthly))}" if monthly else "none"
-                gaps.append(f"monthly backups {kept} < {policy.monthly_backup_retention_days}")
-        if policy.requires_backup_copy:
-            copies = [c.get("DestinationBackupVaultArn", "") for r in rules for c in r.get("CopyActions") or []]
-            if not any(backup.region_of(arn) not in ("", region) for arn in copies):
-                gaps.append("no copy to another region")
-        return gaps

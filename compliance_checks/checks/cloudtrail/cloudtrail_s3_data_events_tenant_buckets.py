@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from compliance_checks.conventions import TENANT_DATA, TRUE
-from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
+from compliance_checks.core import Check, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.rules import cloudtrail as rule
+from compliance_checks.rules.cloudtrail import Trail
 from compliance_checks.services import cloudtrail, s3
 
 
@@ -17,6 +17,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
     with eventCategory Data, resources.type AWS::S3::Object and a resources.ARN condition that
     admits the whole bucket. A prefix of the bucket only, or a selector narrowed by event name or
     other fields, does not count. Read and write may be covered by different selectors or trails.
+    The rule is compliance_checks.rules.cloudtrail.tenant_data_events, which the gate applies to the plan.
 
     Scenarios:
     - given a logging trail with a basic selector for the tenant bucket (All), then PASS
@@ -40,7 +41,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
     )
 
     def evaluate(self, ctx):
-        trails: dict[str, tuple[dict[str, Any], tuple[list, list]]] | None = None
+        trails: list[Trail] | None = None
         unread: dict[str, ReadError] = {}
         for bucket in s3.buckets(ctx.reader):
             try:
@@ -50,41 +51,26 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
                 yield errored(bucket.arn, error, region=bucket.region)
                 continue
             if trails is None:
-                trails = self._logging_trails(ctx, unread)
-            yield self._judge(ctx, bucket, trails, unread)
+                trails = self._trails(ctx, unread)
+            judged = rule.tenant_data_events(rule.Bucket(bucket.name, bucket.region), trails, ctx.reader.partition())
+            if unread and not judged.compliant:
+                error = next(iter(unread.values()))
+                yield errored(bucket.arn, error, region=bucket.region, unread_trails=sorted(unread), **judged.evidence)
+            else:
+                yield verdict(bucket.arn, judged, region=bucket.region)
 
-    def _logging_trails(self, ctx, unread: dict[str, ReadError]) -> dict:
-        found = {}
+    @staticmethod
+    def _trails(ctx, unread: dict[str, ReadError]) -> list[Trail]:
+        """Every trail, its selectors read only when it is logging (a stopped trail records nothing)."""
+        found = []
         listed = cloudtrail.listing(ctx.reader)
         for region, error in listed.unread:
             unread[f"trails of {region}"] = error  # a trail covering the bucket may be among them
         for trail in listed.trails:
             try:
-                if cloudtrail.status(ctx.reader, trail).get("IsLogging"):
-                    found[trail["TrailARN"]] = (trail, cloudtrail.selectors(ctx.reader, trail))
+                status = cloudtrail.status(ctx.reader, trail)
+                read = cloudtrail.selectors(ctx.reader, trail) if status.get("IsLogging") else ()
+                found.append(Trail.from_aws(trail, status, *read))
             except ReadError as error:
                 unread[trail["TrailARN"]] = error
         return found
-
-    def _judge(self, ctx, bucket: s3.Bucket, trails: dict, unread: dict[str, ReadError]) -> Result:
-        covered: set[str] = set()
-        by: list[str] = []
-        notes: list[str] = []
-        for arn, (trail, (basic, advanced)) in trails.items():
-            if not cloudtrail.applies_to(trail, bucket.region):
-                continue
-            recorded, why = cloudtrail.s3_object_events(basic, advanced, bucket.name, ctx.reader.partition())
-            notes += why
-            if recorded:
-                covered |= recorded
-                by.append(arn)
-        evidence = {"recorded": sorted(covered), "trails": by, "notes": notes}
-        if covered >= cloudtrail.BOTH:
-            return passed(bucket.arn, "object reads and writes are recorded", region=bucket.region, **evidence)
-        if unread:
-            error = next(iter(unread.values()))
-            return errored(bucket.arn, error, region=bucket.region, unread_trails=sorted(unread), **evidence)
-        missing = " and ".join(sorted(cloudtrail.BOTH - covered))
-        return failed(
-            bucket.arn, f"object {missing} events are not recorded by a logging trail", region=bucket.region, **evidence
-        )

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import Check, CheckMetadata, ReadError, Severity, account_scope, errored, failed, passed
+from compliance_checks.core import CheckMetadata, ReadError, Severity, account_scope, errored, failed, passed
+from compliance_checks.families import Listed, ResourceCheck
 from compliance_checks.services import s3
 
 
-class S3BucketVersioningEnabled(Check):
+class S3BucketVersioningEnabled(ResourceCheck):
     """Data buckets and the log archive keep every object version (FSBP S3.14).
 
     In scope: buckets tagged ``leadping:data-store=true`` (CONTROLS LP-BK-1: "versioning on data
@@ -45,16 +46,14 @@ class S3BucketVersioningEnabled(Check):
         for bucket, error in errors.items():
             yield errored(bucket.arn, error, region=bucket.region)
         in_scope = {b.name: b for b in (*data, *archive.buckets) if b not in errors}
-        for bucket in in_scope.values():
-            role = "log archive" if bucket in archive.buckets else "data bucket"
-            try:
-                status = s3.versioning(ctx.reader, bucket).get("Status")
-            except ReadError as error:
-                yield errored(bucket.arn, error, region=bucket.region)
-                continue
-            evidence = {"versioning": status, "scope": role}
-            if status == "Enabled":
-                yield passed(bucket.arn, f"{role}: versioning enabled", region=bucket.region, **evidence)
-            else:
-                state = "suspended" if status == "Suspended" else "never enabled"
-                yield failed(bucket.arn, f"{role}: versioning {state}", region=bucket.region, **evidence)
+        roles = {b: "log archive" if b in archive.buckets else "data bucket" for b in in_scope.values()}
+        yield from self.judge_all(ctx, [Listed(b.arn, b.region, (b, role)) for b, role in roles.items()])
+
+    def judge(self, ctx, item):
+        bucket, role = item.raw
+        status = s3.versioning(ctx.reader, bucket).get("Status")
+        evidence = {"versioning": status, "scope": role}
+        if status == "Enabled":
+            return passed(bucket.arn, f"{role}: versioning enabled", region=bucket.region, **evidence)
+        state = "suspended" if status == "Suspended" else "never enabled"
+        return failed(bucket.arn, f"{role}: versioning {state}", region=bucket.region, **evidence)

@@ -17,16 +17,16 @@ report together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from compliance_checks import registry
-from compliance_checks.core import CheckContext, Status, execute
+from compliance_checks.core import CheckContext, Result, Status, execute
 from compliance_checks.reader import Reader
-from compliance_checks.rules import Verdict, ec2, elbv2, events, logs, rds, s3
+from compliance_checks.rules import Verdict, backup, cloudtrail, ec2, elbv2, events, logs, rds, s3
 from infra.render import PROJECT_ROOT, RenderedResource, Rendering
 from policies.export import export
 from policies.gate import Target, render_target
@@ -92,6 +92,28 @@ def _bucket(plan: Plan, bucket: RenderedResource) -> Verdict:
     return s3.tls_only(plan.values[policies[0].urn].get("policy") if policies else None, arn)
 
 
+def _tenant_bucket(plan: Plan, bucket: RenderedResource) -> Verdict | None:
+    """A tenant bucket's object events, recorded by the plan's trails (the gate judges each trail on
+    every tenant bucket; the stacks declare one trail). Other buckets are not judged."""
+    name = plan.values[bucket.urn].get("bucket")
+    if name not in plan.context["tenant_buckets"]:
+        return None
+    references = {address: f"arn:aws:s3:::{b}" for b, address in plan.context["tenant_bucket_addresses"].items()}
+    trails = plan.of_type("aws:cloudtrail/trail:Trail")
+    return cloudtrail.tenant_data_events(
+        cloudtrail.Bucket(name), [cloudtrail.Trail.from_plan(plan.values[t.urn], references) for t in trails]
+    )
+
+
+def _backup_plan(plan: Plan, resource: RenderedResource) -> Verdict:
+    required = backup.Requirement.of(plan.context["policy"])
+    return backup.plan_retention(backup.BackupPlan.from_plan(plan.values[resource.urn]), required)
+
+
+def _own_verdict(result: Result) -> Mapping[str, bool]:
+    return {result.resource_id: result.status == Status.PASS}
+
+
 @dataclass(frozen=True)
 class Judged:
     """One (control, resource type) both sides judge: the gate's rule over the plan, the live check."""
@@ -101,6 +123,9 @@ class Judged:
     check: str
     pulumi_type: str
     gate: Callable[[Plan, RenderedResource], Verdict | None]
+    # The live check's verdict on each resource a result judged: its own resource by default; a
+    # check that reports several resources in one result gives each one's verdict in its evidence.
+    live: Callable[[Result], Mapping[str, bool]] = _own_verdict
 
 
 BOTH_SIDES = (
@@ -150,6 +175,22 @@ BOTH_SIDES = (
     ),
     Judged("LP-LOG-1", "LP_EC2_FLOW_LOG_ALL_TRAFFIC", "ec2_vpc_flow_logs_all", "aws:ec2/vpc:Vpc", _vpc),
     Judged("LP-TX-1", "LP_S3_BUCKET_POLICY_TLS_ONLY", "s3_bucket_policy_tls_only", "aws:s3/bucket:Bucket", _bucket),
+    Judged(
+        "LP-LOG-1",
+        "LP_CLOUDTRAIL_TENANT_DATA_EVENTS",
+        "cloudtrail_s3_data_events_tenant_buckets",
+        "aws:s3/bucket:Bucket",
+        _tenant_bucket,
+    ),
+    Judged(
+        "LP-BK-1",
+        "LP_BACKUP_PLAN_RETENTION",
+        "backup_plan_retention",
+        "aws:backup/plan:Plan",
+        _backup_plan,
+        # One result per region; each plan's verdict (by ARN) is in its evidence.
+        lambda result: result.evidence.get("plans") or {},
+    ),
 )
 
 
@@ -177,11 +218,12 @@ def live_verdicts(sb: Sandbox, judged: Judged) -> dict[Key, bool]:
     results = execute(check, CheckContext(Reader(sb.session, sb.regions), sb.expectations))
     found = {}
     for result in results:
-        key = owners.get(result.resource_id) or owners.get(result.resource_id.rsplit("/", 1)[-1])
-        if key is None:
-            continue  # not the program's (the account's own default VPC, say)
-        assert result.status in (Status.PASS, Status.FAIL), f"{judged.check} on {result.resource_id}: {result.message}"
-        found[key] = result.status == Status.PASS
+        for resource_id, compliant in judged.live(result).items():
+            key = owners.get(resource_id) or owners.get(resource_id.rsplit("/", 1)[-1])
+            if key is None:
+                continue  # not the program's (the account's own default VPC, say)
+            assert result.status in (Status.PASS, Status.FAIL), f"{judged.check} on {resource_id}: {result.message}"
+            found[key] = compliant
     return found
 
 
@@ -194,8 +236,11 @@ def test_every_pair_judged_by_both_sides_is_listed():
     listed = sorted((j.control, j.pulumi_type, j.gate_policy, j.check) for j in BOTH_SIDES)
     assert listed == sorted(
         [
+            ("LP-BK-1", "aws:backup/plan:Plan", "LP_BACKUP_PLAN_RETENTION", "backup_plan_retention"),
             ("LP-BK-1", "aws:rds/instance:Instance", "LP_RDS_BACKUP_RETENTION", "rds_backup_retention"),
             ("LP-LOG-1", "aws:ec2/vpc:Vpc", "LP_EC2_FLOW_LOG_ALL_TRAFFIC", "ec2_vpc_flow_logs_all"),
+            ("LP-LOG-1", "aws:s3/bucket:Bucket", "LP_CLOUDTRAIL_TENANT_DATA_EVENTS",
+             "cloudtrail_s3_data_events_tenant_buckets"),
             ("LP-LOG-2", "aws:cloudwatch/logGroup:LogGroup", "LP_LOGS_LOG_GROUP_RETENTION", "logs_log_group_retention"),
             ("LP-TX-1", "aws:ec2/securityGroup:SecurityGroup", "LP_EC2_SECURITY_GROUP_PUBLIC_INGRESS",
              "ec2_security_group_public_ingress_restricted"),

@@ -70,6 +70,17 @@ def program_database_port_open(rendering: Rendering, sb: Sandbox) -> tuple[Key, 
     return (group.type, group.name), rendering_edits.with_inputs(rendering, group.type, group.name, {"ingress": opened})
 
 
+def program_trail_stopped(rendering: Rendering, sb: Sandbox) -> tuple[Key, Rendering]:
+    """The trail's logging off in the program; the tenant bucket's object events go unrecorded."""
+    bucket = _first(
+        sb, "aws:s3/bucket:Bucket", lambda r: (r.outputs.get("tags") or {}).get(conventions.TENANT_DATA) == "true"
+    )
+    trail = _first(sb, "aws:cloudtrail/trail:Trail")
+    return (bucket.type, bucket.name), rendering_edits.with_inputs(
+        rendering, trail.type, trail.name, {"enableLogging": False}
+    )
+
+
 @dataclass(frozen=True)
 class DriftCase:
     drift: str  # the case of tests/sandbox/test_drift.py
@@ -84,6 +95,9 @@ DRIFTS = (
     DriftCase(
         "database-port-open-to-the-internet", "ec2_security_group_public_ingress_restricted", program_database_port_open
     ),
+    # The drift's own control is the trail's (multi-region logging); the tenant buckets' data events
+    # (LP-LOG-1), which both sides judge, go with it.
+    DriftCase("trail-stopped", "cloudtrail_s3_data_events_tenant_buckets", program_trail_stopped),
 )
 
 # The drifts of tests/sandbox/test_drift.py on controls the gate does not judge with a rule of ours,
@@ -91,7 +105,6 @@ DRIFTS = (
 ONE_SIDE_ONLY = {
     "bucket-encryption-removed": "Checkov's built-in CKV_AWS_145 judges the plan; no Leadping rule",
     "key-rotation-disabled": "Checkov's built-in CKV_AWS_7 judges the plan; no Leadping rule",
-    "trail-stopped": "whether a trail is logging is the account's state; the plan only says it is created",
     "pitr-turned-off": "Checkov's built-in CKV_AWS_28 judges the plan; no Leadping rule",
     "admin-policy-on-workload-role": "the gate judges the policy resource, the audit the role holding it; "
     "both apply compliance_checks.rules.iam, but per different resources",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compliance_checks.core import Status
 from compliance_checks.reader import Reader
-from compliance_checks.services.backup import runs_every_day, runs_every_month
+from compliance_checks.rules.backup import runs_every_day, runs_every_month
 from tests.compliance_checks.checks.backup.helpers import plan, rule, vault_arn
 from tests.compliance_checks.conftest import ACCOUNT_ID, REGION, by_resource, deny_operation, run_check
 
