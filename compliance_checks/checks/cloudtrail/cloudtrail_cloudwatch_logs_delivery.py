@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.core import CheckMetadata, ReadError, Severity, errored, failed, passed
 from compliance_checks.families import TrailCheck
 from compliance_checks.services import cloudtrail
 
@@ -49,7 +49,10 @@ class CloudTrailCloudWatchLogsDelivery(TrailCheck):
         group = trail.get("CloudWatchLogsLogGroupArn")
         if not group:
             return failed(arn, "does not deliver to CloudWatch Logs", region=region, log_group=None)
-        status = cloudtrail.status(ctx.reader, trail)
+        try:
+            status = cloudtrail.status(ctx.reader, trail)
+        except ReadError as error:
+            return errored(arn, error, region=region, log_group=group)
         latest = status.get("LatestCloudWatchLogsDeliveryTime")
         error = status.get("LatestCloudWatchLogsDeliveryError")
         started = status.get("StartLoggingTime")

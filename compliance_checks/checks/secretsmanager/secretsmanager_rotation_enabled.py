@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from compliance_checks.conventions import EVENTBRIDGE_CONNECTIONS, PROVIDER_CREDENTIAL, TRUE
-from compliance_checks.core import CheckMetadata, Result, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, errored, failed, passed
 from compliance_checks.families import SecretCheck
 from compliance_checks.services import secretsmanager
 
@@ -99,7 +99,10 @@ class SecretsmanagerRotationEnabled(SecretCheck):
         if not rotating:
             message = f"connection {connection} is fed by secrets that do not rotate: {'; '.join(stopped)}"
             return failed(arn, message, region=region, **evidence)
-        written = secretsmanager.current_version_created(ctx.reader, arn, region)
+        try:
+            written = secretsmanager.current_version_created(ctx.reader, arn, region)
+        except ReadError as error:
+            return errored(arn, error, region=region, **evidence)
         # The strictest window among the rotating feeders: each new key must reach the connection.
         feeder, window = min(rotating, key=lambda pair: pair[1])
         age = _days_since(written, ctx.now)
