@@ -194,17 +194,14 @@ class BucketCheck(ResourceCheck):
 
 
 class LogArchiveCheck(ResourceCheck):
-    """Every bucket of the log archive (``archive``: tagged leadping:log-archive=true, else the CloudTrail
-    buckets); a bucket whose tags or region cannot be read is an ERROR of its own."""
-
-    @staticmethod
-    def archive(ctx: CheckContext) -> s3.LogArchive:
-        return ctx.reader.memo(("s3.log_archive",), lambda: s3.log_archive(ctx.reader))
+    """Every bucket of the log archive (``s3.log_archive``: tagged leadping:log-archive=true, else the
+    CloudTrail buckets), judged with the archive it belongs to (``item.raw``: the bucket and the
+    archive); a bucket whose tags or region cannot be read is an ERROR of its own."""
 
     def evaluate(self, ctx: CheckContext):
-        archive = self.archive(ctx)
+        archive = s3.log_archive(ctx.reader)
         yield from (errored(bucket.arn, error, region=bucket.region) for bucket, error in archive.unreadable)
-        yield from self.judge_all(ctx, archive.buckets)
+        yield from self.judge_all(ctx, [Listed(b.arn, b.region, (b, archive)) for b in archive.buckets])
 
 
 class ListenerCheck(ResourceCheck):

@@ -44,11 +44,15 @@ class IamNoPassroleWildcard(PrincipalPoliciesCheck):
     )
 
     def resources(self, ctx):
+        self._workload_arns(ctx)  # read before the principals are judged, as every judgement rests on it
         return [p for p in iam.principals(ctx.reader) if not (p.service_linked or iam.is_break_glass(p))]
 
     def aws_managed(self, ctx, principal):
-        workloads = ctx.reader.memo(("workload role ARNs",), lambda: {r.arn for r in iam.workload_roles(ctx.reader)})
-        return principal.kind != iam.ROLE or principal.arn in workloads
+        return principal.kind != iam.ROLE or principal.arn in self._workload_arns(ctx)
+
+    @staticmethod
+    def _workload_arns(ctx) -> set[str]:
+        return ctx.reader.memo(("workload role ARNs",), lambda: {r.arn for r in iam.workload_roles(ctx.reader)})
 
     def judge_policies(self, ctx, principal, held):
         judged = rule.passrole_on_every_role(rule.Policy.of(p.label, p.document) for p in held)

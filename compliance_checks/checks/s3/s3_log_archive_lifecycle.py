@@ -57,14 +57,15 @@ class S3LogArchiveLifecycle(LogArchiveCheck):
         "DEEP_ARCHIVE (infra: the log archive component).",
     )
 
-    def judge(self, ctx, bucket):
+    def judge(self, ctx, item):
+        bucket, archive = item.raw
         rules = s3.lifecycle_rules(ctx.reader, bucket)
         cold = [
             f"{rule.get('ID') or 'rule'}: {', '.join(_cold_transitions(rule))}"
             for rule in rules
             if rule.get("Status") == "Enabled" and _whole_bucket(rule) and _cold_transitions(rule)
         ]
-        evidence = {"found_by": self.archive(ctx).source, "rules": len(rules), "cold_rules": cold}
+        evidence = {"found_by": archive.source, "rules": len(rules), "cold_rules": cold}
         if cold:
             message = f"moves objects to cold storage ({'; '.join(cold)})"
             return passed(bucket.arn, message, region=bucket.region, **evidence)

@@ -34,17 +34,18 @@ class S3LogArchiveObjectLock(LogArchiveCheck):
     )
 
     def evaluate(self, ctx):
-        archive = self.archive(ctx)
-        if not archive.buckets and not archive.unreadable:
+        results = list(super().evaluate(ctx))
+        if not results:  # no archive bucket at all, not even one that could not be read
             scope = f"arn:aws:::account/{ctx.reader.account_id_or_unknown()}"
             yield failed(scope, "no log archive: no bucket tagged leadping:log-archive=true and no CloudTrail bucket")
-        yield from super().evaluate(ctx)
+        yield from results
 
-    def judge(self, ctx, bucket):
+    def judge(self, ctx, item):
+        bucket, archive = item.raw
         config = s3.object_lock(ctx.reader, bucket)
         retention = ((config or {}).get("Rule") or {}).get("DefaultRetention") or {}
         mode, days, years = retention.get("Mode"), retention.get("Days") or 0, retention.get("Years") or 0
-        evidence = {"found_by": self.archive(ctx).source, "mode": mode, "days": days, "years": years}
+        evidence = {"found_by": archive.source, "mode": mode, "days": days, "years": years}
         if not config or config.get("ObjectLockEnabled") != "Enabled":
             problem = "Object Lock is not enabled"
         elif not mode or (days <= 0 and years <= 0):
