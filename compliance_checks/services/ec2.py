@@ -12,6 +12,12 @@ def security_groups(reader: Reader, region: str) -> list[dict[str, Any]]:
     return reader.paginate("ec2", "describe_security_groups", "SecurityGroups", region=region)
 
 
+def security_group_arn(group: dict[str, Any], region: str, partition: str = "aws") -> str:
+    """The group's SecurityGroupArn, or its ARN built where the answer lacks it."""
+    fallback = f"arn:{partition}:ec2:{region}:{group.get('OwnerId', '')}:security-group/{group['GroupId']}"
+    return group.get("SecurityGroupArn") or fallback
+
+
 def prefix_list_cidrs(reader: Reader, region: str, prefix_list_id: str) -> list[str]:
     """The CIDRs of a managed prefix list (needs ec2:GetManagedPrefixListEntries)."""
     entries = reader.paginate(

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
-from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed, verdict
-from compliance_checks.rules import apigateway as rule
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import RouteAuthorizerCheck
 from compliance_checks.services import apigateway
 
 
-class ApigatewayRestMethodAuthorizer(Check):
+class ApigatewayRestMethodAuthorizer(RouteAuthorizerCheck):
     """Every method of every REST API has an authorizer unless "METHOD /path" is on the public-route allowlist.
 
     authorizationType AWS_IAM, CUSTOM (Lambda) or COGNITO_USER_POOLS passes; NONE fails, even with
@@ -27,7 +25,6 @@ class ApigatewayRestMethodAuthorizer(Check):
     - given GetResources is denied, then ERROR for that API
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="API Gateway REST API methods require an authorizer",
         severity=Severity.HIGH,
@@ -37,71 +34,38 @@ class ApigatewayRestMethodAuthorizer(Check):
         '"METHOD /path" to the stack\'s public-route allowlist if it must be public; an API key is not enough.',
     )
 
-    def evaluate(self, ctx):
-        public = apigateway.public_route_keys(ctx.expectations.public_routes)
-        for api in apigateway.rest_apis(ctx.reader):
-            try:
-                resources = apigateway.rest_resources(ctx.reader, api)
-            except ReadError as error:
-                yield errored(api.arn, error, region=api.region)
-                continue
-            for resource in resources:
-                for http_method, method in sorted((resource.get("resourceMethods") or {}).items()):
-                    arn = f"{api.arn}/resources/{resource['id']}/methods/{http_method}"
-                    try:
-                        yield self._judge(ctx, api, resource, http_method, method, arn, public)
-                    except ReadError as error:
-                        yield errored(arn, error, region=api.region)
+    def resources(self, ctx):
+        return apigateway.rest_apis(ctx.reader)
 
-    def _judge(
-        self,
-        ctx,
-        api: apigateway.Api,
-        resource: dict,
-        http_method: str,
-        method: Any,
-        arn: str,
-        public: set,
-    ) -> Result:
+    def routes(self, ctx, api):
+        return [
+            (f"{api.arn}/resources/{resource['id']}/methods/{http_method}", (resource, http_method, method))
+            for resource in apigateway.rest_resources(ctx.reader, api)
+            for http_method, method in sorted((resource.get("resourceMethods") or {}).items())
+        ]
+
+    def describe(self, ctx, api, route):
+        resource, http_method, method = route
         if not method or "authorizationType" not in method:  # embedding gave a stub: read the method itself
             method = apigateway.rest_method(ctx.reader, api, resource["id"], http_method)
         key = f"{http_method} {resource.get('path', '')}"
-        auth = method.get("authorizationType") or "NONE"
-        evidence = {
-            "api": api.name,
-            "route_key": key,
-            "authorization_type": auth,
-            "api_key_required": bool(method.get("apiKeyRequired")),
-        }
-        judged = rule.authorized(rule.Route(key, auth), public)
-        if judged is not None:
-            return verdict(arn, judged, region=api.region, **evidence)
-        if http_method == "OPTIONS":
-            integration = method.get("methodIntegration")
-            if integration is None:
-                integration = apigateway.rest_method(ctx.reader, api, resource["id"], http_method).get(
-                    "methodIntegration"
-                )
-            evidence["integration_type"] = (integration or {}).get("type")
-            if evidence["integration_type"] == "MOCK":
-                return passed(
-                    arn, f"{key} is a CORS preflight answered by a MOCK integration", region=api.region, **evidence
-                )
-            return failed(
-                arn,
-                f"{key} has no authorizer and is not a MOCK CORS preflight "
-                f"(integration {evidence['integration_type']})",
-                region=api.region,
-                **evidence,
-            )
-        extra = (
-            " (an API key is required, but an API key is not user authentication)"
-            if evidence["api_key_required"]
-            else ""
-        )
-        return failed(
-            arn,
-            f"{key} has no authorizer and is not on the public-route allowlist{extra}",
-            region=api.region,
-            **evidence,
-        )
+        return key, method.get("authorizationType") or "NONE", {"api_key_required": bool(method.get("apiKeyRequired"))}
+
+    def note(self, evidence):
+        api_key = evidence["api_key_required"]
+        return " (an API key is required, but an API key is not user authentication)" if api_key else ""
+
+    def excuse(self, ctx, api, route, arn, evidence):
+        resource, http_method, method = route
+        if http_method != "OPTIONS":
+            return None
+        integration = (method or {}).get("methodIntegration")
+        if integration is None:  # read in full (once: the reader memoises it)
+            integration = apigateway.rest_method(ctx.reader, api, resource["id"], http_method).get("methodIntegration")
+        key, kind = evidence["route_key"], (integration or {}).get("type")
+        evidence["integration_type"] = kind
+        if kind == "MOCK":
+            message = f"{key} is a CORS preflight answered by a MOCK integration"
+            return passed(arn, message, region=api.region, **evidence)
+        message = f"{key} has no authorizer and is not a MOCK CORS preflight (integration {kind})"
+        return failed(arn, message, region=api.region, **evidence)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, Result, Severity, failed, passed
+from compliance_checks.families import ResourceCheck
 from compliance_checks.services import apigateway
 
 
-class ApigatewayStageAccessLogging(Check):
+class ApigatewayStageAccessLogging(ResourceCheck):
     """Every API stage (HTTP/WebSocket and REST) writes access logs: a destination and a log format are set.
 
     Scenarios:
@@ -27,25 +28,18 @@ class ApigatewayStageAccessLogging(Check):
         "format (infra: the API component configures access logs on every stage).",
     )
 
-    def evaluate(self, ctx):
-        for api in apigateway.http_apis(ctx.reader):
-            try:
-                stages = apigateway.http_stages(ctx.reader, api)
-            except ReadError as error:
-                yield errored(api.arn, error, region=api.region)
-                continue
-            for stage in stages:
-                settings = stage.get("AccessLogSettings") or {}
-                yield self._judge(api, stage["StageName"], settings.get("DestinationArn"), settings.get("Format"))
-        for api in apigateway.rest_apis(ctx.reader):
-            try:
-                stages = apigateway.rest_stages(ctx.reader, api)
-            except ReadError as error:
-                yield errored(api.arn, error, region=api.region)
-                continue
-            for stage in stages:
+    def resources(self, ctx):
+        return [*apigateway.http_apis(ctx.reader), *apigateway.rest_apis(ctx.reader)]
+
+    def judge(self, ctx, api):
+        if api.protocol == "REST":  # REST stages spell their fields in camelCase
+            for stage in apigateway.rest_stages(ctx.reader, api):
                 settings = stage.get("accessLogSettings") or {}
                 yield self._judge(api, stage["stageName"], settings.get("destinationArn"), settings.get("format"))
+        else:
+            for stage in apigateway.http_stages(ctx.reader, api):
+                settings = stage.get("AccessLogSettings") or {}
+                yield self._judge(api, stage["StageName"], settings.get("DestinationArn"), settings.get("Format"))
 
     @staticmethod
     def _judge(api: apigateway.Api, stage: str, destination: str | None, log_format: str | None) -> Result:

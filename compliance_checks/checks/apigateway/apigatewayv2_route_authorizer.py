@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed, verdict
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import RouteAuthorizerCheck
 from compliance_checks.rules import apigateway as rule
 from compliance_checks.services import apigateway
 
 CONNECT = "$connect"
 
 
-class Apigatewayv2RouteAuthorizer(Check):
+class Apigatewayv2RouteAuthorizer(RouteAuthorizerCheck):
     """Every route of every HTTP and WebSocket API has an authorizer unless it is on the public-route allowlist.
 
     A route passes with AuthorizationType JWT, CUSTOM or AWS_IAM; NONE fails unless its RouteKey
@@ -26,7 +27,6 @@ class Apigatewayv2RouteAuthorizer(Check):
     - given GetRoutes is denied, then ERROR for that API
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="API Gateway HTTP/WebSocket routes require an authorizer",
         severity=Severity.HIGH,
@@ -36,40 +36,27 @@ class Apigatewayv2RouteAuthorizer(Check):
         "stack's public-route allowlist if it must be public (infra: the API component sets the authorizer).",
     )
 
-    def evaluate(self, ctx):
-        public = apigateway.public_route_keys(ctx.expectations.public_routes)
-        for api in apigateway.http_apis(ctx.reader):
-            try:
-                routes = apigateway.routes(ctx.reader, api)
-            except ReadError as error:
-                yield errored(api.arn, error, region=api.region)
-                continue
-            connect = next((r for r in routes if r.get("RouteKey") == CONNECT), None)
-            for route in routes:
-                yield self._judge(api, route, connect, public)
+    def resources(self, ctx):
+        return apigateway.http_apis(ctx.reader)
 
-    def _judge(self, api: apigateway.Api, route: dict, connect: dict | None, public: set[str]) -> Result:
-        arn = f"{api.arn}/routes/{route['RouteId']}"
-        key = route.get("RouteKey", "")
-        auth = route.get("AuthorizationType") or "NONE"
-        evidence = {"api": api.name, "protocol": api.protocol, "route_key": key, "authorization_type": auth}
-        judged = rule.authorized(rule.Route(key, auth), public)
-        if judged is not None:
-            return verdict(arn, judged, region=api.region, **evidence)
-        if api.protocol == "WEBSOCKET" and key != CONNECT:
-            connect_auth = (connect or {}).get("AuthorizationType") or "NONE"
-            evidence["connect_authorization_type"] = connect_auth if connect else None
-            if connect_auth in rule.AUTHORIZED:
-                return passed(
-                    arn,
-                    f"{key} runs on connections authorized at $connect ({connect_auth})",
-                    region=api.region,
-                    **evidence,
-                )
-            why = "has no authorizer" if connect else "is not defined, so connections are never authenticated"
-            return failed(
-                arn, f"{key} is served on unauthenticated connections: $connect {why}", region=api.region, **evidence
-            )
-        return failed(
-            arn, f"{key} has no authorizer and is not on the public-route allowlist", region=api.region, **evidence
-        )
+    def routes(self, ctx, api):
+        found = apigateway.routes(ctx.reader, api)
+        connect = next((r for r in found if r.get("RouteKey") == CONNECT), None)
+        return [(f"{api.arn}/routes/{route['RouteId']}", (route, connect)) for route in found]
+
+    def describe(self, ctx, api, route):
+        route, _ = route
+        return route.get("RouteKey", ""), route.get("AuthorizationType") or "NONE", {"protocol": api.protocol}
+
+    def excuse(self, ctx, api, route, arn, evidence):
+        key, connect = evidence["route_key"], route[1]
+        if api.protocol != "WEBSOCKET" or key == CONNECT:
+            return None
+        connect_auth = (connect or {}).get("AuthorizationType") or "NONE"
+        evidence["connect_authorization_type"] = connect_auth if connect else None
+        if connect_auth in rule.AUTHORIZED:
+            message = f"{key} runs on connections authorized at $connect ({connect_auth})"
+            return passed(arn, message, region=api.region, **evidence)
+        why = "has no authorizer" if connect else "is not defined, so connections are never authenticated"
+        message = f"{key} is served on unauthenticated connections: $connect {why}"
+        return failed(arn, message, region=api.region, **evidence)

@@ -1,16 +1,7 @@
 from __future__ import annotations
 
-from compliance_checks.core import (
-    Check,
-    CheckMetadata,
-    ReadError,
-    Result,
-    Severity,
-    errored,
-    failed,
-    judge_resource,
-    passed,
-)
+from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, errored, failed, passed
+from compliance_checks.families import ResourceCheck
 from compliance_checks.services import backup
 
 # Resource types whose opt-in AWS Backup ignores when a selection names their ARNs explicitly
@@ -18,7 +9,7 @@ from compliance_checks.services import backup
 EXPLICIT_OVERRIDES_OPT_IN = ("RDS", "DynamoDB", "S3")
 
 
-class BackupSelectionCoversDataStores(Check):
+class BackupSelectionCoversDataStores(ResourceCheck):
     """Every data store (RDS instance or cluster, DynamoDB table, S3 bucket tagged leadping:data-store=true)
     is assigned to a backup plan of its region by some backup selection.
 
@@ -58,11 +49,9 @@ class BackupSelectionCoversDataStores(Check):
         stores, unreadable = backup.data_stores(ctx.reader)
         for arn, (region, error) in unreadable.items():
             yield errored(arn, error, region=region)
-        for store in stores:
-            yield from judge_resource(store.arn, store.region, self._judge, ctx, store)
+        yield from self.judge_all(ctx, stores)
 
-    @staticmethod
-    def _judge(ctx, store: backup.DataStore) -> Result:
+    def judge(self, ctx, store: backup.DataStore) -> Result:
         evidence: dict = {"backup_type": store.backup_type}
         if store.tagged_via:
             evidence["tagged_member"] = store.tagged_via
@@ -76,13 +65,8 @@ class BackupSelectionCoversDataStores(Check):
                 continue
             explicit = assignment.by_resource_pattern not in (None, "*")
             if explicit and store.backup_type in EXPLICIT_OVERRIDES_OPT_IN:
-                return passed(
-                    store.arn,
-                    f"assigned by {label} (ARN {assignment.by_resource_pattern})",
-                    region=store.region,
-                    selection=label,
-                    **evidence,
-                )
+                message = f"assigned by {label} (ARN {assignment.by_resource_pattern})"
+                return passed(store.arn, message, region=store.region, selection=label, **evidence)
             try:
                 opted_in = backup.opt_in_preferences(ctx.reader, store.region).get(store.backup_type, False)
             except ReadError as error:

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
-from compliance_checks.services import backup
+from compliance_checks.families import CustomerKeyCheck, KeyUse, VaultCheck
 
 
-class BackupVaultEncryptedCmk(CustomerKeyCheck):
+class BackupVaultEncryptedCmk(VaultCheck, CustomerKeyCheck):
     """Every AWS Backup vault encrypts its recovery points with a customer-managed KMS key.
 
     Scenarios:
@@ -15,7 +14,6 @@ class BackupVaultEncryptedCmk(CustomerKeyCheck):
     - given ListBackupVaults is denied, then ERROR
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Backup vaults are encrypted with a customer-managed KMS key",
         severity=Severity.HIGH,
@@ -24,9 +22,6 @@ class BackupVaultEncryptedCmk(CustomerKeyCheck):
         remediation="Create the vault with the backups data class's customer key (a vault's key cannot be changed: "
         "create a new vault and move the plan to it) (infra: the backup component does).",
     )
-
-    def resources(self, ctx):
-        return regional(ctx, backup.vaults, lambda vault: vault["BackupVaultArn"])
 
     def key_use(self, ctx, item):
         vault = item.raw

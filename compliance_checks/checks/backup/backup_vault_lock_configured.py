@@ -4,8 +4,7 @@ import datetime as dt
 from typing import Any
 
 from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import ResourceCheck, regional
-from compliance_checks.services import backup
+from compliance_checks.families import VaultCheck
 
 
 def _mode(vault: dict[str, Any], now: dt.datetime) -> str:
@@ -17,7 +16,7 @@ def _mode(vault: dict[str, Any], now: dt.datetime) -> str:
     return "compliance" if lock_date <= now else "compliance (grace period)"
 
 
-class BackupVaultLockConfigured(ResourceCheck):
+class BackupVaultLockConfigured(VaultCheck):
     """Every AWS Backup vault has a vault lock whose minimum retention is at least the environment's
     (expectations.policy.min_vault_lock_retention_days, 7 days).
 
@@ -32,7 +31,6 @@ class BackupVaultLockConfigured(ResourceCheck):
     - given ListBackupVaults is denied, then ERROR
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Backup vaults have a vault lock with the minimum retention",
         severity=Severity.HIGH,
@@ -42,9 +40,6 @@ class BackupVaultLockConfigured(ResourceCheck):
         remediation="Put a vault lock on the vault with MinRetentionDays of at least the environment's minimum "
         "(infra: the backup component does).",
     )
-
-    def resources(self, ctx):
-        return regional(ctx, backup.vaults, lambda vault: vault["BackupVaultArn"])
 
     def judge(self, ctx, item):
         minimum = ctx.expectations.policy.min_vault_lock_retention_days

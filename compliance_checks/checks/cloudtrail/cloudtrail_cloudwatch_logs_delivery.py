@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.families import TrailCheck
 from compliance_checks.services import cloudtrail
 
 RECENT = dt.timedelta(hours=24)
@@ -12,7 +13,7 @@ def _iso(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
-class CloudTrailCloudWatchLogsDelivery(Check):
+class CloudTrailCloudWatchLogsDelivery(TrailCheck):
     """Every trail that applies to an audited region delivers to CloudWatch Logs, recently.
 
     Delivery is recent when LatestCloudWatchLogsDeliveryTime is within 24 hours of the run. A trail
@@ -43,23 +44,15 @@ class CloudTrailCloudWatchLogsDelivery(Check):
         "streams and put events in that group; check LatestCloudWatchLogsDeliveryError.",
     )
 
-    def evaluate(self, ctx):
-        listed = cloudtrail.listing(ctx.reader)
-        yield from listed.unread_results(ctx.reader)
-        for trail in listed.trails:
-            arn, region = trail["TrailARN"], cloudtrail.home_region(trail)
-            group = trail.get("CloudWatchLogsLogGroupArn")
-            if not group:
-                yield failed(arn, "does not deliver to CloudWatch Logs", region=region, log_group=None)
-                continue
-            try:
-                status = cloudtrail.status(ctx.reader, trail)
-            except ReadError as error:
-                yield errored(arn, error, region=region, log_group=group)
-                continue
-            yield self._judge(ctx, arn, region, group, status)
-
-    def _judge(self, ctx, arn: str, region: str, group: str, status: dict) -> Result:
+    def judge(self, ctx, trail):
+        arn, region = self.locate(trail)
+        group = trail.get("CloudWatchLogsLogGroupArn")
+        if not group:
+            return failed(arn, "does not deliver to CloudWatch Logs", region=region, log_group=None)
+        try:
+            status = cloudtrail.status(ctx.reader, trail)
+        except ReadError as error:
+            return errored(arn, error, region=region, log_group=group)
         latest = status.get("LatestCloudWatchLogsDeliveryTime")
         error = status.get("LatestCloudWatchLogsDeliveryError")
         started = status.get("StartLoggingTime")
@@ -80,10 +73,6 @@ class CloudTrailCloudWatchLogsDelivery(Check):
                 arn, f"no CloudWatch Logs delivery since {latest.isoformat()}{because}", region=region, **evidence
             )
         if not error and isinstance(started, dt.datetime) and ctx.now - started <= RECENT:
-            return passed(
-                arn,
-                "no delivery reported yet; the trail started logging less than 24 hours ago",
-                region=region,
-                **evidence,
-            )
+            message = "no delivery reported yet; the trail started logging less than 24 hours ago"
+            return passed(arn, message, region=region, **evidence)
         return failed(arn, f"no CloudWatch Logs delivery recorded{because}", region=region, **evidence)

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, judge_each
-from compliance_checks.families import CustomerKeyCheck, KeyUse
-from compliance_checks.services import cloudtrail
+from compliance_checks.core import CheckMetadata, Severity
+from compliance_checks.families import CustomerKeyCheck, KeyUse, TrailCheck
 
 
-class CloudTrailKmsEncrypted(CustomerKeyCheck):
+class CloudTrailKmsEncrypted(TrailCheck, CustomerKeyCheck):
     """Every trail that applies to an audited region encrypts its log files with a customer-managed key.
 
     Scenarios:
@@ -26,14 +25,6 @@ class CloudTrailKmsEncrypted(CustomerKeyCheck):
     )
 
     encrypted_what = "log files encrypted"
-
-    def evaluate(self, ctx):
-        listed = cloudtrail.listing(ctx.reader)
-        yield from listed.unread_results(ctx.reader)
-        yield from judge_each(listed.trails, self.locate, lambda trail: self.judge(ctx, trail))
-
-    def locate(self, item):
-        return item["TrailARN"], cloudtrail.home_region(item)
 
     def key_use(self, ctx, item):
         key_id = item.get("KmsKeyId")

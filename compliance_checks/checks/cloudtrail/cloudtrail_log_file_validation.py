@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import TrailCheck
+from compliance_checks.rules import comply, violate
 from compliance_checks.services import cloudtrail
 
 
-class CloudTrailLogFileValidation(Check):
+class CloudTrailLogFileValidation(TrailCheck):
     """Every trail that applies to an audited region has log file integrity validation on.
 
     Scenarios:
@@ -24,12 +26,7 @@ class CloudTrailLogFileValidation(Check):
         "log archive component's trail.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        listed = cloudtrail.listing(ctx.reader)
-        yield from listed.unread_results(ctx.reader)
-        for trail in listed.trails:
-            arn, region = trail["TrailARN"], cloudtrail.home_region(trail)
-            if trail.get("LogFileValidationEnabled"):
-                yield passed(arn, "log file validation enabled", region=region)
-            else:
-                yield failed(arn, "log file validation disabled", region=region)
+    def judge(self, ctx, trail):
+        on = trail.get("LogFileValidationEnabled")
+        judged = comply("log file validation enabled") if on else violate("log file validation disabled")
+        return verdict(trail["TrailARN"], judged, region=cloudtrail.home_region(trail))

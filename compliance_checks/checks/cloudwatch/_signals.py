@@ -59,8 +59,9 @@ def _sign_in(identity: str, mfa: str):
     )
 
 
-def _writes(source: str, *names: str):
-    return tuple(_record(source, name) for name in names)
+def _writes(source: str, names: str):
+    """The records of the write events ``names`` (space-separated) of ``source``."""
+    return tuple(_record(source, name) for name in names.split())
 
 
 @dataclass(frozen=True)
@@ -116,35 +117,22 @@ LOG_SIGNALS = (
         "IAM policy changes",
         _writes(
             "iam.amazonaws.com",
-            "DeleteGroupPolicy",
-            "DeleteRolePolicy",
-            "DeleteUserPolicy",
-            "PutGroupPolicy",
-            "PutRolePolicy",
-            "PutUserPolicy",
-            "CreatePolicy",
-            "DeletePolicy",
-            "CreatePolicyVersion",
-            "DeletePolicyVersion",
-            "AttachRolePolicy",
-            "DetachRolePolicy",
-            "AttachUserPolicy",
-            "DetachUserPolicy",
-            "AttachGroupPolicy",
-            "DetachGroupPolicy",
+            "DeleteGroupPolicy DeleteRolePolicy DeleteUserPolicy PutGroupPolicy PutRolePolicy PutUserPolicy "
+            "CreatePolicy DeletePolicy CreatePolicyVersion DeletePolicyVersion AttachRolePolicy DetachRolePolicy "
+            "AttachUserPolicy DetachUserPolicy AttachGroupPolicy DetachGroupPolicy",
         ),
         (_ROUTINE, _record("iam.amazonaws.com", "GetPolicy", read_only=True)),
     ),
     LogSignal(
         "cloudtrail-configuration-changes",
         "CloudTrail configuration changes",
-        _writes("cloudtrail.amazonaws.com", "CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"),
+        _writes("cloudtrail.amazonaws.com", "CreateTrail UpdateTrail DeleteTrail StartLogging StopLogging"),
         (_ROUTINE, _record("cloudtrail.amazonaws.com", "DescribeTrails", read_only=True)),
     ),
     LogSignal(
         "kms-key-disable-or-deletion",
         "KMS key disabled or scheduled for deletion",
-        _writes("kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion"),
+        _writes("kms.amazonaws.com", "DisableKey ScheduleKeyDeletion"),
         (_ROUTINE, _record("kms.amazonaws.com", "Decrypt", read_only=True)),
     ),
     LogSignal(
@@ -152,12 +140,8 @@ LOG_SIGNALS = (
         "security group changes",
         _writes(
             "ec2.amazonaws.com",
-            "AuthorizeSecurityGroupIngress",
-            "AuthorizeSecurityGroupEgress",
-            "RevokeSecurityGroupIngress",
-            "RevokeSecurityGroupEgress",
-            "CreateSecurityGroup",
-            "DeleteSecurityGroup",
+            "AuthorizeSecurityGroupIngress AuthorizeSecurityGroupEgress RevokeSecurityGroupIngress "
+            "RevokeSecurityGroupEgress CreateSecurityGroup DeleteSecurityGroup",
         ),
         (_ROUTINE, _record("ec2.amazonaws.com", "DescribeSecurityGroups", read_only=True)),
     ),

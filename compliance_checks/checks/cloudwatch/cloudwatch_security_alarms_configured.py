@@ -58,6 +58,11 @@ class CloudWatchSecurityAlarmsConfigured(Check):
     def _signal_id(self, ctx, signal: LogSignal | MetricSignal) -> str:
         return f"arn:{ctx.reader.partition()}:::account/{ctx.reader.account_id}/security-signal/{signal.key}"
 
+    @staticmethod
+    def _found(signal, message: str, alarms: list[str], first: str, **evidence) -> Result:
+        """PASS on the first alarm that serves the signal (the one the signal's first record reaches)."""
+        return passed(first, message, region=first.split(":")[3], signal=signal.key, alarms=alarms, **evidence)
+
     def _not_found(self, ctx, signal, message: str, errors: list[ReadError], **evidence) -> Result:
         scope = self._signal_id(ctx, signal)
         evidence = {"signal": signal.key, **evidence}
@@ -125,14 +130,9 @@ class CloudWatchSecurityAlarmsConfigured(Check):
             "unparsed_filters": unparsed,
         }
         if not missing:
-            first = caught[signal.must_catch[0][0]]
-            return passed(
-                first,
-                f"{signal.title}: alarmed metric filter notifies SNS",
-                region=first.split(":")[3],
-                signal=signal.key,
-                alarms=sorted(set(caught.values())),
-                **evidence,
+            message = f"{signal.title}: alarmed metric filter notifies SNS"
+            return self._found(
+                signal, message, sorted(set(caught.values())), caught[signal.must_catch[0][0]], **evidence
             )
         if not groups and elsewhere:
             message = "the logging trails deliver only to another account's log groups; not verifiable here"
@@ -164,24 +164,17 @@ class CloudWatchSecurityAlarmsConfigured(Check):
             found += [a["AlarmArn"] for a in matching if a["AlarmArn"] in notifying]
             silent += [a["AlarmArn"] for a in matching if a["AlarmArn"] not in notifying]
         if found:
-            return passed(
-                found[0],
-                f"{signal.title}: alarm notifies SNS",
-                region=found[0].split(":")[3],
-                signal=signal.key,
-                alarms=sorted(found),
-            )
+            return self._found(signal, f"{signal.title}: alarm notifies SNS", sorted(found), found[0])
         wanted = " or ".join(f"{ns} {name}" for ns, name in sorted(signal.metrics | signal.dead_letter_metrics))
         message = f"{signal.title}: no alarm on {wanted} notifies an SNS topic"
         return self._not_found(ctx, signal, message, errors, alarms_without_sns_action=sorted(silent))
 
     def _serves(self, ctx, signal: MetricSignal, alarm: dict[str, Any], region: str) -> bool:
-        for metric in cloudwatch.alarm_metrics(alarm):
-            key = (metric.namespace, metric.name)
-            if key in signal.metrics:
-                return True
-            if key in signal.dead_letter_metrics and metric.dimensions.get("QueueName") in sqs.dead_letter_queue_names(
-                ctx.reader, region
-            ):
-                return True
-        return False
+        return any(
+            (m.namespace, m.name) in signal.metrics
+            or (
+                (m.namespace, m.name) in signal.dead_letter_metrics
+                and m.dimensions.get("QueueName") in sqs.dead_letter_queue_names(ctx.reader, region)
+            )
+            for m in cloudwatch.alarm_metrics(alarm)
+        )

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Result, Severity, failed, judge_resource, passed
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import TableCheck
+from compliance_checks.rules import comply, violate
 from compliance_checks.services import dynamodb
 
 
-class DynamodbDeletionProtection(Check):
+class DynamodbDeletionProtection(TableCheck):
     """Every DynamoDB table has deletion protection enabled.
 
     Scenarios:
@@ -14,7 +16,6 @@ class DynamodbDeletionProtection(Check):
     - given one table that cannot be described, then ERROR for it and the other tables judged
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="DynamoDB tables have deletion protection",
         severity=Severity.MEDIUM,
@@ -23,12 +24,7 @@ class DynamodbDeletionProtection(Check):
         remediation="Enable deletion protection on the table (infra: the table component does).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for table in dynamodb.tables(ctx.reader, with_tags=False):
-            yield from judge_resource(table.arn, table.region, self._judge, ctx, table)
-
-    @staticmethod
-    def _judge(ctx: CheckContext, table: dynamodb.Table) -> Result:
-        if dynamodb.deletion_protection(ctx.reader, table):
-            return passed(table.arn, "deletion protection is enabled", region=table.region, deletion_protection=True)
-        return failed(table.arn, "deletion protection is disabled", region=table.region, deletion_protection=False)
+    def judge(self, ctx, table):
+        on = dynamodb.deletion_protection(ctx.reader, table)
+        judged = comply("deletion protection is enabled") if on else violate("deletion protection is disabled")
+        return verdict(table.arn, judged, region=table.region, deletion_protection=on)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import ResourceCheck
+from compliance_checks.families import TableCheck
 from compliance_checks.services import dynamodb
 
 
-class DynamodbPitrEnabled(ResourceCheck):
+class DynamodbPitrEnabled(TableCheck):
     """Every DynamoDB table has point-in-time recovery enabled.
 
     Scenarios:
@@ -15,7 +15,6 @@ class DynamodbPitrEnabled(ResourceCheck):
     - given one table that cannot be described, then ERROR for it and the other tables judged
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="DynamoDB tables have point-in-time recovery",
         severity=Severity.HIGH,
@@ -23,9 +22,6 @@ class DynamodbPitrEnabled(ResourceCheck):
         rationale="LP-BK-1: a table can be restored to any second of the recovery window (FSBP DynamoDB.2).",
         remediation="Enable point-in-time recovery on the table (infra: the table component does).",
     )
-
-    def resources(self, ctx):
-        return dynamodb.tables(ctx.reader, with_tags=False)
 
     def judge(self, ctx, item):
         pitr = dynamodb.continuous_backups(ctx.reader, item).get("PointInTimeRecoveryDescription") or {}

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse
+from compliance_checks.families import CustomerKeyCheck, KeyUse, TableCheck
 from compliance_checks.services import dynamodb
 
 
-class DynamodbTableEncryptedCmk(CustomerKeyCheck):
+class DynamodbTableEncryptedCmk(TableCheck, CustomerKeyCheck):
     """Every DynamoDB table is encrypted with a customer-managed KMS key.
 
     DynamoDB always encrypts at rest; the default uses an AWS-owned key (no SSEDescription) and
@@ -20,7 +20,6 @@ class DynamodbTableEncryptedCmk(CustomerKeyCheck):
     - given one table that cannot be described, then ERROR for it and the other tables judged
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="DynamoDB tables are encrypted with a customer-managed KMS key",
         severity=Severity.HIGH,
@@ -28,12 +27,6 @@ class DynamodbTableEncryptedCmk(CustomerKeyCheck):
         rationale="LP-DR-1: data at rest is protected with keys Leadping controls, rotates and can revoke.",
         remediation="Set the table's SSE to KMS with the data class's customer key (infra: the table component does).",
     )
-
-    def resources(self, ctx):
-        return dynamodb.tables(ctx.reader, with_tags=False)
-
-    def locate(self, item):
-        return item.arn, item.region
 
     def key_use(self, ctx, item):
         sse = dynamodb.sse_description(ctx.reader, item) or {}

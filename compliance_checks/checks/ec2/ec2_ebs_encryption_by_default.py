@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import RegionCheck
 from compliance_checks.services import ec2, kms
 
 
-class Ec2EbsEncryptionByDefault(Check):
+class Ec2EbsEncryptionByDefault(RegionCheck):
     """In every audited region, EBS encryption by default is on and its default key is customer-managed.
 
     Scenarios:
@@ -14,7 +15,6 @@ class Ec2EbsEncryptionByDefault(Check):
     - given GetEbsEncryptionByDefault is denied, then ERROR for the region
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="EBS encryption by default is on with a customer-managed key",
         severity=Severity.MEDIUM,
@@ -24,24 +24,17 @@ class Ec2EbsEncryptionByDefault(Check):
         "(infra: the account baseline does).",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def scope(self, ctx, region):
         account = ctx.reader.account_id_or_unknown()
-        for region in ctx.reader.regions:
-            resource = f"arn:{ctx.reader.partition()}:ec2:{region}:{account}:ebs-encryption-by-default"
-            try:
-                enabled = ec2.ebs_encryption_by_default(ctx.reader, region)
-                if not enabled:
-                    yield failed(resource, "EBS encryption by default is off", region=region, enabled=False)
-                    continue
-                key = ec2.ebs_default_kms_key(ctx.reader, region)
-                customer, detail = kms.is_customer_managed(ctx.reader, key, region)
-            except ReadError as error:
-                yield errored(resource, error, region=region)
-                continue
-            evidence = {"enabled": True, "default_kms_key": key}
-            if customer:
-                yield passed(resource, f"on, with customer key {detail}", region=region, **evidence)
-            else:
-                yield failed(
-                    resource, f"on, but the default key is not customer-managed ({detail})", region=region, **evidence
-                )
+        return f"arn:{ctx.reader.partition()}:ec2:{region}:{account}:ebs-encryption-by-default"
+
+    def judge(self, ctx, item):
+        arn, region = item.arn, item.region
+        if not ec2.ebs_encryption_by_default(ctx.reader, region):
+            return failed(arn, "EBS encryption by default is off", region=region, enabled=False)
+        key = ec2.ebs_default_kms_key(ctx.reader, region)
+        customer, detail = kms.is_customer_managed(ctx.reader, key, region)
+        evidence = {"enabled": True, "default_kms_key": key}
+        if customer:
+            return passed(arn, f"on, with customer key {detail}", region=region, **evidence)
+        return failed(arn, f"on, but the default key is not customer-managed ({detail})", region=region, **evidence)

@@ -3,16 +3,12 @@ from __future__ import annotations
 from functools import partial
 
 from compliance_checks.core import CheckContext, CheckMetadata, Severity, verdict
-from compliance_checks.families import Listed, ResourceCheck
+from compliance_checks.families import ListedCheck
 from compliance_checks.rules import ec2 as rule
 from compliance_checks.services import ec2, elbv2
 
 
-def _arn(partition: str, region: str, group: dict) -> str:
-    return f"arn:{partition}:ec2:{region}:{group.get('OwnerId', '')}:security-group/{group['GroupId']}"
-
-
-class Ec2SecurityGroupPublicIngressRestricted(ResourceCheck):
+class Ec2SecurityGroupPublicIngressRestricted(ListedCheck):
     """No security group admits 0.0.0.0/0 or ::/0 except to port 443, and to port 80 only on a load balancer's
     security group (for the HTTP-to-HTTPS redirect). Open sources are read from IP ranges and from the
     managed prefix lists a rule references. Port 443 may be TCP or UDP (HTTP/3); port 80 only TCP. Any
@@ -29,7 +25,6 @@ class Ec2SecurityGroupPublicIngressRestricted(ResourceCheck):
     - given DescribeSecurityGroups is denied, then ERROR
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Security groups admit the internet only to HTTPS (and HTTP on load balancers)",
         severity=Severity.HIGH,
@@ -40,13 +35,7 @@ class Ec2SecurityGroupPublicIngressRestricted(ResourceCheck):
         "balancer's security group) (infra: the network component defines the groups).",
     )
 
-    def resources(self, ctx):
-        partition = ctx.reader.partition()
-        return [
-            Listed(group.get("SecurityGroupArn") or _arn(partition, region, group), region, group)
-            for region in ctx.reader.regions
-            for group in ec2.security_groups(ctx.reader, region)
-        ]
+    listing, arn_of = ec2.security_groups, ec2.security_group_arn
 
     def judge(self, ctx, item):
         group_id = item.raw["GroupId"]

@@ -1,17 +1,12 @@
 from __future__ import annotations
 
-from compliance_checks.core import (
-    CheckMetadata,
-    Severity,
-    judge_resource,
-    verdict,
-)
-from compliance_checks.families import ResourceCheck
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import ListenerCheck
 from compliance_checks.rules import elbv2 as rule
 from compliance_checks.services import elbv2
 
 
-class Elbv2HttpListenerRedirectsOnly(ResourceCheck):
+class Elbv2HttpListenerRedirectsOnly(ListenerCheck):
     """Every plain-HTTP listener only redirects to HTTPS with a 301: its default action is exactly one such
     redirect, and none of its rules does anything else (forward, fixed-response, 302, redirect to HTTP).
 
@@ -24,7 +19,6 @@ class Elbv2HttpListenerRedirectsOnly(ResourceCheck):
     - given DescribeRules is denied, then ERROR for that listener
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Load balancer HTTP listeners only redirect to HTTPS (301)",
         severity=Severity.HIGH,
@@ -34,17 +28,9 @@ class Elbv2HttpListenerRedirectsOnly(ResourceCheck):
         "rules (infra: the load balancer component creates the redirect listener).",
     )
 
-    def resources(self, ctx):
-        return elbv2.load_balancers(ctx.reader)
-
-    def judge(self, ctx, item):
-        for listener in elbv2.listeners(ctx.reader, item):
-            if listener.get("Protocol") == "HTTP":
-                arn = listener["ListenerArn"]
-                yield from judge_resource(arn, item.region, self._judge_listener, ctx, item, listener)
-
-    @staticmethod
-    def _judge_listener(ctx, lb, listener):
+    def judge_listener(self, ctx, lb, listener):
+        if listener.get("Protocol") != "HTTP":
+            return None
         rules = elbv2.rules(ctx.reader, lb.region, listener["ListenerArn"])
         judged = rule.http_redirects_only(rule.Listener.from_aws(listener, rules))
         context = {"load_balancer": lb.name, "port": listener.get("Port")}

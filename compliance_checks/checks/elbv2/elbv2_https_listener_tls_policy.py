@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import ResourceCheck
+from compliance_checks.families import ListenerCheck
 from compliance_checks.rules import elbv2 as rule
-from compliance_checks.services import elbv2
 
 
-class Elbv2HttpsListenerTlsPolicy(ResourceCheck):
+class Elbv2HttpsListenerTlsPolicy(ListenerCheck):
     """Every HTTPS (ALB) and TLS (NLB) listener uses ELBSecurityPolicy-TLS13-1-2-2021-06 or a stricter policy.
 
     Scenarios:
@@ -17,7 +16,6 @@ class Elbv2HttpsListenerTlsPolicy(ResourceCheck):
     - given DescribeListeners is denied, then ERROR for that load balancer
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Load balancer HTTPS/TLS listeners use a TLS 1.2+ security policy",
         severity=Severity.HIGH,
@@ -27,12 +25,7 @@ class Elbv2HttpsListenerTlsPolicy(ResourceCheck):
         "(infra: the load balancer component sets it).",
     )
 
-    def resources(self, ctx):
-        return elbv2.load_balancers(ctx.reader)
-
-    def judge(self, ctx, item):
-        for listener in elbv2.listeners(ctx.reader, item):
-            judged = rule.tls_policy(rule.Listener.from_aws(listener))
-            if judged is not None:
-                context = {"load_balancer": item.name, "port": listener.get("Port")}
-                yield verdict(listener["ListenerArn"], judged, region=item.region, **context)
+    def judge_listener(self, ctx, lb, listener):
+        judged = rule.tls_policy(rule.Listener.from_aws(listener))
+        context = {"load_balancer": lb.name, "port": listener.get("Port")}
+        return judged and verdict(listener["ListenerArn"], judged, region=lb.region, **context)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import ListedCheck
 from compliance_checks.rules import events as rule
 from compliance_checks.rules.events import ApiDestination
 from compliance_checks.services import events
 
 
-class EventsApiDestinationHttps(Check):
+class EventsApiDestinationHttps(ListedCheck):
     """Every EventBridge API destination invokes an https:// endpoint.
 
     Scenarios:
@@ -15,7 +16,6 @@ class EventsApiDestinationHttps(Check):
     - given ListApiDestinations is denied, then ERROR
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="EventBridge API destinations use HTTPS",
         severity=Severity.HIGH,
@@ -25,9 +25,8 @@ class EventsApiDestinationHttps(Check):
         "http:// webhook targets).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for region in ctx.reader.regions:
-            for destination in events.api_destinations(ctx.reader, region):
-                judged = rule.https_endpoint(ApiDestination.from_aws(destination))
-                context = {"name": destination.get("Name"), "state": destination.get("ApiDestinationState")}
-                yield verdict(destination["ApiDestinationArn"], judged, region=region, **context)
+    listing, arn_of = events.api_destinations, lambda destination, *_: destination["ApiDestinationArn"]
+
+    def judge(self, ctx, item):
+        context = {"name": item.raw.get("Name"), "state": item.raw.get("ApiDestinationState")}
+        return verdict(item.arn, rule.https_endpoint(ApiDestination.from_aws(item.raw)), region=item.region, **context)

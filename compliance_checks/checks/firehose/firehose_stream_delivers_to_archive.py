@@ -61,31 +61,20 @@ class FirehoseStreamDeliversToArchive(Check):
                 if description.get("DeliveryStreamStatus") != "ACTIVE":
                     gaps.append(f"stream is {description.get('DeliveryStreamStatus')}")
                 if not gaps:
-                    yield passed(
-                        description["DeliveryStreamARN"],
-                        "an encrypted stream delivers into the log archive",
-                        region=region,
-                        **evidence,
-                    )
+                    arn = description["DeliveryStreamARN"]
+                    yield passed(arn, "an encrypted stream delivers into the log archive", region=region, **evidence)
                     return
                 streams[description["DeliveryStreamARN"]] = gaps
         if unread:
             result = errored(account, unread[0], streams_into_archive=streams, **evidence)
         elif not archive:
-            result = failed(
-                account, "no log-archive bucket: none is tagged and no trail delivers to a bucket", **evidence
-            )
-        elif streams:
-            result = failed(
-                account,
-                "no stream into the log archive is encrypted with customer keys",
-                streams_into_archive=streams,
-                **evidence,
-            )
+            message = "no log-archive bucket: none is tagged and no trail delivers to a bucket"
+            result = failed(account, message, **evidence)
         else:
-            result = failed(
-                account, "no Firehose stream delivers into the log archive", streams_into_archive={}, **evidence
-            )
+            message = "no Firehose stream delivers into the log archive"
+            if streams:
+                message = "no stream into the log archive is encrypted with customer keys"
+            result = failed(account, message, streams_into_archive=streams, **evidence)
         yield dataclasses.replace(result, resource_type="AWS::::Account")
 
     def _archive(self, ctx: CheckContext) -> tuple[set[str], str]:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from compliance_checks.checks.firehose._encryption import encryption_gaps
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import ResourceCheck, regional
 from compliance_checks.services import firehose
 
 
-class FirehoseStreamEncryptedCmk(Check):
+class FirehoseStreamEncryptedCmk(ResourceCheck):
     """Every Firehose delivery stream keeps records under customer-managed keys, in the stream and in S3.
 
     A DirectPut stream has server-side encryption ENABLED with KeyType CUSTOMER_MANAGED_CMK (a
@@ -34,26 +35,26 @@ class FirehoseStreamEncryptedCmk(Check):
         "the S3 destination's KMSEncryptionConfig to the same key. Infra: the log archive component's stream.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for region in ctx.reader.regions:
-            for name in firehose.stream_names(ctx.reader, region):
-                arn = f"arn:{ctx.reader.partition()}:firehose:{region}:{ctx.reader.account_id}:deliverystream/{name}"
-                try:
-                    description = firehose.describe(ctx.reader, name, region)
-                    if description is None:
-                        continue  # deleted since it was listed
-                    gaps = encryption_gaps(ctx.reader, description, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region)
-                    continue
-                arn = description.get("DeliveryStreamARN", arn)
-                evidence = {
-                    "source": description.get("DeliveryStreamType"),
-                    "encryption": description.get("DeliveryStreamEncryptionConfiguration"),
-                }
-                if gaps:
-                    yield failed(arn, "; ".join(gaps), region=region, gaps=gaps, **evidence)
-                else:
-                    yield passed(
-                        arn, "records encrypted with customer keys in the stream and in S3", region=region, **evidence
-                    )
+    def resources(self, ctx):
+        account = ctx.reader.account_id
+        return regional(
+            ctx,
+            firehose.stream_names,
+            lambda name, region, partition: f"arn:{partition}:firehose:{region}:{account}:deliverystream/{name}",
+        )
+
+    def judge(self, ctx, item):
+        description = firehose.describe(ctx.reader, item.raw, item.region)
+        if description is None:
+            return None  # deleted since it was listed
+        gaps = encryption_gaps(ctx.reader, description, item.region)
+        arn = description.get("DeliveryStreamARN", item.arn)
+        evidence = {
+            "source": description.get("DeliveryStreamType"),
+            "encryption": description.get("DeliveryStreamEncryptionConfiguration"),
+        }
+        if gaps:
+            return failed(arn, "; ".join(gaps), region=item.region, gaps=gaps, **evidence)
+        return passed(
+            arn, "records encrypted with customer keys in the stream and in S3", region=item.region, **evidence
+        )

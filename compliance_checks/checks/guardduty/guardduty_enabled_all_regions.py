@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import RegionCheck
 from compliance_checks.services import guardduty
 
 
-class GuardDutyEnabledAllRegions(Check):
+class GuardDutyEnabledAllRegions(RegionCheck):
     """GuardDuty has an enabled detector in every audited region (one result per region).
 
     Scenarios:
@@ -15,7 +16,6 @@ class GuardDutyEnabledAllRegions(Check):
     - given ListDetectors is denied in a region, then ERROR for that region
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="GuardDuty is enabled in every audited region",
         severity=Severity.HIGH,
@@ -26,23 +26,20 @@ class GuardDutyEnabledAllRegions(Check):
         "organization from the delegated administrator account.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for region in ctx.reader.regions:
-            scope = f"arn:{ctx.reader.partition()}:guardduty:{region}:{ctx.reader.account_id}:detector"
-            try:
-                ids = guardduty.detector_ids(ctx.reader, region)
-                detectors = {i: guardduty.detector(ctx.reader, i, region) or {} for i in ids}
-            except ReadError as error:
-                yield errored(scope, error, region=region)
-                continue
-            if not detectors:
-                yield failed(scope, "no GuardDuty detector in the region", region=region, detectors=[])
-                continue
-            statuses = {i: d.get("Status") for i, d in detectors.items()}
-            enabled = sorted(i for i, status in statuses.items() if status == "ENABLED")
-            if enabled:
-                arn = guardduty.detector_arn(ctx.reader, enabled[0], region)
-                yield passed(arn, "GuardDuty detector enabled", region=region, detectors=statuses)
-            else:
-                arn = guardduty.detector_arn(ctx.reader, sorted(statuses)[0], region)
-                yield failed(arn, "GuardDuty detector suspended (DISABLED)", region=region, detectors=statuses)
+    def scope(self, ctx, region):
+        return f"arn:{ctx.reader.partition()}:guardduty:{region}:{ctx.reader.account_id}:detector"
+
+    def judge(self, ctx, item):
+        region = item.region
+        detectors = {
+            i: guardduty.detector(ctx.reader, i, region) or {} for i in guardduty.detector_ids(ctx.reader, region)
+        }
+        if not detectors:
+            return failed(item.arn, "no GuardDuty detector in the region", region=region, detectors=[])
+        statuses = {i: d.get("Status") for i, d in detectors.items()}
+        enabled = sorted(i for i, status in statuses.items() if status == "ENABLED")
+        if enabled:
+            arn = guardduty.detector_arn(ctx.reader, enabled[0], region)
+            return passed(arn, "GuardDuty detector enabled", region=region, detectors=statuses)
+        arn = guardduty.detector_arn(ctx.reader, sorted(statuses)[0], region)
+        return failed(arn, "GuardDuty detector suspended (DISABLED)", region=region, detectors=statuses)

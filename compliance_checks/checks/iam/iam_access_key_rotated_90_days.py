@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.services import iam
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import UserCredentialsCheck
 
 MAX_AGE = dt.timedelta(days=90)
 
 
-class IamAccessKeyRotated90Days(Check):
+class IamAccessKeyRotated90Days(UserCredentialsCheck):
     """No active IAM access key is older than 90 days (FSBP IAM.3).
 
     One result per user with at least one active key; users without active keys are out of scope.
@@ -31,22 +31,15 @@ class IamAccessKeyRotated90Days(Check):
         "replace the user with a role).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for user in iam.list_users(ctx.reader):
-            try:
-                creds = iam.credentials(ctx.reader, user)
-            except ReadError as error:
-                yield errored(str(user["Arn"]), error)
-                continue
-            if not creds.active_keys:
-                continue
-            ages = {k.label: (ctx.now - k.created).days if k.created else None for k in creds.active_keys}
-            old = [
-                f"{k.label} ({ages[k.label]} days)" if k.created else f"{k.label} (creation date unknown)"
-                for k in creds.active_keys
-                if k.created is None or ctx.now - k.created > MAX_AGE
-            ]
-            if old:
-                yield failed(creds.arn, f"active access keys older than 90 days: {', '.join(old)}", key_age_days=ages)
-            else:
-                yield passed(creds.arn, "every active access key is younger than 90 days", key_age_days=ages)
+    def judge_credentials(self, ctx, creds):
+        if not creds.active_keys:
+            return None
+        ages = {k.label: (ctx.now - k.created).days if k.created else None for k in creds.active_keys}
+        old = [
+            f"{k.label} ({ages[k.label]} days)" if k.created else f"{k.label} (creation date unknown)"
+            for k in creds.active_keys
+            if k.created is None or ctx.now - k.created > MAX_AGE
+        ]
+        if old:
+            return failed(creds.arn, f"active access keys older than 90 days: {', '.join(old)}", key_age_days=ages)
+        return passed(creds.arn, "every active access key is younger than 90 days", key_age_days=ages)

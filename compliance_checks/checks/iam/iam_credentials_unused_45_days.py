@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.services import iam
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import UserCredentialsCheck
 
 MAX_UNUSED = dt.timedelta(days=45)
 
@@ -15,7 +15,7 @@ def _last_activity(*moments: dt.datetime | None) -> dt.datetime | None:
     return max(known) if known else None
 
 
-class IamCredentialsUnused45Days(Check):
+class IamCredentialsUnused45Days(UserCredentialsCheck):
     """No IAM user holds a console password or an active access key unused for more than 45 days
     (FSBP IAM.22).
 
@@ -43,27 +43,18 @@ class IamCredentialsUnused45Days(Check):
         "no other use (runbook: disable an IAM access key).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for user in iam.list_users(ctx.reader):
-            try:
-                creds = iam.credentials(ctx.reader, user)
-            except ReadError as error:
-                yield errored(str(user["Arn"]), error)
-                continue
-            ages = {}
-            if creds.password_enabled:
-                password_set = creds.password_created or creds.created
-                ages["console password"] = _last_activity(creds.password_last_used, password_set)
-            for key in creds.active_keys:
-                ages[key.label] = _last_activity(key.last_used, key.created)
-            days = {name: (ctx.now - last).days if last else None for name, last in ages.items()}
-            # A credential with no known creation or use cannot be shown to be in use: it counts as stale.
-            stale = [name for name, last in ages.items() if last is None or ctx.now - last > MAX_UNUSED]
-            evidence = {"days_unused": days}
-            if stale:
-                listed = ", ".join(f"{name} ({days[name]} days)" if days[name] is not None else name for name in stale)
-                yield failed(creds.arn, f"credentials unused for more than 45 days: {listed}", **evidence)
-            elif ages:
-                yield passed(creds.arn, "every credential was used or created within 45 days", **evidence)
-            else:
-                yield passed(creds.arn, "no console password and no active access key", **evidence)
+    def judge_credentials(self, ctx, creds):
+        ages = {}
+        if creds.password_enabled:
+            password_set = creds.password_created or creds.created
+            ages["console password"] = _last_activity(creds.password_last_used, password_set)
+        for key in creds.active_keys:
+            ages[key.label] = _last_activity(key.last_used, key.created)
+        days = {name: (ctx.now - last).days if last else None for name, last in ages.items()}
+        # A credential with no known creation or use cannot be shown to be in use: it counts as stale.
+        stale = [name for name, last in ages.items() if last is None or ctx.now - last > MAX_UNUSED]
+        if stale:
+            listed = ", ".join(f"{name} ({days[name]} days)" if days[name] is not None else name for name in stale)
+            return failed(creds.arn, f"credentials unused for more than 45 days: {listed}", days_unused=days)
+        used = "every credential was used or created within 45 days"
+        return passed(creds.arn, used if ages else "no console password and no active access key", days_unused=days)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import PrincipalPoliciesCheck
 from compliance_checks.policy_eval import is_full_wildcard_action, statements
 from compliance_checks.services import iam
 
 
-class IamNoFullAdminPolicy(Check):
+class IamNoFullAdminPolicy(PrincipalPoliciesCheck):
     """No role, user or group holds a policy that allows "Action": "*" on "Resource": "*", except the
     break-glass role (FSBP IAM.1).
 
@@ -36,31 +37,24 @@ class IamNoFullAdminPolicy(Check):
         "on the break-glass role only.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for principal in iam.principals(ctx.reader):
-            if principal.service_linked:
-                continue
-            try:
-                held = iam.policies_of(ctx.reader, principal)
-            except ReadError as error:
-                yield iam.typed(errored(principal.arn, error), principal)
-                continue
-            admin = sorted(
-                {
-                    policy.label
-                    for policy in held
-                    for stmt in statements(policy.document)
-                    if stmt.allows
-                    and any(is_full_wildcard_action(a) for a in stmt.actions)
-                    and any(r.strip() == "*" for r in stmt.resources)
-                }
-            )
-            evidence = {"kind": principal.kind, "admin_policies": admin}
-            if not admin:
-                result = passed(principal.arn, f"no policy of this {principal.kind} allows * on *", **evidence)
-            elif iam.is_break_glass(principal):
-                result = passed(principal.arn, "the break-glass role may hold full administrative access", **evidence)
-            else:
-                message = f"this {principal.kind} holds full administrative access: {', '.join(admin)}"
-                result = failed(principal.arn, message, **evidence)
-            yield iam.typed(result, principal)
+    def resources(self, ctx):
+        return [p for p in iam.principals(ctx.reader) if not p.service_linked]
+
+    def judge_policies(self, ctx, principal, held):
+        admin = sorted(
+            {
+                policy.label
+                for policy in held
+                for stmt in statements(policy.document)
+                if stmt.allows
+                and any(is_full_wildcard_action(a) for a in stmt.actions)
+                and any(r.strip() == "*" for r in stmt.resources)
+            }
+        )
+        evidence = {"kind": principal.kind, "admin_policies": admin}
+        if not admin:
+            return passed(principal.arn, f"no policy of this {principal.kind} allows * on *", **evidence)
+        if iam.is_break_glass(principal):
+            return passed(principal.arn, "the break-glass role may hold full administrative access", **evidence)
+        message = f"this {principal.kind} holds full administrative access: {', '.join(admin)}"
+        return failed(principal.arn, message, **evidence)

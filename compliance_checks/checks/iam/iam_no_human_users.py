@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.services import iam
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import UserCredentialsCheck
 
 
-class IamNoHumanUsers(Check):
+class IamNoHumanUsers(UserCredentialsCheck):
     """No IAM user in a production account has a console password or an active access key.
 
     CONTROLS.md scopes this to production ("no IAM users with console passwords or access keys in
@@ -32,18 +32,12 @@ class IamNoHumanUsers(Check):
         "profile and access keys, and the user.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        if ctx.expectations.environment != "prod":
-            return
-        for user in iam.list_users(ctx.reader):
-            try:
-                creds = iam.credentials(ctx.reader, user)
-            except ReadError as error:
-                yield errored(str(user["Arn"]), error)
-                continue
-            usable = (["console password"] if creds.password_enabled else []) + [k.label for k in creds.active_keys]
-            evidence = {"console_password": creds.password_enabled, "active_access_keys": len(creds.active_keys)}
-            if usable:
-                yield failed(creds.arn, f"IAM user {creds.name} has {', '.join(usable)}", **evidence)
-            else:
-                yield passed(creds.arn, f"IAM user {creds.name} has no password and no active key", **evidence)
+    def resources(self, ctx):
+        return super().resources(ctx) if ctx.expectations.environment == "prod" else []
+
+    def judge_credentials(self, ctx, creds):
+        usable = (["console password"] if creds.password_enabled else []) + [k.label for k in creds.active_keys]
+        evidence = {"console_password": creds.password_enabled, "active_access_keys": len(creds.active_keys)}
+        if usable:
+            return failed(creds.arn, f"IAM user {creds.name} has {', '.join(usable)}", **evidence)
+        return passed(creds.arn, f"IAM user {creds.name} has no password and no active key", **evidence)

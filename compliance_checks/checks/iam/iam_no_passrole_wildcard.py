@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import PrincipalPoliciesCheck
 from compliance_checks.rules import iam as rule
 from compliance_checks.services import iam
 
 
-class IamNoPassroleWildcard(Check):
+class IamNoPassroleWildcard(PrincipalPoliciesCheck):
     """No role, user or group is allowed iam:PassRole on every role.
 
     A statement counts when it allows ``iam:PassRole`` (directly or through ``iam:*``, ``iam:Pass*``,
@@ -42,16 +43,17 @@ class IamNoPassroleWildcard(Check):
         "role components pass only their own execution roles.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        people_and_workloads = {p.arn for p in iam.workload_roles(ctx.reader)}
-        for principal in iam.principals(ctx.reader):
-            if principal.service_linked or iam.is_break_glass(principal):
-                continue
-            aws_managed = principal.kind != iam.ROLE or principal.arn in people_and_workloads
-            try:
-                held = iam.policies_of(ctx.reader, principal, aws_managed=aws_managed)
-            except ReadError as error:
-                yield iam.typed(errored(principal.arn, error), principal)
-                continue
-            judged = rule.passrole_on_every_role(rule.Policy.of(p.label, p.document) for p in held)
-            yield iam.typed(verdict(principal.arn, judged, kind=principal.kind), principal)
+    def resources(self, ctx):
+        self._workload_arns(ctx)  # read before the principals are judged, as every judgement rests on it
+        return [p for p in iam.principals(ctx.reader) if not (p.service_linked or iam.is_break_glass(p))]
+
+    def aws_managed(self, ctx, principal):
+        return principal.kind != iam.ROLE or principal.arn in self._workload_arns(ctx)
+
+    @staticmethod
+    def _workload_arns(ctx) -> set[str]:
+        return ctx.reader.memo(("workload role ARNs",), lambda: {r.arn for r in iam.workload_roles(ctx.reader)})
+
+    def judge_policies(self, ctx, principal, held):
+        judged = rule.passrole_on_every_role(rule.Policy.of(p.label, p.document) for p in held)
+        return verdict(principal.arn, judged, kind=principal.kind)

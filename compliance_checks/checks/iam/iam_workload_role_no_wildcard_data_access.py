@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import PrincipalPoliciesCheck
 from compliance_checks.rules import iam as rule
 from compliance_checks.services import iam
 
 
-class IamWorkloadRoleNoWildcardDataAccess(Check):
+class IamWorkloadRoleNoWildcardDataAccess(PrincipalPoliciesCheck):
     """No customer-managed or inline policy of a workload role grants ``*`` actions or ``*`` resources
     on a data service (s3, dynamodb, kms, secretsmanager, rds-data) (FSBP IAM.1, IAM.21).
 
@@ -46,12 +47,12 @@ class IamWorkloadRoleNoWildcardDataAccess(Check):
         "from the resources each workload is given).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for role in iam.workload_roles(ctx.reader):
-            try:
-                held = iam.policies_of(ctx.reader, role, aws_managed=False)
-            except ReadError as error:
-                yield errored(role.arn, error)
-                continue
-            judged = rule.wildcard_data_access(rule.Policy.of(p.label, p.document) for p in held)
-            yield verdict(role.arn, judged, workload=role.workload)
+    def resources(self, ctx):
+        return iam.workload_roles(ctx.reader)
+
+    def aws_managed(self, ctx, principal):
+        return False
+
+    def judge_policies(self, ctx, role, held):
+        judged = rule.wildcard_data_access(rule.Policy.of(p.label, p.document) for p in held)
+        return verdict(role.arn, judged, workload=role.workload)

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compliance_checks.core import CheckMetadata, Result, Severity, failed, passed
-from compliance_checks.families import ResourceCheck, regional
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import ListedCheck
 from compliance_checks.services import kms
 
 # Keys waiting to be deleted: a primary multi-region key waits for its replicas in the second state.
 _DELETION_STATES = ("PendingDeletion", "PendingReplicaDeletion")
 
 
-class KmsKeyRotationEnabled(ResourceCheck):
+class KmsKeyRotationEnabled(ListedCheck):
     """Customer-managed KMS keys are not pending deletion, and symmetric ones rotate automatically.
 
     Every customer-managed key of the audited regions is judged (AWS-managed keys rotate by AWS).
@@ -29,7 +27,6 @@ class KmsKeyRotationEnabled(ResourceCheck):
     - given GetKeyRotationStatus is denied, then ERROR for that key
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Customer-managed KMS keys rotate and are not pending deletion",
         severity=Severity.HIGH,
@@ -40,41 +37,25 @@ class KmsKeyRotationEnabled(ResourceCheck):
         "(CancelKeyDeletion) unless the key is provably unused (infra: DataKeys creates keys with rotation on).",
     )
 
-    def resources(self, ctx):
-        return regional(ctx, kms.keys, lambda listed: listed.get("KeyArn") or listed["KeyId"])
+    listing, arn_of = kms.keys, lambda listed, *_: listed.get("KeyArn") or listed["KeyId"]
 
     def judge(self, ctx, item):
-        return self._judge(ctx, item.arn, item.region)
-
-    def _judge(self, ctx, arn: str, region: str) -> Iterator[Result]:
+        arn, region = item.arn, item.region
         key = kms.describe(ctx.reader, arn, region)
         if key is None or key.get("KeyManager") != "CUSTOMER":
-            return
-        state = key.get("KeyState")
-        evidence = {"key_state": state, "key_spec": key.get("KeySpec"), "origin": key.get("Origin")}
+            return None
+        state, spec, origin = key.get("KeyState"), key.get("KeySpec"), key.get("Origin")
+        evidence = {"key_state": state, "key_spec": spec, "origin": origin}
         if state in _DELETION_STATES:
             deletion = key.get("DeletionDate")
             when = deletion.isoformat() if hasattr(deletion, "isoformat") else deletion
-            yield failed(
-                arn,
-                f"key is scheduled for deletion ({state}, on {when})",
-                region=region,
-                **evidence,
-                deletion_date=when,
-            )
-            return
-        if key.get("KeySpec") != "SYMMETRIC_DEFAULT" or key.get("Origin") != "AWS_KMS":
-            yield passed(
-                arn,
-                f"not pending deletion; automatic rotation does not apply to a "
-                f"{key.get('KeySpec')} key from {key.get('Origin')}",
-                region=region,
-                **evidence,
-            )
-            return
+            message = f"key is scheduled for deletion ({state}, on {when})"
+            return failed(arn, message, region=region, **evidence, deletion_date=when)
+        if spec != "SYMMETRIC_DEFAULT" or origin != "AWS_KMS":
+            message = f"not pending deletion; automatic rotation does not apply to a {spec} key from {origin}"
+            return passed(arn, message, region=region, **evidence)
         rotating = kms.rotation_enabled(ctx.reader, arn, region)
         disabled = " (key disabled)" if state == "Disabled" else ""
-        if rotating:
-            yield passed(arn, f"automatic rotation on{disabled}", region=region, rotation_enabled=True, **evidence)
-        else:
-            yield failed(arn, f"automatic rotation off{disabled}", region=region, rotation_enabled=False, **evidence)
+        make = passed if rotating else failed
+        message = f"automatic rotation {'on' if rotating else 'off'}{disabled}"
+        return make(arn, message, region=region, rotation_enabled=rotating, **evidence)

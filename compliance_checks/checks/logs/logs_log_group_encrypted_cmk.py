@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
-from compliance_checks.services import logs
+from compliance_checks.families import CustomerKeyCheck, KeyUse, LogGroupCheck
 
 
-class LogsLogGroupEncryptedCmk(CustomerKeyCheck):
+class LogsLogGroupEncryptedCmk(LogGroupCheck, CustomerKeyCheck):
     """Every CloudWatch Logs log group is encrypted with a customer-managed KMS key.
 
     Scenarios:
@@ -16,7 +15,6 @@ class LogsLogGroupEncryptedCmk(CustomerKeyCheck):
     - given DescribeLogGroups is denied, then ERROR for the whole check
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="CloudWatch log groups are encrypted with a customer-managed KMS key",
         severity=Severity.MEDIUM,
@@ -26,9 +24,6 @@ class LogsLogGroupEncryptedCmk(CustomerKeyCheck):
         remediation="Associate the logs data class key with the log group (AssociateKmsKey; the key policy "
         "must admit logs.<region>.amazonaws.com). Infra: pass the logs key to every LogGroup.",
     )
-
-    def resources(self, ctx):
-        return regional(ctx, logs.log_groups, logs.log_group_arn)
 
     def key_use(self, ctx, item):
         key_id = item.raw.get("kmsKeyId")

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import ResourceCheck, regional
+from compliance_checks.families import LogGroupCheck
 from compliance_checks.rules import logs as rule
 from compliance_checks.rules.logs import LogGroup
-from compliance_checks.services import logs
 
 
-class LogsLogGroupRetention(ResourceCheck):
+class LogsLogGroupRetention(LogGroupCheck):
     """Every log group keeps its events at least the environment's minimum (prod 365 days, dev 30).
 
     The rule (compliance_checks.rules.logs, shared with the gate) settles "never expire": evidence
@@ -22,7 +21,6 @@ class LogsLogGroupRetention(ResourceCheck):
     - given DescribeLogGroups is denied, then ERROR for the whole check
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="CloudWatch log groups are retained for the environment's minimum",
         severity=Severity.MEDIUM,
@@ -32,9 +30,6 @@ class LogsLogGroupRetention(ResourceCheck):
         remediation="Set the log group's retention (PutRetentionPolicy) to at least the minimum. Infra: the "
         "logRetentionDays stack setting feeds every LogGroup.",
     )
-
-    def resources(self, ctx):
-        return regional(ctx, logs.log_groups, logs.log_group_arn)
 
     def judge(self, ctx, item):
         judged = rule.retention(LogGroup.from_aws(item.raw), ctx.expectations.policy.min_log_retention_days)

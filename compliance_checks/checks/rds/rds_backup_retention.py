@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import DatabaseCheck
 from compliance_checks.rules import rds as rule
 from compliance_checks.rules.rds import Database
-from compliance_checks.services import rds
 
 
-class RdsBackupRetention(Check):
+class RdsBackupRetention(DatabaseCheck):
     """Every RDS DB instance and DB cluster keeps automated backups at least the environment's minimum
     (expectations.policy.min_db_backup_retention_days: 14 days in prod, 7 in dev).
 
@@ -22,7 +22,6 @@ class RdsBackupRetention(Check):
     - given DescribeDBInstances is denied, then ERROR
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="RDS automated backups are kept for the environment's minimum",
         severity=Severity.HIGH,
@@ -32,9 +31,6 @@ class RdsBackupRetention(Check):
         "(infra: the database component sets it from the environment policy).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        minimum = ctx.expectations.policy.min_db_backup_retention_days
-        for db in rds.databases(ctx.reader):
-            judged = rule.backup_retention(Database.from_aws(db.raw), minimum)
-            if judged is not None:
-                yield db.typed(verdict(db.arn, judged, region=db.region, engine=db.engine, kind=db.kind))
+    def judge(self, ctx, db):
+        judged = rule.backup_retention(Database.from_aws(db.raw), ctx.expectations.policy.min_db_backup_retention_days)
+        return judged and verdict(db.arn, judged, region=db.region, engine=db.engine, kind=db.kind)

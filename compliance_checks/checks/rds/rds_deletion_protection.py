@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
-from compliance_checks.services import rds
+from compliance_checks.core import CheckMetadata, Severity, verdict
+from compliance_checks.families import DatabaseCheck
+from compliance_checks.rules import comply, violate
 
 
-class RdsDeletionProtection(Check):
+class RdsDeletionProtection(DatabaseCheck):
     """Every RDS DB cluster and every DB instance outside a cluster has deletion protection.
 
     Cluster members take deletion protection from their cluster and are judged through it.
@@ -16,7 +17,6 @@ class RdsDeletionProtection(Check):
     - given DescribeDBClusters is denied, then ERROR
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="RDS databases have deletion protection",
         severity=Severity.MEDIUM,
@@ -26,14 +26,7 @@ class RdsDeletionProtection(Check):
         remediation="Enable DeletionProtection on the instance or cluster (infra: the database component does).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for db in rds.databases(ctx.reader):
-            evidence = {
-                "engine": db.engine,
-                "kind": db.kind,
-                "deletion_protection": bool(db.raw.get("DeletionProtection")),
-            }
-            if evidence["deletion_protection"]:
-                yield db.typed(passed(db.arn, "deletion protection is enabled", region=db.region, **evidence))
-            else:
-                yield db.typed(failed(db.arn, "deletion protection is disabled", region=db.region, **evidence))
+    def judge(self, ctx, db):
+        on = bool(db.raw.get("DeletionProtection"))
+        judged = comply("deletion protection is enabled") if on else violate("deletion protection is disabled")
+        return verdict(db.arn, judged, region=db.region, engine=db.engine, kind=db.kind, deletion_protection=on)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, Status, errored, failed, passed
-from compliance_checks.families import ResourceCheck
+from compliance_checks.families import DatabaseCheck
 from compliance_checks.services import rds
 
 
-class RdsForceSsl(ResourceCheck):
+class RdsForceSsl(DatabaseCheck):
     """Every RDS database refuses unencrypted connections through its (cluster) parameter group.
 
     PostgreSQL, Aurora PostgreSQL and SQL Server need rds.force_ssl = 1; MySQL, MariaDB and Aurora
@@ -25,7 +25,6 @@ class RdsForceSsl(ResourceCheck):
     - given DescribeDBParameters is denied, then ERROR for that instance
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="RDS databases force TLS connections",
         severity=Severity.HIGH,
@@ -35,14 +34,7 @@ class RdsForceSsl(ResourceCheck):
         "require_secure_transport=ON (MySQL) (infra: the database component creates it).",
     )
 
-    def resources(self, ctx):
-        return rds.databases(ctx.reader)
-
-    def judge(self, ctx, item):
-        return item.typed(self._judge(ctx, item))
-
-    @staticmethod
-    def _judge(ctx, db: rds.Database) -> Result:
+    def judge(self, ctx, db: rds.Database) -> Result:
         name = rds.force_ssl_parameter(db.engine)
         group = rds.parameter_group(db)
         evidence = {"engine": db.engine, "kind": db.kind, "parameter_group": group, "parameter": name}
@@ -59,9 +51,5 @@ class RdsForceSsl(ResourceCheck):
         evidence["value"] = value
         if value is not None and value.strip().lower() in rds.ON_VALUES:
             return passed(db.arn, f"{group} sets {name} = {value}", region=db.region, **evidence)
-        return failed(
-            db.arn,
-            f"{group} sets {name} = {value or 'no value'}: plaintext connections are accepted",
-            region=db.region,
-            **evidence,
-        )
+        message = f"{group} sets {name} = {value or 'no value'}: plaintext connections are accepted"
+        return failed(db.arn, message, region=db.region, **evidence)

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse
-from compliance_checks.services import rds
+from compliance_checks.families import CustomerKeyCheck, DatabaseCheck, KeyUse
 
 
-class RdsStorageEncryptedCmk(CustomerKeyCheck):
+class RdsStorageEncryptedCmk(DatabaseCheck, CustomerKeyCheck):
     """Every RDS DB instance and DB cluster encrypts its storage with a customer-managed KMS key.
 
     Cluster members share the cluster's storage and are judged through their cluster.
@@ -18,7 +17,6 @@ class RdsStorageEncryptedCmk(CustomerKeyCheck):
     - given DescribeKey on the database's key is denied, then ERROR for that database
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="RDS storage is encrypted with a customer-managed KMS key",
         severity=Severity.HIGH,
@@ -30,15 +28,6 @@ class RdsStorageEncryptedCmk(CustomerKeyCheck):
     )
 
     encrypted_what = "storage encrypted"
-
-    def resources(self, ctx):
-        return rds.databases(ctx.reader)
-
-    def locate(self, item):
-        return item.arn, item.region
-
-    def typed(self, item, result):
-        return item.typed(result)
 
     def key_use(self, ctx, item):
         encrypted = bool(item.raw.get("StorageEncrypted"))

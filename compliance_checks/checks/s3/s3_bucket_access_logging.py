@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import CheckContext, CheckMetadata, Severity, errored, failed, judge_each, passed
+from compliance_checks.core import CheckMetadata, Severity, errored, failed, passed
 from compliance_checks.families import ResourceCheck
 from compliance_checks.services import s3
 
@@ -29,13 +29,12 @@ class S3BucketAccessLogging(ResourceCheck):
         "SecureBucket's logging target).",
     )
 
-    def evaluate(self, ctx: CheckContext):
+    def evaluate(self, ctx):
         data, unreadable = s3.buckets_tagged(ctx.reader, DATA_STORE)
-        for bucket, error in unreadable.items():
-            yield errored(bucket.arn, error, region=bucket.region)
-        yield from judge_each(data, self.locate, lambda bucket: self.judge(ctx, bucket))
+        yield from (errored(bucket.arn, error, region=bucket.region) for bucket, error in unreadable.items())
+        yield from self.judge_all(ctx, data)
 
-    def judge(self, ctx: CheckContext, bucket):
+    def judge(self, ctx, bucket):
         target = s3.logging(ctx.reader, bucket)
         if target and target.get("TargetBucket"):
             where = f"s3://{target['TargetBucket']}/{target.get('TargetPrefix', '')}"

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse
+from compliance_checks.families import BucketCheck, CustomerKeyCheck, KeyUse
 from compliance_checks.services import s3
 
 
-class S3BucketDefaultEncryptionKms(CustomerKeyCheck):
+class S3BucketDefaultEncryptionKms(BucketCheck, CustomerKeyCheck):
     """Every bucket encrypts by default with SSE-KMS under a customer-managed key, with bucket keys.
 
     Scenarios:
@@ -27,9 +27,6 @@ class S3BucketDefaultEncryptionKms(CustomerKeyCheck):
     )
 
     encrypted_what = "SSE-KMS"
-
-    def resources(self, ctx):
-        return s3.buckets(ctx.reader)
 
     def key_use(self, ctx, item):
         config = s3.encryption(ctx.reader, item)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import ResourceCheck
+from compliance_checks.families import BucketCheck
 from compliance_checks.rules import s3 as rule
 from compliance_checks.services import s3
 
 
-class S3BucketPolicyTlsOnly(ResourceCheck):
+class S3BucketPolicyTlsOnly(BucketCheck):
     """Every bucket policy denies requests that do not use TLS (FSBP S3.5).
 
     The policy needs a statement that is a Deny for Principal "*" (or {"AWS": "*"}), on every S3
@@ -39,9 +39,6 @@ class S3BucketPolicyTlsOnly(ResourceCheck):
         'bucket ARN + "/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}} to the bucket policy '
         "(infra: SecureBucket's policy).",
     )
-
-    def resources(self, ctx):
-        return s3.buckets(ctx.reader)
 
     def judge(self, ctx, bucket):
         return verdict(bucket.arn, rule.tls_only(s3.policy(ctx.reader, bucket), bucket.arn), region=bucket.region)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import ResourceCheck
+from compliance_checks.families import BucketCheck
 from compliance_checks.services import s3
 
 
-class S3BucketPublicAccessBlocked(ResourceCheck):
+class S3BucketPublicAccessBlocked(BucketCheck):
     """Every bucket blocks public access: the four public access block settings are on for the
     bucket, either in its own configuration or in the account's (FSBP S3.1, S3.8).
 
@@ -32,9 +32,6 @@ class S3BucketPublicAccessBlocked(ResourceCheck):
         remediation="Turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets on "
         "the bucket (infra: SecureBucket) or for the whole account.",
     )
-
-    def resources(self, ctx):
-        return s3.buckets(ctx.reader)
 
     def judge(self, ctx, item):
         own = s3.public_access_block(ctx.reader, item)

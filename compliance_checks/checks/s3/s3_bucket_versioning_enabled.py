@@ -1,17 +1,8 @@
 from __future__ import annotations
 
 from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import (
-    CheckMetadata,
-    ReadError,
-    Severity,
-    account_scope,
-    errored,
-    failed,
-    judge_each,
-    passed,
-)
-from compliance_checks.families import ResourceCheck
+from compliance_checks.core import CheckMetadata, ReadError, Severity, account_scope, errored, failed, passed
+from compliance_checks.families import Listed, ResourceCheck
 from compliance_checks.services import s3
 
 
@@ -55,10 +46,11 @@ class S3BucketVersioningEnabled(ResourceCheck):
         for bucket, error in errors.items():
             yield errored(bucket.arn, error, region=bucket.region)
         in_scope = {b.name: b for b in (*data, *archive.buckets) if b not in errors}
-        yield from judge_each(in_scope.values(), self.locate, lambda bucket: self.judge(ctx, bucket, archive))
+        roles = {b: "log archive" if b in archive.buckets else "data bucket" for b in in_scope.values()}
+        yield from self.judge_all(ctx, [Listed(b.arn, b.region, (b, role)) for b, role in roles.items()])
 
-    def judge(self, ctx, bucket, archive):
-        role = "log archive" if bucket in archive.buckets else "data bucket"
+    def judge(self, ctx, item):
+        bucket, role = item.raw
         status = s3.versioning(ctx.reader, bucket).get("Status")
         evidence = {"versioning": status, "scope": role}
         if status == "Enabled":

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance_checks.core import CheckContext, CheckMetadata, Severity, errored, failed, judge_each, passed
-from compliance_checks.families import ResourceCheck
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import LogArchiveCheck
 from compliance_checks.services import s3
 
 # Archival storage classes. STANDARD_IA / ONEZONE_IA are infrequent-access tiers of hot storage and
@@ -29,7 +29,7 @@ def _cold_transitions(rule: dict[str, Any]) -> list[str]:
     ]
 
 
-class S3LogArchiveLifecycle(ResourceCheck):
+class S3LogArchiveLifecycle(LogArchiveCheck):
     """The log archive moves its objects to cold storage.
 
     The archive (tagged ``leadping:log-archive=true``, else the CloudTrail buckets) needs an Enabled
@@ -57,13 +57,8 @@ class S3LogArchiveLifecycle(ResourceCheck):
         "DEEP_ARCHIVE (infra: the log archive component).",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        archive = s3.log_archive(ctx.reader)
-        for bucket, error in archive.unreadable:
-            yield errored(bucket.arn, error, region=bucket.region)
-        yield from judge_each(archive.buckets, self.locate, lambda bucket: self.judge(ctx, bucket, archive))
-
-    def judge(self, ctx: CheckContext, bucket, archive):
+    def judge(self, ctx, item):
+        bucket, archive = item.raw
         rules = s3.lifecycle_rules(ctx.reader, bucket)
         cold = [
             f"{rule.get('ID') or 'rule'}: {', '.join(_cold_transitions(rule))}"
@@ -72,14 +67,9 @@ class S3LogArchiveLifecycle(ResourceCheck):
         ]
         evidence = {"found_by": archive.source, "rules": len(rules), "cold_rules": cold}
         if cold:
-            return passed(
-                bucket.arn, f"moves objects to cold storage ({'; '.join(cold)})", region=bucket.region, **evidence
-            )
-        if rules:
-            return failed(
-                bucket.arn,
-                "no enabled whole-bucket rule moves objects to a Glacier class",
-                region=bucket.region,
-                **evidence,
-            )
-        return failed(bucket.arn, "no lifecycle configuration", region=bucket.region, **evidence)
+            message = f"moves objects to cold storage ({'; '.join(cold)})"
+            return passed(bucket.arn, message, region=bucket.region, **evidence)
+        message = (
+            "no enabled whole-bucket rule moves objects to a Glacier class" if rules else "no lifecycle configuration"
+        )
+        return failed(bucket.arn, message, region=bucket.region, **evidence)

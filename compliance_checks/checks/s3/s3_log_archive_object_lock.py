@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckContext, CheckMetadata, Severity, errored, failed, judge_each, passed
-from compliance_checks.families import ResourceCheck
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import LogArchiveCheck
 from compliance_checks.services import s3
 
 
-class S3LogArchiveObjectLock(ResourceCheck):
+class S3LogArchiveObjectLock(LogArchiveCheck):
     """The log-archive bucket has Object Lock in COMPLIANCE mode with a default retention.
 
     The archive is the bucket tagged ``leadping:log-archive=true``, else the bucket(s) the CloudTrail
@@ -33,28 +33,26 @@ class S3LogArchiveObjectLock(ResourceCheck):
         "or through AWS support.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        archive = s3.log_archive(ctx.reader)
-        for bucket, error in archive.unreadable:
-            yield errored(bucket.arn, error, region=bucket.region)
-        if not archive.buckets and not archive.unreadable:
+    def evaluate(self, ctx):
+        results = list(super().evaluate(ctx))
+        if not results:  # no archive bucket at all, not even one that could not be read
             scope = f"arn:aws:::account/{ctx.reader.account_id_or_unknown()}"
             yield failed(scope, "no log archive: no bucket tagged leadping:log-archive=true and no CloudTrail bucket")
-            return
-        yield from judge_each(archive.buckets, self.locate, lambda bucket: self.judge(ctx, bucket, archive))
+        yield from results
 
-    def judge(self, ctx: CheckContext, bucket, archive):
+    def judge(self, ctx, item):
+        bucket, archive = item.raw
         config = s3.object_lock(ctx.reader, bucket)
         retention = ((config or {}).get("Rule") or {}).get("DefaultRetention") or {}
         mode, days, years = retention.get("Mode"), retention.get("Days") or 0, retention.get("Years") or 0
         evidence = {"found_by": archive.source, "mode": mode, "days": days, "years": years}
         if not config or config.get("ObjectLockEnabled") != "Enabled":
-            return failed(bucket.arn, "Object Lock is not enabled", region=bucket.region, **evidence)
-        if not mode or (days <= 0 and years <= 0):
-            return failed(bucket.arn, "Object Lock has no default retention period", region=bucket.region, **evidence)
-        if mode != "COMPLIANCE":
-            return failed(
-                bucket.arn, f"default retention mode is {mode}, not COMPLIANCE", region=bucket.region, **evidence
-            )
-        period = f"{days} days" if days else f"{years} years"
-        return passed(bucket.arn, f"Object Lock COMPLIANCE, {period} by default", region=bucket.region, **evidence)
+            problem = "Object Lock is not enabled"
+        elif not mode or (days <= 0 and years <= 0):
+            problem = "Object Lock has no default retention period"
+        elif mode != "COMPLIANCE":
+            problem = f"default retention mode is {mode}, not COMPLIANCE"
+        else:
+            period = f"{days} days" if days else f"{years} years"
+            return passed(bucket.arn, f"Object Lock COMPLIANCE, {period} by default", region=bucket.region, **evidence)
+        return failed(bucket.arn, problem, region=bucket.region, **evidence)

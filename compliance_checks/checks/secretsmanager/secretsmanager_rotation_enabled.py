@@ -5,11 +5,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from compliance_checks.conventions import EVENTBRIDGE_CONNECTIONS, PROVIDER_CREDENTIAL, TRUE
-from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, errored, failed, passed
+from compliance_checks.families import SecretCheck
 from compliance_checks.services import secretsmanager
 
 
-class SecretsmanagerRotationEnabled(Check):
+class SecretsmanagerRotationEnabled(SecretCheck):
     """Every secret rotates automatically within its window, and its last rotation is within it
     (FSBP SecretsManager.1, .4).
 
@@ -45,7 +46,6 @@ class SecretsmanagerRotationEnabled(Check):
     - given ListSecrets is denied, then ERROR
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Secrets rotate within their window",
         severity=Severity.MEDIUM,
@@ -58,61 +58,44 @@ class SecretsmanagerRotationEnabled(Check):
         "key (infra: webhookCredential) and check that rotation succeeds.",
     )
 
-    def evaluate(self, ctx):
-        for region in ctx.reader.regions:
-            listed = secretsmanager.secrets(ctx.reader, region)
-            for secret in listed:
-                connection = secretsmanager.connection_of(secret)
-                if connection is not None:
-                    yield self._connection_secret(ctx, secret, connection, listed, region)
-                    continue
-                arn = secret["ARN"]
-                window = _window(ctx, secret)
-                try:
-                    problems, evidence = _rotation(secret, window, ctx.now)
-                except secretsmanager.ScheduleError as error:
-                    yield errored(arn, f"cannot evaluate the rotation schedule: {error}", region=region)
-                    continue
-                if problems:
-                    message = f"{'; '.join(problems)} (window {window} days){secretsmanager.managed_by(secret)}"
-                    yield failed(arn, message, region=region, **evidence)
-                else:
-                    interval, age = evidence["interval_days"], evidence["days_since_rotation"]
-                    yield passed(
-                        arn, f"rotates every {interval:g} days, last {age} days ago", region=region, **evidence
-                    )
+    def judge(self, ctx, item):
+        secret, arn, region = item.raw, item.arn, item.region
+        connection = secretsmanager.connection_of(secret)
+        if connection is not None:
+            return self._connection_secret(ctx, item, connection)
+        try:
+            problems, evidence = _rotation(ctx, secret)
+        except secretsmanager.ScheduleError as error:
+            return errored(arn, f"cannot evaluate the rotation schedule: {error}", region=region)
+        if problems:
+            window = f"(window {evidence['window_days']} days){secretsmanager.managed_by(secret)}"
+            return failed(arn, f"{'; '.join(problems)} {window}", region=region, **evidence)
+        interval, age = evidence["interval_days"], evidence["days_since_rotation"]
+        return passed(arn, f"rotates every {interval:g} days, last {age} days ago", region=region, **evidence)
 
-    def _connection_secret(
-        self,
-        ctx,
-        secret: Mapping[str, Any],
-        connection: str,
-        listed: list[dict[str, Any]],
-        region: str,
-    ) -> Result:
-        arn = secret["ARN"]
-        feeders = [s for s in listed if secretsmanager.feeds_connection(s, connection)]
+    def _connection_secret(self, ctx, item, connection: str) -> Result:
+        arn, region = item.arn, item.region
+        feeders = [
+            s for s in secretsmanager.secrets(ctx.reader, region) if secretsmanager.feeds_connection(s, connection)
+        ]
+        evidence: dict[str, Any] = {"connection": connection, "fed_by": [f["ARN"] for f in feeders]}
         if not feeders:
-            return failed(
-                arn,
+            message = (
                 f"EventBridge never rotates the key of connection {connection} and no secret's rotation writes "
-                f"into it (tag {EVENTBRIDGE_CONNECTIONS}){secretsmanager.managed_by(secret)}",
-                region=region,
-                connection=connection,
-                fed_by=[],
+                f"into it (tag {EVENTBRIDGE_CONNECTIONS}){secretsmanager.managed_by(item.raw)}"
             )
+            return failed(arn, message, region=region, **evidence)
         rotating, stopped = [], []
         for feeder in feeders:
             window = _window(ctx, feeder)
             try:
-                problems, _ = _rotation(feeder, window, ctx.now)
+                problems, _ = _rotation(ctx, feeder)
             except secretsmanager.ScheduleError as error:
                 problems = [f"has a rotation schedule that cannot be evaluated ({error})"]
             if problems:
                 stopped.append(f"{feeder['Name']} {'; '.join(problems)} (window {window} days)")
             else:
                 rotating.append((feeder, window))
-        evidence = {"connection": connection, "fed_by": [f["ARN"] for f in feeders]}
         if not rotating:
             message = f"connection {connection} is fed by secrets that do not rotate: {'; '.join(stopped)}"
             return failed(arn, message, region=region, **evidence)
@@ -131,32 +114,30 @@ class SecretsmanagerRotationEnabled(Check):
                 f"its rotation does not reach the connection"
             )
             return failed(arn, message, region=region, **evidence)
-        return passed(
-            arn,
-            f"connection {connection}'s key is rotated with {feeder['Name']}, last written {age} days ago",
-            region=region,
-            **evidence,
-        )
+        message = f"connection {connection}'s key is rotated with {feeder['Name']}, last written {age} days ago"
+        return passed(arn, message, region=region, **evidence)
 
 
 def _window(ctx, secret: Mapping[str, Any]) -> int:
     policy = ctx.expectations.policy
-    provider = secretsmanager.tags(secret).get(PROVIDER_CREDENTIAL, "").lower() == TRUE
-    return policy.max_provider_secret_rotation_days if provider else policy.max_secret_rotation_days
+    return policy.max_provider_secret_rotation_days if _provider(secret) else policy.max_secret_rotation_days
 
 
-def _rotation(secret: Mapping[str, Any], window: int, now: dt.datetime) -> tuple[list[str], dict[str, Any]]:
-    """What keeps ``secret`` from rotating within ``window`` days (empty when it does), and the evidence.
+def _provider(secret: Mapping[str, Any]) -> bool:
+    return secretsmanager.tags(secret).get(PROVIDER_CREDENTIAL, "").lower() == TRUE
+
+
+def _rotation(ctx, secret: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """What keeps ``secret`` from rotating within its window (empty when it does), and the evidence.
 
     Raises ScheduleError for a schedule expression that cannot be evaluated.
     """
-    provider = secretsmanager.tags(secret).get(PROVIDER_CREDENTIAL, "").lower() == TRUE
+    window, now = _window(ctx, secret), ctx.now
     interval = secretsmanager.rotation_interval_days(secret.get("RotationRules") or {}, now.date())
-    last = secret.get("LastRotatedDate") or secret.get("CreatedDate")
-    age = _days_since(last, now)
+    age = _days_since(secret.get("LastRotatedDate") or secret.get("CreatedDate"), now)
     evidence = {
         "window_days": window,
-        "provider_credential": provider,
+        "provider_credential": _provider(secret),
         "rotation_enabled": bool(secret.get("RotationEnabled")),
         "interval_days": interval,
         "days_since_rotation": age,

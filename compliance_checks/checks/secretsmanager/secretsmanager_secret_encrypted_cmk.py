@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
+from compliance_checks.families import CustomerKeyCheck, KeyUse, SecretCheck
 from compliance_checks.services import secretsmanager
 
 
-class SecretsmanagerSecretEncryptedCmk(CustomerKeyCheck):
+class SecretsmanagerSecretEncryptedCmk(SecretCheck, CustomerKeyCheck):
     """Every secret is encrypted with a customer-managed KMS key.
 
     A secret without KmsKeyId uses the AWS-managed aws/secretsmanager key and fails, as does one whose
@@ -24,7 +24,6 @@ class SecretsmanagerSecretEncryptedCmk(CustomerKeyCheck):
     - given ListSecrets is denied, then ERROR
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Secrets are encrypted with a customer-managed key",
         severity=Severity.MEDIUM,
@@ -36,9 +35,5 @@ class SecretsmanagerSecretEncryptedCmk(CustomerKeyCheck):
         "resource (RDS MasterUserSecretKmsKeyId, EventBridge connection KmsKeyIdentifier).",
     )
 
-    def resources(self, ctx):
-        return regional(ctx, secretsmanager.secrets, lambda secret: secret["ARN"])
-
     def key_use(self, ctx, item):
-        secret = item.raw
-        return KeyUse(secret.get("KmsKeyId"), note=secretsmanager.managed_by(secret))
+        return KeyUse(item.raw.get("KmsKeyId"), note=secretsmanager.managed_by(item.raw))

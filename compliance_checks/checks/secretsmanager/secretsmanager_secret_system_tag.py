@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from compliance_checks.conventions import SYSTEM
 from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import ResourceCheck, regional
+from compliance_checks.families import SecretCheck
 from compliance_checks.services import secretsmanager
 
 
-class SecretsmanagerSecretSystemTag(ResourceCheck):
+class SecretsmanagerSecretSystemTag(SecretCheck):
     """Every secret names the connected system it belongs to with a non-empty ``system`` tag.
 
     The key is exactly ``system`` (CONTROLS LP-SEC-2); a blank value fails. Secrets another service
@@ -25,7 +25,6 @@ class SecretsmanagerSecretSystemTag(ResourceCheck):
     - given ListSecrets is denied, then ERROR
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Secrets carry a system tag",
         severity=Severity.LOW,
@@ -35,9 +34,6 @@ class SecretsmanagerSecretSystemTag(ResourceCheck):
         remediation="Tag the secret with system=<connected system> (infra: connectedSystems tags every secret; the "
         "RDS master secret and EventBridge connection secrets are tagged with aws.secretsmanager.Tag).",
     )
-
-    def resources(self, ctx):
-        return regional(ctx, secretsmanager.secrets, lambda secret: secret["ARN"])
 
     def judge(self, ctx, item):
         system = secretsmanager.tags(item.raw).get(SYSTEM, "").strip()

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, Severity, failed, passed
+from compliance_checks.families import RegionCheck
 from compliance_checks.services import securityhub
 
 
-class SecurityHubFsbpEnabled(Check):
+class SecurityHubFsbpEnabled(RegionCheck):
     """Security Hub is enabled with the AWS Foundational Security Best Practices standard READY, in
     every audited region (one result per region).
 
@@ -21,7 +22,6 @@ class SecurityHubFsbpEnabled(Check):
     - given DescribeHub is denied, then ERROR for that region
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="Security Hub is enabled with the FSBP standard in every audited region",
         severity=Severity.HIGH,
@@ -32,33 +32,22 @@ class SecurityHubFsbpEnabled(Check):
         "Practices standard (BatchEnableStandards); make sure AWS Config records in the region.",
     )
 
-    def evaluate(self, ctx: CheckContext):
-        for region in ctx.reader.regions:
-            arn = securityhub.hub_arn(ctx.reader, region)
-            try:
-                hub = securityhub.hub(ctx.reader, region)
-                if hub is None:
-                    yield failed(arn, "Security Hub is not enabled", region=region)
-                    continue
-                arn = hub.get("HubArn", arn)
-                standards = securityhub.enabled_standards(ctx.reader, region)
-            except ReadError as error:
-                yield errored(arn, error, region=region)
-                continue
-            fsbp = [s for s in standards if securityhub.FSBP_STANDARD in s.get("StandardsArn", "")]
-            statuses = {s["StandardsArn"]: s.get("StandardsStatus") for s in fsbp}
-            if not fsbp:
-                yield failed(arn, "the FSBP standard is not enabled", region=region, fsbp=statuses)
-            elif any(status == "READY" for status in statuses.values()):
-                yield passed(arn, "Security Hub on with the FSBP standard READY", region=region, fsbp=statuses)
-            else:
-                reasons = sorted(
-                    {str((s.get("StandardsStatusReason") or {}).get("StatusReasonCode")) for s in fsbp} - {"None"}
-                )
-                why = f" ({', '.join(reasons)})" if reasons else ""
-                yield failed(
-                    arn,
-                    f"the FSBP standard is {', '.join(sorted(set(map(str, statuses.values()))))}, not READY{why}",
-                    region=region,
-                    fsbp=statuses,
-                )
+    def scope(self, ctx, region):
+        return securityhub.hub_arn(ctx.reader, region)
+
+    def judge(self, ctx, item):
+        hub = securityhub.hub(ctx.reader, item.region)
+        if hub is None:
+            return failed(item.arn, "Security Hub is not enabled", region=item.region)
+        arn, region = hub.get("HubArn", item.arn), item.region
+        standards = securityhub.enabled_standards(ctx.reader, region)
+        fsbp = [s for s in standards if securityhub.FSBP_STANDARD in s.get("StandardsArn", "")]
+        statuses = {s["StandardsArn"]: s.get("StandardsStatus") for s in fsbp}
+        if not fsbp:
+            return failed(arn, "the FSBP standard is not enabled", region=region, fsbp=statuses)
+        if any(status == "READY" for status in statuses.values()):
+            return passed(arn, "Security Hub on with the FSBP standard READY", region=region, fsbp=statuses)
+        reasons = sorted({str((s.get("StandardsStatusReason") or {}).get("StatusReasonCode")) for s in fsbp} - {"None"})
+        why = f" ({', '.join(reasons)})" if reasons else ""
+        states = ", ".join(sorted(set(map(str, statuses.values()))))
+        return failed(arn, f"the FSBP standard is {states}, not READY{why}", region=region, fsbp=statuses)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, regional
+from compliance_checks.families import CustomerKeyCheck, KeyUse, ListedCheck
 from compliance_checks.services import sns
 
 
-class SnsTopicEncryptedCmk(CustomerKeyCheck):
+class SnsTopicEncryptedCmk(ListedCheck, CustomerKeyCheck):
     """Every SNS topic encrypts messages at rest with a customer-managed KMS key.
 
     Scenarios:
@@ -16,7 +16,6 @@ class SnsTopicEncryptedCmk(CustomerKeyCheck):
     - given GetTopicAttributes is denied, then ERROR for that topic
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="SNS topics are encrypted with a customer-managed KMS key",
         severity=Severity.MEDIUM,
@@ -27,8 +26,7 @@ class SnsTopicEncryptedCmk(CustomerKeyCheck):
         "publishing services). Infra: the messaging component passes the key to every Topic.",
     )
 
-    def resources(self, ctx):
-        return regional(ctx, sns.topics, str)
+    listing, arn_of = sns.topics, lambda topic, *_: topic
 
     def key_use(self, ctx, item):
         attributes = sns.attributes(ctx.reader, item.arn)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, Listed, regional
+from compliance_checks.families import CustomerKeyCheck, KeyUse, ListedCheck
 from compliance_checks.services import sqs
 
 
-class SqsQueueEncryptedCmk(CustomerKeyCheck):
+class SqsQueueEncryptedCmk(ListedCheck, CustomerKeyCheck):
     """Every SQS queue encrypts messages at rest with a customer-managed KMS key.
 
     SQS-managed encryption (SqsManagedSseEnabled, SSE-SQS) uses keys Leadping neither controls
@@ -18,7 +18,6 @@ class SqsQueueEncryptedCmk(CustomerKeyCheck):
     - given GetQueueAttributes is denied, then ERROR for that queue
     """
 
-    regional = True
     metadata = CheckMetadata(
         title="SQS queues are encrypted with a customer-managed KMS key",
         severity=Severity.MEDIUM,
@@ -29,12 +28,7 @@ class SqsQueueEncryptedCmk(CustomerKeyCheck):
         "the messaging component passes the key to every Queue, dead-letter queues included.",
     )
 
-    def resources(self, ctx):
-        partition = ctx.reader.partition()
-        return [
-            Listed(sqs.queue_arn(q.raw, q.region, partition), q.region, q.raw)
-            for q in regional(ctx, sqs.queue_urls, str)
-        ]
+    listing, arn_of = sqs.queue_urls, sqs.queue_arn
 
     def key_use(self, ctx, item):
         attributes = sqs.attributes(ctx.reader, item.raw, item.region)

@@ -3,11 +3,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
+from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, errored, failed, passed
+from compliance_checks.families import ResourceCheck
 from compliance_checks.services import apigateway, cloudfront, elbv2, wafv2
 
 
-class Wafv2WebAclProtectsPublicEndpoints(Check):
+class Wafv2WebAclProtectsPublicEndpoints(ResourceCheck):
     """Every public entry point is behind a WAFv2 web ACL that enforces AWS managed rules and a rate limit.
 
     A protecting web ACL holds at least one AWS managed rule group and one rate-based rule (in the ACL
@@ -54,34 +55,31 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
         "a CloudFront distribution with the web ACL that presents a client certificate to a mutual-TLS domain.",
     )
 
-    def evaluate(self, ctx):
-        for lb in elbv2.load_balancers(ctx.reader):
-            if lb.is_alb and lb.internet_facing:
-                result = self._judge_association(ctx, lb.region, lb.arn, {"load_balancer": lb.name})
-                yield replace(result, resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer")
-        for api in apigateway.rest_apis(ctx.reader):
-            if api.endpoint_types and set(api.endpoint_types) == {"PRIVATE"}:
-                continue  # reachable only from the VPC: not a public entry point
-            try:
-                stages = apigateway.rest_stages(ctx.reader, api)
-            except ReadError as error:
-                yield errored(api.arn, error, region=api.region)
-                continue
-            for stage in stages:
-                arn = api.stage_arn(stage["stageName"])
-                result = self._judge_association(ctx, api.region, arn, {"api": api.name, "protocol": "REST"})
-                yield replace(result, resource_type="AWS::ApiGateway::Stage")
-        for api in apigateway.http_apis(ctx.reader):
-            try:
-                stages = apigateway.http_stages(ctx.reader, api)
-                mapped = [m for m in apigateway.api_mappings(ctx.reader, api.region) if m.api_id == api.id]
-            except ReadError as error:
-                yield errored(api.arn, error, region=api.region)
-                continue
-            for stage in stages:
-                result = self._judge_http_stage(ctx, api, stage["StageName"], mapped)
-                if result is not None:
-                    yield replace(result, resource_type="AWS::ApiGatewayV2::Stage")
+    def resources(self, ctx):
+        albs = [lb for lb in elbv2.load_balancers(ctx.reader) if lb.is_alb and lb.internet_facing]
+        # A REST API reachable only from the VPC (PRIVATE) is not a public entry point.
+        rest = [api for api in apigateway.rest_apis(ctx.reader) if set(api.endpoint_types) != {"PRIVATE"}]
+        return [*albs, *rest, *apigateway.http_apis(ctx.reader)]
+
+    def typed(self, item, result):
+        if isinstance(item, elbv2.LoadBalancer):
+            return replace(result, resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer")
+        return replace(
+            result, resource_type="AWS::ApiGateway::Stage" if item.protocol == "REST" else "AWS::ApiGatewayV2::Stage"
+        )
+
+    def judge(self, ctx, item):
+        if isinstance(item, elbv2.LoadBalancer):
+            yield self._judge_association(ctx, item.region, item.arn, {"load_balancer": item.name})
+        elif item.protocol == "REST":
+            for stage in apigateway.rest_stages(ctx.reader, item):
+                evidence = {"api": item.name, "protocol": "REST"}
+                yield self._judge_association(ctx, item.region, item.stage_arn(stage["stageName"]), evidence)
+        else:
+            stages = apigateway.http_stages(ctx.reader, item)
+            mapped = [m for m in apigateway.api_mappings(ctx.reader, item.region) if m.api_id == item.id]
+            judged = (self._judge_http_stage(ctx, item, stage["StageName"], mapped) for stage in stages)
+            yield from (result for result in judged if result is not None)
 
     @staticmethod
     def _judge_association(ctx, region: str, arn: str, evidence: dict[str, Any]) -> Result:
@@ -92,11 +90,10 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
             missing, found = _protection(ctx, region, web_acl)
         except ReadError as error:
             return errored(arn, error, region=region, **evidence)
-        evidence |= found
+        name, evidence = web_acl.get("Name"), evidence | found
         if missing:
-            message = f"web ACL {web_acl.get('Name')} lacks {' and '.join(missing)}"
-            return failed(arn, message, region=region, **evidence)
-        return passed(arn, f"protected by web ACL {web_acl.get('Name')}", region=region, **evidence)
+            return failed(arn, f"web ACL {name} lacks {' and '.join(missing)}", region=region, **evidence)
+        return passed(arn, f"protected by web ACL {name}", region=region, **evidence)
 
     @staticmethod
     def _judge_http_stage(ctx, api: apigateway.Api, stage: str, mapped: list[apigateway.MappedDomain]) -> Result | None:
@@ -123,12 +120,8 @@ class Wafv2WebAclProtectsPublicEndpoints(Check):
         if bypasses:
             message = f"{waf}, and it is reached without a web ACL: {'; '.join(bypasses)}"
             return failed(arn, message, region=api.region, bypasses=bypasses, **evidence)
-        return passed(
-            arn,
-            f"{waf}; reached only through CloudFront: {'; '.join(f'{d} {v}' for d, v in sorted(guarded.items()))}",
-            region=api.region,
-            **evidence,
-        )
+        through = "; ".join(f"{d} {v}" for d, v in sorted(guarded.items()))
+        return passed(arn, f"{waf}; reached only through CloudFront: {through}", region=api.region, **evidence)
 
 
 def _protection(ctx, region: str, web_acl: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
