@@ -2,8 +2,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from compliance_checks import conventions
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, verdict
+from compliance_checks import conventions, core
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    Result,
+    Severity,
+    errored,
+    judge_each,
+    map_each,
+    verdict,
+)
 from compliance_checks.rules import iam as rule
 from compliance_checks.services import dynamodb, iam, s3
 
@@ -70,22 +80,25 @@ class IamTenantDataAccessScoped(Check):
             yield replace(errored(bucket.arn, error, region=bucket.region), resource_type="AWS::S3::Bucket")
         if not tables and not buckets:
             return
-        judged = [*iam.workload_roles(ctx.reader), *iam.users(ctx.reader), *iam.groups(ctx.reader)]
-        for principal in judged:
-            try:
-                policies = [rule.Policy.of(p.label, p.document) for p in iam.policies_of(ctx.reader, principal)]
-            except ReadError as error:
-                yield iam.typed(errored(principal.arn, error), principal)
-                continue
+        principals = [*iam.workload_roles(ctx.reader), *iam.users(ctx.reader), *iam.groups(ctx.reader)]
+
+        def principal_verdict(principal: iam.Principal) -> Result | None:
+            policies = [rule.Policy.of(p.label, p.document) for p in iam.policies_of(ctx.reader, principal)]
             judged = rule.tenant_scoped(policies, tables, buckets)
-            if judged is not None:
-                yield iam.typed(verdict(principal.arn, judged), principal)
-        for bucket in tagged:
-            try:
-                policies = [rule.Policy.of("bucket policy", s3.policy(ctx.reader, bucket))]
-            except ReadError as error:
-                yield replace(errored(bucket.arn, error, region=bucket.region), resource_type="AWS::S3::Bucket")
-                continue
+            return None if judged is None else verdict(principal.arn, judged)
+
+        def bucket_verdict(bucket: s3.Bucket) -> Result | None:
+            policies = [rule.Policy.of("bucket policy", s3.policy(ctx.reader, bucket))]
             judged = rule.tenant_scoped(policies, tables, [rule.TenantStore(bucket.name, bucket.arn)])
-            if judged is not None:
-                yield replace(verdict(bucket.arn, judged, region=bucket.region), resource_type="AWS::S3::Bucket")
+            return None if judged is None else verdict(bucket.arn, judged, region=bucket.region)
+
+        for principal, results in zip(principals, map_each(_judged(principal_verdict), principals), strict=True):
+            yield from (iam.typed(result, principal) for result in results)
+        for result in judge_each(tagged, lambda b: (b.arn, b.region), bucket_verdict):
+            yield replace(result, resource_type="AWS::S3::Bucket")
+
+
+def _judged(judge):
+    """``judge(principal)`` as a list of results, a failed read being the principal's ERROR
+    (``core.judge_resource`` looked up when called, as ``judge_each`` does)."""
+    return lambda principal: list(core.judge_resource(principal.arn, "global", judge, principal))

@@ -1,6 +1,21 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
+import functools
+from typing import Any
+
+from compliance_checks.core import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    errored,
+    failed,
+    judge_each,
+    map_each,
+    passed,
+)
 from compliance_checks.policy_eval import evaluate_access
 from compliance_checks.services import iam, secretsmanager
 
@@ -41,46 +56,55 @@ class SecretsmanagerSecretSingleConsumer(Check):
 
     def evaluate(self, ctx: CheckContext):
         account = ctx.reader.account_id
-        roles = []
-        for role in iam.workload_roles(ctx.reader):
+
+        def held(role: iam.Principal) -> tuple[iam.Principal, list, Any] | Result:
             try:
                 documents = [p.document for p in iam.policies_of(ctx.reader, role)]
-                roles.append((role, documents, iam.boundary_document(ctx.reader, role)))
+                return role, documents, iam.boundary_document(ctx.reader, role)
             except ReadError as error:
-                yield iam.typed(errored(role.arn, error), role)
+                return iam.typed(errored(role.arn, error), role)
+
+        roles = []
+        for outcome in map_each(held, iam.workload_roles(ctx.reader)):
+            if isinstance(outcome, Result):
+                yield outcome
+            else:
+                roles.append(outcome)
         for region in ctx.reader.regions:
-            for secret in secretsmanager.secrets(ctx.reader, region):
-                arn = secret["ARN"]
-                try:
-                    policy = secretsmanager.resource_policy(ctx.reader, arn, region)
-                except ReadError as error:
-                    yield errored(arn, error, region=region)
-                    continue
-                readers, conditional = [], []
-                for role, documents, boundary in roles:
-                    known = iam.request_context(role, account, resource_tags=secretsmanager.tags(secret))
-                    access = evaluate_access(
-                        identity=documents,
-                        action="secretsmanager:GetSecretValue",
-                        resource=arn,
-                        role_arn=role.arn,
-                        account_id=account,
-                        known=known,
-                        boundary=boundary,
-                        resource_policy=policy,
-                    )
-                    if access.allowed:
-                        readers.append(role.arn)
-                        if access.conditional:
-                            conditional.append(role.arn)
-                evidence = {"readers": readers, "readers_under_unevaluated_conditions": conditional}
-                if len(readers) > 1:
-                    yield failed(
-                        arn,
-                        f"readable by {len(readers)} workload roles: {', '.join(readers)}",
-                        region=region,
-                        **evidence,
-                    )
-                else:
-                    who = readers[0] if readers else "no workload role"
-                    yield passed(arn, f"readable by {who}", region=region, **evidence)
+            listed = [(secret, region) for secret in secretsmanager.secrets(ctx.reader, region)]
+            yield from judge_each(listed, _located, functools.partial(_judge, ctx, account, roles))
+
+
+def _located(item: tuple[dict[str, Any], str]) -> tuple[str, str]:
+    secret, region = item
+    return secret["ARN"], region
+
+
+def _judge(ctx: CheckContext, account: str, roles: list, item: tuple[dict[str, Any], str]) -> Result:
+    secret, region = item
+    arn = secret["ARN"]
+    policy = secretsmanager.resource_policy(ctx.reader, arn, region)
+    readers, conditional = [], []
+    for role, documents, boundary in roles:
+        known = iam.request_context(role, account, resource_tags=secretsmanager.tags(secret))
+        access = evaluate_access(
+            identity=documents,
+            action="secretsmanager:GetSecretValue",
+            resource=arn,
+            role_arn=role.arn,
+            account_id=account,
+            known=known,
+            boundary=boundary,
+            resource_policy=policy,
+        )
+        if access.allowed:
+            readers.append(role.arn)
+            if access.conditional:
+                conditional.append(role.arn)
+    evidence = {"readers": readers, "readers_under_unevaluated_conditions": conditional}
+    if len(readers) > 1:
+        return failed(
+            arn, f"readable by {len(readers)} workload roles: {', '.join(readers)}", region=region, **evidence
+        )
+    who = readers[0] if readers else "no workload role"
+    return passed(arn, f"readable by {who}", region=region, **evidence)
