@@ -7,7 +7,7 @@ case-insensitive, values as lists).
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import json
 import re
 import urllib.parse
@@ -122,14 +122,42 @@ def statements(document: str | Mapping[str, Any] | None) -> list[Statement]:
     return result
 
 
+@functools.lru_cache(maxsize=4096)
+def _single_character_glob(pattern: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
+
+
+def wildcard_matches(pattern: str, text: str) -> bool:
+    """IAM's wildcard matching: ``*`` any run of characters, ``?`` one character, everything else
+    literal (``[`` included: IAM has no character classes, unlike shell globs). A pattern with only
+    ``*`` is matched without a regular expression: an audit compares every bucket's ARN with its own
+    policy's patterns, each seen once."""
+    if "?" in pattern:
+        return _single_character_glob(pattern).fullmatch(text) is not None
+    first, *middle = pattern.split("*")
+    if not middle:
+        return text == pattern
+    last = middle.pop()
+    end = len(text) - len(last)
+    if end < len(first) or not text.startswith(first) or not text.endswith(last):
+        return False
+    position = len(first)
+    for part in middle:
+        found = text.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
 def action_matches(pattern: str, action: str) -> bool:
     """IAM action matching: case-insensitive, ``*`` and ``?`` wildcards."""
-    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+    return wildcard_matches(pattern.lower(), action.lower())
 
 
 def resource_matches(pattern: str, arn: str) -> bool:
     """IAM resource matching: case-sensitive, ``*`` and ``?`` wildcards (policy variables kept literal)."""
-    return fnmatch.fnmatchcase(arn, pattern)
+    return wildcard_matches(pattern, arn)
 
 
 def is_full_wildcard_action(action: str) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from compliance_checks.core import Status
+from compliance_checks.reports import json_text
 from compliance_checks.reports.links import absolute_runbook_urls
 from compliance_checks.reports.model import Finding, Report
 
@@ -202,4 +203,4 @@ def findings(
 
 def render(report: Report) -> str:
     now = report.metadata.get("finished") or dt.datetime.now(dt.UTC)
-    return json.dumps(findings(report, hub_region=hub_region_of(report), now=now), indent=2, default=str) + "\n"
+    return json_text.dumps(findings(report, hub_region=hub_region_of(report), now=now))

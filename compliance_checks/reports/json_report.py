@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from compliance_checks.reports import json_text
 from compliance_checks.reports.model import Finding, Report
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "audit-report.schema.json"
@@ -65,4 +65,4 @@ def _baseline(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, default=str) + "\n"
+    return json_text.dumps(document(report), items_at="findings")

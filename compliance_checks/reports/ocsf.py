@@ -16,10 +16,10 @@ result due to missing information"); MANUAL -> Other, ``status`` "Manual" (a per
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from compliance_checks.core import Status
+from compliance_checks.reports import json_text
 from compliance_checks.reports.links import absolute_runbook_urls
 from compliance_checks.reports.model import FRAMEWORK_NAMES, Finding, Report
 
@@ -172,4 +172,4 @@ def events(report: Report) -> list[dict[str, Any]]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(events(report), indent=2, default=str) + "\n"
+    return json_text.dumps(events(report))

@@ -36,6 +36,34 @@ def test_action_matching_is_case_insensitive_and_resource_matching_is_not():
     assert not pe.resource_matches("arn:aws:s3:::Leads/*", "arn:aws:s3:::leads/x")
 
 
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("arn:aws:s3:::bucket", "arn:aws:s3:::bucket", True),
+        ("arn:aws:s3:::bucket", "arn:aws:s3:::bucket2", False),
+        ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/", True),
+        ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", False),
+        ("arn:aws:s3:::*", "arn:aws:s3:::anything/at/all", True),
+        ("*", "", True),
+        ("a*b*c", "abc", True),
+        ("a*b*c", "axxbyyc", True),
+        ("a*b*c", "acb", False),
+        ("a*bc*bc", "abcbc", True),  # the middle part must leave room for the end
+        ("a*ab", "ab", False),  # start and end may not overlap
+        ("arn:aws:s3:::b?cket", "arn:aws:s3:::bucket", True),
+        ("arn:aws:s3:::b?cket", "arn:aws:s3:::bcket", False),
+        ("*?", "", False),
+        # IAM has no character classes: brackets are literal, unlike a shell glob.
+        ("arn:aws:s3:::bucket[1]", "arn:aws:s3:::bucket1", False),
+        ("arn:aws:s3:::bucket[1]", "arn:aws:s3:::bucket[1]", True),
+        ("arn:aws:s3:::bucket[1]*", "arn:aws:s3:::bucket[1]/x", True),
+        ("arn:aws:s3:::a.c", "arn:aws:s3:::abc", False),  # a dot is a dot
+    ],
+)
+def test_wildcards_match_as_iam_matches_them(pattern, text, expected):
+    assert pe.wildcard_matches(pattern, text) is expected
+
+
 # -- wildcards on data services ---------------------------------------------------------------
 
 

@@ -302,3 +302,18 @@ def test_a_full_audit_of_a_populated_account_renders_valid_reports(session, tmp_
     assert {c["id"] for c in document["controls"]} == set(document["metadata"]["controls"])
     assert len(document["controls"]) == 17
     assert all(c["counts"] != {s: 0 for s in c["counts"]} for c in document["controls"])  # every control accounted
+
+
+def test_json_text_is_the_document_with_a_finding_a_line():
+    import json as json_module
+
+    from compliance_checks.reports import json_text
+
+    document = {"a": {"b": [1, 2]}, "findings": [{"x": 1, "y": "é"}, {"x": 2, "y": None}], "z": "findings"}
+    text = json_text.dumps(document, items_at="findings")
+    assert json_module.loads(text) == document
+    lines = text.splitlines()
+    assert '    {"x": 1, "y": "\\u00e9"},' in lines and '    {"x": 2, "y": null}' in lines
+    assert json_module.loads(json_text.dumps([{"k": [1]}, {"k": []}])) == [{"k": [1]}, {"k": []}]
+    assert json_text.dumps([]) == "[]\n"
+    assert json_module.loads(json_text.dumps({**document, "findings": []}, items_at="findings"))["findings"] == []
