@@ -6,11 +6,17 @@ front of the server (``AWS_ENDPOINT_URL`` = its URL) and a tool that sends its r
 another pays requests x latency, while one that overlaps them pays requests x latency / concurrency,
 as against AWS. The proxy counts the requests, and the peak and the mean number in flight (the sum
 of the requests' durations over the wall time): the concurrency a tool really achieved.
+
+The proxy runs in a process of its own: AWS's latency is the network's and its servers', not work
+that competes with the simulated service for one interpreter's lock. In the process that runs the
+moto server it would: the server and the proxy would share one core's worth of Python, and a tool
+that sends more requests at once would find the bench, not the service, slower.
 """
 
 from __future__ import annotations
 
 import http.client
+import multiprocessing
 import threading
 import time
 from collections import Counter
@@ -43,6 +49,69 @@ def kind(method: str, target: str) -> str:
 
 
 class LatencyProxy:
+    """The proxy, served by a process of its own (``LatencyProxy(upstream, latency)``, a context
+    manager: ``url``, ``start_counting``, ``stop_counting``)."""
+
+    def __init__(self, upstream: str, latency_seconds: float = 0.030) -> None:
+        self.latency = latency_seconds
+        self._upstream = upstream
+        self._url: str | None = None
+        context = multiprocessing.get_context("spawn")  # no fork of a process running server threads
+        self._control, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(upstream, latency_seconds, child), daemon=True)
+
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            raise RuntimeError("the proxy is not started (use it as a context manager)")
+        return self._url
+
+    def __enter__(self) -> LatencyProxy:
+        self._process.start()
+        if not self._control.poll(60):
+            self._process.kill()
+            raise RuntimeError("the latency proxy did not start within 60 s")
+        self._url = self._control.recv()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            self._ask("close")
+        finally:
+            self._process.join(10)
+            if self._process.is_alive():
+                self._process.kill()
+
+    def _ask(self, command: str) -> object:
+        self._control.send(command)
+        return self._control.recv()
+
+    def start_counting(self) -> None:
+        self._ask("start")
+
+    def stop_counting(self) -> Traffic:
+        traffic = self._ask("stop")
+        assert isinstance(traffic, Traffic)
+        return traffic
+
+
+def _serve(upstream: str, latency_seconds: float, control: object) -> None:
+    """The proxy process: serves until told to close (commands on ``control``, a Pipe end)."""
+    with _InProcessProxy(upstream, latency_seconds) as proxy:
+        control.send(proxy.url)  # type: ignore[attr-defined]
+        while True:
+            command = control.recv()  # type: ignore[attr-defined]
+            if command == "start":
+                proxy.start_counting()
+                control.send(None)  # type: ignore[attr-defined]
+            elif command == "stop":
+                control.send(proxy.stop_counting())  # type: ignore[attr-defined]
+            else:
+                control.send(None)  # type: ignore[attr-defined]
+                return
+
+
+class _InProcessProxy:
     def __init__(self, upstream: str, latency_seconds: float = 0.030) -> None:
         parts = urlsplit(upstream)
         self._upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
@@ -60,7 +129,7 @@ class LatencyProxy:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def __enter__(self) -> LatencyProxy:
+    def __enter__(self) -> _InProcessProxy:
         self._thread.start()
         return self
 

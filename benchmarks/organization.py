@@ -22,23 +22,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import http.client
 import os
 import resource
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import boto3
 
+from benchmarks.latency_proxy import LatencyProxy
 from compliance_checks import organization, partials, registry
 from compliance_checks.budget import RateBudgets
 from compliance_checks.catalog import load_catalog
@@ -85,52 +82,15 @@ def moto_server() -> Iterator[str]:
             process.wait()
 
 
-class _Proxy(BaseHTTPRequestHandler):
-    upstream: tuple[str, int]
-    latency: float
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *_: object) -> None:
-        pass
-
-    def _forward(self) -> None:
-        time.sleep(self.latency)
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        connection = http.client.HTTPConnection(*self.upstream, timeout=60)
-        try:
-            connection.request(self.command, self.path, body=body, headers=dict(self.headers))
-            answer = connection.getresponse()
-            data = answer.read()
-            self.send_response(answer.status)
-            for name, value in answer.getheaders():
-                if name.lower() not in ("transfer-encoding", "connection", "content-length"):
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        finally:
-            connection.close()
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _forward
-
-
 @contextlib.contextmanager
 def latency_proxy(upstream: str, latency_ms: float) -> Iterator[str]:
-    """A loopback proxy that waits ``latency_ms`` before forwarding each request."""
+    """The loopback proxy of ``benchmarks.latency_proxy`` (its own process), waiting ``latency_ms``
+    before forwarding each request; none when the latency is 0."""
     if latency_ms <= 0:
         yield upstream
         return
-    parts = urlsplit(upstream)
-    handler = type("Proxy", (_Proxy,), {"upstream": (parts.hostname, parts.port), "latency": latency_ms / 1000})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with LatencyProxy(upstream, latency_ms / 1000) as proxy:
+        yield proxy.url
 
 
 @dataclass
