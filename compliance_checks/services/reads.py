@@ -155,19 +155,42 @@ def _read(call: ast.Call, bindings: Mapping[str, str]) -> set[str]:
     return {read_action(service, operation)} if service and operation else set()
 
 
+def _origin(module: str, name: str) -> tuple[str, str | None]:
+    """Where ``name``, imported from ``module``, is defined: followed through a module that imports
+    it from elsewhere (``compliance_checks.kit``, a check's one import). ``(module, None)``: a module."""
+    seen: set[tuple[str, str]] = set()
+    while (module, name) not in seen:
+        seen.add((module, name))
+        info = _module(module)
+        imported = info.imports.get(name)
+        if name in info.functions or imported is None:
+            return module, name
+        if imported[1] is None:
+            return imported
+        module, name = imported[0], imported[1]
+    return module, name
+
+
+def _imported(info: _Module, local: str) -> tuple[str, str | None] | None:
+    imported = info.imports.get(local)
+    if imported is None or imported[1] is None:
+        return imported
+    return _origin(imported[0], imported[1])
+
+
 def _resolve(info: _Module, func: ast.expr) -> tuple[str, str] | None:
     """(module, function) a name or attribute refers to, when it is one of the project's."""
     if isinstance(func, ast.Name):
         if func.id in info.functions:
             return info.name, func.id
-        imported = info.imports.get(func.id)
+        imported = _imported(info, func.id)
         if imported and imported[1] and imported[1] in _module(imported[0]).functions:
             return imported[0], imported[1]
         return None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         # ``self.method``: needs no resolving, the class it belongs to is walked whole (the check's
         # module, a family base); resolving it by name would also take other classes' methods.
-        imported = info.imports.get(func.value.id)
+        imported = _imported(info, func.value.id)
         if imported and imported[1] is None and func.attr in _module(imported[0]).functions:
             return imported[0], func.attr
     return None

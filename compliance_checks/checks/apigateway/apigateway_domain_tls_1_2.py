@@ -1,7 +1,16 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.services import apigateway
+from compliance_checks.kit import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Severity,
+    apigateway,
+    errored,
+    failed,
+    passed,
+)
 
 
 class ApigatewayDomainTls12(Check):

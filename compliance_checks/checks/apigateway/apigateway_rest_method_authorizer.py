@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import RouteAuthorizerCheck
-from compliance_checks.services import apigateway
+from compliance_checks.kit import CheckMetadata, RouteAuthorizerCheck, Severity, apigateway, failed, passed
 
 
 class ApigatewayRestMethodAuthorizer(RouteAuthorizerCheck):

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Result, Severity, failed, passed
-from compliance_checks.families import ResourceCheck
-from compliance_checks.services import apigateway
+from compliance_checks.kit import CheckMetadata, ResourceCheck, Result, Severity, apigateway, failed, passed
 
 
 class ApigatewayStageAccessLogging(ResourceCheck):

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import RouteAuthorizerCheck
-from compliance_checks.rules import apigateway as rule
-from compliance_checks.services import apigateway
+from compliance_checks.kit import CheckMetadata, RouteAuthorizerCheck, Severity, apigateway, failed, passed, rules
 
 CONNECT = "$connect"
 
@@ -54,7 +51,7 @@ class Apigatewayv2RouteAuthorizer(RouteAuthorizerCheck):
             return None
         connect_auth = (connect or {}).get("AuthorizationType") or "NONE"
         evidence["connect_authorization_type"] = connect_auth if connect else None
-        if connect_auth in rule.AUTHORIZED:
+        if connect_auth in rules.apigateway.AUTHORIZED:
             message = f"{key} runs on connections authorized at $connect ({connect_auth})"
             return passed(arn, message, region=api.region, **evidence)
         why = "has no authorizer" if connect else "is not defined, so connections are never authenticated"

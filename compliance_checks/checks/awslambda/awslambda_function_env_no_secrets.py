@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, ReadError, Severity
-from compliance_checks.families import EnvironmentSecretsCheck
-from compliance_checks.secret_detector import scan_all
-from compliance_checks.services import awslambda
+from compliance_checks.kit import CheckMetadata, EnvironmentSecretsCheck, ReadError, Severity, awslambda, scan_all
 
 
 class AwslambdaFunctionEnvNoSecrets(EnvironmentSecretsCheck):

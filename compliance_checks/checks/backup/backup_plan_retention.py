@@ -1,9 +1,17 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.rules import backup as rule
-from compliance_checks.rules.backup import BackupPlan
-from compliance_checks.services import backup
+from compliance_checks.kit import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Severity,
+    backup,
+    errored,
+    failed,
+    passed,
+    rules,
+)
 
 
 class BackupPlanRetention(Check):
@@ -44,7 +52,7 @@ class BackupPlanRetention(Check):
 
     def evaluate(self, ctx: CheckContext):
         policy = ctx.expectations.policy
-        required = rule.Requirement.of(policy)
+        required = rules.backup.Requirement.of(policy)
         account = ctx.reader.account_id_or_unknown()
         any_plan = False
         for region in ctx.reader.regions:
@@ -63,12 +71,12 @@ class BackupPlanRetention(Check):
             unread: list[ReadError] = []
             for plan in listed:
                 try:
-                    rules = backup.plan_rules(ctx.reader, region, plan["BackupPlanId"])
+                    plan_rules = backup.plan_rules(ctx.reader, region, plan["BackupPlanId"])
                 except ReadError as error:
                     unread.append(error)  # one compliant plan is enough: the others may still show one
                     continue
-                model = BackupPlan.from_aws(plan, rules, region)
-                verdict = rule.plan_retention(model, required)
+                model = rules.backup.BackupPlan.from_aws(plan, plan_rules, region)
+                verdict = rules.backup.plan_retention(model, required)
                 shortfalls[model.name] = verdict.evidence["shortfalls"]
                 judged[plan.get("BackupPlanArn", plan["BackupPlanId"])] = verdict.compliant
             compliant = [name for name, gaps in shortfalls.items() if not gaps]

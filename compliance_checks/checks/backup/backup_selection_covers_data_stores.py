@@ -1,8 +1,16 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, errored, failed, passed
-from compliance_checks.families import ResourceCheck
-from compliance_checks.services import backup
+from compliance_checks.kit import (
+    CheckMetadata,
+    ReadError,
+    ResourceCheck,
+    Result,
+    Severity,
+    backup,
+    errored,
+    failed,
+    passed,
+)
 
 # Resource types whose opt-in AWS Backup ignores when a selection names their ARNs explicitly
 # (it never does for Aurora).

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, VaultCheck
+from compliance_checks.kit import CheckMetadata, CustomerKeyCheck, KeyUse, Severity, VaultCheck
 
 
 class BackupVaultEncryptedCmk(VaultCheck, CustomerKeyCheck):

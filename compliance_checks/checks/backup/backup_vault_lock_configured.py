@@ -3,8 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import VaultCheck
+from compliance_checks.kit import CheckMetadata, Severity, VaultCheck, failed, passed
 
 
 def _mode(vault: dict[str, Any], now: dt.datetime) -> str:

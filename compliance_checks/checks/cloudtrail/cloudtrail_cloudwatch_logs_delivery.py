@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compliance_checks.core import CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.families import TrailCheck
-from compliance_checks.services import cloudtrail
+from compliance_checks.kit import CheckMetadata, ReadError, Severity, TrailCheck, cloudtrail, errored, failed, passed
 
 RECENT = dt.timedelta(hours=24)
 

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import TrailCheck
-from compliance_checks.rules import comply, violate
-from compliance_checks.services import cloudtrail
+from compliance_checks.kit import CheckMetadata, Severity, TrailCheck, cloudtrail, comply, verdict, violate
 
 
 class CloudTrailLogFileValidation(TrailCheck):

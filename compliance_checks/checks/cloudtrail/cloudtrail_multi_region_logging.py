@@ -2,8 +2,17 @@ from __future__ import annotations
 
 import dataclasses
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.services import cloudtrail
+from compliance_checks.kit import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Severity,
+    cloudtrail,
+    errored,
+    failed,
+    passed,
+)
 
 
 class CloudTrailMultiRegionLogging(Check):

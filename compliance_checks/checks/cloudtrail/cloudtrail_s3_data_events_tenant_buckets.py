@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-from compliance_checks.conventions import TENANT_DATA, TRUE
-from compliance_checks.core import Check, CheckMetadata, ReadError, Severity, errored, verdict
-from compliance_checks.rules import cloudtrail as rule
-from compliance_checks.rules.cloudtrail import Trail
-from compliance_checks.services import cloudtrail, s3
+from compliance_checks.kit import (
+    TENANT_DATA,
+    TRUE,
+    Check,
+    CheckMetadata,
+    ReadError,
+    Severity,
+    cloudtrail,
+    errored,
+    rules,
+    s3,
+    verdict,
+)
 
 
 class CloudTrailS3DataEventsTenantBuckets(Check):
@@ -41,7 +49,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
     )
 
     def evaluate(self, ctx):
-        trails: list[Trail] | None = None
+        trails: list[rules.cloudtrail.Trail] | None = None
         unread: dict[str, ReadError] = {}
         for bucket in s3.buckets(ctx.reader):
             try:
@@ -52,7 +60,9 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
                 continue
             if trails is None:
                 trails = self._trails(ctx, unread)
-            judged = rule.tenant_data_events(rule.Bucket(bucket.name, bucket.region), trails, ctx.reader.partition())
+            judged = rules.cloudtrail.tenant_data_events(
+                rules.cloudtrail.Bucket(bucket.name, bucket.region), trails, ctx.reader.partition()
+            )
             if unread and not judged.compliant:
                 error = next(iter(unread.values()))
                 yield errored(bucket.arn, error, region=bucket.region, unread_trails=sorted(unread), **judged.evidence)
@@ -60,7 +70,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
                 yield verdict(bucket.arn, judged, region=bucket.region)
 
     @staticmethod
-    def _trails(ctx, unread: dict[str, ReadError]) -> list[Trail]:
+    def _trails(ctx, unread: dict[str, ReadError]) -> list[rules.cloudtrail.Trail]:
         """Every trail, its selectors read only when it is logging (a stopped trail records nothing)."""
         found = []
         listed = cloudtrail.listing(ctx.reader)
@@ -70,7 +80,7 @@ class CloudTrailS3DataEventsTenantBuckets(Check):
             try:
                 status = cloudtrail.status(ctx.reader, trail)
                 read = cloudtrail.selectors(ctx.reader, trail) if status.get("IsLogging") else ()
-                found.append(Trail.from_aws(trail, status, *read))
+                found.append(rules.cloudtrail.Trail.from_aws(trail, status, *read))
             except ReadError as error:
                 unread[trail["TrailARN"]] = error
         return found

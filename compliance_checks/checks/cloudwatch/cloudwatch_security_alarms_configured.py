@@ -4,8 +4,20 @@ import dataclasses
 from typing import Any
 
 from compliance_checks.checks.cloudwatch._signals import LOG_SIGNALS, METRIC_SIGNALS, LogSignal, MetricSignal
-from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
-from compliance_checks.services import cloudtrail, cloudwatch, logs, sqs
+from compliance_checks.kit import (
+    Check,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    cloudtrail,
+    cloudwatch,
+    errored,
+    failed,
+    logs,
+    passed,
+    sqs,
+)
 
 
 class CloudWatchSecurityAlarmsConfigured(Check):

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import TableCheck
-from compliance_checks.rules import comply, violate
-from compliance_checks.services import dynamodb
+from compliance_checks.kit import CheckMetadata, Severity, TableCheck, comply, dynamodb, verdict, violate
 
 
 class DynamodbDeletionProtection(TableCheck):

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import TableCheck
-from compliance_checks.services import dynamodb
+from compliance_checks.kit import CheckMetadata, Severity, TableCheck, dynamodb, failed, passed
 
 
 class DynamodbPitrEnabled(TableCheck):

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, TableCheck
-from compliance_checks.services import dynamodb
+from compliance_checks.kit import CheckMetadata, CustomerKeyCheck, KeyUse, Severity, TableCheck, dynamodb
 
 
 class DynamodbTableEncryptedCmk(TableCheck, CustomerKeyCheck):

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import RegionCheck
-from compliance_checks.services import ec2, kms
+from compliance_checks.kit import CheckMetadata, RegionCheck, Severity, ec2, failed, kms, passed
 
 
 class Ec2EbsEncryptionByDefault(RegionCheck):

@@ -2,10 +2,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from compliance_checks.core import CheckContext, CheckMetadata, Severity, verdict
-from compliance_checks.families import ListedCheck
-from compliance_checks.rules import ec2 as rule
-from compliance_checks.services import ec2, elbv2
+from compliance_checks.kit import CheckContext, CheckMetadata, ListedCheck, Severity, ec2, elbv2, rules, verdict
 
 
 class Ec2SecurityGroupPublicIngressRestricted(ListedCheck):
@@ -40,8 +37,8 @@ class Ec2SecurityGroupPublicIngressRestricted(ListedCheck):
     def judge(self, ctx, item):
         group_id = item.raw["GroupId"]
         cidrs = partial(ec2.prefix_list_cidrs, ctx.reader, item.region)
-        ingress = [rule.Ingress.from_aws(p, cidrs) for p in item.raw.get("IpPermissions") or []]
-        judged = rule.public_ingress(ingress, partial(self._on_load_balancer, ctx, item.region, group_id))
+        ingress = [rules.ec2.Ingress.from_aws(p, cidrs) for p in item.raw.get("IpPermissions") or []]
+        judged = rules.ec2.public_ingress(ingress, partial(self._on_load_balancer, ctx, item.region, group_id))
         return verdict(item.arn, judged, region=item.region, group_id=group_id, group_name=item.raw.get("GroupName"))
 
     @staticmethod

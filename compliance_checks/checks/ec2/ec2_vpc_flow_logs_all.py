@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, verdict
-from compliance_checks.rules import ec2 as rule
-from compliance_checks.services import ec2
+from compliance_checks.kit import Check, CheckContext, CheckMetadata, Severity, ec2, rules, verdict
 
 
 class Ec2VpcFlowLogsAll(Check):
@@ -41,5 +39,5 @@ class Ec2VpcFlowLogsAll(Check):
             flow_logs = ec2.flow_logs_by_resource(ctx.reader, region)
             for vpc in vpcs:
                 arn = f"arn:{ctx.reader.partition()}:ec2:{region}:{vpc.get('OwnerId', account)}:vpc/{vpc['VpcId']}"
-                judged = rule.vpc_flow_logs(rule.FlowLog.from_aws(f) for f in flow_logs.get(vpc["VpcId"], []))
+                judged = rules.ec2.vpc_flow_logs(rules.ec2.FlowLog.from_aws(f) for f in flow_logs.get(vpc["VpcId"], []))
                 yield verdict(arn, judged, region=region, vpc_id=vpc["VpcId"])

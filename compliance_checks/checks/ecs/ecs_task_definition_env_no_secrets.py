@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import EnvironmentSecretsCheck, Listed
-from compliance_checks.secret_detector import scan
-from compliance_checks.services import ecs
+from compliance_checks.kit import CheckMetadata, EnvironmentSecretsCheck, Listed, Severity, ecs, scan
 
 
 class EcsTaskDefinitionEnvNoSecrets(EnvironmentSecretsCheck):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import AlbAttributeCheck
+from compliance_checks.kit import AlbAttributeCheck, CheckMetadata, Severity, failed, passed
 
 ATTRIBUTE = "routing.http.drop_invalid_header_fields.enabled"
 

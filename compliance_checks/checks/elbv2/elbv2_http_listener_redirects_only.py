@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import ListenerCheck
-from compliance_checks.rules import elbv2 as rule
-from compliance_checks.services import elbv2
+from compliance_checks.kit import CheckMetadata, ListenerCheck, Severity, elbv2, rules, verdict
 
 
 class Elbv2HttpListenerRedirectsOnly(ListenerCheck):
@@ -31,7 +28,7 @@ class Elbv2HttpListenerRedirectsOnly(ListenerCheck):
     def judge_listener(self, ctx, lb, listener):
         if listener.get("Protocol") != "HTTP":
             return None
-        rules = elbv2.rules(ctx.reader, lb.region, listener["ListenerArn"])
-        judged = rule.http_redirects_only(rule.Listener.from_aws(listener, rules))
+        listener_rules = elbv2.rules(ctx.reader, lb.region, listener["ListenerArn"])
+        judged = rules.elbv2.http_redirects_only(rules.elbv2.Listener.from_aws(listener, listener_rules))
         context = {"load_balancer": lb.name, "port": listener.get("Port")}
         return verdict(listener["ListenerArn"], judged, region=lb.region, **context)

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import ListenerCheck
-from compliance_checks.rules import elbv2 as rule
+from compliance_checks.kit import CheckMetadata, ListenerCheck, Severity, rules, verdict
 
 
 class Elbv2HttpsListenerTlsPolicy(ListenerCheck):
@@ -26,6 +24,6 @@ class Elbv2HttpsListenerTlsPolicy(ListenerCheck):
     )
 
     def judge_listener(self, ctx, lb, listener):
-        judged = rule.tls_policy(rule.Listener.from_aws(listener))
+        judged = rules.elbv2.tls_policy(rules.elbv2.Listener.from_aws(listener))
         context = {"load_balancer": lb.name, "port": listener.get("Port")}
         return judged and verdict(listener["ListenerArn"], judged, region=lb.region, **context)

@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import ListedCheck
-from compliance_checks.rules import events as rule
-from compliance_checks.rules.events import ApiDestination
-from compliance_checks.services import events
+from compliance_checks.kit import CheckMetadata, ListedCheck, Severity, events, rules, verdict
 
 
 class EventsApiDestinationHttps(ListedCheck):
@@ -29,4 +25,9 @@ class EventsApiDestinationHttps(ListedCheck):
 
     def judge(self, ctx, item):
         context = {"name": item.raw.get("Name"), "state": item.raw.get("ApiDestinationState")}
-        return verdict(item.arn, rule.https_endpoint(ApiDestination.from_aws(item.raw)), region=item.region, **context)
+        return verdict(
+            item.arn,
+            rules.events.https_endpoint(rules.events.ApiDestination.from_aws(item.raw)),
+            region=item.region,
+            **context,
+        )

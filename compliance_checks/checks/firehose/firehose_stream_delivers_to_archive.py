@@ -3,9 +3,21 @@ from __future__ import annotations
 import dataclasses
 
 from compliance_checks.checks.firehose._encryption import encryption_gaps
-from compliance_checks.conventions import LOG_ARCHIVE, TRUE
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.services import cloudtrail, firehose, s3
+from compliance_checks.kit import (
+    LOG_ARCHIVE,
+    TRUE,
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Severity,
+    cloudtrail,
+    errored,
+    failed,
+    firehose,
+    passed,
+    s3,
+)
 
 
 class FirehoseStreamDeliversToArchive(Check):

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 from compliance_checks.checks.firehose._encryption import encryption_gaps
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import ResourceCheck, regional
-from compliance_checks.services import firehose
+from compliance_checks.kit import CheckMetadata, ResourceCheck, Severity, failed, firehose, passed, regional
 
 
 class FirehoseStreamEncryptedCmk(ResourceCheck):

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import UserCredentialsCheck
+from compliance_checks.kit import CheckMetadata, Severity, UserCredentialsCheck, failed, passed
 
 MAX_AGE = dt.timedelta(days=90)
 

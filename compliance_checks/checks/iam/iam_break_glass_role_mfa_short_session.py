@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.services import iam
+from compliance_checks.kit import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, iam, passed
 
 MAX_SESSION_SECONDS = 3600
 

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import PrincipalPoliciesCheck
-from compliance_checks.policy_eval import is_full_wildcard_action, statements
-from compliance_checks.services import iam
+from compliance_checks.kit import (
+    CheckMetadata,
+    PrincipalPoliciesCheck,
+    Severity,
+    failed,
+    iam,
+    is_full_wildcard_action,
+    passed,
+    statements,
+)
 
 
 class IamNoFullAdminPolicy(PrincipalPoliciesCheck):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import UserCredentialsCheck
+from compliance_checks.kit import CheckMetadata, Severity, UserCredentialsCheck, failed, passed
 
 
 class IamNoHumanUsers(UserCredentialsCheck):

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import PrincipalPoliciesCheck
-from compliance_checks.rules import iam as rule
-from compliance_checks.services import iam
+from compliance_checks.kit import CheckMetadata, PrincipalPoliciesCheck, Severity, iam, rules, verdict
 
 
 class IamNoPassroleWildcard(PrincipalPoliciesCheck):
@@ -55,5 +52,5 @@ class IamNoPassroleWildcard(PrincipalPoliciesCheck):
         return ctx.reader.memo(("workload role ARNs",), lambda: {r.arn for r in iam.workload_roles(ctx.reader)})
 
     def judge_policies(self, ctx, principal, held):
-        judged = rule.passrole_on_every_role(rule.Policy.of(p.label, p.document) for p in held)
+        judged = rules.iam.passrole_on_every_role(rules.iam.Policy.of(p.label, p.document) for p in held)
         return verdict(principal.arn, judged, kind=principal.kind)

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, errored, failed, passed
-from compliance_checks.known_gaps import AWAITING_PERSON
-from compliance_checks.services import iam
+from compliance_checks.kit import (
+    AWAITING_PERSON,
+    Check,
+    CheckContext,
+    CheckMetadata,
+    Severity,
+    errored,
+    failed,
+    iam,
+    passed,
+)
 
 # The only thing that turns this check green, and only the root user can do it.
 ROOT_MFA_ACT = "the root user's MFA device, assigned by a person signed in as root"

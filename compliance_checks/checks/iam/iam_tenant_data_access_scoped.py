@@ -2,20 +2,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from compliance_checks import conventions, core
-from compliance_checks.core import (
+from compliance_checks.kit import (
     Check,
     CheckContext,
     CheckMetadata,
     Result,
     Severity,
+    conventions,
+    core,
+    dynamodb,
     errored,
+    iam,
     judge_each,
     map_each,
+    rules,
+    s3,
     verdict,
 )
-from compliance_checks.rules import iam as rule
-from compliance_checks.services import dynamodb, iam, s3
 
 
 class IamTenantDataAccessScoped(Check):
@@ -69,13 +72,13 @@ class IamTenantDataAccessScoped(Check):
 
     def evaluate(self, ctx: CheckContext):
         tables = [
-            rule.TenantStore(t.name, t.arn)
+            rules.iam.TenantStore(t.name, t.arn)
             for t in dynamodb.readable(dynamodb.tables(ctx.reader))
             if t.tags.get(conventions.TENANT_DATA, "").lower() == conventions.TRUE
             or t.hash_key == conventions.TENANT_PARTITION_KEY
         ]
         tagged, unreadable = s3.buckets_tagged(ctx.reader, conventions.TENANT_DATA)
-        buckets = [rule.TenantStore(b.name, b.arn) for b in tagged]
+        buckets = [rules.iam.TenantStore(b.name, b.arn) for b in tagged]
         for bucket, error in unreadable.items():
             yield replace(errored(bucket.arn, error, region=bucket.region), resource_type="AWS::S3::Bucket")
         if not tables and not buckets:
@@ -83,13 +86,13 @@ class IamTenantDataAccessScoped(Check):
         principals = [*iam.workload_roles(ctx.reader), *iam.users(ctx.reader), *iam.groups(ctx.reader)]
 
         def principal_verdict(principal: iam.Principal) -> Result | None:
-            policies = [rule.Policy.of(p.label, p.document) for p in iam.policies_of(ctx.reader, principal)]
-            judged = rule.tenant_scoped(policies, tables, buckets)
+            policies = [rules.iam.Policy.of(p.label, p.document) for p in iam.policies_of(ctx.reader, principal)]
+            judged = rules.iam.tenant_scoped(policies, tables, buckets)
             return None if judged is None else verdict(principal.arn, judged)
 
         def bucket_verdict(bucket: s3.Bucket) -> Result | None:
-            policies = [rule.Policy.of("bucket policy", s3.policy(ctx.reader, bucket))]
-            judged = rule.tenant_scoped(policies, tables, [rule.TenantStore(bucket.name, bucket.arn)])
+            policies = [rules.iam.Policy.of("bucket policy", s3.policy(ctx.reader, bucket))]
+            judged = rules.iam.tenant_scoped(policies, tables, [rules.iam.TenantStore(bucket.name, bucket.arn)])
             return None if judged is None else verdict(bucket.arn, judged, region=bucket.region)
 
         for principal, results in zip(principals, map_each(_judged(principal_verdict), principals), strict=True):

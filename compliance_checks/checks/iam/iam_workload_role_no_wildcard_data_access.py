@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import PrincipalPoliciesCheck
-from compliance_checks.rules import iam as rule
-from compliance_checks.services import iam
+from compliance_checks.kit import CheckMetadata, PrincipalPoliciesCheck, Severity, iam, rules, verdict
 
 
 class IamWorkloadRoleNoWildcardDataAccess(PrincipalPoliciesCheck):
@@ -54,5 +51,5 @@ class IamWorkloadRoleNoWildcardDataAccess(PrincipalPoliciesCheck):
         return False
 
     def judge_policies(self, ctx, role, held):
-        judged = rule.wildcard_data_access(rule.Policy.of(p.label, p.document) for p in held)
+        judged = rules.iam.wildcard_data_access(rules.iam.Policy.of(p.label, p.document) for p in held)
         return verdict(role.arn, judged, workload=role.workload)

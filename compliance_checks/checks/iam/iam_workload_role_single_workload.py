@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import re
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, Severity, failed, passed
-from compliance_checks.policy_eval import Statement
-from compliance_checks.services import iam
+from compliance_checks.kit import Check, CheckContext, CheckMetadata, Severity, Statement, failed, iam, passed
 
 # "api,workers", "api workers", "api|workers", "api+workers", "api/workers", "api;workers", "api&workers".
 _SEPARATORS = re.compile(r"[\s,;|+/&]+")

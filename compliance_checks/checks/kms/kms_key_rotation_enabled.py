@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import ListedCheck
-from compliance_checks.services import kms
+from compliance_checks.kit import CheckMetadata, ListedCheck, Severity, failed, kms, passed
 
 # Keys waiting to be deleted: a primary multi-region key waits for its replicas in the second state.
 _DELETION_STATES = ("PendingDeletion", "PendingReplicaDeletion")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, LogGroupCheck
+from compliance_checks.kit import CheckMetadata, CustomerKeyCheck, KeyUse, LogGroupCheck, Severity
 
 
 class LogsLogGroupEncryptedCmk(LogGroupCheck, CustomerKeyCheck):

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import LogGroupCheck
-from compliance_checks.rules import logs as rule
-from compliance_checks.rules.logs import LogGroup
+from compliance_checks.kit import CheckMetadata, LogGroupCheck, Severity, rules, verdict
 
 
 class LogsLogGroupRetention(LogGroupCheck):
@@ -32,5 +29,7 @@ class LogsLogGroupRetention(LogGroupCheck):
     )
 
     def judge(self, ctx, item):
-        judged = rule.retention(LogGroup.from_aws(item.raw), ctx.expectations.policy.min_log_retention_days)
+        judged = rules.logs.retention(
+            rules.logs.LogGroup.from_aws(item.raw), ctx.expectations.policy.min_log_retention_days
+        )
         return verdict(item.arn, judged, region=item.region)

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import DatabaseCheck
-from compliance_checks.rules import rds as rule
-from compliance_checks.rules.rds import Database
+from compliance_checks.kit import CheckMetadata, DatabaseCheck, Severity, rules, verdict
 
 
 class RdsBackupRetention(DatabaseCheck):
@@ -32,5 +29,7 @@ class RdsBackupRetention(DatabaseCheck):
     )
 
     def judge(self, ctx, db):
-        judged = rule.backup_retention(Database.from_aws(db.raw), ctx.expectations.policy.min_db_backup_retention_days)
+        judged = rules.rds.backup_retention(
+            rules.rds.Database.from_aws(db.raw), ctx.expectations.policy.min_db_backup_retention_days
+        )
         return judged and verdict(db.arn, judged, region=db.region, engine=db.engine, kind=db.kind)

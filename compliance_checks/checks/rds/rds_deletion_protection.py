@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import DatabaseCheck
-from compliance_checks.rules import comply, violate
+from compliance_checks.kit import CheckMetadata, DatabaseCheck, Severity, comply, verdict, violate
 
 
 class RdsDeletionProtection(DatabaseCheck):

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, Status, errored, failed, passed
-from compliance_checks.families import DatabaseCheck
-from compliance_checks.services import rds
+from compliance_checks.kit import (
+    CheckMetadata,
+    DatabaseCheck,
+    ReadError,
+    Result,
+    Severity,
+    Status,
+    errored,
+    failed,
+    passed,
+    rds,
+)
 
 
 class RdsForceSsl(DatabaseCheck):

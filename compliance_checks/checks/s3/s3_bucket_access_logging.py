@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import CheckMetadata, Severity, errored, failed, passed
-from compliance_checks.families import ResourceCheck
-from compliance_checks.services import s3
+from compliance_checks.kit import DATA_STORE, CheckMetadata, ResourceCheck, Severity, errored, failed, passed, s3
 
 
 class S3BucketAccessLogging(ResourceCheck):

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import BucketCheck, CustomerKeyCheck, KeyUse
-from compliance_checks.services import s3
+from compliance_checks.kit import BucketCheck, CheckMetadata, CustomerKeyCheck, KeyUse, Severity, s3
 
 
 class S3BucketDefaultEncryptionKms(BucketCheck, CustomerKeyCheck):

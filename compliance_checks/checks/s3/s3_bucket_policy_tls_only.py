@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, verdict
-from compliance_checks.families import BucketCheck
-from compliance_checks.rules import s3 as rule
-from compliance_checks.services import s3
+from compliance_checks.kit import BucketCheck, CheckMetadata, Severity, rules, s3, verdict
 
 
 class S3BucketPolicyTlsOnly(BucketCheck):
@@ -41,4 +38,4 @@ class S3BucketPolicyTlsOnly(BucketCheck):
     )
 
     def judge(self, ctx, bucket):
-        return verdict(bucket.arn, rule.tls_only(s3.policy(ctx.reader, bucket), bucket.arn), region=bucket.region)
+        return verdict(bucket.arn, rules.s3.tls_only(s3.policy(ctx.reader, bucket), bucket.arn), region=bucket.region)

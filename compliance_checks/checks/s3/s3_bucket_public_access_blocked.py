@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import BucketCheck
-from compliance_checks.services import s3
+from compliance_checks.kit import BucketCheck, CheckMetadata, Severity, failed, passed, s3
 
 
 class S3BucketPublicAccessBlocked(BucketCheck):

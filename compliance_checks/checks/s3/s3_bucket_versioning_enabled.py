@@ -1,9 +1,18 @@
 from __future__ import annotations
 
-from compliance_checks.conventions import DATA_STORE
-from compliance_checks.core import CheckMetadata, ReadError, Severity, account_scope, errored, failed, passed
-from compliance_checks.families import Listed, ResourceCheck
-from compliance_checks.services import s3
+from compliance_checks.kit import (
+    DATA_STORE,
+    CheckMetadata,
+    Listed,
+    ReadError,
+    ResourceCheck,
+    Severity,
+    account_scope,
+    errored,
+    failed,
+    passed,
+    s3,
+)
 
 
 class S3BucketVersioningEnabled(ResourceCheck):

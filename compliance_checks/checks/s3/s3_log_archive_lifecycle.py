@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import LogArchiveCheck
-from compliance_checks.services import s3
+from compliance_checks.kit import CheckMetadata, LogArchiveCheck, Severity, failed, passed, s3
 
 # Archival storage classes. STANDARD_IA / ONEZONE_IA are infrequent-access tiers of hot storage and
 # INTELLIGENT_TIERING only archives when its archive tiers are opted into: neither is cold storage.

@@ -4,10 +4,20 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from compliance_checks.conventions import EVENTBRIDGE_CONNECTIONS, PROVIDER_CREDENTIAL, TRUE
-from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, errored, failed, passed
-from compliance_checks.families import SecretCheck
-from compliance_checks.services import secretsmanager
+from compliance_checks.kit import (
+    EVENTBRIDGE_CONNECTIONS,
+    PROVIDER_CREDENTIAL,
+    TRUE,
+    CheckMetadata,
+    ReadError,
+    Result,
+    SecretCheck,
+    Severity,
+    errored,
+    failed,
+    passed,
+    secretsmanager,
+)
 
 
 class SecretsmanagerRotationEnabled(SecretCheck):

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, SecretCheck
-from compliance_checks.services import secretsmanager
+from compliance_checks.kit import CheckMetadata, CustomerKeyCheck, KeyUse, SecretCheck, Severity, secretsmanager
 
 
 class SecretsmanagerSecretEncryptedCmk(SecretCheck, CustomerKeyCheck):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from compliance_checks.core import (
+from compliance_checks.kit import (
     Check,
     CheckContext,
     CheckMetadata,
@@ -11,13 +11,14 @@ from compliance_checks.core import (
     Result,
     Severity,
     errored,
+    evaluate_access,
     failed,
+    iam,
     judge_each,
     map_each,
     passed,
+    secretsmanager,
 )
-from compliance_checks.policy_eval import evaluate_access
-from compliance_checks.services import iam, secretsmanager
 
 
 class SecretsmanagerSecretSingleConsumer(Check):

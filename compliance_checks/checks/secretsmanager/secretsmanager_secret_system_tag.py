@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.conventions import SYSTEM
-from compliance_checks.core import CheckMetadata, Severity, failed, passed
-from compliance_checks.families import SecretCheck
-from compliance_checks.services import secretsmanager
+from compliance_checks.kit import SYSTEM, CheckMetadata, SecretCheck, Severity, failed, passed, secretsmanager
 
 
 class SecretsmanagerSecretSystemTag(SecretCheck):

@@ -1,8 +1,19 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckMetadata, ReadError, Result, Severity, errored, failed, passed
-from compliance_checks.known_gaps import AWAITING_PERSON
-from compliance_checks.services import cloudwatch, kms, sns
+from compliance_checks.kit import (
+    AWAITING_PERSON,
+    Check,
+    CheckMetadata,
+    ReadError,
+    Result,
+    Severity,
+    cloudwatch,
+    errored,
+    failed,
+    kms,
+    passed,
+    sns,
+)
 
 # Subscriptions only a person confirms (by following the link AWS e-mails).
 CONFIRMED_BY_A_PERSON = frozenset({"email", "email-json"})

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from compliance_checks.core import CheckMetadata, Severity
-from compliance_checks.families import CustomerKeyCheck, KeyUse, ListedCheck
-from compliance_checks.services import sqs
+from compliance_checks.kit import CheckMetadata, CustomerKeyCheck, KeyUse, ListedCheck, Severity, sqs
 
 
 class SqsQueueEncryptedCmk(ListedCheck, CustomerKeyCheck):

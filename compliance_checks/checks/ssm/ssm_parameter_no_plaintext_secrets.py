@@ -1,8 +1,17 @@
 from __future__ import annotations
 
-from compliance_checks.core import Check, CheckContext, CheckMetadata, ReadError, Severity, errored, failed, passed
-from compliance_checks.secret_detector import scan
-from compliance_checks.services import ssm
+from compliance_checks.kit import (
+    Check,
+    CheckContext,
+    CheckMetadata,
+    ReadError,
+    Severity,
+    errored,
+    failed,
+    passed,
+    scan,
+    ssm,
+)
 
 
 class SsmParameterNoPlaintextSecrets(Check):

@@ -3,9 +3,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from compliance_checks.core import CheckMetadata, ReadError, Result, Severity, errored, failed, passed
-from compliance_checks.families import ResourceCheck
-from compliance_checks.services import apigateway, cloudfront, elbv2, wafv2
+from compliance_checks.kit import (
+    CheckMetadata,
+    ReadError,
+    ResourceCheck,
+    Result,
+    Severity,
+    apigateway,
+    cloudfront,
+    elbv2,
+    errored,
+    failed,
+    passed,
+    wafv2,
+)
 
 
 class Wafv2WebAclProtectsPublicEndpoints(ResourceCheck):
