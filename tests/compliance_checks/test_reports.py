@@ -313,7 +313,8 @@ def test_json_text_is_the_document_with_a_finding_a_line():
     text = json_text.dumps(document, items_at="findings")
     assert json_module.loads(text) == document
     lines = text.splitlines()
-    assert '    {"x": 1, "y": "\\u00e9"},' in lines and '    {"x": 2, "y": null}' in lines
+    assert '    {"x": 1, "y": "\\u00e9"},' in lines
+    assert '    {"x": 2, "y": null}' in lines
     assert json_module.loads(json_text.dumps([{"k": [1]}, {"k": []}])) == [{"k": [1]}, {"k": []}]
     assert json_text.dumps([]) == "[]\n"
     assert json_module.loads(json_text.dumps({**document, "findings": []}, items_at="findings"))["findings"] == []
