@@ -14,21 +14,9 @@ from moto import mock_aws
 from compliance_checks import cli
 from sandbox.moto_compat import fixes
 from tests.compliance_checks.organization.conftest import REGION, ROLE, Organization, build_organization, member_session
+from tests.compliance_checks.sources.test_config import record
 
 CHECK = "s3_bucket_default_encryption_kms"
-
-
-def _record(session: boto3.Session, account: str) -> None:
-    config = session.client("config", region_name=REGION)
-    config.put_configuration_recorder(
-        ConfigurationRecorder={
-            "name": "default",
-            "roleARN": f"arn:aws:iam::{account}:role/config-recorder",
-            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
-        }
-    )
-    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": f"config-{account}"})
-    config.start_configuration_recorder(ConfigurationRecorderName="default")
 
 
 def _world() -> Organization:
@@ -51,7 +39,7 @@ def _world() -> Organization:
                     ]
                 },
             )
-        _record(session, account)
+        record(REGION, session, account)
     return world
 
 

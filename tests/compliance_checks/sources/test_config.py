@@ -40,13 +40,14 @@ def account() -> Iterator[None]:
         yield
 
 
-def record(region: str = REGION) -> None:
-    """Turns on AWS Config's recorder in ``region``, as an account that records all resources."""
-    config = boto3.client("config", region_name=region)
+def record(region: str = REGION, session: boto3.Session | None = None, account: str = ACCOUNT_ID) -> None:
+    """Turns on AWS Config's recorder in ``region`` (of ``session``'s account), as an account that
+    records all resources."""
+    config = (session or boto3.Session()).client("config", region_name=region)
     config.put_configuration_recorder(
         ConfigurationRecorder={
             "name": "default",
-            "roleARN": f"arn:aws:iam::{ACCOUNT_ID}:role/config-recorder",
+            "roleARN": f"arn:aws:iam::{account}:role/config-recorder",
             "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
         }
     )
