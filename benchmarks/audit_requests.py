@@ -22,6 +22,7 @@ import re
 import sys
 import tempfile
 import threading
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -89,6 +90,11 @@ def moto_server() -> Iterator[str]:
         server.start()
         try:
             host, port = server.get_host_and_port()
+            # moto keeps its backends in the process: without a reset, a server started after another
+            # would hold the earlier one's resources (a 200-bucket account after a 1,000-bucket one).
+            reset = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+            with urllib.request.urlopen(reset, timeout=60) as answer:  # noqa: S310 - our loopback server
+                answer.read()
             yield f"http://{host}:{port}"
         finally:
             server.stop()

@@ -56,3 +56,11 @@ def test_the_comparison_refuses_bad_counts_in_one_line(capsys):
     assert prowler_comparison.main(["--buckets", "0"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert "bucket counts must be at least 1" in line
+
+
+def test_an_account_holds_only_its_own_buckets_whatever_ran_before_it():
+    """moto keeps its backends in the process: each benchmark account starts from a reset server."""
+    for buckets in (3, 1):
+        with prowler_comparison.account(buckets, 0.0) as proxy:
+            s3 = boto3.client("s3", region_name=REGION, endpoint_url=proxy.url)
+            assert len(s3.list_buckets()["Buckets"]) == buckets
