@@ -106,6 +106,11 @@ class BackupPlan:
     rules: tuple[Rule, ...]
     region: str | None = None  # None: not known to the plan
 
+    @property
+    def label(self) -> str:
+        """How a verdict names the plan (a name Pulumi generates is not known before the apply)."""
+        return f"plan {self.name}" if self.name else "the plan"
+
     @classmethod
     def from_plan(cls, conf: dict[str, Any]) -> BackupPlan:
         return cls(str(value(conf, "name") or ""), tuple(Rule.from_plan(r) for r in blocks(conf, "rule")))
@@ -160,5 +165,5 @@ def plan_retention(plan: BackupPlan, required: Requirement) -> Verdict:
         gaps.append("no copy to another region")
     evidence = {"shortfalls": gaps, "daily_days": daily_days, "monthly_days": monthly_days, "copy": required.copy}
     if gaps:
-        return violate(f"plan {plan.name}: {', '.join(gaps)}", **evidence)
-    return comply(f"plan {plan.name} keeps daily backups {_days(max(daily))}", **evidence)
+        return violate(f"{plan.label}: {', '.join(gaps)}", **evidence)
+    return comply(f"{plan.label} keeps daily backups {_days(max(daily))}", **evidence)

@@ -251,9 +251,13 @@ def workload_tagging_in_use(reader: Reader) -> bool:
 def workload_roles(reader: Reader, *, include_break_glass: bool = False) -> list[Principal]:
     """Roles tagged with a workload; every role but service-linked and break-glass ones when no
     role is tagged (fail closed). Break-glass roles only when asked for."""
-    all_roles = [r for r in roles(reader) if not r.service_linked]
-    tagged = workload_tagging_in_use(reader)
-    chosen = [r for r in all_roles if r.workload is not None or not tagged]
+    return workloads_among(roles(reader), include_break_glass=include_break_glass)
+
+
+def workloads_among(all_roles: list[Principal], *, include_break_glass: bool = False) -> list[Principal]:
+    """The workload roles of ``all_roles`` (the account's, or a plan's): the scoping of ``workload_roles``."""
+    tagged = any(r.workload is not None for r in all_roles)
+    chosen = [r for r in all_roles if not r.service_linked and (r.workload is not None or not tagged)]
     return [r for r in chosen if include_break_glass or not is_break_glass(r)]
 
 

@@ -140,11 +140,9 @@ def _role_policies(plan: Plan, role: RenderedResource) -> list[iam.Policy]:
 
 
 def _is_workload(plan: Plan, role: RenderedResource) -> bool:
-    """As the live checks scope roles (``services.iam.workload_roles``), over the plan's roles."""
+    """As the live checks scope roles (``services.iam.workloads_among``), over the plan's roles."""
     principals = {r.urn: _principal(plan, r) for r in plan.of_type(ROLE)}
-    tagged = any(p.workload is not None for p in principals.values())
-    principal = principals[role.urn]
-    return (principal.workload is not None or not tagged) and not iam_service.is_break_glass(principal)
+    return principals[role.urn] in iam_service.workloads_among(list(principals.values()))
 
 
 def _workload_wildcard(plan: Plan, role: RenderedResource) -> Verdict | None:

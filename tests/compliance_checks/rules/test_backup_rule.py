@@ -136,3 +136,9 @@ def test_a_malformed_expiry_raises_so_the_gate_fails_closed():
 def test_schedules(expression, daily, monthly):
     assert backup.runs_every_day(expression) is daily
     assert backup.runs_every_month(expression) is monthly
+
+
+def test_a_plan_whose_name_the_plan_does_not_know_is_named_the_plan():
+    unnamed = backup.BackupPlan.from_plan({"rule": [{"rule_name": "daily", "schedule": "cron(0 3 * * ? *)"}]})
+    verdict = backup.plan_retention(unnamed, backup.Requirement(daily_days=7, copy=True))
+    assert verdict.message.startswith("the plan: ")
