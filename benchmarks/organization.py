@@ -12,7 +12,8 @@ auditor's whole footprint (interpreter, botocore's models, the run); tracemalloc
 A loopback proxy adds ``--latency-ms`` to every request, as AWS's round trip does. The audit is the
 organization audit of the command line, in process: discovery from the management account, the
 member role assumed in every account, every check (or ``--checks``) in ``--regions`` regions, each
-account's findings written to a folder as it is done, the report assembled at the end. Printed per
+account's findings written to a folder as it is done, the report assembled at the end (its findings
+a store on disk) and written as json, csv, asff, ocsf and html. Printed per
 size: wall time, requests (the auditor's count, and the server's), requests per account, peak
 memory, and whether every planted failure was found.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import os
 import resource
 import socket
@@ -36,14 +38,16 @@ from pathlib import Path
 import boto3
 
 from benchmarks.latency_proxy import LatencyProxy
-from compliance_checks import organization, partials, registry
+from compliance_checks import organization, outputs, partials, registry
 from compliance_checks.budget import RateBudgets
 from compliance_checks.catalog import load_catalog
 from compliance_checks.reader import Reader
+from compliance_checks.reports import FORMATS
 from compliance_checks.runner import AccountTarget, AuditOptions, _assemble, audit_accounts, select
 
 REGIONS = ("us-east-1", "eu-west-1")
 ROLE = "leadping-audit-member"
+REPORTS = ("json", "csv", "asff", "ocsf", "html")
 
 
 # -- the world ------------------------------------------------------------------------------
@@ -184,7 +188,10 @@ def audit(
     options = AuditOptions(workers=workers)
     now = dt.datetime.now(dt.UTC)
     runs = audit_accounts(targets, selection, options, account_workers=account_workers, sink=sink, now=now)
-    report = _assemble(runs, sink, selection, options, now, now)
+    report = _assemble(runs, sink, selection, options, now, now, store=True)
+    # The reports an auditor asks for, written as the command line writes them (the findings streamed
+    # from the store to json, csv, asff and ocsf; html built whole).
+    outputs.write_reports(output, {FORMATS[n].filename: functools.partial(FORMATS[n].write, report) for n in REPORTS})
     seconds = time.perf_counter() - started
     failing = {(f.check_id, f.account_id) for f in report.findings if str(f.status) == "FAIL"}
     wanted = {p for p in world.planted if p[0] in selection.checks}

@@ -570,12 +570,13 @@ def _write(report: Report, formats: list[str], output_dir: Path | None) -> None:
         table.print_report(report, Console(width=output_width(sys.stdout)))
     if output_dir is None:
         for name in file_formats:
-            sys.stdout.write(FORMATS[name].render(report))
+            FORMATS[name].write(report, sys.stdout)
         return
-    # Every format is rendered before the first file is written: a report set is never half new.
-    documents = {FORMATS[name].filename: FORMATS[name].render(report) for name in formats}
+    # Every format is written to its temporary file before the first is renamed: a report set is
+    # never half new. The streaming formats write a finding at a time (Format.write).
+    writers = {FORMATS[name].filename: functools.partial(FORMATS[name].write, report) for name in formats}
     try:
-        outputs.write_reports(output_dir, documents)
+        outputs.write_reports(output_dir, writers)
     except outputs.DestinationError as exc:
         raise UsageError(str(exc)) from None
 

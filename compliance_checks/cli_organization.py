@@ -8,8 +8,10 @@ when a command runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -206,13 +208,22 @@ def organization_audit(args: argparse.Namespace, selection: Selection) -> Callab
             "run": shards.run_identity(args.run_id or _new_run_id(), args.shard, _selection_record(args, selection)),
         }
         targets = [AccountTarget(open=_opener(access, m), account_id=m.account_id) for m in members]
-        sink = partials.DirectorySink(args.output_dir / partials.FOLDER) if args.output_dir else None
+        where = args.output_dir if args.output_dir is not None else Path(tempfile.gettempdir())
         try:
-            if sink is not None:
+            # Each account's findings go to disk when it is done: beside the reports, or (no --output-dir)
+            # to a folder that goes with the run; the report's findings are a store on disk (runner.run_accounts).
+            with contextlib.ExitStack() as stack:
+                if args.output_dir is not None:
+                    folder = args.output_dir / partials.FOLDER
+                else:
+                    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="leadping-accounts-")))
+                sink = partials.DirectorySink(folder)
                 sink.prepare()
-            report = run_accounts(targets, selection, options, account_workers=args.account_workers, sink=sink)
+                report = run_accounts(
+                    targets, selection, options, account_workers=args.account_workers, sink=sink, store=True
+                )
         except OSError as exc:  # the folder of partial results: a file in the way, a full disk
-            raise cli.UsageError(f"cannot write the accounts' results under {args.output_dir}: {exc}") from None
+            raise cli.UsageError(f"cannot write the accounts' results under {where}: {exc}") from None
         source_metadata = cli._source_metadata(sources)
         if source_metadata is not None:
             report.metadata["source"] = source_metadata

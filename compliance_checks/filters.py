@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from compliance_checks.catalog import REFERENCE_KINDS, Catalog, Control
 from compliance_checks.core import Check, Status
 from compliance_checks.reports.model import SEVERITY_ORDER, Finding, service_of
+from compliance_checks.reports.store import FindingStore
 from compliance_checks.runner import Selection, SelectionError, select
 
 STATUSES = tuple(str(s) for s in Status)
@@ -70,8 +72,15 @@ class Filters:
             return False
         return not self.services or service_of(metadata.resource_type) in self.services
 
-    def shown(self, findings: Iterable[Finding]) -> list[Finding]:
-        return [f for f in findings if not self.statuses or str(f.status) in self.statuses]
+    def shown(self, findings: Iterable[Finding]) -> Any:
+        """The findings --status shows: a list, or a filtered view of a store (read as it is written)."""
+
+        def keep(finding: Finding) -> bool:
+            return not self.statuses or str(finding.status) in self.statuses
+
+        if isinstance(findings, FindingStore):
+            return findings.where(keep)
+        return [f for f in findings if keep(f)]
 
 
 def narrow(catalog: Catalog, available: Mapping[str, type[Check]], base: Selection, filters: Filters) -> Selection:

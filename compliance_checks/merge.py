@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from compliance_checks import shards
-from compliance_checks.catalog import load_catalog
+from compliance_checks.catalog import Control, load_catalog
 from compliance_checks.core import Status
-from compliance_checks.reports.model import Finding, Report
+from compliance_checks.reports.model import Finding, Report, finding_order
+from compliance_checks.reports.store import FindingStore
 from compliance_checks.sources.config import merged_descriptions
 
 REPORT_FILE = "audit.json"
@@ -37,10 +38,29 @@ def load_shard(directory: Path) -> dict[str, Any]:
         raise MergeError(f"{path} does not exist (a shard writes it with --output-dir)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MergeError(f"{path} is not a readable report: {exc}") from None
-    run = (document.get("metadata") or {}).get("run") if isinstance(document, dict) else None
+    metadata = document.get("metadata") if isinstance(document, dict) else None
+    run = metadata.get("run") if isinstance(metadata, dict) else None
     if not isinstance(run, dict) or not isinstance(run.get("shard"), dict):
         raise MergeError(f"{path} is not the report of a shard (no metadata.run.shard: audit with --shard I/N)")
+    _check_shape(path, metadata, run["shard"])
     return document
+
+
+def _check_shape(path: Path, metadata: Mapping[str, Any], shard: Mapping[str, Any]) -> None:
+    """What merging reads of a shard's metadata has the shape ``audit`` writes; else MergeError naming it."""
+
+    def strings(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+    index, count = shard.get("index"), shard.get("count")
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (index, count)):
+        raise MergeError(f"{path}: metadata.run.shard is not a shard I/N (index and count numbers)")
+    for key in ("accounts", "controls", "regions"):
+        if not strings(metadata.get(key) or []):
+            raise MergeError(f"{path}: metadata.{key} is not a list of names")
+    for key in ("check_seconds", "source", "organization"):
+        if metadata.get(key) is not None and not isinstance(metadata[key], dict):
+            raise MergeError(f"{path}: metadata.{key} is not an object")
 
 
 def _check_set(documents: Sequence[tuple[Path, Mapping[str, Any]]]) -> int:
@@ -73,19 +93,23 @@ def _check_set(documents: Sequence[tuple[Path, Mapping[str, Any]]]) -> int:
     return count
 
 
-def _findings(documents: Iterable[Mapping[str, Any]]) -> list[Finding]:
-    """Every shard's findings; the manual controls' (no account, the same in each shard) once."""
-    findings: list[Finding] = []
-    manual: set[str] = set()
-    for document in documents:
-        for data in document.get("findings") or []:
+def _shard_findings(path: Path, document: Mapping[str, Any], manual: set[str]) -> Iterator[Finding]:
+    """A shard's findings; a manual control's (no account, the same in each shard) only the first time
+    ``manual`` (the identities seen so far) meets it. MergeError names a finding that is not one."""
+    findings = document.get("findings")
+    if not isinstance(findings, list):
+        raise MergeError(f"{path / REPORT_FILE} has no list of findings")
+    for position, data in enumerate(findings):
+        try:
             finding = Finding.from_dict(data)
-            if finding.check_id is None and finding.status is Status.MANUAL:
-                if finding.identity in manual:
-                    continue
-                manual.add(finding.identity)
-            findings.append(finding)
-    return findings
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            reason = f"it has no {exc.args[0]}" if isinstance(exc, KeyError) else str(exc)
+            raise MergeError(f"{path / REPORT_FILE}: finding {position} is not a finding ({reason})") from None
+        if finding.check_id is None and finding.status is Status.MANUAL:
+            if finding.identity in manual:
+                continue
+            manual.add(finding.identity)
+        yield finding
 
 
 def _metadata(documents: Sequence[Mapping[str, Any]], count: int) -> dict[str, Any]:
@@ -120,24 +144,57 @@ def _metadata(documents: Sequence[Mapping[str, Any]], count: int) -> dict[str, A
     return merged
 
 
-def merge_documents(documents: Sequence[tuple[Path, Mapping[str, Any]]]) -> Report:
-    if not documents:
-        raise MergeError("no shard given")
-    count = _check_set(documents)
-    bodies = [d for _, d in documents]
-    metadata = _metadata(bodies, count)
+def _controls(metadata: Mapping[str, Any]) -> tuple[Control, ...]:
     catalog = load_catalog()
     wanted = metadata.get("controls") or []
     unknown = [c for c in wanted if c not in catalog.control_ids]
     if unknown:
         raise MergeError(f"the shards audited controls this catalog does not have: {', '.join(unknown)}")
+    return tuple(c for c in catalog.controls if c.id in wanted)
+
+
+def _merged(headers: Sequence[tuple[Path, Mapping[str, Any]]], findings: FindingStore) -> Report:
+    """The report of shards whose findings are in ``findings`` and the rest in ``headers``."""
+    count = _check_set(headers)
+    bodies = [d for _, d in headers]
+    metadata = _metadata(bodies, count)
+    controls = _controls(metadata)
+    if findings.key != finding_order(controls):
+        raise MergeError("the shards audited different controls")  # _check_set's selection check says so first
     checks: dict[str, Any] = {}
     for body in bodies:
         checks.update(body.get("checks") or {})
-    controls = tuple(c for c in catalog.controls if c.id in wanted)
-    return Report(metadata=metadata, findings=_findings(bodies), controls=controls, checks=checks)
+    return Report(metadata=metadata, findings=findings, controls=controls, checks=checks)
+
+
+def _order_of(document: Mapping[str, Any]) -> FindingStore:
+    metadata = document.get("metadata") or {}
+    return FindingStore(finding_order(_controls(metadata)))
+
+
+def merge_documents(documents: Sequence[tuple[Path, Mapping[str, Any]]]) -> Report:
+    if not documents:
+        raise MergeError("no shard given")
+    findings = _order_of(documents[0][1])
+    manual: set[str] = set()
+    for path, document in documents:
+        findings.add(_shard_findings(path, document, manual))
+    return _merged(documents, findings)
 
 
 def merge_directories(directories: Sequence[Path]) -> Report:
-    """One report of the shards written to ``directories``; MergeError when they are not one whole run."""
-    return merge_documents([(d, load_shard(d)) for d in directories])
+    """One report of the shards written to ``directories``; MergeError when they are not one whole run.
+    One shard's document is in memory at a time: its findings go to a store on disk, the rest is kept."""
+    if not directories:
+        raise MergeError("no shard given")
+    headers: list[tuple[Path, Mapping[str, Any]]] = []
+    findings: FindingStore | None = None
+    manual: set[str] = set()
+    for directory in directories:
+        document = load_shard(directory)
+        findings = findings if findings is not None else _order_of(document)
+        findings.add(_shard_findings(directory, document, manual))
+        headers.append((directory, {key: value for key, value in document.items() if key != "findings"}))
+        del document
+    assert findings is not None
+    return _merged(headers, findings)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any, TextIO
 
 
 class DestinationError(Exception):
@@ -44,31 +45,54 @@ def check_output_dir(output_dir: Path, filenames: Iterable[str]) -> None:
         raise DestinationError(f"--output-dir {output_dir}: {error.strerror or error}") from None
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """``path`` holds ``text`` in full, or keeps what it held before (the error is raised as OSError)."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+
+
+def _write_temporary(temporary: Path, write: Callable[[TextIO], None]) -> None:
     # 0o666 before the umask: the mode a plain write would give, not mkstemp's owner-only one.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        write(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """``path`` holds ``text`` in full, or keeps what it held before (the error is raised as OSError)."""
+    write_all_or_none({path: lambda out: out.write(text)})
+
+
+def write_all_or_none(writers: Mapping[Path, Callable[[TextIO], Any]]) -> None:
+    """Each path gets what its writer writes (a stream, written as it comes): every file is written to a
+    temporary file beside it first, and only when all are complete are they renamed over the old ones,
+    so a failure (a full disk, a writer's error) leaves the previous files, never a half-new set."""
+    written: dict[Path, Path] = {}
+    path = None
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        for path, write in writers.items():
+            temporary = _temporary(path)
+            written[path] = temporary
+            _write_temporary(temporary, write)
+        for path, temporary in written.items():
+            os.replace(temporary, path)
+    except BaseException as error:
+        if isinstance(error, OSError) and path is not None:
+            error.filename = str(path)  # the report that could not be written, not its temporary name
+        for temporary in written.values():
+            with contextlib.suppress(OSError):
+                temporary.unlink()
         raise
 
 
-def write_reports(output_dir: Path, documents: Mapping[str, str]) -> None:
-    """Writes ``{file name: text}`` under ``output_dir`` (created if needed); DestinationError names the file."""
+def write_reports(output_dir: Path, writers: Mapping[str, Callable[[TextIO], Any]]) -> None:
+    """Writes ``{file name: writer}`` under ``output_dir`` (created if needed), all or none;
+    DestinationError names the folder and why."""
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DestinationError(f"cannot create --output-dir {output_dir}: {error.strerror or error}") from None
-    for name, text in documents.items():
-        try:
-            write_atomically(output_dir / name, text)
-        except OSError as error:
-            raise DestinationError(f"cannot write the report {output_dir / name}: {error.strerror or error}") from None
+    try:
+        write_all_or_none({output_dir / name: write for name, write in writers.items()})
+    except OSError as error:
+        raise DestinationError(f"cannot write the report {error.filename}: {error.strerror or error}") from None

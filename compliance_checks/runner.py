@@ -42,8 +42,9 @@ from compliance_checks.core import (
 )
 from compliance_checks.known_gaps import apply_known_gaps
 from compliance_checks.reader import Reader
-from compliance_checks.reports.model import Finding, Report
-from compliance_checks.waivers import Waiver, apply_waivers
+from compliance_checks.reports.model import Finding, Report, finding_order
+from compliance_checks.reports.store import FindingStore
+from compliance_checks.waivers import Waiver, WaiverApplication
 
 ACCOUNT_RESOURCE_TYPE = "AWS::::Account"
 MANUAL_RESOURCE_TYPE = "Leadping::Evidence"
@@ -355,7 +356,10 @@ def _audit_target(target: AccountTarget, selection: Selection, options: AuditOpt
         reader = target.open()
     except ReadError as error:
         account_id = target.account_id or "unknown"
-        return AccountRun(account_id, (), unreachable_findings(account_id, selection, error), {}, 0)
+        # The region the refused call went to is where the run tried this account (and where its
+        # ERROR findings are): a run that could enter no account still names the region it worked in.
+        tried = (error.region,) if error.region and error.region != "global" else ()
+        return AccountRun(account_id, tried, unreachable_findings(account_id, selection, error), {}, 0)
     findings, timings = _audit_account(reader, selection, options, now)
     account_id = reader.account_id_or_unknown() if target.account_id is None else target.account_id
     return AccountRun(account_id, reader.regions, findings, timings, sum(reader.requests.values()))
@@ -388,15 +392,19 @@ def run_accounts(
     *,
     account_workers: int = 1,
     sink: FindingSink | None = None,
+    store: bool = False,
 ) -> Report:
     """Audits the accounts (``audit_accounts``) and assembles the report from the sink, in the
-    targets' order. No target (a shard that drew no account) is a report of the manual controls only."""
+    targets' order. No target (a shard that drew no account) is a report of the manual controls only.
+    With ``store`` the report's findings are a ``reports.store.FindingStore`` (on disk, read back in
+    report order) rather than a list: what an organization's run holds then does not grow with its
+    accounts, up to and including the report writers that stream."""
     options = options or AuditOptions()
     sink = sink if sink is not None else MemorySink()
     now = options.now or dt.datetime.now(dt.UTC)
     started = dt.datetime.now(dt.UTC)
     runs = audit_accounts(targets, selection, options, account_workers=account_workers, sink=sink, now=now)
-    return _assemble(runs, sink, selection, options, now, started)
+    return _assemble(runs, sink, selection, options, now, started, store=store)
 
 
 def audit_accounts(
@@ -445,11 +453,19 @@ def _assemble(
     options: AuditOptions,
     now: dt.datetime,
     started: dt.datetime,
+    *,
+    store: bool = False,
 ) -> Report:
-    """The report, from the sink: every format needs the whole run (summaries, counts), so this is
-    where the findings of every account meet in memory, once, at the end."""
-    findings = [*sink.findings(range(len(runs))), *_manual_findings(selection)]
-    findings, notes = apply_waivers(findings, _relevant_waivers(options.waivers, selection), now.date())
+    """The report, from the sink, an account at a time, waivers applied as the findings pass: into a
+    list, or with ``store`` into a FindingStore, so that no more than one account's findings are in
+    memory here."""
+    waivers = WaiverApplication(_relevant_waivers(options.waivers, selection), now.date())
+    findings: list[Finding] | FindingStore = FindingStore(finding_order(selection.controls)) if store else []
+    add = findings.add if isinstance(findings, FindingStore) else findings.extend
+    for position in range(len(runs)):
+        add(waivers.apply_all(sink.findings([position])))
+    add(waivers.apply_all(_manual_findings(selection)))
+    notes = waivers.notes()
     timings: dict[str, float] = {}
     for run in runs:
         for check_id, seconds in run.timings.items():

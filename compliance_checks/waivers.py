@@ -32,7 +32,7 @@ import datetime as dt
 import fnmatch
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -288,48 +288,60 @@ class _WaiverIndex:
         return sorted((w for w in candidates if w.matches(finding)), key=lambda w: w.index)
 
 
+class WaiverApplication:
+    """Waivers applied a finding at a time (an organization's findings are never all in memory at
+    once); ``notes`` then says which waivers expired and which matched nothing."""
+
+    def __init__(self, waivers: Sequence[Waiver], today: dt.date) -> None:
+        self._waivers = waivers
+        self._today = today
+        self._index = _WaiverIndex(waivers)
+        self._used: set[int] = set()
+        self._expired_hits: set[int] = set()
+
+    def apply(self, finding: Finding) -> Finding:
+        if finding.status is not Status.FAIL:
+            return finding
+        matching = self._index.matching(finding)
+        active = next((w for w in matching if not w.expired(self._today)), None)
+        if active is not None:
+            self._used.add(active.index)
+            return replace(
+                finding,
+                status=Status.WAIVED,
+                message=f"{finding.message} [waived until {active.expires.isoformat()}: {active.justification}]",
+                waiver=active.to_dict(),
+            )
+        if matching:
+            lapsed = matching[0]
+            self._expired_hits.add(lapsed.index)
+            return replace(
+                finding,
+                message=f"{finding.message} [{lapsed.describe()} expired on {lapsed.expires.isoformat()}; "
+                "it no longer applies]",
+                waiver={**lapsed.to_dict(), "expired": True},
+            )
+        return finding
+
+    def apply_all(self, findings: Iterable[Finding]) -> Iterator[Finding]:
+        return (self.apply(finding) for finding in findings)
+
+    def notes(self) -> list[str]:
+        """The run-level notes, once every finding has been applied: expired and unused waivers."""
+        notes = []
+        for waiver in self._waivers:
+            if waiver.expired(self._today):
+                hit = " and a FAIL finding it covered stays FAIL" if waiver.index in self._expired_hits else ""
+                notes.append(f"{waiver.describe()} expired on {waiver.expires.isoformat()}{hit}; renew or remove it")
+            elif waiver.index not in self._used:
+                notes.append(f"{waiver.describe()} matched no failing finding; remove it if it is no longer needed")
+        return notes
+
+
 def apply_waivers(
     findings: Iterable[Finding], waivers: Sequence[Waiver], today: dt.date
 ) -> tuple[list[Finding], list[str]]:
     """Findings with waivers applied, and the run-level notes (expired and unused waivers)."""
-    out: list[Finding] = []
-    used: set[int] = set()
-    expired_hits: set[int] = set()
-    index = _WaiverIndex(waivers)
-    for finding in findings:
-        if finding.status is not Status.FAIL:
-            out.append(finding)
-            continue
-        matching = index.matching(finding)
-        active = next((w for w in matching if not w.expired(today)), None)
-        if active is not None:
-            used.add(active.index)
-            out.append(
-                replace(
-                    finding,
-                    status=Status.WAIVED,
-                    message=f"{finding.message} [waived until {active.expires.isoformat()}: {active.justification}]",
-                    waiver=active.to_dict(),
-                )
-            )
-        elif matching:
-            lapsed = matching[0]
-            expired_hits.add(lapsed.index)
-            out.append(
-                replace(
-                    finding,
-                    message=f"{finding.message} [{lapsed.describe()} expired on {lapsed.expires.isoformat()}; "
-                    "it no longer applies]",
-                    waiver={**lapsed.to_dict(), "expired": True},
-                )
-            )
-        else:
-            out.append(finding)
-    notes = []
-    for waiver in waivers:
-        if waiver.expired(today):
-            hit = " and a FAIL finding it covered stays FAIL" if waiver.index in expired_hits else ""
-            notes.append(f"{waiver.describe()} expired on {waiver.expires.isoformat()}{hit}; renew or remove it")
-        elif waiver.index not in used:
-            notes.append(f"{waiver.describe()} matched no failing finding; remove it if it is no longer needed")
-    return out, notes
+    application = WaiverApplication(waivers, today)
+    out = list(application.apply_all(findings))
+    return out, application.notes()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TextIO
 
 from compliance_checks.reports import (
     asff,
@@ -35,20 +36,30 @@ class Format:
     name: str
     filename: str  # the file written under --output-dir
     render: Callable[[Report], str]
+    # Formats that write a finding at a time (an organization's report is never one string in memory);
+    # None: the format builds its whole document (render) and writes it.
+    stream: Callable[[Report, TextIO], None] | None = None
+
+    def write(self, report: Report, out: TextIO) -> None:
+        """``out`` holds the report in this format when this returns (opened with ``newline=""``)."""
+        if self.stream is not None:
+            self.stream(report, out)
+        else:
+            out.write(self.render(report))
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("table", "audit.txt", table.render),
-        Format("json", "audit.json", json_report.render),
+        Format("json", "audit.json", json_report.render, json_report.write),
         Format("junit", "audit.junit.xml", junit.render),
         Format("sarif", "audit.sarif", sarif.render),
         Format("markdown", "audit.md", markdown.render),
         Format("html", "audit.html", html_report.render),
-        Format("csv", "audit.csv", csv_report.render),
-        Format("asff", "audit.asff.json", asff.render),
-        Format("ocsf", "audit.ocsf.json", ocsf.render),
+        Format("csv", "audit.csv", csv_report.render, csv_report.write),
+        Format("asff", "audit.asff.json", asff.render, asff.write),
+        Format("ocsf", "audit.ocsf.json", ocsf.render, ocsf.write),
         Format("oscal", "audit.oscal.json", oscal.render),
     )
 }

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TextIO
 
 from compliance_checks.core import Status
 from compliance_checks.reports import json_text
 from compliance_checks.reports.links import absolute_runbook_urls
-from compliance_checks.reports.model import Finding, Report
+from compliance_checks.reports.model import Finding, Report, as_text
 
 SCHEMA_VERSION = "2018-10-08"
 PRODUCT_NAME = "leadping-audit"
@@ -198,9 +198,19 @@ def hub_region_of(report: Report) -> str:
 def findings(
     report: Report, *, hub_region: str, now: dt.datetime | str, first_seen: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    return [to_asff(f, report, hub_region=hub_region, now=now, first_seen=first_seen) for f in report.sorted_findings()]
+    return list(each_finding(report, hub_region=hub_region, now=now, first_seen=first_seen))
+
+
+def each_finding(
+    report: Report, *, hub_region: str, now: dt.datetime | str, first_seen: Mapping[str, str] | None = None
+) -> Iterator[dict[str, Any]]:
+    return (to_asff(f, report, hub_region=hub_region, now=now, first_seen=first_seen) for f in report.sorted_findings())
+
+
+def write(report: Report, out: TextIO) -> None:
+    now = report.metadata.get("finished") or dt.datetime.now(dt.UTC)
+    json_text.write(out, each_finding(report, hub_region=hub_region_of(report), now=now))
 
 
 def render(report: Report) -> str:
-    now = report.metadata.get("finished") or dt.datetime.now(dt.UTC)
-    return json_text.dumps(findings(report, hub_region=hub_region_of(report), now=now))
+    return as_text(write, report)

@@ -9,12 +9,12 @@ apostrophe instead, so a resource name or a message from the account cannot comp
 from __future__ import annotations
 
 import csv
-import io
 import json
+from typing import TextIO
 
 from compliance_checks.reports.escaping import csv_cell
 from compliance_checks.reports.links import runbook_href
-from compliance_checks.reports.model import Finding, Report
+from compliance_checks.reports.model import Finding, Report, as_text
 
 COLUMNS = (
     "status",
@@ -68,13 +68,16 @@ def _row(finding: Finding, report: Report) -> dict[str, object]:
     }
 
 
-def render(report: Report) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+def write(report: Report, out: TextIO) -> None:
+    """A row at a time; ``out`` is opened with ``newline=""`` (the rows end in CRLF themselves)."""
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for finding in report.sorted_findings():
         writer.writerow({key: csv_cell(value) for key, value in _row(finding, report).items()})
     # The baseline's failures that are gone, as rows of their own (baseline: resolved).
     for finding in report.resolved:
         writer.writerow({key: csv_cell(value) for key, value in _row(finding, report).items()})
-    return buffer.getvalue()
+
+
+def render(report: Report) -> str:
+    return as_text(write, report)

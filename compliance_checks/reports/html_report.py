@@ -374,9 +374,11 @@ def render(report: Report) -> str:
     out.append(_filter(report))
     # Controls failing first (catalog order within a status); findings FAIL, ERROR, ... first.
     summaries = sorted(report.control_summaries(), key=lambda s: _STATUS_RANK[str(s.status)])
+    by_control: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_control.setdefault(f.control_id, []).append(f)
     for summary in summaries:
-        mine = [f for f in findings if f.control_id == summary.control.id]
-        out.append(_control_section(report, summary, mine))
+        out.append(_control_section(report, summary, by_control.get(summary.control.id, [])))
     out.append("</section>")
     out.append(f"<script>{_SCRIPT}</script>")
     out.append("</body></html>")

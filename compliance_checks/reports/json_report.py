@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from compliance_checks.reports import json_text
-from compliance_checks.reports.model import Finding, Report
+from compliance_checks.reports.model import Finding, Report, as_text
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "audit-report.schema.json"
 SCHEMA_ID = "https://leadping.ai/schemas/leadping-audit/audit-report-1.json"
 
 
 def document(report: Report) -> dict[str, Any]:
+    """The whole document, its findings a list."""
+    return {**_document(report), "findings": list(_findings(report))}
+
+
+def _findings(report: Report) -> Iterator[dict[str, Any]]:
+    return (_finding(report, f) for f in report.sorted_findings())
+
+
+def _document(report: Report) -> dict[str, Any]:
+    """The document, its findings a generator (written a finding at a time)."""
     return {
         "$schema": SCHEMA_ID,
         "schema_version": "1",
@@ -45,7 +56,7 @@ def document(report: Report) -> dict[str, Any]:
             for a in report.account_summaries()
         ],
         "checks": {check_id: dict(info) for check_id, info in report.checks.items()},
-        "findings": [_finding(report, f) for f in report.sorted_findings()],
+        "findings": _findings(report),
         **_baseline(report),
     }
 
@@ -64,5 +75,9 @@ def _baseline(report: Report) -> dict[str, Any]:
     return {"baseline": {"file": source, **summary, "resolved_findings": resolved}}
 
 
+def write(report: Report, out: TextIO) -> None:
+    json_text.write(out, _document(report), items_at="findings")
+
+
 def render(report: Report) -> str:
-    return json_text.dumps(document(report), items_at="findings")
+    return as_text(write, report)

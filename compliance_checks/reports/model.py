@@ -7,10 +7,11 @@ in a result's message and evidence is all a reader of the report sees.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from compliance_checks.catalog import REFERENCE_KINDS, Control, load_references
 from compliance_checks.core import Status
@@ -134,6 +135,43 @@ class AccountSummary:
     controls: Mapping[str, str]  # control id -> the worst status of its findings in this account
 
 
+class FindingOrder:
+    """The order of a report's findings: control (in the catalog's order), status (worst first), check,
+    account, resource. Equal for the same controls, so a store sorted by one is known to be in order."""
+
+    def __init__(self, controls: Sequence[Control]) -> None:
+        self._controls = tuple(c.id for c in controls)
+        self._index = {control_id: i for i, control_id in enumerate(self._controls)}
+        self._rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+
+    def __call__(self, f: Finding) -> tuple[int, int, str, str, str]:
+        return (
+            self._index.get(f.control_id, len(self._index)),
+            self._rank[f.status],
+            f.check_id or "",
+            f.account_id,
+            f.resource_id,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FindingOrder) and other._controls == self._controls
+
+    def __hash__(self) -> int:
+        return hash(self._controls)
+
+
+def finding_order(controls: Sequence[Control]) -> FindingOrder:
+    return FindingOrder(controls)
+
+
+@dataclass
+class _Tally:
+    statuses: Counter = field(default_factory=Counter)
+    controls: dict[str, Counter] = field(default_factory=dict)
+    accounts: dict[str, Counter] = field(default_factory=dict)
+    account_controls: dict[str, dict[str, Counter]] = field(default_factory=dict)
+
+
 def _worst(statuses: Counter) -> Status:
     return next((s for s in STATUS_ORDER if statuses.get(str(s))), Status.PASS)
 
@@ -141,6 +179,7 @@ def _worst(statuses: Counter) -> Status:
 @dataclass
 class Report:
     metadata: dict[str, Any]
+    # A list, or (an organization's run) a reports.store.FindingStore: iterable again and again, sized.
     findings: list[Finding]
     controls: Sequence[Control]  # the audited controls, in catalog order
     checks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check id -> title, severity, ...
@@ -152,6 +191,7 @@ class Report:
     # None without a baseline. ``resolved`` holds the baseline's FAIL and ERROR findings that are gone.
     baseline_states: dict[str, str] | None = None
     resolved: list[Finding] = field(default_factory=list)
+    _references: dict[str, tuple[Reference, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def baseline_of(self, finding: Finding) -> str | None:
         """new, unchanged or resolved against the baseline; None when the run has no baseline."""
@@ -179,14 +219,36 @@ class Report:
             "resolved": counted["resolved"] + len(self.resolved),
         }
 
+    def _tally(self) -> _Tally:
+        """Every count the summaries need, in one pass over the findings. A store's (an organization's
+        findings on disk) is kept with the store, which no longer changes; a list is counted afresh,
+        since a caller may change it."""
+        kept = getattr(self.findings, "summaries", None)
+        accounts = tuple(str(a) for a in self.metadata.get("accounts") or [])
+        key = ("tally", accounts)
+        if kept is not None and key in kept:
+            return kept[key]
+        tally = _Tally()
+        for finding in self.findings:
+            status = str(finding.status)
+            account = self.account_of(finding)
+            tally.statuses[status] += 1
+            tally.controls.setdefault(finding.control_id, Counter())[status] += 1
+            tally.accounts.setdefault(account, Counter())[status] += 1
+            tally.account_controls.setdefault(account, {}).setdefault(finding.control_id, Counter())[status] += 1
+        if kept is not None:
+            kept[key] = tally
+        return tally
+
     def counts(self) -> dict[str, int]:
-        counted = Counter(str(f.status) for f in self.findings)
+        counted = self._tally().statuses
         return {str(s): counted.get(str(s), 0) for s in STATUS_ORDER}
 
     def control_summaries(self) -> list[ControlSummary]:
+        tally = self._tally()
         summaries = []
         for control in self.controls:
-            statuses = Counter(str(f.status) for f in self.findings if f.control_id == control.id)
+            statuses = tally.controls.get(control.id, Counter())
             worst = _worst(statuses)
             summaries.append(ControlSummary(control, worst, {str(s): statuses.get(str(s), 0) for s in STATUS_ORDER}))
         return summaries
@@ -194,12 +256,8 @@ class Report:
     def account_summaries(self) -> list[AccountSummary]:
         """Per audited account (a MANUAL control's finding counts for the first, as ``account_of`` says):
         its counts, its worst status, and each control's worst status there; in the order audited."""
-        counts: dict[str, Counter] = {}
-        per_control: dict[str, dict[str, Counter]] = {}
-        for finding in self.findings:
-            account = self.account_of(finding)
-            counts.setdefault(account, Counter())[str(finding.status)] += 1
-            per_control.setdefault(account, {}).setdefault(finding.control_id, Counter())[str(finding.status)] += 1
+        tally = self._tally()
+        counts, per_control = tally.accounts, tally.account_controls
         order = [str(a) for a in self.metadata.get("accounts") or []]
         accounts = [*dict.fromkeys(a for a in order if a in counts), *sorted(set(counts) - set(order))]
         return [
@@ -231,8 +289,12 @@ class Report:
         return str(accounts[0]) if accounts else finding.account_id
 
     def references(self, control_id: str) -> tuple[Reference, ...]:
-        control = self.control(control_id)
-        return control_references(control) if control else ()
+        """The framework references of a control of the report (looked up once per control)."""
+        known = self._references.get(control_id)
+        if known is None:
+            control = self.control(control_id)
+            known = self._references[control_id] = control_references(control) if control else ()
+        return known
 
     def exit_code(self, fail_on: str | None = None, only_new: bool = False) -> int:
         """0 nothing failed or errored, 1 a FAIL that counts, 3 an ERROR but no FAIL that counts (2 is
@@ -253,16 +315,17 @@ class Report:
                 return False
         return not only_new or self.baseline_of(finding) == "new"
 
-    def sorted_findings(self) -> list[Finding]:
-        order = {c.id: i for i, c in enumerate(self.controls)}
-        rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-        return sorted(
-            self.findings,
-            key=lambda f: (
-                order.get(f.control_id, len(order)),
-                rank[f.status],
-                f.check_id or "",
-                f.account_id,
-                f.resource_id,
-            ),
-        )
+    def sorted_findings(self) -> Iterable[Finding]:
+        """The findings in report order (``finding_order``): a list, or the store itself when the
+        findings are a store already kept in that order (read a finding at a time)."""
+        order = finding_order(self.controls)
+        if getattr(self.findings, "key", None) == order:
+            return self.findings
+        return sorted(self.findings, key=order)
+
+
+def as_text(write: Callable[[Report, TextIO], None], report: Report) -> str:
+    """What a streaming format's ``write`` writes, as one string."""
+    buffer = io.StringIO(newline="")
+    write(report, buffer)
+    return buffer.getvalue()

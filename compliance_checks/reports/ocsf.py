@@ -16,12 +16,13 @@ result due to missing information"); MANUAL -> Other, ``status`` "Manual" (a per
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from compliance_checks.core import Status
 from compliance_checks.reports import json_text
 from compliance_checks.reports.links import absolute_runbook_urls
-from compliance_checks.reports.model import FRAMEWORK_NAMES, Finding, Report
+from compliance_checks.reports.model import FRAMEWORK_NAMES, Finding, Report, as_text
 
 OCSF_VERSION = "1.5.0"
 CLASS_UID, CLASS_NAME = 2003, "Compliance Finding"
@@ -167,9 +168,17 @@ def event(finding: Finding, report: Report, when: dt.datetime) -> dict[str, Any]
 
 
 def events(report: Report) -> list[dict[str, Any]]:
+    return list(each_event(report))
+
+
+def each_event(report: Report) -> Iterator[dict[str, Any]]:
     when = _moment(report.metadata.get("finished"))
-    return [event(f, report, when) for f in report.sorted_findings()]
+    return (event(f, report, when) for f in report.sorted_findings())
+
+
+def write(report: Report, out: TextIO) -> None:
+    json_text.write(out, each_event(report))
 
 
 def render(report: Report) -> str:
-    return json_text.dumps(events(report))
+    return as_text(write, report)

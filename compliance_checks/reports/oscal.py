@@ -102,7 +102,7 @@ def document(report: Report) -> dict[str, Any]:
     run = f"{meta.get('account')}|{started}"
     tool_uuid = _uuid(run, "tool")
     catalog_uuid = _uuid("catalog")
-    findings = report.sorted_findings()
+    findings = list(report.sorted_findings())
 
     inventory: dict[tuple[str, str, str], str] = {}
     for f in findings:

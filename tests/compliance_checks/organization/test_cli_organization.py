@@ -99,3 +99,36 @@ def test_given_results_of_an_earlier_run_then_they_are_not_kept_as_this_runs(aws
     argv = ["audit", "--organization", "--member-role", ROLE, "--checks", "s3_bucket_default_encryption_kms"]
     assert cli.main([*argv, "--format", "json", "--output-dir", str(tmp_path), "--quiet"]) == 0
     assert sorted(p.stem for p in (tmp_path / "accounts").iterdir()) == world.accounts
+
+
+def test_given_no_account_can_be_entered_then_every_format_is_written_and_names_the_region(
+    aws: None, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The member role refused in every account: every report is still written (ERROR for each check of
+    each account, exit 3), and names the region the run tried (ASFF needs one for its product ARN)."""
+    import json
+
+    import jsonschema
+
+    from compliance_checks import organization
+    from compliance_checks.core import ReadError
+    from compliance_checks.reports import FORMATS
+    from compliance_checks.reports.json_report import SCHEMA_FILE
+
+    world = build_organization(2, plant=False)
+
+    def refused(self, member):
+        raise ReadError(ReadError.ACCESS_DENIED, "sts:assume_role", "AccessDenied: not authorized", REGION)
+
+    monkeypatch.setattr(organization.MemberAccess, "open", refused)
+    argv = ["audit", "--organization", "--member-role", ROLE, "--checks", "s3_bucket_default_encryption_kms"]
+    code = cli.main([*argv, "--format", ",".join(FORMATS), "--output-dir", str(tmp_path), "--quiet"])
+    assert code == 3, capsys.readouterr().err
+    assert all((tmp_path / f.filename).is_file() for f in FORMATS.values())
+    document = json.loads((tmp_path / "audit.json").read_text())
+    jsonschema.validate(document, json.loads(SCHEMA_FILE.read_text()))
+    assert document["metadata"]["regions"] == [REGION]
+    assert sorted(document["metadata"]["accounts"]) == world.accounts
+    assert {f["status"] for f in document["findings"] if f["check_id"]} == {"ERROR"}
+    asff = json.loads((tmp_path / "audit.asff.json").read_text())
+    assert {f["ProductArn"].split(":")[3] for f in asff} == {REGION}

@@ -157,3 +157,31 @@ def test_merge_on_the_command_line_writes_every_format_asked_for(tmp_path: Path)
     assert merged["metadata"]["run"]["merged_shards"] == 3
     assert (tmp_path / "o" / "audit.csv").is_file()
     assert (tmp_path / "o" / "audit.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (lambda d: d["findings"].append({"control_id": "LP-DR-1"}), "is not a finding (it has no check_id)"),
+        (lambda d: d["findings"].__setitem__(0, {**d["findings"][0], "status": "GREEN"}), "'GREEN' is not a valid Status"),
+        (lambda d: d["findings"].__setitem__(0, "a string"), "finding 0 is not a finding"),
+        (lambda d: d.__setitem__("findings", {"not": "a list"}), "has no list of findings"),
+        (lambda d: d["metadata"]["run"]["shard"].__setitem__("index", "1"), "not a shard I/N"),
+        (lambda d: d["metadata"].__setitem__("accounts", "123456789012"), "metadata.accounts is not a list"),
+        (lambda d: d["metadata"].__setitem__("controls", 7), "metadata.controls is not a list"),
+        (lambda d: d["metadata"].__setitem__("check_seconds", []), "metadata.check_seconds is not an object"),
+    ],
+)
+def test_given_a_shard_spoiled_inside_then_merge_refuses_in_one_line(tmp_path: Path, capsys, spoil, message) -> None:
+    for number, (path, document) in enumerate(_shards(), start=1):
+        if number == 2:
+            spoil(document)
+        (tmp_path / path).mkdir()
+        (tmp_path / path / "audit.json").write_text(json.dumps(document))
+    dirs = [str(tmp_path / f"shard{i}") for i in (1, 2, 3)]
+    code = cli.main(["merge", *dirs, "--output-dir", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.count("\n") == 1
+    assert message in err
+    assert not (tmp_path / "o").exists()
