@@ -163,7 +163,7 @@ def test_merge_on_the_command_line_writes_every_format_asked_for(tmp_path: Path)
     ("spoil", "message"),
     [
         (lambda d: d["findings"].append({"control_id": "LP-DR-1"}), "is not a finding (it has no check_id)"),
-        (lambda d: d["findings"].__setitem__(0, {**d["findings"][0], "status": "GREEN"}), "'GREEN' is not a valid Status"),
+        (lambda d: d["findings"].__setitem__(0, {**d["findings"][0], "status": "GREEN"}), "'GREEN' is not a valid"),
         (lambda d: d["findings"].__setitem__(0, "a string"), "finding 0 is not a finding"),
         (lambda d: d.__setitem__("findings", {"not": "a list"}), "has no list of findings"),
         (lambda d: d["metadata"]["run"]["shard"].__setitem__("index", "1"), "not a shard I/N"),
