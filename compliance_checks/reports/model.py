@@ -18,6 +18,7 @@ from compliance_checks.core import Status
 
 # Worst first: a control's status is the worst of its findings'.
 STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.WAIVED, Status.PASS)
+_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 # Most severe first; a finding without a severity (a MANUAL control's) sorts last.
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 # The frameworks references.yaml lists (catalog.REFERENCE_KINDS), as a reader names them.
@@ -142,12 +143,11 @@ class FindingOrder:
     def __init__(self, controls: Sequence[Control]) -> None:
         self._controls = tuple(c.id for c in controls)
         self._index = {control_id: i for i, control_id in enumerate(self._controls)}
-        self._rank = {s: i for i, s in enumerate(STATUS_ORDER)}
 
     def __call__(self, f: Finding) -> tuple[int, int, str, str, str]:
         return (
             self._index.get(f.control_id, len(self._index)),
-            self._rank[f.status],
+            _RANK[f.status],
             f.check_id or "",
             f.account_id,
             f.resource_id,
@@ -169,7 +169,9 @@ class _Tally:
     statuses: Counter = field(default_factory=Counter)
     controls: dict[str, Counter] = field(default_factory=dict)
     accounts: dict[str, Counter] = field(default_factory=dict)
-    account_controls: dict[str, dict[str, Counter]] = field(default_factory=dict)
+    # account -> control -> the worst status's index in STATUS_ORDER (a number, not a Counter: an
+    # organization has thousands of accounts x controls)
+    account_controls: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _worst(statuses: Counter) -> Status:
@@ -235,7 +237,10 @@ class Report:
             tally.statuses[status] += 1
             tally.controls.setdefault(finding.control_id, Counter())[status] += 1
             tally.accounts.setdefault(account, Counter())[status] += 1
-            tally.account_controls.setdefault(account, {}).setdefault(finding.control_id, Counter())[status] += 1
+            worst = tally.account_controls.setdefault(account, {})
+            rank = _RANK[finding.status]
+            if rank < worst.get(finding.control_id, len(STATUS_ORDER)):
+                worst[finding.control_id] = rank
         if kept is not None:
             kept[key] = tally
         return tally
@@ -265,7 +270,11 @@ class Report:
                 account,
                 _worst(counts[account]),
                 {str(s): counts[account].get(str(s), 0) for s in STATUS_ORDER},
-                {c.id: str(_worst(per_control[account][c.id])) for c in self.controls if c.id in per_control[account]},
+                {
+                    c.id: str(STATUS_ORDER[per_control[account][c.id]])
+                    for c in self.controls
+                    if c.id in per_control[account]
+                },
             )
             for account in accounts
         ]
