@@ -56,7 +56,7 @@ FORMATS: dict[str, Format] = {
         Format("junit", "audit.junit.xml", junit.render),
         Format("sarif", "audit.sarif", sarif.render),
         Format("markdown", "audit.md", markdown.render),
-        Format("html", "audit.html", html_report.render),
+        Format("html", "audit.html", html_report.render, html_report.write),
         Format("csv", "audit.csv", csv_report.render, csv_report.write),
         Format("asff", "audit.asff.json", asff.render, asff.write),
         Format("ocsf", "audit.ocsf.json", ocsf.render, ocsf.write),

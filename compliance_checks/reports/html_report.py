@@ -23,12 +23,12 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TextIO
 
 from compliance_checks.core import Status
 from compliance_checks.reports.escaping import html as _e
 from compliance_checks.reports.links import runbook_href
-from compliance_checks.reports.model import SEVERITY_ORDER, STATUS_ORDER, ControlSummary, Finding, Report
+from compliance_checks.reports.model import SEVERITY_ORDER, STATUS_ORDER, ControlSummary, Finding, Report, as_text
 
 _STYLE = """
 *{box-sizing:border-box}
@@ -309,21 +309,25 @@ def _filter(report: Report) -> str:
         return '<option value="">all</option>' + "".join(f'<option value="{_e(v)}">{_e(v)}</option>' for v in values)
 
     statuses = [str(s) for s in STATUS_ORDER]
-    severities = [s for s in (*SEVERITY_ORDER, "none") if any((f.severity or "none") == s for f in report.findings)]
-    services = sorted({f.service for f in report.findings})
+    present: set[str] = set()
+    services: set[str] = set()
+    for f in report.findings:  # one pass: the findings may be a store on disk
+        present.add(f.severity or "none")
+        services.add(f.service)
+    severities = [s for s in (*SEVERITY_ORDER, "none") if s in present]
     accounts = [a.account_id for a in report.account_summaries()]
     return (
         '<form class="filter" id="filter" role="search" hidden>'
         '<label>Search<input name="q" type="search" placeholder="ARN, check, message..."></label>'
         f'<label>Status<select name="status">{options(statuses)}</select></label>'
         f'<label>Severity<select name="severity">{options(severities)}</select></label>'
-        f'<label>Service<select name="service">{options(services)}</select></label>'
+        f'<label>Service<select name="service">{options(sorted(services))}</select></label>'
         f'<label>Account<select name="account">{options(accounts)}</select></label>'
         '<output id="shown" class="muted"></output></form>'
     )
 
 
-def _control_section(report: Report, summary: ControlSummary, findings: list[Finding]) -> str:
+def _section_head(report: Report, summary: ControlSummary) -> str:
     control = summary.control
     references = report.references(control.id)
     refs = "".join(
@@ -333,22 +337,53 @@ def _control_section(report: Report, summary: ControlSummary, findings: list[Fin
     runbooks = _runbooks(control.runbooks, report.runbook_base)
     colgroup = "".join(f'<col class="{key}">' for key, _ in _COLUMNS)
     head = "".join(f"<th>{label}</th>" for _, label in _COLUMNS)
-    rows = "".join(_finding_row(f, control.runbooks, report.runbook_base, report.account_of(f)) for f in findings)
     return (
         f'<section class="control" id="{_e(control.id)}" data-status="{summary.status}">'
         f'<h3>{_e(control.id)} {_e(control.title)} <span class="{summary.status}">{summary.status}</span></h3>'
         f'<p class="statement">{_e(control.statement)}</p>'
         + (f'<ul class="refs">{refs}</ul>' if refs else '<p class="muted">No framework reference.</p>')
         + (f'<p class="muted">Runbooks: {runbooks}</p>' if runbooks else "")
-        + f'<table class="findings"><colgroup>{colgroup}</colgroup><thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table></section>"
+        + f'<table class="findings"><colgroup>{colgroup}</colgroup><thead><tr>{head}</tr></thead><tbody>'
     )
 
 
-def render(report: Report) -> str:
+_SECTION_END = "</tbody></table></section>\n"
+
+
+def _write_sections(report: Report, summaries: list[ControlSummary], out: TextIO) -> None:
+    """The sections of ``summaries`` (controls in the catalog's order), each with its findings, in one
+    pass over the findings in report order (by control in the catalog's order first)."""
+    index = {control.id: i for i, control in enumerate(report.controls)}
+    pending = iter(summaries)
+    current = next(pending, None)
+
+    def advance() -> ControlSummary | None:
+        out.write(_SECTION_END)
+        following = next(pending, None)
+        if following is not None:
+            out.write(_section_head(report, following))
+        return following
+
+    if current is not None:
+        out.write(_section_head(report, current))
+    for f in report.sorted_findings():
+        if current is None:
+            break
+        position = index.get(f.control_id, len(index))
+        while current is not None and position > index[current.control.id]:
+            current = advance()
+        if current is not None and position == index[current.control.id]:
+            runbooks = current.control.runbooks
+            out.write(_finding_row(f, runbooks, report.runbook_base, report.account_of(f)))
+    while current is not None:
+        current = advance()
+
+
+def write(report: Report, out: TextIO) -> None:
+    """The page, its findings written as they are read: controls failing first (catalog order within a
+    status), each control's findings FAIL, ERROR, ... first; one pass over the findings per status."""
     meta = report.metadata
-    findings = report.sorted_findings()
-    out = [
+    head = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">',
@@ -360,26 +395,26 @@ def render(report: Report) -> str:
     ]
     for key in ("target", "stack", "account", "regions", "started", "finished", "version"):
         if key == "account":
-            out.append(f"<dt>account</dt><dd>{_e(report.accounts_label())}</dd>")
+            head.append(f"<dt>account</dt><dd>{_e(report.accounts_label())}</dd>")
         elif key in meta and meta[key] is not None:
             value = ", ".join(meta[key]) if isinstance(meta[key], list) else meta[key]
-            out.append(f"<dt>{_e(key)}</dt><dd>{_e(value)}</dd>")
-    out.append("</dl></header>")
-    out.append(_overview(report))
+            head.append(f"<dt>{_e(key)}</dt><dd>{_e(value)}</dd>")
+    head.append("</dl></header>")
+    head.append(_overview(report))
     if report.baseline_text():
-        out.append(f'<p class="baseline">Baseline: {_e(report.baseline_text())}</p>')
+        head.append(f'<p class="baseline">Baseline: {_e(report.baseline_text())}</p>')
     if meta.get("notes"):
-        out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in meta["notes"]) + "</ul>")
-    out.append('<section id="findings"><h2>Findings</h2>')
-    out.append(_filter(report))
-    # Controls failing first (catalog order within a status); findings FAIL, ERROR, ... first.
-    summaries = sorted(report.control_summaries(), key=lambda s: _STATUS_RANK[str(s.status)])
-    by_control: dict[str, list[Finding]] = {}
-    for f in findings:
-        by_control.setdefault(f.control_id, []).append(f)
-    for summary in summaries:
-        out.append(_control_section(report, summary, by_control.get(summary.control.id, [])))
-    out.append("</section>")
-    out.append(f"<script>{_SCRIPT}</script>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+        head.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in meta["notes"]) + "</ul>")
+    head.append('<section id="findings"><h2>Findings</h2>')
+    head.append(_filter(report))
+    out.write("\n".join(head) + "\n")
+    summaries = report.control_summaries()
+    for status in STATUS_ORDER:
+        group = [s for s in summaries if s.status is status]
+        if group:
+            _write_sections(report, group, out)
+    out.write(f"</section>\n<script>{_SCRIPT}</script>\n</body></html>\n")
+
+
+def render(report: Report) -> str:
+    return as_text(write, report)
