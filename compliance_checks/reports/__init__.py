@@ -12,22 +12,28 @@ audit's findings to it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from compliance_checks.reports import (
-    asff,
-    csv_report,
-    html_report,
-    json_report,
-    junit,
-    markdown,
-    ocsf,
-    oscal,
-    sarif,
-    table,
-)
-from compliance_checks.reports.model import Report
+if TYPE_CHECKING:
+    from compliance_checks.reports.model import Report
+
+
+class _Renderer:
+    """A format's ``render``, imported when first called: a run that writes JSON does not load the
+    HTML, SARIF or terminal renderers (nor rich, which the terminal ones use)."""
+
+    def __init__(self, module: str) -> None:
+        self.module = f"{__name__}.{module}"
+
+    def __call__(self, report: Report) -> str:
+        render: Callable[[Report], str] = importlib.import_module(self.module).render
+        return render(report)
+
+    def __repr__(self) -> str:
+        return f"{self.module}.render"
 
 
 @dataclass(frozen=True)
@@ -40,15 +46,15 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("table", "audit.txt", table.render),
-        Format("json", "audit.json", json_report.render),
-        Format("junit", "audit.junit.xml", junit.render),
-        Format("sarif", "audit.sarif", sarif.render),
-        Format("markdown", "audit.md", markdown.render),
-        Format("html", "audit.html", html_report.render),
-        Format("csv", "audit.csv", csv_report.render),
-        Format("asff", "audit.asff.json", asff.render),
-        Format("ocsf", "audit.ocsf.json", ocsf.render),
-        Format("oscal", "audit.oscal.json", oscal.render),
+        Format("table", "audit.txt", _Renderer("table")),
+        Format("json", "audit.json", _Renderer("json_report")),
+        Format("junit", "audit.junit.xml", _Renderer("junit")),
+        Format("sarif", "audit.sarif", _Renderer("sarif")),
+        Format("markdown", "audit.md", _Renderer("markdown")),
+        Format("html", "audit.html", _Renderer("html_report")),
+        Format("csv", "audit.csv", _Renderer("csv_report")),
+        Format("asff", "audit.asff.json", _Renderer("asff")),
+        Format("ocsf", "audit.ocsf.json", _Renderer("ocsf")),
+        Format("oscal", "audit.oscal.json", _Renderer("oscal")),
     )
 }
