@@ -271,7 +271,7 @@ class Reader:
     ) -> None:
         if not regions:
             raise ValueError("the reader needs at least one region")
-        # The CLI sizes the pool at twice the workers: more would only hold sockets open.
+        # The CLI sizes the pool at the account's reads in flight or twice the workers, whichever is more.
         if not 1 <= max_pool_connections <= 2 * MAX_WORKERS:
             raise ValueError(f"max_pool_connections must be 1 to {2 * MAX_WORKERS}, not {max_pool_connections}")
         self.session = session
