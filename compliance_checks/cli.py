@@ -18,11 +18,6 @@ from typing import Any
 import boto3
 import botocore.loaders
 import botocore.utils
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from compliance_checks import expectations as stack_expectations
 from compliance_checks import outputs, permissions, registry
@@ -37,11 +32,11 @@ from compliance_checks.cli_organization import (
     with_shard_formats,
 )
 from compliance_checks.cli_vocabulary import add_version, output_width, prog
-from compliance_checks.core import Expectations, ReadError
+from compliance_checks.core import ACCOUNT_READS_IN_FLIGHT, Expectations, ReadError
 from compliance_checks.known_gaps import FileKnownGap, KnownGapsError, load_known_gaps
 from compliance_checks.permissions import NotReadOnlyError
 from compliance_checks.reader import Reader, assume_role_session, aws_session, enabled_regions, has_credentials
-from compliance_checks.reports import FORMATS, links, table
+from compliance_checks.reports import FORMATS, links
 from compliance_checks.reports.model import SEVERITY_ORDER, Report
 from compliance_checks.runner import AuditOptions, Selection, SelectionError, run_audit, select
 from compliance_checks.sources.config import ConfigSource, merged_descriptions
@@ -290,12 +285,28 @@ def _narrowed(catalog: Catalog, selection: Selection, filters: Any) -> Selection
     from compliance_checks.filters import FilterError, narrow
 
     try:
-        return narrow(catalog, registry.all_checks(), selection, filters)
+        return narrow(catalog, registry.available(), selection, filters)
     except FilterError as exc:
         raise UsageError(str(exc)) from None
 
 
 # -- progress -----------------------------------------------------------------------------
+# rich is imported where it is used: a run with --quiet and file formats only (CI's) does not load it.
+
+
+def _progress() -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 class ProgressDisplay:
@@ -303,19 +314,7 @@ class ProgressDisplay:
     (the sandbox's render and deploy reports), then the checks done."""
 
     def __init__(self, enabled: bool) -> None:
-        self._progress = (
-            Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}", markup=False),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            if enabled
-            else None
-        )
+        self._progress = _progress() if enabled else None
         self._task: Any = None
         self._phase: Any = None
 
@@ -335,6 +334,8 @@ class ProgressDisplay:
         if self._phase is None:
             self._phase = self._progress.add_task(line, total=None)
         self._progress.update(self._phase, description=line)
+        from rich.text import Text
+
         self._progress.console.print(Text(line, style="dim"), highlight=False)
 
     def checks(self, done: int, total: int, what: str) -> None:
@@ -386,7 +387,7 @@ def _check_workers(workers: int) -> None:
 
 def _selection(catalog: Catalog, checks: list[str] | None, controls: list[str] | None) -> Selection:
     try:
-        return select(catalog, registry.all_checks(), check_ids=checks, control_ids=controls)
+        return select(catalog, registry.available(), check_ids=checks, control_ids=controls)
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
 
@@ -395,7 +396,7 @@ def _waivers(path: Path | None, catalog: Catalog) -> list[Waiver]:
     if path is None:
         return []
     try:
-        return load_waivers(path, catalog.control_ids, set(catalog.check_ids) | set(registry.all_checks()))
+        return load_waivers(path, catalog.control_ids, set(catalog.check_ids) | set(registry.available()))
     except WaiverError as exc:
         raise UsageError(f"waivers: {exc}") from None
 
@@ -404,7 +405,7 @@ def _file_known_gaps(path: Path | None) -> list[FileKnownGap]:
     if path is None:
         return []
     try:
-        return load_known_gaps(path, set(registry.all_checks()))
+        return load_known_gaps(path, set(registry.available()))
     except KnownGapsError as exc:
         raise UsageError(f"known gaps: {exc}") from None
 
@@ -512,7 +513,7 @@ def _aws_readers(args: argparse.Namespace, base: boto3.Session, home: str | None
         Reader(
             session,
             regions,
-            max_pool_connections=max(16, args.workers * 2),
+            max_pool_connections=max(ACCOUNT_READS_IN_FLIGHT, args.workers * 2),
             source=_source(args),
             rates=rates.for_account(),
         )
@@ -567,6 +568,10 @@ def _runbook_base(url: str | None, output_dir: Path | None) -> str:
 def _write(report: Report, formats: list[str], output_dir: Path | None) -> None:
     file_formats = [f for f in formats if f != "table"]
     if "table" in formats:
+        from rich.console import Console
+
+        from compliance_checks.reports import table
+
         table.print_report(report, Console(width=output_width(sys.stdout)))
     if output_dir is None:
         for name in file_formats:
@@ -788,6 +793,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps({"controls": rows}, indent=2) + "\n")
         return 0
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     console = Console(width=output_width(sys.stdout))
     view = Table(title="Leadping controls and their live checks")
     for column in ("Control", "Title", "Check", "Severity"):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from compliance_checks import merge, organization, partials, shards
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS, RateBudgets
-from compliance_checks.core import ReadError
+from compliance_checks.core import ACCOUNT_READS_IN_FLIGHT, ReadError
 from compliance_checks.reader import Reader
 from compliance_checks.sources.config import ConfigSource
 
@@ -189,7 +189,7 @@ def organization_audit(args: argparse.Namespace, selection: Selection) -> Callab
             home,
             regions=list(dict.fromkeys(args.region or [home])),
             partition=management.partition(),
-            max_pool_connections=max(16, args.workers * 2),
+            max_pool_connections=max(ACCOUNT_READS_IN_FLIGHT, args.workers * 2),
             rates=rates,
             source=config_source if args.source == "config" else None,
         )

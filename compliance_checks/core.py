@@ -252,8 +252,25 @@ def verdict(resource_id: str, judged: Verdict, *, region: str = "global", **cont
 
 
 # Reads of one check's resources in flight at once: wall time tracks requests / concurrency, not
-# requests x latency, and stays within the reader's connection pool (16 by default).
+# requests x latency. An account's checks share about ACCOUNT_READS_IN_FLIGHT (the reader's connection
+# pool holds as many): the runner gives each of the checks it runs at once its share
+# (``resource_workers``), never fewer than PER_RESOURCE_WORKERS, so a run of every check reads as
+# before and a run of two (``--checks``) reads 16 resources of each at once instead of 8.
 PER_RESOURCE_WORKERS = 8
+ACCOUNT_READS_IN_FLIGHT = 32
+_RESOURCE_WORKERS: contextvars.ContextVar[int | None] = contextvars.ContextVar("resource_workers", default=None)
+
+
+def resource_workers(checks_at_once: int) -> int:
+    """Each check's reads in flight when ``checks_at_once`` checks of one account run at once."""
+    return max(PER_RESOURCE_WORKERS, ACCOUNT_READS_IN_FLIGHT // max(1, checks_at_once))
+
+
+def run_with_resource_workers(workers: int, fn: Callable[..., R], *args: Any) -> R:
+    """``fn(*args)`` with ``workers`` as its ``map_each`` bound (in a copy of the caller's context)."""
+    context = contextvars.copy_context()
+    context.run(_RESOURCE_WORKERS.set, workers)
+    return context.run(fn, *args)
 
 
 def map_each(fn: Callable[[T], R], items: Iterable[T], *, workers: int | None = None) -> list[R]:
@@ -266,10 +283,18 @@ def map_each(fn: Callable[[T], R], items: Iterable[T], *, workers: int | None = 
     listed = list(items)
     if len(listed) <= 1:
         return [fn(item) for item in listed]
-    bound = min(workers or PER_RESOURCE_WORKERS, len(listed))
+    bound = min(workers or _RESOURCE_WORKERS.get() or PER_RESOURCE_WORKERS, len(listed))
     with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="judge") as pool:
-        futures = [pool.submit(contextvars.copy_context().run, fn, item) for item in listed]
+        futures = [pool.submit(_item_context().run, fn, item) for item in listed]
         return [future.result() for future in futures]
+
+
+def _item_context() -> contextvars.Context:
+    """The caller's context for one item, where a ``map_each`` inside reads PER_RESOURCE_WORKERS at once
+    (a check's share is for its own resources, not multiplied by every one of them)."""
+    context = contextvars.copy_context()
+    context.run(_RESOURCE_WORKERS.set, None)
+    return context
 
 
 def judge_each(

@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 
 from compliance_checks.budget import RateBudgets
-from compliance_checks.core import ReadError
+from compliance_checks.core import ACCOUNT_READS_IN_FLIGHT, ReadError
 from compliance_checks.reader import Reader, assume_role_session, enabled_regions
 
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
@@ -154,7 +154,7 @@ class MemberAccess:
     regions: Sequence[str]  # the regions given, or ("all",) for each account's enabled regions
     partition: str = "aws"
     endpoint_url: str | None = None
-    max_pool_connections: int = 16
+    max_pool_connections: int = ACCOUNT_READS_IN_FLIGHT
     rates: RateBudgets | None = None
     # Each account's source of configurations (--source config): one per reader, so that what Config
     # answered is counted per account; None reads every configuration from its service's API.

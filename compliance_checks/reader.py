@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import functools
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any
@@ -33,7 +33,7 @@ import botocore.session
 
 from compliance_checks import answers
 from compliance_checks.budget import MAX_WORKERS, TIMEOUTS, AccountRates, Breaker, Budget, DeadlineRetries
-from compliance_checks.core import ReadError
+from compliance_checks.core import ACCOUNT_READS_IN_FLIGHT, ReadError
 from compliance_checks.sources import LIVE, Source
 
 GLOBAL_SERVICES = frozenset({"iam", "organizations", "cloudfront", "route53", "sts"})
@@ -155,6 +155,51 @@ def _drop_account_host_prefix(params: dict[str, Any], context: Mapping[str, Any]
         params["url"] = urlunsplit(url._replace(netloc=url.netloc.removeprefix(f"{account}.")))
 
 
+# Endpoints one client remembers (see ``_EndpointMemo``): every bucket of a large account, and more.
+ENDPOINT_MEMO_SIZE = 8192
+
+
+class _EndpointMemo:
+    """A client's endpoint resolution, remembered per set of ruleset parameters.
+
+    botocore resolves the endpoint of every request from the service's endpoint rules (S3: about 70
+    rule functions per bucket) and remembers the last 100 answers for the whole process; an audit
+    reads each bucket's configurations from several checks at once, so with hundreds of buckets most
+    answers were forgotten before their bucket's next read asked again. Here each client remembers
+    up to ``size`` of them. The answer depends on nothing but the parameters (botocore caches it on
+    them too), so a remembered one is the one the rules would give; a failed resolution is never
+    remembered (it raises again)."""
+
+    def __init__(self, resolve: Callable[..., Any], size: int = ENDPOINT_MEMO_SIZE) -> None:
+        self._resolve = resolve
+        self._size = size
+        self._answers: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, **params: Any) -> Any:
+        key = _freeze(params)
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+                return answer
+        answer = self._resolve(**params)
+        with self._lock:
+            self._answers[key] = answer
+            if len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+        return answer
+
+
+def _remember_endpoints(client: Any) -> None:
+    """The client resolves each set of endpoint parameters once (``_EndpointMemo``). A client without
+    endpoint rules (or a botocore that resolves them elsewhere) is left as it is."""
+    provider = getattr(getattr(client, "_ruleset_resolver", None), "_provider", None)
+    resolve = getattr(provider, "resolve_endpoint", None)
+    if callable(resolve) and not isinstance(resolve, _EndpointMemo):
+        provider.resolve_endpoint = _EndpointMemo(resolve)
+
+
 @functools.cache
 def _pagination_config(service: str, operation_name: str) -> Mapping[str, Any] | None:
     model = _botocore_data().get_paginator_model(service)
@@ -176,7 +221,7 @@ def make_client(
     *,
     endpoint_url: str | None = None,
     budget: Budget | None = None,
-    max_pool_connections: int = 16,
+    max_pool_connections: int = ACCOUNT_READS_IN_FLIGHT,
     timed_out: Callable[[str], None] | None = None,
     pace: Callable[[], None] | None = None,
 ) -> Any:
@@ -195,6 +240,7 @@ def make_client(
     if endpoint_url:
         kwargs["endpoint_url"] = endpoint_url
     client = session.client(service, **kwargs)
+    _remember_endpoints(client)
     events = client.meta.events
     service_id = client.meta.service_model.service_id.hyphenize()
     retries = DeadlineRetries(budget, service_id, timed_out)
@@ -219,13 +265,13 @@ class Reader:
         *,
         endpoint_url: str | None = None,
         budget: Budget | None = None,
-        max_pool_connections: int = 16,
+        max_pool_connections: int = ACCOUNT_READS_IN_FLIGHT,
         rates: AccountRates | None = None,
         source: Source | None = None,
     ) -> None:
         if not regions:
             raise ValueError("the reader needs at least one region")
-        # The CLI sizes the pool at twice the workers: more would only hold sockets open.
+        # The CLI sizes the pool at the account's reads in flight or twice the workers, whichever is more.
         if not 1 <= max_pool_connections <= 2 * MAX_WORKERS:
             raise ValueError(f"max_pool_connections must be 1 to {2 * MAX_WORKERS}, not {max_pool_connections}")
         self.session = session

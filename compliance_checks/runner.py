@@ -39,6 +39,8 @@ from compliance_checks.core import (
     account_scope,
     errored,
     execute,
+    resource_workers,
+    run_with_resource_workers,
 )
 from compliance_checks.known_gaps import apply_known_gaps
 from compliance_checks.reader import Reader
@@ -155,12 +157,14 @@ def _run_checks(
     runs = {check_id: _CheckRun() for check_id in checks}
     # Results are collected per unit, then joined in unit order so the output does not depend on timing.
     unit_results: list[list[Result]] = [[] for _ in units]
+    # The checks running at once share the account's reads in flight (core.resource_workers).
+    share = resource_workers(min(options.workers, len(units)))
 
     def run(index: int) -> float:
         check_id, view = units[index]
         started = time.perf_counter()
         ctx = CheckContext(reader=view, expectations=options.expectations, now=now)
-        unit_results[index] = execute(checks[check_id](), ctx)
+        unit_results[index] = run_with_resource_workers(share, execute, checks[check_id](), ctx)
         return time.perf_counter() - started
 
     with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="audit") as pool:
@@ -234,9 +238,13 @@ def _findings(
 def _audit_account(
     reader: Reader, selection: Selection, options: AuditOptions, now: dt.datetime
 ) -> tuple[list[Finding], dict[str, float]]:
-    account_id = reader.account_id_or_unknown()
+    # The account's id (sts:GetCallerIdentity) is read while the checks start, not before them: it names
+    # the findings only once every check is done (a check that needs it shares the one read).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="identity") as identity:
+        asked = identity.submit(reader.account_id_or_unknown)
+        runs = _run_checks(selection.checks, reader, options, now)
+        account_id = asked.result()
     scope = account_scope(account_id)
-    runs = _run_checks(selection.checks, reader, options, now)
     findings: list[Finding] = []
     for check_id, cls in selection.checks.items():
         results = runs[check_id].results

@@ -12,54 +12,60 @@ audit's findings to it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from compliance_checks.reports import (
-    asff,
-    csv_report,
-    html_report,
-    json_report,
-    junit,
-    markdown,
-    ocsf,
-    oscal,
-    sarif,
-    table,
-)
-from compliance_checks.reports.model import Report
+if TYPE_CHECKING:
+    from compliance_checks.reports.model import Report
+
+
+class _Renderer:
+    """A format's ``render``, imported when first called: a run that writes JSON does not load the
+    HTML, SARIF or terminal renderers (nor rich, which the terminal ones use)."""
+
+    def __init__(self, module: str) -> None:
+        self.module = f"{__name__}.{module}"
+
+    def __call__(self, report: Report) -> str:
+        render: Callable[[Report], str] = importlib.import_module(self.module).render
+        return render(report)
+
+    def __repr__(self) -> str:
+        return f"{self.module}.render"
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     filename: str  # the file written under --output-dir
-    render: Callable[[Report], str]
-    # Formats that write a finding at a time (an organization's report is never one string in memory);
-    # None: the format builds its whole document (render) and writes it.
-    stream: Callable[[Report, TextIO], None] | None = None
+    render: _Renderer
 
     def write(self, report: Report, out: TextIO) -> None:
-        """``out`` holds the report in this format when this returns (opened with ``newline=""``)."""
-        if self.stream is not None:
-            self.stream(report, out)
+        """``out`` holds the report in this format when this returns (opened with ``newline=""``). A
+        format whose module has ``write(report, out)`` writes a finding at a time (an organization's
+        report is never one string in memory); the others build their document and write it."""
+        module = importlib.import_module(self.render.module)
+        stream: Callable[[Report, TextIO], None] | None = getattr(module, "write", None)
+        if stream is not None:
+            stream(report, out)
         else:
-            out.write(self.render(report))
+            out.write(module.render(report))
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("table", "audit.txt", table.render),
-        Format("json", "audit.json", json_report.render, json_report.write),
-        Format("junit", "audit.junit.xml", junit.render),
-        Format("sarif", "audit.sarif", sarif.render),
-        Format("markdown", "audit.md", markdown.render),
-        Format("html", "audit.html", html_report.render, html_report.write),
-        Format("csv", "audit.csv", csv_report.render, csv_report.write),
-        Format("asff", "audit.asff.json", asff.render, asff.write),
-        Format("ocsf", "audit.ocsf.json", ocsf.render, ocsf.write),
-        Format("oscal", "audit.oscal.json", oscal.render),
+        Format("table", "audit.txt", _Renderer("table")),
+        Format("json", "audit.json", _Renderer("json_report")),
+        Format("junit", "audit.junit.xml", _Renderer("junit")),
+        Format("sarif", "audit.sarif", _Renderer("sarif")),
+        Format("markdown", "audit.md", _Renderer("markdown")),
+        Format("html", "audit.html", _Renderer("html_report")),
+        Format("csv", "audit.csv", _Renderer("csv_report")),
+        Format("asff", "audit.asff.json", _Renderer("asff")),
+        Format("ocsf", "audit.ocsf.json", _Renderer("ocsf")),
+        Format("oscal", "audit.oscal.json", _Renderer("oscal")),
     )
 }

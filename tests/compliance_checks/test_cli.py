@@ -4,7 +4,6 @@ permissions."""
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import stat
@@ -431,13 +430,17 @@ def test_a_format_that_fails_to_render_leaves_the_previous_reports(aws, capsys, 
     out.mkdir()
     (out / "audit.json").write_text("previous")
 
-    def broken(report):
+    def broken(report, out):
+        out.write("<!DOCTYPE html> half a page")
         raise RuntimeError("the html writer broke")
 
-    monkeypatch.setitem(cli.FORMATS, "html", dataclasses.replace(cli.FORMATS["html"], render=broken))
+    from compliance_checks.reports import html_report
+
+    monkeypatch.setattr(html_report, "write", broken)
     with pytest.raises(RuntimeError, match="the html writer broke"):
         cli.main(["audit", "--quiet", "--checks", MODEL, "--format", "json,html", "--output-dir", str(out)])
     assert (out / "audit.json").read_text() == "previous"
+    assert sorted(p.name for p in out.iterdir()) == ["audit.json"]  # neither half a page nor a temporary file
 
 
 # -- targets ----------------------------------------------------------------------------------

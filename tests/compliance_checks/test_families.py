@@ -7,7 +7,17 @@ import time
 
 import pytest
 
-from compliance_checks.core import ReadError, Status, judge_each, passed
+from compliance_checks.core import (
+    ACCOUNT_READS_IN_FLIGHT,
+    PER_RESOURCE_WORKERS,
+    ReadError,
+    Status,
+    judge_each,
+    map_each,
+    passed,
+    resource_workers,
+    run_with_resource_workers,
+)
 
 
 def _locate(item):
@@ -62,3 +72,60 @@ def test_given_a_bug_in_the_judgement_then_it_is_raised_not_passed():
 
 def test_given_a_judge_that_judges_nothing_then_no_result():
     assert list(judge_each(range(3), _locate, lambda item: None)) == []
+
+
+# -- each check's share of the account's reads in flight (core.resource_workers) ---------------
+
+
+def _peak_of(judge_items: int, *, nested: bool = False) -> tuple[int, int]:
+    """Judges ``judge_items`` slow items; returns the peak in flight, and the peak of a map_each inside each."""
+    running, peak, inner_running, inner_peak, lock = 0, 0, 0, 0, threading.Lock()
+
+    def inner(_):
+        nonlocal inner_running, inner_peak
+        with lock:
+            inner_running += 1
+            inner_peak = max(inner_peak, inner_running)
+        time.sleep(0.02)
+        with lock:
+            inner_running -= 1
+
+    def judge(item):
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.05)
+        if nested:
+            map_each(inner, range(12))
+        with lock:
+            running -= 1
+        return passed(f"arn:test:{item}", "ok")
+
+    assert len(list(judge_each(range(judge_items), _locate, judge))) == judge_items
+    return peak, inner_peak
+
+
+@pytest.mark.parametrize(
+    ("checks_at_once", "each"),
+    [(1, ACCOUNT_READS_IN_FLIGHT), (2, 16), (4, PER_RESOURCE_WORKERS), (8, PER_RESOURCE_WORKERS), (64, 8)],
+)
+def test_checks_running_at_once_share_the_accounts_reads_in_flight_never_below_the_per_check_bound(
+    checks_at_once, each
+):
+    assert resource_workers(checks_at_once) == each
+
+
+def test_given_no_share_then_a_check_reads_per_resource_workers_at_once():
+    assert _peak_of(40)[0] == PER_RESOURCE_WORKERS
+
+
+def test_given_a_share_then_the_check_reads_that_many_at_once():
+    peak, _ = run_with_resource_workers(16, _peak_of, 40)
+    assert peak == 16
+
+
+def test_given_a_share_then_a_map_each_inside_one_resource_keeps_the_per_resource_bound():
+    peak, inner_peak = run_with_resource_workers(16, lambda: _peak_of(2, nested=True))
+    assert peak == 2
+    assert inner_peak <= 2 * PER_RESOURCE_WORKERS  # each of the two items: at most 8, not 16

@@ -9,16 +9,18 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.endpoint_provider import RuleSet
 from moto.server import ThreadedMotoServer
 
 from compliance_checks import registry
 from compliance_checks.budget import Budget
 from compliance_checks.core import CheckContext, ReadError, Status, execute
-from compliance_checks.reader import Reader
+from compliance_checks.reader import Reader, _EndpointMemo
 from compliance_checks.services import s3
 from tests.compliance_checks.conftest import REGION
 
@@ -290,3 +292,51 @@ def test_without_an_endpoint_url_s3_control_keeps_the_account_prefix_aws_needs()
     reader.client("s3control").meta.events.register("before-send", capture)
     reader.call("s3control", "get_public_access_block", AccountId="123456789012")
     assert sent[0].startswith("https://123456789012.s3-control.us-east-1.amazonaws.com/")
+
+
+# -- endpoints: resolved once per bucket, each bucket at its own ------------------------------------
+
+
+def test_given_every_bucket_is_read_twice_then_each_bucket_endpoint_is_resolved_once_and_is_its_own(monkeypatch):
+    evaluated: list[str] = []
+    evaluate = RuleSet.evaluate
+
+    def counting(self, input_parameters):
+        evaluated.append(input_parameters.get("Bucket"))
+        return evaluate(self, input_parameters)
+
+    monkeypatch.setattr(RuleSet, "evaluate", counting)
+    reader = _reader()
+    sent: list[str] = []
+
+    def answer(request, **_):
+        sent.append(request.url)
+        return AWSResponse(request.url, 200, {}, _Raw(b'<VersioningConfiguration xmlns="x"/>'))
+
+    reader.client("s3").meta.events.register("before-send", answer)
+    names = [f"bucket-{i:03d}" for i in range(150)]  # more than botocore remembers (100, for the process)
+    for operation in ("get_bucket_versioning", "get_bucket_logging"):
+        for name in names:
+            reader.call("s3", operation, Bucket=name)
+    assert sorted(evaluated) == names
+    assert [urlsplit(url).path for url in sent] == [f"/{name}" for name in names] * 2
+
+
+def test_an_endpoint_memo_forgets_the_oldest_and_never_remembers_a_failure():
+    calls: list[str] = []
+
+    def resolve(**params):
+        calls.append(params["Bucket"])
+        if params["Bucket"] == "broken":
+            raise ValueError("no endpoint")
+        return f"https://{params['Bucket']}.example"
+
+    memo = _EndpointMemo(resolve, size=2)
+    assert [memo(Bucket=b) for b in ("a", "b", "a", "c")] == [f"https://{b}.example" for b in ("a", "b", "a", "c")]
+    assert calls == ["a", "b", "c"]
+    memo(Bucket="b")  # "b" was the oldest when "c" came: forgotten
+    assert calls == ["a", "b", "c", "b"]
+    for _ in range(2):
+        with pytest.raises(ValueError, match="no endpoint"):
+            memo(Bucket="broken")
+    assert calls.count("broken") == 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +23,7 @@ from compliance_checks.waivers import parse_waivers
 from tests.compliance_checks.conftest import REGION
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "compliance_checks" / "schemas"
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<script>alert('x')</script> & \"quotes\" | pipes *stars* \x07bell"
 
 
@@ -264,6 +267,26 @@ def test_every_format_has_a_file_name():
     # issue 12 adds csv, asff (Security Hub), ocsf and oscal to the first six.
     assert set(FORMATS) == {"table", "json", "junit", "sarif", "markdown", "html", "csv", "asff", "ocsf", "oscal"}
     assert len({f.filename for f in FORMATS.values()}) == len(FORMATS)
+
+
+def test_each_format_renders_with_its_own_module_loaded_when_first_used():
+    modules = {"csv": "csv_report", "html": "html_report", "json": "json_report"}
+    for name, fmt in FORMATS.items():
+        assert repr(fmt.render) == f"compliance_checks.reports.{modules.get(name, name)}.render"
+
+
+def test_the_audit_command_line_loads_no_renderer_and_not_rich_until_a_report_needs_them():
+    # An audit writing JSON (CI's) starts without the terminal, HTML and SARIF renderers and rich.
+    probe = (
+        "import sys; import compliance_checks.cli; "
+        "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('compliance_checks.reports.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert json.loads(done.stdout.replace("'", '"')) == [
+        "compliance_checks.reports.links",
+        "compliance_checks.reports.model",
+        "compliance_checks.reports.store",  # the runner's, for an organization's findings
+    ]
 
 
 def test_status_enum_in_schema_matches_the_code():

@@ -13,6 +13,7 @@ from botocore.awsrequest import AWSResponse
 from compliance_checks import registry
 from compliance_checks.catalog import Catalog, Control, load_catalog
 from compliance_checks.core import (
+    PER_RESOURCE_WORKERS,
     Check,
     CheckContext,
     CheckMetadata,
@@ -22,6 +23,7 @@ from compliance_checks.core import (
     errored,
     execute,
     failed,
+    judge_each,
     judge_resource,
     passed,
 )
@@ -466,3 +468,54 @@ def test_given_a_read_of_one_resource_fails_then_only_that_resource_is_an_error(
 def test_audit_options_refuse_workers_outside_1_to_64(workers):
     with pytest.raises(ValueError, match="workers"):
         AuditOptions(workers=workers)
+
+
+# -- the account's reads in flight, shared by the checks running at once --------------------------
+
+
+def _per_resource_check(name: str, peaks: dict[str, int], lock: threading.Lock) -> type[Check]:
+    """A check that judges 40 slow resources; records how many it had in flight at most."""
+
+    class PerResource(Check):
+        metadata = _metadata(title=name)
+
+        def evaluate(self, ctx):
+            running = [0]
+
+            def judge(item):
+                with lock:
+                    running[0] += 1
+                    peaks[name] = max(peaks.get(name, 0), running[0])
+                time.sleep(0.05)
+                with lock:
+                    running[0] -= 1
+                return passed(f"arn:aws:s3:::{name}-{item}", "ok", region=REGION)
+
+            yield from judge_each(range(40), lambda item: (f"arn:aws:s3:::{name}-{item}", REGION), judge)
+
+    return PerResource
+
+
+@pytest.mark.parametrize(("checks", "each"), [(2, 16), (8, PER_RESOURCE_WORKERS)])
+def test_the_checks_running_at_once_share_the_accounts_reads_in_flight(reader, checks, each):
+    peaks: dict[str, int] = {}
+    lock = threading.Lock()
+    found = {f"many_{i}": _per_resource_check(f"many-{i}", peaks, lock) for i in range(checks)}
+    selection = select(_catalog(_control("LP-T-1", *found)), found)
+    report = run_audit([reader], selection, AuditOptions(workers=8))
+    assert len(report.findings) == 40 * checks
+    assert set(peaks.values()) == {each}
+
+
+def test_a_check_that_reads_the_account_id_shares_the_one_read_the_runner_makes(reader):
+    class NamesTheAccount(Check):
+        metadata = _metadata()
+
+        def evaluate(self, ctx):
+            yield passed(f"arn:aws:::account/{ctx.reader.account_id}", "named", region=REGION)
+
+    checks = {"names_the_account": NamesTheAccount}
+    report = run_audit([reader], select(_catalog(_control("LP-T-1", *checks)), checks), AuditOptions())
+    assert [f.account_id for f in report.findings] == [ACCOUNT_ID]
+    assert report.findings[0].resource_id == f"arn:aws:::account/{ACCOUNT_ID}"
+    assert reader.requests[("sts", "get_caller_identity")] == 1
