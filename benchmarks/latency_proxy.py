@@ -180,6 +180,11 @@ class _InProcessProxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as SDK clients use against AWS
+            # The answer goes out as two writes (headers, then body): with Nagle's algorithm on, the
+            # body waits for the client's delayed acknowledgement of the headers, some 40 ms more per
+            # request than the latency asked for (measured: 84 ms per request for 30 ms asked, 43 ms
+            # with TCP_NODELAY, against 10 ms straight to the server).
+            disable_nagle_algorithm = True
 
             def log_message(self, *_: object) -> None:
                 pass

@@ -64,3 +64,15 @@ def test_an_account_holds_only_its_own_buckets_whatever_ran_before_it():
         with prowler_comparison.account(buckets, 0.0) as proxy:
             s3 = boto3.client("s3", region_name=REGION, endpoint_url=proxy.url)
             assert len(s3.list_buckets()["Buckets"]) == buckets
+
+
+def test_the_latency_proxy_answers_without_waiting_for_nagle():
+    # Headers and body go out as two writes: with Nagle's algorithm on, every answer would also wait
+    # for the client's delayed acknowledgement (~40 ms), more latency than the benchmark says it adds.
+    from benchmarks.latency_proxy import _InProcessProxy
+
+    proxy = _InProcessProxy("http://127.0.0.1:9", 0.0)
+    try:
+        assert proxy._handler().disable_nagle_algorithm is True
+    finally:
+        proxy._server.server_close()
