@@ -24,6 +24,25 @@ def _locate(item):
     return f"arn:test:{item}", "us-east-1"
 
 
+class _InFlight:
+    """Counts what runs inside it at once; ``peak`` is the most at any moment."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.running = self.peak = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+        time.sleep(self.seconds)
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self.running -= 1
+
+
 def test_given_items_then_results_come_in_item_order_whatever_finishes_first():
     def judge(item):
         time.sleep(0.02 * (5 - item))  # the last item finishes first
@@ -34,20 +53,14 @@ def test_given_items_then_results_come_in_item_order_whatever_finishes_first():
 
 
 def test_given_slow_reads_then_they_overlap_up_to_the_bound():
-    running, peak, lock = 0, 0, threading.Lock()
+    reads = _InFlight(0.05)
 
     def judge(item):
-        nonlocal running, peak
-        with lock:
-            running += 1
-            peak = max(peak, running)
-        time.sleep(0.05)
-        with lock:
-            running -= 1
-        return passed(f"arn:test:{item}", "ok")
+        with reads:
+            return passed(f"arn:test:{item}", "ok")
 
     assert len(list(judge_each(range(12), _locate, judge, workers=4))) == 12
-    assert peak == 4
+    assert reads.peak == 4
 
 
 def test_given_one_failed_read_then_only_that_resource_is_error():
@@ -79,31 +92,20 @@ def test_given_a_judge_that_judges_nothing_then_no_result():
 
 def _peak_of(judge_items: int, *, nested: bool = False) -> tuple[int, int]:
     """Judges ``judge_items`` slow items; returns the peak in flight, and the peak of a map_each inside each."""
-    running, peak, inner_running, inner_peak, lock = 0, 0, 0, 0, threading.Lock()
+    reads, inner_reads = _InFlight(0.05), _InFlight(0.02)
 
     def inner(_):
-        nonlocal inner_running, inner_peak
-        with lock:
-            inner_running += 1
-            inner_peak = max(inner_peak, inner_running)
-        time.sleep(0.02)
-        with lock:
-            inner_running -= 1
+        with inner_reads:
+            pass
 
     def judge(item):
-        nonlocal running, peak
-        with lock:
-            running += 1
-            peak = max(peak, running)
-        time.sleep(0.05)
-        if nested:
-            map_each(inner, range(12))
-        with lock:
-            running -= 1
+        with reads:
+            if nested:
+                map_each(inner, range(12))
         return passed(f"arn:test:{item}", "ok")
 
     assert len(list(judge_each(range(judge_items), _locate, judge))) == judge_items
-    return peak, inner_peak
+    return reads.peak, inner_reads.peak
 
 
 @pytest.mark.parametrize(
