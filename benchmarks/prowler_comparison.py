@@ -12,7 +12,9 @@ the latency to every request and counts them. Then, through the proxy, each as a
   ``s3_bucket_secure_transport_policy``;
 - "all S3": every check of ours whose id starts with ``s3_`` against Prowler's ``--service s3``;
 - with ``--with-config-source``, our audit once more with ``--source config`` (the server's AWS
-  Config recorder turned on: the buckets' configurations from Config's items, 100 per request).
+  Config recorder turned on: the buckets' configurations from Config's items, 100 per request);
+- with ``--with-boto3-floor``, ``benchmarks.boto3_floor``: the same reads as our audit from as many
+  threads, in a bare boto3 loop that judges nothing: what any botocore client spends here.
 
 Prowler runs from its own environment, ``.venv-prowler`` (created here with uv from PyPI the first
 time: Prowler pins its own boto3, so it never enters the project's environment). The table gives the
@@ -132,7 +134,8 @@ def _tool_environment(endpoint: str) -> dict[str, str]:
     }
 
 
-def _timed(command: Sequence[str], proxy: LatencyProxy, cwd: Path) -> tuple[float, int, Traffic, str]:
+def _timed(command: Sequence[str], proxy: LatencyProxy, cwd: Path) -> tuple[float, int, Traffic, str, str]:
+    """Wall time, exit code, traffic, the tail of what it said (stderr, else stdout), and its stdout."""
     proxy.start_counting()
     started = time.monotonic()
     done = subprocess.run(  # noqa: S603 - our argv, no shell
@@ -145,14 +148,14 @@ def _timed(command: Sequence[str], proxy: LatencyProxy, cwd: Path) -> tuple[floa
         check=False,
     )
     seconds = time.monotonic() - started
-    return seconds, done.returncode, proxy.stop_counting(), (done.stderr or done.stdout)[-2000:]
+    return seconds, done.returncode, proxy.stop_counting(), (done.stderr or done.stdout)[-2000:], done.stdout
 
 
 def run_ours(scope: str, buckets: int, proxy: LatencyProxy, out: Path, source: str = "api") -> Run:
     checks = OUR_TWO if scope == "two checks" else _our_s3_checks()
     command = [sys.executable, "-m", "compliance_checks", "audit", "--quiet", "--region", REGION, "--source", source]
     command += ["--checks", *checks, "--format", "json", "--output-dir", str(out)]
-    seconds, code, traffic, tail = _timed(command, proxy, ROOT)
+    seconds, code, traffic, tail, _ = _timed(command, proxy, ROOT)
     report = out / "audit.json"
     findings = json.loads(report.read_text())["findings"] if report.exists() else []
     judged = {
@@ -167,11 +170,27 @@ def run_ours(scope: str, buckets: int, proxy: LatencyProxy, out: Path, source: s
     )
 
 
+def run_floor(scope: str, buckets: int, proxy: LatencyProxy) -> Run:
+    from compliance_checks.core import ACCOUNT_READS_IN_FLIGHT
+
+    command = [sys.executable, "-m", "benchmarks.boto3_floor", "--scope", scope]
+    command += ["--threads", str(ACCOUNT_READS_IN_FLIGHT)]
+    seconds, code, traffic, tail, stdout = _timed(command, proxy, ROOT)
+    try:
+        read = json.loads(stdout.strip().splitlines()[-1]) if code == 0 else {}
+    except (ValueError, IndexError):
+        read = {}
+    judged = int(read.get("buckets", 0)) if read.get("failed_reads") == 0 else 0
+    if not judged:
+        print(f"  the boto3 floor read no bucket cleanly (exit {code}): {tail}", file=sys.stderr)
+    return Run("boto3 alone", scope, buckets, seconds, code, traffic, judged)
+
+
 def run_prowler(binary: Path, scope: str, buckets: int, proxy: LatencyProxy, out: Path) -> Run:
     command = [str(binary), "aws", "--region", REGION, "--no-banner", "--no-color", "-M", "csv"]
     command += ["--output-directory", str(out), "--output-filename", "prowler"]
     command += ["--check", *PROWLER_TWO] if scope == "two checks" else ["--service", "s3"]
-    seconds, code, traffic, tail = _timed(command, proxy, out)
+    seconds, code, traffic, tail, _ = _timed(command, proxy, out)
     judged: set[str] = set()
     for report in out.glob("*.csv"):
         with report.open(newline="") as handle:
@@ -215,6 +234,7 @@ def compare(
     scopes: Sequence[str],
     with_prowler: bool = True,
     with_config: bool = False,
+    with_floor: bool = False,
 ) -> list[Run]:
     binary = prowler_binary() if with_prowler else None
     runs: list[Run] = []
@@ -228,6 +248,9 @@ def compare(
                         with tempfile.TemporaryDirectory() as from_config:
                             runs.append(run_ours(scope, buckets, proxy, Path(from_config), source="config"))
                             _print(runs[-1])
+                    if with_floor:
+                        runs.append(run_floor(scope, buckets, proxy))
+                        _print(runs[-1])
                     if binary is not None:
                         runs.append(run_prowler(binary, scope, buckets, proxy, Path(theirs)))
                         _print(runs[-1])
@@ -237,7 +260,7 @@ def compare(
 def _print(run: Run) -> None:
     t = run.traffic
     print(
-        f"  {run.buckets:>5} buckets, {run.scope:<10} {run.tool:<8} {run.seconds:8.1f} s  exit {run.exit_code}  "
+        f"  {run.buckets:>5} buckets, {run.scope:<10} {run.tool:<11} {run.seconds:8.1f} s  exit {run.exit_code}  "
         f"{t.requests:>6} requests ({run.per_bucket:.2f}/bucket)  in flight: peak {t.peak_in_flight}, "
         f"mean {t.mean_in_flight:.1f}  judged {run.judged}/{run.buckets}",
         flush=True,
@@ -279,6 +302,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also run our audit with --source config (the server's AWS Config recorder turned on)",
     )
+    parser.add_argument(
+        "--with-boto3-floor",
+        action="store_true",
+        help="also run the same reads in a bare boto3 loop with as many threads (benchmarks.boto3_floor)",
+    )
     args = parser.parse_args(argv)
     if any(n < 1 for n in args.buckets) or args.latency_ms < 0:
         print("prowler_comparison: bucket counts must be at least 1 and the latency not negative", file=sys.stderr)
@@ -291,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             scopes,
             with_prowler=not args.without_prowler,
             with_config=args.with_config_source,
+            with_floor=args.with_boto3_floor,
         )
     except ProwlerUnavailable as exc:
         print(f"prowler_comparison: Prowler cannot run here: {exc}", file=sys.stderr)

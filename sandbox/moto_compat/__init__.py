@@ -13,6 +13,8 @@ Two kinds of fix, one module per service:
   opt-in; ``securityhub``: the standards and their subscriptions; ``rds``: the rotation RDS turns on
   for the master-user secret it manages; ``sns``: a subscription a person or an endpoint must
   confirm stays PendingConfirmation until confirmed).
+- moto's server spends on each request what it could spend once: the fix does it once, with the
+  same answers (``server``: which service a request is for).
 
 None makes moto report a state it does not hold. Each module's ``patches()`` lists what it
 replaces or adds on moto's classes (``Patch``) and the URL routes it adds (``Route``), for
@@ -42,6 +44,7 @@ SERVICES = (
     "backup",
     "securityhub",
     "apigateway",
+    "server",
 )
 _ABSENT = object()
 

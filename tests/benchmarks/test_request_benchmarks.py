@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import boto3
+import pytest
 
 from benchmarks import prowler_comparison, requests_per_check
 from benchmarks.audit_requests import REGION, _environment, moto_server
@@ -76,3 +77,49 @@ def test_the_latency_proxy_answers_without_waiting_for_nagle():
         assert proxy._handler().disable_nagle_algorithm is True
     finally:
         proxy._server.server_close()
+
+
+def test_the_boto3_floor_reads_every_bucket_and_sits_beside_our_audit_in_the_table(capsys):
+    argv = ["--buckets", "4", "--latency-ms", "1", "--scope", "two", "--without-prowler", "--with-boto3-floor"]
+    assert prowler_comparison.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "| 4 | two checks | boto3 alone |" in out
+    floor_line = next(line for line in out.splitlines() if "boto3 alone" in line and "judged" in line)
+    assert "judged 4/4" in floor_line
+    assert "8 requests" in floor_line or "9 requests" in floor_line  # 2 per bucket + ListBuckets
+
+
+def test_the_boto3_floor_counts_a_failed_read_and_refuses_bad_threads(capsys):
+    from benchmarks import boto3_floor
+
+    with prowler_comparison.account(2, 0.0) as proxy, _environment(proxy.url):
+        assert boto3_floor.read_all("two checks", 2) == {"buckets": 2, "failed_reads": 0}
+    with moto_server() as endpoint, _environment(endpoint):
+        boto3.client("s3", region_name=REGION).create_bucket(Bucket="floor-gone")
+        real = boto3.client
+
+        def failing_client(*args, **kwargs):
+            client = real(*args, **kwargs)
+            client.meta.events.register("before-send.s3.GetBucketPolicy", lambda **_: _denied())
+            return client
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(boto3, "client", failing_client)
+            assert boto3_floor.read_all("two checks", 1) == {"buckets": 1, "failed_reads": 1}
+    assert boto3_floor.main(["--threads", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "boto3_floor: --threads must be 1 to 256"
+
+
+def _denied():
+    from botocore.awsrequest import AWSResponse
+
+    body = b"<Error><Code>AccessDenied</Code><Message>denied</Message></Error>"
+    return AWSResponse("https://s3.amazonaws.com", 403, {}, _Raw(body))
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_):
+        yield self._body

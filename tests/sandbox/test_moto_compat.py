@@ -285,3 +285,23 @@ def test_a_regional_domain_names_its_regions_api_gateway_zone(region, zone):
     )
     assert created["regionalHostedZoneId"] == zone
     assert created["regionalDomainName"].endswith(f".execute-api.{region}.amazonaws.com")
+
+
+def test_the_served_moto_lists_its_service_modules_once_with_the_same_answer(monkeypatch):
+    import os
+
+    from moto import backends
+
+    listed = tuple(backends.list_of_moto_modules())  # the fix's list: same as moto's own
+    folder = os.path.dirname(backends.moto.__file__)
+    assert listed == tuple(
+        name
+        for name in sorted(os.listdir(folder))
+        if os.path.isdir(os.path.join(folder, name)) and not name.startswith("__")
+    )
+    assert {"s3", "iam", "kms"} <= set(listed)
+    calls = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path: calls.append(path) or real_listdir(path))
+    assert tuple(backends.list_of_moto_modules()) == listed
+    assert calls == []  # not listed again per request
