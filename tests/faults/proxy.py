@@ -54,6 +54,7 @@ SERVICES = (
     "kms",
     "lambda",
     "logs",
+    "organizations",
     "rds",
     "s3",
     "s3control",
