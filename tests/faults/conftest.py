@@ -3,6 +3,7 @@ in front of it, and an audit of every check through the proxy."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -46,13 +47,21 @@ def audit(
     return report, trace
 
 
-@pytest.fixture(scope="module")
-def world() -> Iterator[World]:
+@contextlib.contextmanager
+def served_moto() -> Iterator[str]:
+    """A moto server on 127.0.0.1 for the duration of the block: its URL."""
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
         host, port = server.get_host_and_port()
-        upstream = f"http://{host}:{port}"
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    with served_moto() as upstream:
         session = account.session()
         account.plant(upstream, session)
         with FaultProxy(upstream) as proxy, pytest.MonkeyPatch.context() as monkeypatch:
@@ -62,5 +71,3 @@ def world() -> Iterator[World]:
             proxy.inject(())
             clean, trace = audit(proxy.url, session, monkeypatch)
             yield World(proxy, session, clean, trace, list(proxy.seen))
-    finally:
-        server.stop()

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from compliance_checks import cli
 from compliance_checks import reader as reader_module
 from compliance_checks.budget import Budget
 from tests.compliance_checks.organization.conftest import REGION, ROLE, build_organization, member_session
+from tests.faults.conftest import served_moto
 from tests.faults.proxy import DROP, EMPTY, GARBAGE, HANG, SERVER_ERROR, THROTTLE, TRUNCATE, Fault, FaultProxy
 
 CHECK = "s3_bucket_default_encryption_kms"
@@ -38,19 +38,20 @@ class Org:
     encrypted: str  # the ARN of members[1]'s bucket encrypted with its own key (a PASS)
 
 
+def _point_at(env: pytest.MonkeyPatch, endpoint: str) -> None:
+    """The management account's session, at ``endpoint`` (any key does for moto: made up per run)."""
+    env.setenv("AWS_ENDPOINT_URL", endpoint)
+    env.setenv("AWS_ACCESS_KEY_ID", f"fault{os.getpid()}")
+    env.setenv("AWS_SECRET_ACCESS_KEY", os.urandom(12).hex())
+    env.setenv("AWS_DEFAULT_REGION", REGION)
+    env.delenv("AWS_PROFILE", raising=False)
+
+
 @pytest.fixture(scope="module")
 def org() -> Iterator[Org]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        upstream = f"http://{host}:{port}"
+    with served_moto() as upstream:
         with pytest.MonkeyPatch.context() as env:
-            env.setenv("AWS_ENDPOINT_URL", upstream)
-            env.setenv("AWS_ACCESS_KEY_ID", f"fault{os.getpid()}")  # any key does for moto: made up per run
-            env.setenv("AWS_SECRET_ACCESS_KEY", os.urandom(12).hex())
-            env.setenv("AWS_DEFAULT_REGION", REGION)
-            env.delenv("AWS_PROFILE", raising=False)
+            _point_at(env, upstream)
             world = build_organization(4, plant=False)
             unencrypted = {}
             for account in world.members[:2]:
@@ -69,17 +70,11 @@ def org() -> Iterator[Org]:
             )
         with FaultProxy(upstream) as proxy:
             yield Org(proxy, world.management, world.members, unencrypted, f"arn:aws:s3:::{encrypted}")
-    finally:
-        server.stop()
 
 
 def audit(org: Org, faults: list[Fault], out: Path, monkeypatch: pytest.MonkeyPatch) -> int:
     """``audit --organization`` of the one check, through the proxy answering with ``faults``."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", org.proxy.url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", f"fault{os.getpid()}")  # the management account's, for moto
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", os.urandom(12).hex())
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    _point_at(monkeypatch, org.proxy.url)
     monkeypatch.setattr(reader_module, "Budget", FAST)
     org.proxy.inject(faults)
     argv = ["audit", "--organization", "--member-role", ROLE, "--region", REGION, "--checks", CHECK]
