@@ -11,10 +11,12 @@ from __future__ import annotations
 import functools
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
 import pytest
 
 from compliance_checks import cli
@@ -32,19 +34,34 @@ FAST = functools.partial(Budget, connect_timeout=2.0, read_timeout=3.0, call_sec
 @dataclass
 class Org:
     proxy: FaultProxy
+    credentials: dict[str, str]  # the management account's (a fresh account per module run)
     management: str
     members: list[str]
     unencrypted: dict[str, str]  # account -> its unencrypted bucket's ARN
     encrypted: str  # the ARN of members[1]'s bucket encrypted with its own key (a PASS)
 
 
-def _point_at(env: pytest.MonkeyPatch, endpoint: str) -> None:
-    """The management account's session, at ``endpoint`` (any key does for moto: made up per run)."""
+def _point_at(env: pytest.MonkeyPatch, endpoint: str, credentials: dict[str, str] | None = None) -> None:
+    """A session at ``endpoint``: the organization's management account (``credentials``), or else
+    moto's default account (any key does for moto: made up per run)."""
     env.setenv("AWS_ENDPOINT_URL", endpoint)
-    env.setenv("AWS_ACCESS_KEY_ID", f"fault{os.getpid()}")
-    env.setenv("AWS_SECRET_ACCESS_KEY", os.urandom(12).hex())
     env.setenv("AWS_DEFAULT_REGION", REGION)
     env.delenv("AWS_PROFILE", raising=False)
+    env.setenv("AWS_ACCESS_KEY_ID", (credentials or {}).get("AccessKeyId") or f"fault{os.getpid()}")
+    env.setenv("AWS_SECRET_ACCESS_KEY", (credentials or {}).get("SecretAccessKey") or os.urandom(12).hex())
+    if credentials:
+        env.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
+    else:
+        env.delenv("AWS_SESSION_TOKEN", raising=False)
+
+
+def _fresh_management_account() -> dict[str, str]:
+    """Credentials of an account of its own: moto's backends are the process's, and another module's
+    served moto (the fault suite's) plants its resources in moto's default account."""
+    account_id = str(secrets.randbelow(9 * 10**11) + 10**11)
+    return boto3.client("sts", region_name=REGION).assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/setup", RoleSessionName="organization-faults"
+    )["Credentials"]
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +69,9 @@ def org() -> Iterator[Org]:
     with served_moto() as upstream:
         with pytest.MonkeyPatch.context() as env:
             _point_at(env, upstream)
+            management = _fresh_management_account()
+            _point_at(env, upstream, management)
+            env.setattr(boto3, "DEFAULT_SESSION", None)  # boto3.client's session keeps the first credentials
             world = build_organization(4, plant=False)
             unencrypted = {}
             for account in world.members[:2]:
@@ -69,12 +89,12 @@ def org() -> Iterator[Org]:
                 },
             )
         with FaultProxy(upstream) as proxy:
-            yield Org(proxy, world.management, world.members, unencrypted, f"arn:aws:s3:::{encrypted}")
+            yield Org(proxy, management, world.management, world.members, unencrypted, f"arn:aws:s3:::{encrypted}")
 
 
 def audit(org: Org, faults: list[Fault], out: Path, monkeypatch: pytest.MonkeyPatch) -> int:
     """``audit --organization`` of the one check, through the proxy answering with ``faults``."""
-    _point_at(monkeypatch, org.proxy.url)
+    _point_at(monkeypatch, org.proxy.url, org.credentials)
     monkeypatch.setattr(reader_module, "Budget", FAST)
     org.proxy.inject(faults)
     argv = ["audit", "--organization", "--member-role", ROLE, "--region", REGION, "--checks", CHECK]
