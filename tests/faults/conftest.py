@@ -4,12 +4,13 @@ in front of it, and an audit of every check through the proxy."""
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from compliance_checks import registry
 from compliance_checks.budget import Budget
@@ -47,16 +48,38 @@ def audit(
     return report, trace
 
 
+# The server runs in a process of its own: moto's backends belong to the process, and another test
+# on the same pytest-xdist worker that starts and stops ``mock_aws`` resets them all, planted account
+# included, between this module's fixture and its tests.
+_SERVE = (
+    "import logging, sys\n"
+    "from moto.server import ThreadedMotoServer\n"
+    "logging.getLogger('werkzeug').setLevel(logging.WARNING)\n"
+    "server = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False)\n"
+    "server.start()\n"
+    "print(server.get_host_and_port()[1], flush=True)\n"
+    "sys.stdin.read()\n"  # until the test closes its end
+    "server.stop()\n"
+)
+
+
 @contextlib.contextmanager
 def served_moto() -> Iterator[str]:
-    """A moto server on 127.0.0.1 for the duration of the block: its URL."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
+    """A moto server on 127.0.0.1, in a process of its own, for the duration of the block: its URL."""
+    process = subprocess.Popen([sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
+        port = (process.stdout.readline() if process.stdout else "").strip()
+        if not port.isdigit():
+            raise RuntimeError(f"the moto server did not start (exit {process.poll()})")
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.stop()
+        if process.stdin:
+            process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="module")
