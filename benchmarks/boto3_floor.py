@@ -25,15 +25,9 @@ OPERATIONS = {
     "two checks": ("get_bucket_encryption", "get_bucket_policy"),
     "all S3": ("get_bucket_encryption", "get_bucket_policy", "get_public_access_block", "get_bucket_tagging"),
 }
-# The errors that mean "not configured" (an answer, as our audit reads it), not a failed read.
-NOT_CONFIGURED = frozenset(
-    {
-        "ServerSideEncryptionConfigurationNotFoundError",
-        "NoSuchBucketPolicy",
-        "NoSuchPublicAccessBlockConfiguration",
-        "NoSuchTagSet",
-    }
-)
+# S3 answers "this bucket has no such configuration" (NoSuchBucketPolicy, NoSuchTagSet, ...) with a
+# 404, which our audit reads as an answer; any other error is a failed read.
+NOT_CONFIGURED_STATUS = 404
 
 
 def read_all(scope: str, threads: int) -> dict[str, int]:
@@ -51,7 +45,7 @@ def read_all(scope: str, threads: int) -> dict[str, int]:
             try:
                 operation(Bucket=name)
             except botocore.exceptions.ClientError as error:
-                failed += error.response.get("Error", {}).get("Code") not in NOT_CONFIGURED
+                failed += error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != NOT_CONFIGURED_STATUS
         return failed
 
     with ThreadPoolExecutor(max_workers=threads) as pool:

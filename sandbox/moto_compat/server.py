@@ -12,6 +12,7 @@ measures, as AWS never does.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,14 +20,7 @@ from sandbox.moto_compat import Patch
 
 
 def _listed_once(original: Callable[[], Iterable[str]]) -> Callable[[], tuple[str, ...]]:
-    listed: list[tuple[str, ...]] = []
-
-    def list_of_moto_modules() -> tuple[str, ...]:
-        if not listed:
-            listed.append(tuple(original()))
-        return listed[0]
-
-    return list_of_moto_modules
+    return functools.cache(lambda: tuple(original()))
 
 
 def patches() -> list[Any]:

@@ -12,6 +12,7 @@ import pytest
 from benchmarks import prowler_comparison, requests_per_check
 from benchmarks.audit_requests import REGION, _environment, moto_server
 from benchmarks.latency_proxy import LatencyProxy, kind
+from tests.compliance_checks.conftest import refusal
 
 
 def test_the_latency_proxy_forwards_and_counts_every_request_and_the_peak_in_flight():
@@ -100,7 +101,7 @@ def test_the_boto3_floor_counts_a_failed_read_and_refuses_bad_threads(capsys):
 
         def failing_client(*args, **kwargs):
             client = real(*args, **kwargs)
-            client.meta.events.register("before-send.s3.GetBucketPolicy", lambda **_: _denied())
+            client.meta.events.register("before-call.s3.GetBucketPolicy", refusal("s3", "GetBucketPolicy"))
             return client
 
         with pytest.MonkeyPatch.context() as patch:
@@ -108,18 +109,3 @@ def test_the_boto3_floor_counts_a_failed_read_and_refuses_bad_threads(capsys):
             assert boto3_floor.read_all("two checks", 1) == {"buckets": 1, "failed_reads": 1}
     assert boto3_floor.main(["--threads", "0"]) == 2
     assert capsys.readouterr().err.strip() == "boto3_floor: --threads must be 1 to 256"
-
-
-def _denied():
-    from botocore.awsrequest import AWSResponse
-
-    body = b"<Error><Code>AccessDenied</Code><Message>denied</Message></Error>"
-    return AWSResponse("https://s3.amazonaws.com", 403, {}, _Raw(body))
-
-
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_):
-        yield self._body

@@ -46,6 +46,16 @@ def deny_operation(
     """Makes every call of ``operation_name`` (e.g. "GetBucketEncryption") answer 403 ``code``; only in
     ``regions`` when given (one region failing while the others answer), and only the calls whose
     request names ``naming`` when given (one resource failing while the others answer)."""
+    refuse = refusal(service, operation_name, code, naming)
+    for region in regions or reader.regions:
+        reader.client(service, region).meta.events.register(f"before-call.*.{operation_name}", refuse)
+
+
+def refusal(
+    service: str, operation_name: str, code: str = "AccessDenied", naming: str | None = None
+) -> Callable[..., Any]:
+    """A botocore ``before-call`` handler answering 403 ``code`` in place of AWS, to the calls whose
+    request names ``naming`` (all when None)."""
 
     def refuse(params: dict, **_: object):
         if naming is not None and naming not in f"{params.get('url', '')} {params.get('body', '')}":
@@ -57,8 +67,7 @@ def deny_operation(
         }
         return response, parsed
 
-    for region in regions or reader.regions:
-        reader.client(service, region).meta.events.register(f"before-call.*.{operation_name}", refuse)
+    return refuse
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
 from compliance_checks import organization, registry
@@ -21,6 +20,7 @@ from compliance_checks.catalog import load_catalog
 from compliance_checks.reader import Reader
 from compliance_checks.reports.model import Report
 from compliance_checks.runner import AccountTarget, AuditOptions, run_accounts, select
+from tests.compliance_checks.conftest import refusal
 
 REGION = "us-east-1"
 OTHER_REGION = "eu-west-1"
@@ -56,17 +56,7 @@ def member_session(account_id: str, region: str = REGION) -> boto3.Session:
 def refuse_assume_role(session: boto3.Session, account_id: str) -> None:
     """sts:AssumeRole into ``account_id`` through ``session`` answers AccessDenied, as AWS does when the
     role's trust policy does not name the caller (or the role is not there)."""
-
-    def refuse(params: dict, **_: object):
-        if f":{account_id}:role/" not in str(params.get("body", "")):
-            return None
-        response = AWSResponse("https://sts.amazonaws.com/", 403, {}, None)
-        return response, {
-            "Error": {"Code": "AccessDenied", "Message": f"not authorized to perform sts:AssumeRole on {account_id}"},
-            "ResponseMetadata": {"HTTPStatusCode": 403},
-        }
-
-    session.events.register("before-call.sts.AssumeRole", refuse)
+    session.events.register("before-call.sts.AssumeRole", refusal("sts", "AssumeRole", naming=f":{account_id}:role/"))
 
 
 def build_organization(size: int, *, plant: bool = True, ous: int = 0) -> Organization:
