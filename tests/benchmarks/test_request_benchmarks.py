@@ -69,15 +69,129 @@ def test_an_account_holds_only_its_own_buckets_whatever_ran_before_it():
 
 
 def test_the_latency_proxy_answers_without_waiting_for_nagle():
-    # Headers and body go out as two writes: with Nagle's algorithm on, every answer would also wait
-    # for the client's delayed acknowledgement (~40 ms), more latency than the benchmark says it adds.
+    # A client's request head and body may come as two writes: with Nagle's algorithm on, a socket
+    # waits for the peer's delayed acknowledgement (~40 ms), more latency than the benchmark says it adds.
+    import asyncio
+    import socket
+
     from benchmarks.latency_proxy import _InProcessProxy
 
     proxy = _InProcessProxy("http://127.0.0.1:9", 0.0)
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname()[:2])
+    accepted, _ = listener.accept()
+
+    class Writer:
+        def get_extra_info(self, name: str) -> socket.socket | None:
+            return accepted if name == "socket" else None
+
+        def close(self) -> None:
+            accepted.close()
+
+    async def serve() -> None:
+        reader = asyncio.StreamReader()
+        reader.feed_eof()  # the client sends nothing and goes
+        await proxy._serve_client(reader, Writer())  # type: ignore[arg-type]
+
     try:
-        assert proxy._handler().disable_nagle_algorithm is True
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        asyncio.run(serve())
+        assert accepted.fileno() == -1  # closed when the client was done
     finally:
-        proxy._server.server_close()
+        client.close()
+        listener.close()
+        proxy._socket.close()
+
+
+def test_the_latency_proxy_relays_every_framing_and_method(tmp_path):
+    """Bodies by Content-Length, chunked and to the end of the connection; HEAD keeps its length;
+    a request body with Expect: 100-continue; keep-alive on both sides; a closed upstream reopened."""
+    import http.client
+    import http.server
+    import threading as threads
+
+    from benchmarks.latency_proxy import _InProcessProxy
+
+    seen: list[tuple[str, str, bytes]] = []
+
+    class Upstream(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+        def _answer(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append((self.command, self.path, body))
+            if self.path == "/chunked":
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.wfile.write(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+            elif self.path == "/to-the-end":
+                self.send_response(200)
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(b"until closed")
+                self.close_connection = True
+            elif self.path == "/empty":
+                self.send_response(204)
+                self.end_headers()
+            else:
+                answer = b"echo:" + body
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(answer)))
+                self.send_header("X-Kept", "yes")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(answer)
+
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _answer
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threads.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with _InProcessProxy(f"http://127.0.0.1:{server.server_address[1]}", 0.001) as proxy:
+            proxy.start_counting()
+            connection = http.client.HTTPConnection("127.0.0.1", int(proxy.url.rsplit(":", 1)[1]), timeout=10)
+            for method, path, body, expect in [
+                ("PUT", "/object", b"payload", {"Expect": "100-continue"}),
+                ("GET", "/chunked", b"", {}),
+                ("HEAD", "/object", b"", {}),
+                ("DELETE", "/empty", b"", {}),
+                ("GET", "/to-the-end", b"", {}),
+                ("POST", "/after-close", b"x" * 70_000, {}),
+            ]:
+                connection.request(method, path, body=body or None, headers=expect)
+                answer = connection.getresponse()
+                data = answer.read()
+                if path == "/object" and method == "PUT":
+                    assert (answer.status, data, answer.getheader("X-Kept")) == (200, b"echo:payload", "yes")
+                elif path == "/chunked":
+                    assert data == b"hello world"
+                elif method == "HEAD":
+                    assert (data, answer.getheader("Content-Length")) == (b"", "5")
+                elif path == "/empty":
+                    assert (answer.status, data) == (204, b"")
+                elif path == "/to-the-end":
+                    assert data == b"until closed"
+                else:
+                    assert data == b"echo:" + b"x" * 70_000
+            traffic = proxy.stop_counting()
+            connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [(m, p, len(b)) for m, p, b in seen] == [
+        ("PUT", "/object", 7),
+        ("GET", "/chunked", 0),
+        ("HEAD", "/object", 0),
+        ("DELETE", "/empty", 0),
+        ("GET", "/to-the-end", 0),
+        ("POST", "/after-close", 70_000),
+    ]
+    assert traffic.requests == 6
+    assert traffic.by_kind["PUT /<name>"] == 1
 
 
 def test_the_boto3_floor_reads_every_bucket_and_sits_beside_our_audit_in_the_table(capsys):
