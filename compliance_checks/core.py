@@ -252,18 +252,14 @@ def verdict(resource_id: str, judged: Verdict, *, region: str = "global", **cont
 
 
 # Reads of one check's resources in flight at once: wall time tracks requests / concurrency, not
-# requests x latency. An account's checks share about ACCOUNT_READS_IN_FLIGHT (the reader's connection
-# pool holds as many): the runner gives each of the checks it runs at once its share
-# (``resource_workers``), never fewer than PER_RESOURCE_WORKERS, so a run of every check reads as
-# before and a run of two (``--checks``) reads 16 resources of each at once instead of 8.
+# requests x latency. A check runs up to ACCOUNT_READS_IN_FLIGHT threads over its resources (the
+# runner's bound for its checks), and the account's reader lets that many reads be in flight at once
+# over all of them (``Reader``'s slots, as many as its connection pool): two checks read 32 resources
+# at once between them, and the one that runs longer reads 32 at once alone once the other is done.
+# A map_each inside one resource's judgement reads PER_RESOURCE_WORKERS at once.
 PER_RESOURCE_WORKERS = 8
 ACCOUNT_READS_IN_FLIGHT = 32
 _RESOURCE_WORKERS: contextvars.ContextVar[int | None] = contextvars.ContextVar("resource_workers", default=None)
-
-
-def resource_workers(checks_at_once: int) -> int:
-    """Each check's reads in flight when ``checks_at_once`` checks of one account run at once."""
-    return max(PER_RESOURCE_WORKERS, ACCOUNT_READS_IN_FLIGHT // max(1, checks_at_once))
 
 
 def run_with_resource_workers(workers: int, fn: Callable[..., R], *args: Any) -> R:

@@ -279,6 +279,11 @@ class Reader:
         self.endpoint_url = endpoint_url
         self.budget = budget or Budget()
         self._max_pool_connections = max_pool_connections
+        # The account's reads in flight, over every check, region view and thread: as many as the
+        # connection pool holds. Each check may run up to that many threads (core.map_each), and a
+        # read waits here for a slot, so that a check left running alone uses every slot the others
+        # no longer need, and the pool never opens connections it must then throw away.
+        self._slots = threading.BoundedSemaphore(max_pool_connections)
         self._clients: dict[tuple[str, str], Any] = {}
         self._clients_lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], Future[Any]] = {}
@@ -400,7 +405,9 @@ class Reader:
             self._refuse_if_unresponsive(service, operation, region)
             self._count(service, operation)
             try:
-                return getattr(self.client(service, region), operation)(**params)
+                client = self.client(service, region)
+                with self._slots:
+                    return getattr(client, operation)(**params)
             except botocore.exceptions.ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in missing:
                     return None
@@ -449,9 +456,10 @@ class Reader:
                     result_key,
                     may_omit=(service, operation) in answers.OMITS_EMPTY_RESULT,
                 )
-                for page in client.get_paginator(operation).paginate(**params):
-                    self._count(service, operation)
-                    items.extend(pages.check(page))
+                with self._slots:  # one slot for the whole listing: its pages come one after another
+                    for page in client.get_paginator(operation).paginate(**params):
+                        self._count(service, operation)
+                        items.extend(pages.check(page))
             except botocore.exceptions.ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in missing:
                     return []

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 from compliance_checks.budget import MAX_WORKERS, MIN_WORKERS
 from compliance_checks.catalog import Catalog, Control
 from compliance_checks.core import (
+    ACCOUNT_READS_IN_FLIGHT,
     Check,
     CheckContext,
     Expectations,
@@ -39,7 +40,6 @@ from compliance_checks.core import (
     account_scope,
     errored,
     execute,
-    resource_workers,
     run_with_resource_workers,
 )
 from compliance_checks.known_gaps import apply_known_gaps
@@ -157,8 +157,8 @@ def _run_checks(
     runs = {check_id: _CheckRun() for check_id in checks}
     # Results are collected per unit, then joined in unit order so the output does not depend on timing.
     unit_results: list[list[Result]] = [[] for _ in units]
-    # The checks running at once share the account's reads in flight (core.resource_workers).
-    share = resource_workers(min(options.workers, len(units)))
+    # Each check may keep as many reads in flight as the account (the reader's slots bound them all).
+    share = ACCOUNT_READS_IN_FLIGHT
 
     def run(index: int) -> float:
         check_id, view = units[index]

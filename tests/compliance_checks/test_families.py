@@ -8,14 +8,12 @@ import time
 import pytest
 
 from compliance_checks.core import (
-    ACCOUNT_READS_IN_FLIGHT,
     PER_RESOURCE_WORKERS,
     ReadError,
     Status,
     judge_each,
     map_each,
     passed,
-    resource_workers,
     run_with_resource_workers,
 )
 
@@ -87,7 +85,7 @@ def test_given_a_judge_that_judges_nothing_then_no_result():
     assert list(judge_each(range(3), _locate, lambda item: None)) == []
 
 
-# -- each check's share of the account's reads in flight (core.resource_workers) ---------------
+# -- each check's bound on its resources in flight (core.run_with_resource_workers) -------------
 
 
 def _peak_of(judge_items: int, *, nested: bool = False) -> tuple[int, int]:
@@ -106,16 +104,6 @@ def _peak_of(judge_items: int, *, nested: bool = False) -> tuple[int, int]:
 
     assert len(list(judge_each(range(judge_items), _locate, judge))) == judge_items
     return reads.peak, inner_reads.peak
-
-
-@pytest.mark.parametrize(
-    ("checks_at_once", "each"),
-    [(1, ACCOUNT_READS_IN_FLIGHT), (2, 16), (4, PER_RESOURCE_WORKERS), (8, PER_RESOURCE_WORKERS), (64, 8)],
-)
-def test_checks_running_at_once_share_the_accounts_reads_in_flight_never_below_the_per_check_bound(
-    checks_at_once, each
-):
-    assert resource_workers(checks_at_once) == each
 
 
 def test_given_no_share_then_a_check_reads_per_resource_workers_at_once():

@@ -13,7 +13,7 @@ from botocore.awsrequest import AWSResponse
 from compliance_checks import registry
 from compliance_checks.catalog import Catalog, Control, load_catalog
 from compliance_checks.core import (
-    PER_RESOURCE_WORKERS,
+    ACCOUNT_READS_IN_FLIGHT,
     Check,
     CheckContext,
     CheckMetadata,
@@ -473,38 +473,85 @@ def test_audit_options_refuse_workers_outside_1_to_64(workers):
 # -- the account's reads in flight, shared by the checks running at once --------------------------
 
 
-def _per_resource_check(name: str, peaks: dict[str, int], lock: threading.Lock) -> type[Check]:
-    """A check that judges 40 slow resources; records how many it had in flight at most."""
+class _SlowS3:
+    """A client whose GetBucketEncryption takes 50 ms; counts the reads in flight, in all and per check
+    (the bucket's name up to its last hyphen)."""
 
-    class PerResource(Check):
+    def __init__(self, real) -> None:
+        self.meta = real.meta
+        self.running: dict[str, int] = {}
+        self.peaks: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def _enter(self, key: str) -> None:
+        self.running[key] = self.running.get(key, 0) + 1
+        self.peaks[key] = max(self.peaks.get(key, 0), self.running[key])
+
+    def get_bucket_encryption(self, Bucket: str) -> dict:
+        check = Bucket.rsplit("-", 1)[0]
+        with self._lock:
+            self._enter("all")
+            self._enter(check)
+        time.sleep(0.05)
+        with self._lock:
+            self.running["all"] -= 1
+            self.running[check] -= 1
+        return {"ServerSideEncryptionConfiguration": {"Rules": []}}
+
+
+def _reading_check(name: str, resources: int) -> type[Check]:
+    """A check that reads one configuration of each of ``resources`` buckets through the reader."""
+
+    class Reads(Check):
         metadata = _metadata(title=name)
 
         def evaluate(self, ctx):
-            running = [0]
-
             def judge(item):
-                with lock:
-                    running[0] += 1
-                    peaks[name] = max(peaks.get(name, 0), running[0])
-                time.sleep(0.05)
-                with lock:
-                    running[0] -= 1
+                ctx.reader.call("s3", "get_bucket_encryption", Bucket=f"{name}-{item}")
                 return passed(f"arn:aws:s3:::{name}-{item}", "ok", region=REGION)
 
-            yield from judge_each(range(40), lambda item: (f"arn:aws:s3:::{name}-{item}", REGION), judge)
+            yield from judge_each(range(resources), lambda item: (f"arn:aws:s3:::{name}-{item}", REGION), judge)
 
-    return PerResource
+    return Reads
 
 
-@pytest.mark.parametrize(("checks", "each"), [(2, 16), (8, PER_RESOURCE_WORKERS)])
-def test_the_checks_running_at_once_share_the_accounts_reads_in_flight(reader, checks, each):
-    peaks: dict[str, int] = {}
-    lock = threading.Lock()
-    found = {f"many_{i}": _per_resource_check(f"many-{i}", peaks, lock) for i in range(checks)}
-    selection = select(_catalog(_control("LP-T-1", *found)), found)
-    report = run_audit([reader], selection, AuditOptions(workers=8))
-    assert len(report.findings) == 40 * checks
-    assert set(peaks.values()) == {each}
+def _slow(reader: Reader, monkeypatch) -> _SlowS3:
+    slow = _SlowS3(reader.client("s3"))
+    real = reader.client
+    monkeypatch.setattr(
+        reader, "client", lambda service, region=None: slow if service == "s3" else real(service, region)
+    )
+    return slow
+
+
+def test_the_account_never_has_more_reads_in_flight_than_its_slots_whatever_the_checks(reader, monkeypatch):
+    # Eight checks of 40 resources at once: each may run 32 threads, but the account reads 32 at a time.
+    slow = _slow(reader, monkeypatch)
+    found = {f"many_{i}": _reading_check(f"many{i}", 40) for i in range(8)}
+    report = run_audit([reader], select(_catalog(_control("LP-T-1", *found)), found), AuditOptions(workers=8))
+    assert len(report.findings) == 8 * 40
+    assert slow.peaks["all"] == ACCOUNT_READS_IN_FLIGHT
+    assert reader.requests[("s3", "get_bucket_encryption")] == 8 * 40
+
+
+def test_a_check_left_running_alone_uses_every_slot_the_others_no_longer_need(reader, monkeypatch):
+    # A short check (4 buckets) beside a long one (100): the long one reads 32 at once, not half.
+    slow = _slow(reader, monkeypatch)
+    found = {"short": _reading_check("short", 4), "long": _reading_check("long", 100)}
+    report = run_audit([reader], select(_catalog(_control("LP-T-1", *found)), found), AuditOptions(workers=8))
+    assert len(report.findings) == 104
+    assert slow.peaks["all"] <= ACCOUNT_READS_IN_FLIGHT
+    assert slow.peaks["long"] == ACCOUNT_READS_IN_FLIGHT
+    assert slow.peaks["short"] == 4
+
+
+def test_given_fewer_slots_then_the_reads_wait_for_them(session, monkeypatch):
+    small = Reader(session, [REGION], max_pool_connections=3)
+    slow = _slow(small, monkeypatch)
+    found = {"many": _reading_check("many", 12), "more": _reading_check("more", 12)}
+    report = run_audit([small], select(_catalog(_control("LP-T-1", *found)), found), AuditOptions(workers=8))
+    assert {f.status for f in report.findings} == {Status.PASS}
+    assert slow.peaks["all"] == 3
 
 
 def test_a_check_that_reads_the_account_id_shares_the_one_read_the_runner_makes(reader):
