@@ -95,6 +95,19 @@ def _write_value(out: TextIO, value: Any, indent: str) -> None:
     out.write(pieces[-1])
 
 
+def materialized(value: Any) -> Any:
+    """``value`` with each ``Items`` in it (at any depth) a list: the whole document, for a reader of it."""
+    if isinstance(value, Items):
+        return [materialized(item) for item in value]
+    if isinstance(value, dict):
+        return {key: materialized(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [materialized(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(materialized(item) for item in value)
+    return value
+
+
 def write(out: TextIO, document: Any, *, items_at: str | None = None) -> None:
     """Writes ``document`` as JSON text, ending with a newline: a mapping indented two spaces, its
     ``Items`` streamed (and the elements of its iterable ``items_at``, if named, one a line); any

@@ -165,10 +165,7 @@ def _document(run: ScanRun) -> dict[str, Any]:
 
 def document(run: ScanRun) -> dict[str, Any]:
     """The whole document, its results a list."""
-    whole = _document(run)
-    (sarif_run,) = whole["runs"]
-    sarif_run["results"] = list(sarif_run["results"])
-    return whole
+    return json_text.materialized(_document(run))
 
 
 def write(out: TextIO, run: ScanRun) -> None:
