@@ -5,7 +5,6 @@ builders. Writing an organization's report holds far less than its findings woul
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import tracemalloc
@@ -120,11 +119,14 @@ def organization():
 
 @pytest.mark.parametrize("name", STREAMED)
 def test_writing_an_organizations_report_holds_far_less_than_its_findings(organization, name):
-    module = importlib.import_module(FORMATS[name].render.module)
-    assert callable(getattr(module, "write", None)), f"{name} has no write: Format.write would render it whole"
+    assert FORMATS[name].streams, f"{name} has no write: Format.write would render it whole"
     findings = _peak(lambda: list(organization.sorted_findings()))
     sink = _Sink()
     writing = _peak(lambda: FORMATS[name].write(organization, sink))
     # The findings were written (in each of these formats, more than a hundred characters a finding).
     assert sink.characters > 100 * len(organization.findings)
     assert writing < findings / 4, f"{name}: {writing} bytes at most while writing, {findings} for the findings"
+
+
+def test_every_format_but_the_terminal_table_streams():
+    assert [name for name, f in FORMATS.items() if not f.streams] == ["table"]
