@@ -346,35 +346,6 @@ def as_store(report: Report, batches: int = 3) -> Report:
     return report
 
 
-def organization(accounts: int, buckets: int = 10) -> Report:
-    """An organization's report, its findings in a FindingStore added an account at a time: every
-    check on ``buckets`` buckets per account, in both regions, every status."""
-    store = FindingStore(finding_order(CONTROLS))
-    pairs = [(c.id, check) for c in CONTROLS for check in c.checks if check in CHECKS]
-    statuses = [Status.PASS, Status.PASS, Status.FAIL, Status.ERROR, Status.WAIVED]
-    for number in range(accounts):
-        account = f"{100000000000 + number}"
-        batch = [
-            finding(
-                control,
-                check,
-                f"arn:aws:s3:::bucket-{account}-{bucket}",
-                status := statuses[(number + bucket + len(check)) % len(statuses)],
-                account_id=account,
-                region=region,
-                message=f"{status} on bucket {bucket} of {account} & <{region}>",
-                evidence={"bucket": bucket, "encryption": {"algorithm": "aws:kms", "keys": [f"key-{bucket}"]}},
-                waiver=WAIVER if status is Status.WAIVED else None,
-            )
-            for control, check in pairs
-            for bucket in range(buckets)
-            for region in (REGION, "eu-west-1")
-        ]
-        store.add(batch)
-    names = [f"{100000000000 + n}" for n in range(accounts)]
-    return _report(store, metadata=metadata(account=",".join(names[:3]), accounts=names))  # type: ignore[arg-type]
-
-
 # -- the gate's runs (policies/reports.py builds them; here by hand, with every shape) ------------
 
 

@@ -1,14 +1,12 @@
 """The formats written a finding at a time (sarif, junit, oscal, markdown) write exactly the text their
 whole-document renderers wrote (kept under data/streaming/, see streaming_cases.py), for every shape
 of report, from a list or from a FindingStore; and so do the gate's JUnit and SARIF on the shared
-builders. Writing an organization's report holds far less than its findings would take."""
+builders. (What writing them holds: organization/test_streamed_reports.py.)"""
 
 from __future__ import annotations
 
 import io
 import json
-import tracemalloc
-from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +17,6 @@ from tests.compliance_checks.reports import streaming_cases
 from tests.compliance_checks.reports.streaming_cases import CASES, GATE_CASES, as_store, golden
 
 KEPT = [(case, name) for case in CASES for name in streaming_cases.FORMATS]
-STREAMED = list(streaming_cases.FORMATS)
 
 
 def written(name: str, report) -> str:
@@ -82,50 +79,6 @@ def test_json_text_items_one_a_line_inside_an_indented_document():
         '{\n  "a": {\n    "b": [\n      [\n        {"x": [1, 2]},\n        "y"\n      ]\n    ]\n  },\n  "c": 1\n}\n'
     )
     assert json_text.dumps(document) == expected
-
-
-class _Sink:
-    """A file that keeps nothing of what is written to it but its length."""
-
-    characters = 0
-
-    def write(self, text: str) -> int:
-        self.characters += len(text)
-        return len(text)
-
-
-def _peak(action: Callable[[], object]) -> int:
-    """The most memory ``action`` held at once, over what was held before it (tracemalloc)."""
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        tracemalloc.reset_peak()
-        action()
-        return tracemalloc.get_traced_memory()[1] - before
-    finally:
-        tracemalloc.stop()
-
-
-@pytest.fixture(scope="module")
-def organization():
-    report = streaming_cases.organization(25)  # 3,000 findings in a store, added an account at a time
-    # Kept with the store once counted (every format reads them), and every format's module loaded.
-    report.counts()
-    report.account_summaries()
-    for name in STREAMED:
-        written(name, streaming_cases.mixed())
-    return report
-
-
-@pytest.mark.parametrize("name", STREAMED)
-def test_writing_an_organizations_report_holds_far_less_than_its_findings(organization, name):
-    assert FORMATS[name].streams, f"{name} has no write: Format.write would render it whole"
-    findings = _peak(lambda: list(organization.sorted_findings()))
-    sink = _Sink()
-    writing = _peak(lambda: FORMATS[name].write(organization, sink))
-    # The findings were written (in each of these formats, more than a hundred characters a finding).
-    assert sink.characters > 100 * len(organization.findings)
-    assert writing < findings / 4, f"{name}: {writing} bytes at most while writing, {findings} for the findings"
 
 
 def test_every_format_but_the_terminal_table_streams():
