@@ -1,6 +1,6 @@
 """What assembling and writing an organization's report holds, as the accounts grow: store vs list.
 
-    .venv/bin/python -m benchmarks.report_memory [--accounts 100 1000 3000] [--formats json,csv,asff,ocsf]
+    .venv/bin/python -m benchmarks.report_memory [--accounts 100 1000 3000] [--formats json,csv,sarif]
 
 No AWS and no moto: every account is one the audit could not enter (its role refused), which the
 runner turns into one ERROR finding per check of the catalog, through the same path an organization
@@ -62,7 +62,8 @@ def _one(accounts: int, formats: Sequence[str], store: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks.report_memory", description=__doc__.split("\n\n")[0])
     parser.add_argument("--accounts", type=int, nargs="+", default=[100, 1000, 3000])
-    parser.add_argument("--formats", default="json,csv,asff,ocsf", help="reports written (default the streaming ones)")
+    streaming = ",".join(name for name, f in FORMATS.items() if f.streams)
+    parser.add_argument("--formats", default=streaming, help="reports written (default the streaming ones)")
     parser.add_argument("--modes", default="store,list", help="store, list or both (default)")
     parser.add_argument("--one", nargs=2, metavar=("ACCOUNTS", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

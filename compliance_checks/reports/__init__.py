@@ -8,6 +8,12 @@ scanning), ``asff`` (AWS Security Hub), ``ocsf`` (OCSF Compliance Findings: Secu
 SARIF and JUnit are built by sarif_builder.py and junit_builder.py from a neutral finding shape
 (scan_model.py), which the gate (policies/reports.py) uses too; sarif.py and junit.py adapt the
 audit's findings to it.
+
+Every format but ``table`` is written a finding at a time (``Format.write``): json, csv, asff, ocsf,
+html, sarif, junit, oscal and markdown never hold the report's findings, their converted forms or
+their text, so an organization's report (its findings a ``store.FindingStore`` on disk) keeps memory
+flat however many accounts it has. ``table`` is rich's terminal view: a rich Table measures every
+row before it draws one (column widths), so it is built whole.
 """
 
 from __future__ import annotations
@@ -42,10 +48,16 @@ class Format:
     filename: str  # the file written under --output-dir
     render: _Renderer
 
+    @property
+    def streams(self) -> bool:
+        """Whether ``write`` writes a finding at a time (the format's module has ``write``)."""
+        return callable(getattr(importlib.import_module(self.render.module), "write", None))
+
     def write(self, report: Report, out: TextIO) -> None:
         """``out`` holds the report in this format when this returns (opened with ``newline=""``). A
-        format whose module has ``write(report, out)`` writes a finding at a time (an organization's
-        report is never one string in memory); the others build their document and write it."""
+        format whose module has ``write(report, out)`` (every format but ``table``) writes a finding at
+        a time: an organization's report is never one string, nor its findings one list, in memory.
+        ``table`` builds its text whole and writes it."""
         module = importlib.import_module(self.render.module)
         stream: Callable[[Report, TextIO], None] | None = getattr(module, "write", None)
         if stream is not None:

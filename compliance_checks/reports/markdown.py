@@ -1,13 +1,15 @@
-"""Markdown for a CI job summary: a table per control, then every finding that is not a PASS."""
+"""Markdown for a CI job summary: a table per control, then every finding that is not a PASS (a line
+at a time, as the findings are read)."""
 
 from __future__ import annotations
 
 import json
+from typing import TextIO
 
 from compliance_checks.core import Status
 from compliance_checks.reports.escaping import markdown as escape
 from compliance_checks.reports.links import runbook_href
-from compliance_checks.reports.model import Report
+from compliance_checks.reports.model import Report, as_text
 
 _ICONS = {"PASS": "✅", "FAIL": "❌", "ERROR": "⚠️", "MANUAL": "📝", "WAIVED": "⏸️"}
 
@@ -20,7 +22,8 @@ def _runbooks(runbooks: tuple[str, ...], base: str) -> str:
     return ", ".join(links)
 
 
-def render(report: Report) -> str:
+def write(report: Report, out: TextIO) -> None:
+    """A line at a time: the summaries, then a row per finding that is not a PASS, as they are read."""
     meta = report.metadata
     counts = report.counts()
     lines = [
@@ -62,24 +65,29 @@ def render(report: Report) -> str:
     notes = meta.get("notes") or []
     if notes:
         lines += ["", "## Notes", ""] + [f"- {escape(n)}" for n in notes]
-    open_findings = [f for f in report.sorted_findings() if f.status is not Status.PASS]
-    if open_findings:
-        lines += [
-            "",
-            "## Findings that need attention",
-            "",
-            "| Status | Control | Check | Account | Resource | Region | Message | Evidence | Runbook |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        runbooks = {c.id: c.runbooks for c in report.controls}
-        for f in open_findings:
-            evidence = json.dumps(dict(f.evidence), default=str, sort_keys=True)
-            runbook = _runbooks(runbooks.get(f.control_id, ()), report.runbook_base) if f.status is Status.FAIL else ""
-            state = f" ({report.baseline_of(f)})" if report.baseline_of(f) else ""
-            lines.append(
-                f"| {_ICONS[str(f.status)]} {f.status}{state} | {escape(f.control_id)} "
-                f"| {escape(f.check_id or 'manual')} | {escape(report.account_of(f))} "
-                f"| {escape(f.resource_id)} | {escape(f.region)} "
-                f"| {escape(f.message)} | {escape(evidence)} | {runbook} |"
-            )
-    return "\n".join(lines) + "\n"
+    for line in lines:
+        out.write(line + "\n")
+    if all(n == 0 for status, n in counts.items() if status != Status.PASS):
+        return
+    out.write(
+        "\n## Findings that need attention\n\n"
+        "| Status | Control | Check | Account | Resource | Region | Message | Evidence | Runbook |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    )
+    runbooks = {c.id: c.runbooks for c in report.controls}
+    for f in report.sorted_findings():
+        if f.status is Status.PASS:
+            continue
+        evidence = json.dumps(dict(f.evidence), default=str, sort_keys=True)
+        runbook = _runbooks(runbooks.get(f.control_id, ()), report.runbook_base) if f.status is Status.FAIL else ""
+        state = f" ({report.baseline_of(f)})" if report.baseline_of(f) else ""
+        out.write(
+            f"| {_ICONS[str(f.status)]} {f.status}{state} | {escape(f.control_id)} "
+            f"| {escape(f.check_id or 'manual')} | {escape(report.account_of(f))} "
+            f"| {escape(f.resource_id)} | {escape(f.region)} "
+            f"| {escape(f.message)} | {escape(evidence)} | {runbook} |\n"
+        )
+
+
+def render(report: Report) -> str:
+    return as_text(write, report)

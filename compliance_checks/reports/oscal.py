@@ -19,14 +19,17 @@ back matter. UUIDs are version 5, derived from the run (its start and accounts) 
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import uuid
-from collections import defaultdict
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from compliance_checks.core import Status
+from compliance_checks.reports import json_text
 from compliance_checks.reports.escaping import visible
-from compliance_checks.reports.model import Finding, Report
+from compliance_checks.reports.model import Finding, Report, as_text
 
 OSCAL_VERSION = "1.2.1"
 # The namespace of Leadping's own properties (OSCAL asks for one on any property it does not define).
@@ -49,8 +52,7 @@ def _prop(name: str, value: object) -> dict[str, str]:
     return {"name": name, "ns": PROPERTY_NS, "value": _line(value)}
 
 
-def _target_status(findings: list[Finding]) -> tuple[str, str]:
-    statuses = {f.status for f in findings}
+def _target_status(statuses: set[Status]) -> tuple[str, str]:
     if not statuses or statuses == {Status.PASS}:
         return "satisfied", "pass"
     if Status.FAIL in statuses:
@@ -96,40 +98,46 @@ def _observation(
     return observation
 
 
-def document(report: Report) -> dict[str, Any]:
-    meta = report.metadata
-    started, finished = str(meta.get("started")), str(meta.get("finished") or meta.get("started"))
-    run = f"{meta.get('account')}|{started}"
-    tool_uuid = _uuid(run, "tool")
-    catalog_uuid = _uuid("catalog")
-    findings = list(report.sorted_findings())
+def _item_uuid(run: str, finding: Finding) -> str:
+    return _uuid(run, "item", finding.account_id, finding.resource_id)
 
-    inventory: dict[tuple[str, str, str], str] = {}
-    for f in findings:
-        inventory.setdefault((f.account_id, f.resource_id, f.region), _uuid(run, "item", f.account_id, f.resource_id))
-    items = [
-        {
-            "uuid": item_uuid,
-            "description": visible(f"{resource} in account {account}, {region}"),
-            "props": [_prop("resource-id", resource), _prop("account-id", account), _prop("region", region)],
+
+def _inventory(report: Report, run: str) -> Iterator[dict[str, Any]]:
+    """An inventory item per audited resource (account, resource and region), in the order of its first
+    finding. What was seen is kept as a digest of each key, not the keys: a set of 16-byte values."""
+    seen: set[bytes] = set()
+    for f in report.sorted_findings():
+        key = json.dumps([f.account_id, f.resource_id, f.region]).encode()
+        digest = hashlib.blake2b(key, digest_size=16).digest()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        yield {
+            "uuid": _item_uuid(run, f),
+            "description": visible(f"{f.resource_id} in account {f.account_id}, {f.region}"),
+            "props": [
+                _prop("resource-id", f.resource_id),
+                _prop("account-id", f.account_id),
+                _prop("region", f.region),
+            ],
         }
-        for (account, resource, region), item_uuid in inventory.items()
-    ]
-    observations = [
-        _observation(
-            f, run, tool_uuid, inventory[(f.account_id, f.resource_id, f.region)], finished, report.baseline_of(f)
-        )
-        for f in findings
-    ]
-    by_control: dict[str, list[tuple[Finding, str]]] = defaultdict(list)
-    for f, o in zip(findings, observations, strict=True):
-        by_control[f.control_id].append((f, o["uuid"]))
 
-    oscal_findings = []
-    for control in report.controls:
-        mine = by_control.get(control.id, [])
-        state, reason = _target_status([f for f, _ in mine])
-        waived = [f for f, _ in mine if f.status is Status.WAIVED]
+
+def _observations(report: Report, run: str, tool_uuid: str, collected: str) -> Iterator[dict[str, Any]]:
+    for f in report.sorted_findings():
+        yield _observation(f, run, tool_uuid, _item_uuid(run, f), collected, report.baseline_of(f))
+
+
+def _findings(report: Report, run: str) -> Iterator[dict[str, Any]]:
+    """A finding per audited control, its status from the control's counts, its related observations read
+    from the findings as it is written (a control's findings are consecutive in report order, controls in
+    the catalog's order: one pass for every control)."""
+    groups = itertools.groupby(report.sorted_findings(), key=lambda f: f.control_id)
+    group = next(groups, None)
+    for summary in report.control_summaries():
+        control = summary.control
+        statuses = {Status(status) for status, count in summary.counts.items() if count}
+        state, reason = _target_status(statuses)
         finding: dict[str, Any] = {
             "uuid": _uuid(run, "finding", control.id),
             "title": _line(f"{control.id} {control.title}"),
@@ -143,13 +151,34 @@ def document(report: Report) -> dict[str, Any]:
         references = [_prop("framework-reference", r) for r in report.references(control.id)]
         if references:
             finding["props"] = references
-        if mine:
-            finding["related-observations"] = [{"observation-uuid": o} for _, o in mine]
+        if statuses:
+            # Findings of controls the report does not audit come last; none comes before its control.
+            while group is not None and group[0] != control.id:
+                group = next(groups, None)
+            mine = group[1] if group is not None else iter(())
+            finding["related-observations"] = json_text.Items(
+                {"observation-uuid": _uuid(run, "observation", f.identity)} for f in mine
+            )
+        waived = summary.counts[str(Status.WAIVED)]
         if waived:
             finding["remarks"] = visible(
-                f"{len(waived)} failing resource(s) accepted by a waiver; see the observations' remarks."
+                f"{waived} failing resource(s) accepted by a waiver; see the observations' remarks."
             )
-        oscal_findings.append(finding)
+        yield finding
+
+
+def _document(report: Report) -> dict[str, Any]:
+    """The document, its inventory items, observations and findings ``json_text.Items`` (and each
+    finding's related observations): written a finding at a time."""
+    meta = report.metadata
+    started, finished = str(meta.get("started")), str(meta.get("finished") or meta.get("started"))
+    run = f"{meta.get('account')}|{started}"
+    tool_uuid = _uuid(run, "tool")
+    catalog_uuid = _uuid("catalog")
+    any_finding = bool(report.findings)
+    items = json_text.Items(_inventory(report, run))
+    observations = json_text.Items(_observations(report, run, tool_uuid, finished))
+    oscal_findings = json_text.Items(_findings(report, run))
 
     result: dict[str, Any] = {
         "uuid": _uuid(run, "result"),
@@ -173,15 +202,15 @@ def document(report: Report) -> dict[str, Any]:
                     "status": {"state": "operational"},
                 }
             ],
-            **({"inventory-items": items} if items else {}),
+            **({"inventory-items": items} if any_finding else {}),
         },
         "reviewed-controls": {
             "control-selections": [{"include-controls": [{"control-id": c.id} for c in report.controls]}]
             if report.controls
             else [{"include-all": {}}]
         },
-        **({"observations": observations} if observations else {}),
-        **({"findings": oscal_findings} if oscal_findings else {}),
+        **({"observations": observations} if any_finding else {}),
+        **({"findings": oscal_findings} if report.controls else {}),
     }
     notes = meta.get("notes") or []
     if notes:
@@ -214,5 +243,16 @@ def document(report: Report) -> dict[str, Any]:
     }
 
 
+def document(report: Report) -> dict[str, Any]:
+    """The whole document (its lists lists): for a test, or a validator of OSCAL."""
+    return json_text.materialized(_document(report))
+
+
+def write(report: Report, out: TextIO) -> None:
+    """The document as ``json.dumps(document(report), indent=2)`` writes it, an inventory item, an
+    observation and a finding at a time (a pass over the findings for each of the three lists)."""
+    json_text.write(out, _document(report))
+
+
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, default=str) + "\n"
+    return as_text(write, report)

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from compliance_checks.catalog import CATALOG_FILE
 from compliance_checks.core import Status
 from compliance_checks.reports import sarif_builder
 from compliance_checks.reports.escaping import visible
 from compliance_checks.reports.links import absolute_runbook_urls
-from compliance_checks.reports.model import Finding, Report
+from compliance_checks.reports.model import Finding, Report, as_text
 from compliance_checks.reports.scan_model import (
     LogicalLocation,
     Notification,
@@ -144,19 +145,20 @@ def scan_finding(report: Report, finding: Finding, baseline: str | None = None) 
     )
 
 
-def scan_run(report: Report) -> ScanRun:
-    metadata = report.metadata
-    findings = [
-        scan_finding(report, f)
-        for f in report.sorted_findings()
-        if f.status in (Status.FAIL, Status.ERROR, Status.WAIVED) and f.check_id
-    ]
+def _results(report: Report) -> Iterator[ScanFinding]:
+    """The findings that are results, in report order, converted as they are read."""
+    for f in report.sorted_findings():
+        if f.status in (Status.FAIL, Status.ERROR, Status.WAIVED) and f.check_id:
+            yield scan_finding(report, f)
     # Resolved findings (in the baseline, gone now) stay visible as absent results.
-    findings += [
-        scan_finding(report, f, baseline="resolved")
-        for f in report.resolved
-        if f.status in (Status.FAIL, Status.ERROR) and f.check_id
-    ]
+    for f in report.resolved:
+        if f.status in (Status.FAIL, Status.ERROR) and f.check_id:
+            yield scan_finding(report, f, baseline="resolved")
+
+
+def scan_run(report: Report) -> ScanRun:
+    """The run, its findings a generator (read once): the rules come first, from a pass of their own."""
+    metadata = report.metadata
     target = metadata.get("stack") or metadata.get("account") or "account"
     properties: dict[str, Any] = {
         "target": metadata.get("target"),
@@ -171,7 +173,7 @@ def scan_run(report: Report) -> ScanRun:
         version=str(metadata.get("version", "0")),
         information_uri="https://leadping.ai/security",
         rules=rules(report),
-        findings=findings,
+        findings=_results(report),
         notifications=[Notification(visible(note), level="warning") for note in metadata.get("notes", [])],
         properties=properties,
         started=metadata.get("started"),
@@ -181,8 +183,14 @@ def scan_run(report: Report) -> ScanRun:
 
 
 def document(report: Report) -> dict[str, Any]:
+    """The whole document (its results a list): for a test, or a check of what code scanning takes."""
     return sarif_builder.document(scan_run(report))
 
 
+def write(report: Report, out: TextIO) -> None:
+    """A result at a time, after a pass over the findings for the rules of checks the run does not know."""
+    sarif_builder.write(out, scan_run(report))
+
+
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, default=str) + "\n"
+    return as_text(write, report)

@@ -5,13 +5,19 @@ code scanning requires; paths relative to the checkout carry uriBaseId %SRCROOT%
 where the finding names one (a cloud resource's ARN, a Pulumi URN), one fingerprint key, a waiver as
 a suppression (kind external, with its justification) and, with a baseline, SARIF's baselineState
 (new, unchanged, absent for a resolved finding). A rule carries helpUri and security-severity.
+
+``document`` is the whole document (the gate's, a test's); ``write`` writes the same document as
+``json.dumps(document, indent=2)`` would, its results a finding at a time from the run's findings
+(read once: a generator over an organization's findings streams).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from compliance_checks.reports import json_text
 from compliance_checks.reports.scan_model import (
     BASELINE_TO_SARIF,
     FINGERPRINT_KEY,
@@ -118,10 +124,15 @@ def _result(finding: ScanFinding, rule_index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def document(run: ScanRun) -> dict[str, Any]:
+def _results(run: ScanRun, rule_index: dict[str, int]) -> Iterator[dict[str, Any]]:
+    return (_result(f, rule_index) for f in run.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR))
+
+
+def _document(run: ScanRun) -> dict[str, Any]:
+    """The document, its results an ``Items`` (written a result at a time)."""
     rules = [_rule(rule) for rule in run.rules]
     rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
-    results = [_result(f, rule_index) for f in run.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR)]
+    results = json_text.Items(_results(run, rule_index))
     invocation: dict[str, Any] = {
         "executionSuccessful": run.successful,
         "toolExecutionNotifications": [
@@ -150,6 +161,16 @@ def document(run: ScanRun) -> dict[str, Any]:
     if run.automation_id:
         sarif_run["automationDetails"] = {"id": run.automation_id}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [sarif_run]}
+
+
+def document(run: ScanRun) -> dict[str, Any]:
+    """The whole document, its results a list."""
+    return json_text.materialized(_document(run))
+
+
+def write(out: TextIO, run: ScanRun) -> None:
+    """``document(run)`` as ``json.dumps(..., indent=2)`` writes it (and a newline), a result at a time."""
+    json_text.write(out, _document(run))
 
 
 def upload_problems(document: dict[str, Any]) -> list[str]:

@@ -7,7 +7,7 @@ the same severity scores, the same way of carrying a waiver or a baseline state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -117,7 +117,9 @@ class ScanRun:
     tool: str
     information_uri: str
     rules: Sequence[Rule]
-    findings: Sequence[ScanFinding]
+    # The SARIF builder reads them once (a generator streams: sarif_builder.write); JUnit's
+    # render reads them more than once (a sequence).
+    findings: Iterable[ScanFinding]
     version: str = ""
     notifications: Sequence[Notification] = ()
     properties: Mapping[str, Any] = field(default_factory=dict)

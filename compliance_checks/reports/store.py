@@ -10,8 +10,10 @@ compacted ``FAN_IN`` at a time as they accumulate, so the files open at once sta
 many accounts there are.
 
 A store is written once (``add``), then read any number of times; ``where`` gives a filtered view
-of it that shares its files. The formats that stream (json, csv, asff, ocsf) write a finding at a
-time from it; ``Report`` computes every summary in one pass over it and keeps the result.
+of it that shares its files. The formats that stream (every one but the terminal's table: json,
+csv, asff, ocsf, html, sarif, junit, oscal, markdown) write a finding at a time from it, some after a
+first pass of their own (SARIF's rules, JUnit's counts) or with a pass per list (OSCAL); ``Report``
+computes every summary in one pass over it and keeps the result.
 """
 
 from __future__ import annotations
