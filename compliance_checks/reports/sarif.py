@@ -88,19 +88,27 @@ def rules(report: Report) -> list[Rule]:
                 properties={"resource_type": info["resource_type"], "controls": controls},
             )
         )
-    known = {rule.id for rule in found}
-    # Planned checks that are not implemented still get a rule, so their ERROR results resolve.
-    for finding in report.findings:
-        if finding.check_id and finding.check_id not in known:
-            known.add(finding.check_id)
-            found.append(
-                Rule(
-                    id=finding.check_id,
-                    title=f"{finding.check_id} (not implemented)",
-                    tags=("compliance", finding.control_id),
-                    properties={"controls": [finding.control_id]},
-                )
+    # A check with findings but no entry in report.checks still gets a rule, so its results resolve: a
+    # planned check that is not implemented (its ERROR findings), or one a baseline's resolved finding
+    # names that this run did not select. Their controls are every control their findings name, sorted,
+    # and the rules come in check id order: the same document whatever order the findings are read in.
+    current: dict[str, set[str]] = {}
+    gone: dict[str, set[str]] = {}
+    for into, findings in ((current, report.findings), (gone, report.resolved)):
+        for finding in findings:
+            if finding.check_id and finding.check_id not in report.checks:
+                into.setdefault(finding.check_id, set()).add(finding.control_id)
+    for check_id in sorted(current.keys() | gone.keys()):
+        controls = sorted(current.get(check_id, set()) | gone.get(check_id, set()))
+        why = "not implemented" if check_id in current else "not run"
+        found.append(
+            Rule(
+                id=check_id,
+                title=f"{check_id} ({why})",
+                tags=("compliance", *controls),
+                properties={"controls": controls},
             )
+        )
     return found
 
 

@@ -283,9 +283,10 @@ def _baseline_parts() -> tuple[list[Finding], dict[str, str], list[Finding]]:
         finding("TS-DR-1", "bucket_kms", "arn:aws:s3:::fixed", Status.FAIL, message=f"was failing {SPECIALS}"),
         # In a control with no finding now, and in one the run does not audit.
         finding("TS-NO-1", "nothing_to_see", "arn:aws:iam::111111111111:root", Status.ERROR),
-        # (Its check is one the run knows: a resolved finding of a check the run does not know has no
-        # rule, and the SARIF renderer raises KeyError on it, as it did before it streamed.)
         finding("TS-OLD-1", "trail_on", "arn:aws:s3:::old", Status.FAIL),
+        # A check this run did not select (a baseline from a wider run): SARIF gives it a rule "not run"
+        # (the renderer raised KeyError on it before).
+        finding("TS-OLD-1", "unselected_check", "arn:aws:s3:::wider", Status.FAIL),
         finding("TS-IR-1", None, "evidence:TS-IR-1", Status.FAIL, account_id="unknown"),  # no check: not in SARIF
     ]
     return findings, states, resolved
@@ -432,8 +433,7 @@ GATE_CASES: dict[str, Callable[[], ScanRun]] = {"gate": gate_run, "gate_empty": 
 
 def golden(case: str, extension: str, *, store: bool = False) -> str:
     """The kept text of a case; with ``store``, of its findings in a FindingStore (the same text,
-    unless reading them in report order rather than as given shows: SARIF's made-up rules of checks
-    the run does not know take the controls of the first finding read)."""
+    unless reading them in report order rather than as given shows; none does now)."""
     path = DATA / f"{case}.{extension}"
     if store and (DATA / f"{case}.store.{extension}").exists():
         path = DATA / f"{case}.store.{extension}"
