@@ -99,7 +99,9 @@ def _observation(
 
 
 def _item_uuid(run: str, finding: Finding) -> str:
-    return _uuid(run, "item", finding.account_id, finding.resource_id)
+    """One per inventory item: account, resource and region (a global resource's findings in two
+    regions are two items, and OSCAL wants every uuid of a document unique)."""
+    return _uuid(run, "item", finding.account_id, finding.resource_id, finding.region)
 
 
 def _inventory(report: Report, run: str) -> Iterator[dict[str, Any]]:

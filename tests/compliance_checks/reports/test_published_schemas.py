@@ -200,3 +200,36 @@ def test_every_reference_kind_of_the_catalog_has_a_framework_name():
     from compliance_checks.reports.model import FRAMEWORK_NAMES
 
     assert set(FRAMEWORK_NAMES) == set(REFERENCE_KINDS)
+
+
+def test_oscal_gives_one_resource_in_two_regions_two_items_and_every_uuid_once():
+    from tests.compliance_checks.reports.streaming_cases import _report, finding
+
+    arn = "arn:aws:iam::111111111111:role/everywhere"
+    report = _report(
+        [
+            finding("TS-DR-1", "bucket_kms", arn, Status.PASS, region="us-east-1"),
+            finding("TS-DR-1", "bucket_kms", arn, Status.FAIL, region="eu-west-1"),
+        ]
+    )
+    document = json.loads(FORMATS["oscal"].render(report))
+    validate_oscal(document)
+    text = json.dumps(document)
+    uuids = [value for key, value in _pairs(document) if key == "uuid"]
+    assert len(uuids) == len(set(uuids)), text
+    result = document["assessment-results"]["results"][0]
+    items = {item["uuid"] for item in result["local-definitions"]["inventory-items"]}
+    assert len(items) == 2
+    subjects = {s["subject-uuid"] for o in result["observations"] for s in o["subjects"]}
+    assert subjects == items
+
+
+def _pairs(value):
+    """Every (key, value) of a JSON document, at any depth."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield key, inner
+            yield from _pairs(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _pairs(inner)
