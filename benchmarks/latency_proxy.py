@@ -150,6 +150,12 @@ class _InProcessProxy:
             server.close()
             for _, writer in self._idle:
                 writer.close()
+            # Connections still open (a client that keeps its connection alive) end here, in the loop,
+            # not when the collector finds their coroutines after the loop is closed.
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             self._loop.close()
 
     def __enter__(self) -> _InProcessProxy:
@@ -202,8 +208,9 @@ class _InProcessProxy:
             head = await reader.readuntil(b"\r\n\r\n")
         except asyncio.IncompleteReadError:
             return False  # closed between requests
-        request_line, headers = _parse_head(head)
-        method, target, _ = request_line.split(" ", 2)
+        request = _Head.parse(head)
+        headers = request.by_name
+        method, target, _ = request.first.split(" ", 2)
         if headers.get("expect", "").lower() == "100-continue":
             writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # the body is sent upstream with the request
         body = await _read_body(reader, headers, method=None)
@@ -215,27 +222,28 @@ class _InProcessProxy:
                 self._peak = max(self._peak, self._in_flight)
         try:
             await asyncio.sleep(self.latency)
-            status_line, answer_headers, answer = await self._forward(method, target, head, body)
+            answer_head, answer = await self._forward(method, target, request, body)
         finally:
             with self._lock:
                 self._in_flight -= 1
                 if counting and self._counting_since is not None:
                     self._kinds[kind(method, target)] += 1
                     self._busy += time.monotonic() - started
-        lines = [status_line]
-        lines += [f"{name}: {value}" for name, value in answer_headers if name.lower() not in _FRAMING]
+        lines = [answer_head.first]
+        lines += [f"{name}: {value}" for name, value in answer_head.items if name.lower() not in _FRAMING]
         if method != "HEAD":
             lines.append(f"Content-Length: {len(answer)}")
-        elif "content-length" in (names := {n.lower(): v for n, v in answer_headers}):
-            lines.append(f"Content-Length: {names['content-length']}")
+        elif "content-length" in answer_head.by_name:  # a HEAD's answer keeps the length of what it describes
+            lines.append(f"Content-Length: {answer_head.by_name['content-length']}")
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + answer)
         await writer.drain()
         return headers.get("connection", "").lower() != "close"
 
-    async def _forward(self, method: str, target: str, head: bytes, body: bytes) -> tuple[str, list, bytes]:
-        """The request sent upstream on a kept-alive connection (a new one if the kept one had closed)."""
+    async def _forward(self, method: str, target: str, head: _Head, body: bytes) -> tuple[_Head, bytes]:
+        """The request sent upstream on a kept-alive connection (a new one if the kept one had closed):
+        the answer's head and body."""
         lines = [f"{method} {target} HTTP/1.1"]
-        lines += [f"{name}: {value}" for name, value in _header_items(head) if name.lower() not in _FRAMING]
+        lines += [f"{name}: {value}" for name, value in head.items if name.lower() not in _FRAMING]
         if body or method in ("POST", "PUT", "PATCH"):
             lines.append(f"Content-Length: {len(body)}")
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
@@ -245,19 +253,18 @@ class _InProcessProxy:
             try:
                 upstream[1].write(request)
                 await upstream[1].drain()
-                answer_head = await upstream[0].readuntil(b"\r\n\r\n")
-                status_line, answer_headers = _parse_head(answer_head)
-                answer = await _read_body(upstream[0], answer_headers, method=method, status=status_line)
+                answer_head = _Head.parse(await upstream[0].readuntil(b"\r\n\r\n"))
+                answer = await _read_body(upstream[0], answer_head.by_name, method=method, status=answer_head.first)
             except (ConnectionError, asyncio.IncompleteReadError):
                 upstream[1].close()
                 if reused and attempt == 1:
                     continue  # the server had closed a kept-alive connection: once more on a new one
                 raise
-            if answer_headers.get("connection", "").lower() == "close" or _reads_to_end(answer_headers):
+            if answer_head.by_name.get("connection", "").lower() == "close" or _reads_to_end(answer_head.by_name):
                 upstream[1].close()
             else:
                 self._idle.append(upstream)
-            return status_line, _header_items(answer_head), answer
+            return answer_head, answer
         raise AssertionError("unreachable")
 
 
@@ -265,19 +272,23 @@ class _InProcessProxy:
 _FRAMING = _HOP_BY_HOP | {"content-length", "expect"}
 
 
-def _header_items(head: bytes) -> list[tuple[str, str]]:
-    items = []
-    for line in head.decode("latin-1").split("\r\n")[1:]:
-        if line:
-            name, _, value = line.partition(":")
-            items.append((name.strip(), value.strip()))
-    return items
+@dataclass(frozen=True)
+class _Head:
+    """A message's head: its first line, its headers in order, and the same by lower-case name."""
 
+    first: str
+    items: list[tuple[str, str]]
+    by_name: dict[str, str]
 
-def _parse_head(head: bytes) -> tuple[str, dict[str, str]]:
-    """The first line, and the headers by lower-case name."""
-    first = head.decode("latin-1").split("\r\n", 1)[0]
-    return first, {name.lower(): value for name, value in _header_items(head)}
+    @classmethod
+    def parse(cls, head: bytes) -> _Head:
+        first, *lines = head.decode("latin-1").split("\r\n")
+        items = []
+        for line in lines:
+            if line:
+                name, _, value = line.partition(":")
+                items.append((name.strip(), value.strip()))
+        return cls(first, items, {name.lower(): value for name, value in items})
 
 
 def _reads_to_end(headers: dict[str, str]) -> bool:
