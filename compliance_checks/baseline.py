@@ -10,13 +10,16 @@ A finding is followed from run to run by its identity (account, control, check, 
 
 A FAIL or ERROR of the baseline that this run does not report at all (the resource is gone) is
 carried into the report as resolved (``Report.resolved``), so that every format can say what went
-away. A baseline that is not an audit.json is bad input (exit 2), never an empty baseline.
+away; but only where this run looked: a baseline finding of a check, account or region this run did
+not audit (a baseline of the whole organization against ``--checks``, ``--accounts`` or ``--region``)
+was not judged again, so it is neither resolved nor anything else. A baseline that is not an
+audit.json is bad input (exit 2), never an empty baseline.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,11 +87,32 @@ def state(finding: Finding, previous: Finding | None) -> str:
     return "resolved" if previous.status in PROBLEMS else "unchanged"
 
 
+def _looked_at(report: Report) -> Callable[[Finding], bool]:
+    """Whether this run judged where a baseline finding was: its check (or, for a control's manual
+    finding, its control), its account and its region (a global resource's region is "global")."""
+    checks = set(report.checks)
+    controls = {control.id for control in report.controls}
+    accounts = {f.account_id for f in report.findings}
+    accounts |= {a for a in str(report.metadata.get("account") or "").split(",") if a}
+    regions = set(report.metadata.get("regions") or ())
+
+    def looked(finding: Finding) -> bool:
+        judged_by = finding.check_id in checks if finding.check_id else finding.control_id in controls
+        if not judged_by:
+            return False
+        if accounts and finding.account_id not in accounts:
+            return False
+        return not regions or finding.region in regions or finding.region == "global"
+
+    return looked
+
+
 def compare(report: Report, baseline: Baseline) -> None:
     """Marks the report's findings against the baseline (Report.baseline_states, Report.resolved)."""
     current = {f.identity for f in report.findings}
     report.baseline_states = {f.identity: state(f, baseline.findings.get(f.identity)) for f in report.findings}
+    looked = _looked_at(report)
     report.resolved = [
-        f for identity, f in baseline.findings.items() if identity not in current and f.status in PROBLEMS
+        f for identity, f in baseline.findings.items() if identity not in current and f.status in PROBLEMS and looked(f)
     ]
     report.metadata["baseline"] = {"file": baseline.source, **(report.baseline_summary() or {})}

@@ -73,6 +73,24 @@ def test_given_a_fixed_and_a_deleted_bucket_then_both_are_resolved(aws, capsys, 
     assert second["baseline"]["resolved"] == 2
 
 
+def test_a_baseline_finding_where_this_run_did_not_look_is_not_resolved(aws, capsys, tmp_path):
+    # A wider run's baseline (two checks, two regions) against a run of one check in one region: the
+    # other check's failures and the other region's were not judged again, so none is "resolved".
+    gone = _bucket("will-be-gone", compliant=False)
+    wider = ["audit", "--checks", MODEL, "s3_bucket_policy_tls_only", "--format", "json", "--quiet"]
+    cli.main([*wider, "--region", REGION])
+    first = json.loads(capsys.readouterr().out)
+    elsewhere = {**first["findings"][0], "region": "eu-west-3", "resource_id": "arn:aws:s3:::far-away"}
+    first["findings"].append(elsewhere)
+    assert {f["check_id"] for f in first["findings"] if f["status"] == "FAIL"} == {MODEL, "s3_bucket_policy_tls_only"}
+    boto3.client("s3", region_name=REGION).delete_bucket(Bucket="will-be-gone")
+    code, second, _ = audit(capsys, "--region", REGION, "--baseline", str(saved(tmp_path, first)))
+    assert code == 0
+    # Only the bucket that is gone, and only for the check this run ran, in the region it read.
+    assert [(f["resource_id"], f["check_id"]) for f in second["baseline"]["resolved_findings"]] == [(gone, MODEL)]
+    assert second["baseline"]["resolved"] == 1
+
+
 @pytest.mark.parametrize(("fail_on", "expected"), [("critical", 0), ("high", 1), ("LOW", 1)])
 def test_fail_on_counts_only_fails_at_or_above_the_severity(aws, capsys, fail_on, expected):
     _bucket("aes-only", compliant=False)  # the check is high severity
