@@ -22,6 +22,11 @@ wall time of each (process start to exit), the ratio, the requests the proxy rec
 concurrency each achieved (peak and mean requests in flight), so a re-run after a change to how
 reads are scheduled shows what it changed. A run whose tool judged fewer buckets than there are is
 reported as such, never as a time.
+
+Each tool runs ``--repeat`` times (default 3), the tools taking turns, and the table gives each
+one's median with the fastest and slowest run: on this shared machine one run of a few seconds
+lands in a quiet or a busy spell (the same audit took 5.6 s and 8.5 s minutes apart, its processor
+time 4.3 s and 6.4 s), while Prowler's two minutes average over several.
 """
 
 from __future__ import annotations
@@ -30,10 +35,12 @@ import argparse
 import compileall
 import contextlib
 import csv
+import dataclasses
 import json
 import logging
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -68,6 +75,8 @@ class Run:
     traffic: Traffic
     judged: int  # buckets with a verdict of the tool (PASS or FAIL) in its report
     cpu_seconds: float = 0.0  # the tool's own processor time (user + system), its child processes included
+    repeats: int = 1  # runs this one stands for (``median``): its times are their medians
+    spread: tuple[float, float] | None = None  # the fastest and slowest of those runs' wall times
 
     @property
     def per_bucket(self) -> float:
@@ -76,6 +85,33 @@ class Run:
     @property
     def complete(self) -> bool:
         return self.judged >= self.buckets
+
+
+def median(runs: Sequence[Run]) -> Run:
+    """The runs of one tool on the same buckets and checks as one: the median wall time and the median
+    processor time, the fewest buckets any of them judged (a run that missed one is not hidden by the
+    others), the first failing exit code, and the traffic of the run whose wall time is the median."""
+    if not runs or len({(r.tool, r.scope, r.buckets) for r in runs}) != 1:
+        raise ValueError("median() takes the runs of one tool on the same buckets and checks")
+    ordered = sorted(runs, key=lambda r: r.seconds)
+    middle = ordered[(len(ordered) - 1) // 2]
+    return dataclasses.replace(
+        middle,
+        seconds=statistics.median(r.seconds for r in runs),
+        cpu_seconds=statistics.median(r.cpu_seconds for r in runs),
+        judged=min(r.judged for r in runs),
+        exit_code=next((r.exit_code for r in runs if r.exit_code != 0), 0),
+        repeats=len(runs),
+        spread=(ordered[0].seconds, ordered[-1].seconds),
+    )
+
+
+def medians(runs: Sequence[Run]) -> list[Run]:
+    """``median`` of each tool's runs on each bucket count and scope, in the order they first ran."""
+    groups: dict[tuple[int, str, str], list[Run]] = {}
+    for run in runs:
+        groups.setdefault((run.buckets, run.scope, run.tool), []).append(run)
+    return [median(group) for group in groups.values()]
 
 
 def prowler_binary() -> Path:
@@ -267,26 +303,32 @@ def compare(
     with_prowler: bool = True,
     with_config: bool = False,
     with_floor: bool = False,
+    repeat: int = 1,
 ) -> list[Run]:
+    """Every run, ``repeat`` rounds of each tool per bucket count and scope. The rounds interleave the
+    tools (ours, ours from Config, the floor, Prowler; then again), so that each tool's runs sample the
+    same moments of a shared machine rather than one tool meeting all of its quiet or busy spells."""
     binary = prowler_binary() if with_prowler else None
     _compile_ours()
     runs: list[Run] = []
+
+    def measured(run: Run) -> None:
+        runs.append(run)
+        _print(run)
+
     for buckets in bucket_counts:
         with account(buckets, latency_seconds, record_config=with_config) as proxy:
             for scope in scopes:
-                with tempfile.TemporaryDirectory() as ours, tempfile.TemporaryDirectory() as theirs:
-                    runs.append(run_ours(scope, buckets, proxy, Path(ours)))
-                    _print(runs[-1])
-                    if with_config:
-                        with tempfile.TemporaryDirectory() as from_config:
-                            runs.append(run_ours(scope, buckets, proxy, Path(from_config), source="config"))
-                            _print(runs[-1])
-                    if with_floor:
-                        runs.append(run_floor(scope, buckets, proxy))
-                        _print(runs[-1])
-                    if binary is not None:
-                        runs.append(run_prowler(binary, scope, buckets, proxy, Path(theirs)))
-                        _print(runs[-1])
+                for _ in range(repeat):
+                    with tempfile.TemporaryDirectory() as ours, tempfile.TemporaryDirectory() as theirs:
+                        measured(run_ours(scope, buckets, proxy, Path(ours)))
+                        if with_config:
+                            with tempfile.TemporaryDirectory() as from_config:
+                                measured(run_ours(scope, buckets, proxy, Path(from_config), source="config"))
+                        if with_floor:
+                            measured(run_floor(scope, buckets, proxy))
+                        if binary is not None:
+                            measured(run_prowler(binary, scope, buckets, proxy, Path(theirs)))
     return runs
 
 
@@ -302,8 +344,9 @@ def _print(run: Run) -> None:
 
 
 def table(runs: Sequence[Run], latency_ms: float) -> str:
-    """One row per run; the ratios are Prowler's wall time and processor time over the run's, for the
-    same buckets and checks."""
+    """One row per tool, bucket count and scope (the median of its runs, ``medians``); the ratios are
+    Prowler's median wall time and processor time over the row's, for the same buckets and checks."""
+    runs = medians(runs)
     lines = [
         "| buckets | checks | tool | wall time | Prowler / this | processor time | Prowler / this "
         "| requests | in flight (peak / mean) |",
@@ -317,6 +360,8 @@ def table(runs: Sequence[Run], latency_ms: float) -> str:
         cpu = f"{run.cpu_seconds:.1f} s" if run.complete else "-"
         cpu_ratio = f"{theirs.cpu_seconds / run.cpu_seconds:.1f}x" if compared and run.cpu_seconds else "-"
         wall = f"{run.seconds:.1f} s" if run.complete else f"incomplete ({run.judged}/{run.buckets} judged)"
+        if run.complete and run.spread is not None and run.repeats > 1:
+            wall += f" (median of {run.repeats}: {run.spread[0]:.1f}-{run.spread[1]:.1f} s)"
         tool = f"Prowler {PROWLER_VERSION}" if run.tool == "prowler" else run.tool
         t = run.traffic
         lines.append(
@@ -346,9 +391,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also run the same reads in a bare boto3 loop with as many threads (benchmarks.boto3_floor)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each tool, interleaved; the table gives each one's median (default 3)",
+    )
     args = parser.parse_args(argv)
     if any(n < 1 for n in args.buckets) or args.latency_ms < 0:
         print("prowler_comparison: bucket counts must be at least 1 and the latency not negative", file=sys.stderr)
+        return 2
+    if not 1 <= args.repeat <= 25:
+        print("prowler_comparison: --repeat must be 1 to 25", file=sys.stderr)
         return 2
     scopes = {"two": ("two checks",), "s3": ("all S3",), "both": ("two checks", "all S3")}[args.scope]
     try:
@@ -359,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             with_prowler=not args.without_prowler,
             with_config=args.with_config_source,
             with_floor=args.with_boto3_floor,
+            repeat=args.repeat,
         )
     except ProwlerUnavailable as exc:
         print(f"prowler_comparison: Prowler cannot run here: {exc}", file=sys.stderr)

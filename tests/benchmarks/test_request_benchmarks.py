@@ -5,13 +5,14 @@ comparison's own half (our audit through the proxy) judges every bucket."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 
 import boto3
 import pytest
 
 from benchmarks import prowler_comparison, requests_per_check
 from benchmarks.audit_requests import REGION, _environment, moto_server
-from benchmarks.latency_proxy import LatencyProxy, kind
+from benchmarks.latency_proxy import LatencyProxy, Traffic, kind
 from tests.compliance_checks.conftest import refusal
 
 
@@ -47,10 +48,12 @@ def test_requests_per_check_finds_one_encryption_read_per_bucket():
 
 
 def test_the_comparison_judges_every_bucket_through_the_proxy_and_reports_a_prowler_less_run(capsys):
-    assert prowler_comparison.main(["--buckets", "5", "--latency-ms", "1", "--scope", "two", "--without-prowler"]) == 0
+    argv = ["--buckets", "5", "--latency-ms", "1", "--scope", "two", "--without-prowler", "--repeat", "2"]
+    assert prowler_comparison.main(argv) == 0
     out = capsys.readouterr().out
     assert "| 5 | two checks | ours |" in out
-    assert "judged 5/5" in out
+    assert out.count("judged 5/5") == 2  # each of the two runs
+    assert "(median of 2:" in out
     assert "incomplete" not in out
 
 
@@ -58,6 +61,30 @@ def test_the_comparison_refuses_bad_counts_in_one_line(capsys):
     assert prowler_comparison.main(["--buckets", "0"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert "bucket counts must be at least 1" in line
+    assert prowler_comparison.main(["--buckets", "5", "--repeat", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "prowler_comparison: --repeat must be 1 to 25"
+
+
+def _run(tool: str, seconds: float, cpu: float, judged: int = 10, exit_code: int = 0, requests: int = 20):
+    traffic = Traffic(requests, Counter({"GET /<name>?policy": requests}), 4, seconds, seconds)
+    return prowler_comparison.Run(tool, "two checks", 10, seconds, exit_code, traffic, judged, cpu)
+
+
+def test_repeated_runs_are_compared_by_their_medians_and_a_missed_bucket_in_any_run_shows():
+    ours = [_run("ours", 8.5, 6.4), _run("ours", 5.6, 4.3, requests=21), _run("ours", 6.5, 4.9)]
+    prowler = [_run("prowler", 126.0, 66.0), _run("prowler", 135.0, 76.0), _run("prowler", 130.0, 72.0)]
+    summary = prowler_comparison.median(ours)
+    assert (summary.seconds, summary.cpu_seconds, summary.repeats, summary.spread) == (6.5, 4.9, 3, (5.6, 8.5))
+    assert summary.traffic.requests == 20  # the median run's traffic, not the fastest's
+    text = prowler_comparison.table([ours[0], prowler[0], ours[1], prowler[1], ours[2], prowler[2]], 30)
+    assert "| 10 | two checks | ours | 6.5 s (median of 3: 5.6-8.5 s) | 20.0x | 4.9 s | 14.7x |" in text
+    assert "| 10 | two checks | Prowler 5.46.0 | 130.0 s (median of 3: 126.0-135.0 s) | 1.0x |" in text
+    # One run of three that judged 9 of 10 buckets, or failed, makes the row incomplete and unrated.
+    partial = prowler_comparison.median([*ours[:2], _run("ours", 6.0, 4.0, judged=9, exit_code=1)])
+    assert (partial.judged, partial.exit_code, partial.complete) == (9, 1, False)
+    assert "| ours | incomplete (9/10 judged) | - |" in prowler_comparison.table([partial, *prowler], 30)
+    with pytest.raises(ValueError, match="one tool"):
+        prowler_comparison.median([ours[0], prowler[0]])
 
 
 def test_an_account_holds_only_its_own_buckets_whatever_ran_before_it():
@@ -196,6 +223,7 @@ def test_the_latency_proxy_relays_every_framing_and_method(tmp_path):
 
 def test_the_boto3_floor_reads_every_bucket_and_sits_beside_our_audit_in_the_table(capsys):
     argv = ["--buckets", "4", "--latency-ms", "1", "--scope", "two", "--without-prowler", "--with-boto3-floor"]
+    argv += ["--repeat", "1"]
     assert prowler_comparison.main(argv) == 0
     out = capsys.readouterr().out
     assert "| 4 | two checks | boto3 alone |" in out
