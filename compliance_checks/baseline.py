@@ -18,6 +18,7 @@ audit.json is bad input (exit 2), never an empty baseline.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -43,25 +44,15 @@ class Baseline:
 
 
 def _finding(entry: Any, index: int) -> Finding:
-    if not isinstance(entry, dict) or any(key not in entry for key in _REQUIRED):
-        raise BaselineError(f"finding #{index} lacks one of {', '.join(_REQUIRED)}")
     try:
-        status = Status(entry["status"])
-    except ValueError:
-        raise BaselineError(f"finding #{index} has an unknown status {entry['status']!r}") from None
-    return Finding(
-        control_id=str(entry["control_id"]),
-        check_id=entry["check_id"],
-        resource_id=str(entry["resource_id"]),
-        resource_type=str(entry["resource_type"]),
-        region=str(entry["region"]),
-        status=status,
-        message=str(entry.get("message", "")),
-        evidence=entry.get("evidence") or {},
-        severity=entry.get("severity"),
-        title=str(entry.get("title", "")),
-        account_id=str(entry.get("account_id", "unknown")),
-    )
+        # The waiver that applied then is not carried: this run's waivers judge this run's findings.
+        return dataclasses.replace(Finding.from_dict(entry), waiver=None)
+    except KeyError as exc:
+        raise BaselineError(
+            f"finding #{index} lacks {exc.args[0]} (an audit.json's finding has each of {', '.join(_REQUIRED)})"
+        ) from None
+    except ValueError as exc:
+        raise BaselineError(f"finding #{index}: {exc}") from None
 
 
 def load_baseline(path: Path) -> Baseline:

@@ -16,7 +16,7 @@ from typing import Any
 
 from compliance_checks import shards
 from compliance_checks.catalog import Control, load_catalog
-from compliance_checks.core import Status
+from compliance_checks.core import Severity, Status
 from compliance_checks.reports.model import Finding, Report, finding_order
 from compliance_checks.reports.store import FindingStore
 from compliance_checks.sources.config import merged_descriptions
@@ -43,6 +43,7 @@ def load_shard(directory: Path) -> dict[str, Any]:
     if not isinstance(run, dict) or not isinstance(run.get("shard"), dict):
         raise MergeError(f"{path} is not the report of a shard (no metadata.run.shard: audit with --shard I/N)")
     _check_shape(path, metadata, run["shard"])
+    _check_descriptions(path, document.get("checks"))
     return document
 
 
@@ -61,6 +62,54 @@ def _check_shape(path: Path, metadata: Mapping[str, Any], shard: Mapping[str, An
     for key in ("check_seconds", "source", "organization"):
         if metadata.get(key) is not None and not isinstance(metadata[key], dict):
             raise MergeError(f"{path}: metadata.{key} is not an object")
+    if not strings(metadata.get("notes") or []):
+        raise MergeError(f"{path}: metadata.notes is not a list of texts")
+    requests = metadata.get("requests", 0)
+    if not isinstance(requests, int) or isinstance(requests, bool) or requests < 0:
+        raise MergeError(f"{path}: metadata.requests is not a count of requests")
+    for key in ("started", "finished"):
+        try:
+            aware = dt.datetime.fromisoformat(metadata[key]).tzinfo is not None
+        except (KeyError, TypeError, ValueError):
+            aware = False
+        if not aware:
+            raise MergeError(f"{path}: metadata.{key} is not a timestamp with its time zone (ISO 8601)")
+    for check_id, seconds in (metadata.get("check_seconds") or {}).items():
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+            raise MergeError(f"{path}: metadata.check_seconds.{check_id} is not a number of seconds")
+    members = (metadata.get("organization") or {}).get("members", 0)
+    if not isinstance(members, int) or isinstance(members, bool):
+        raise MergeError(f"{path}: metadata.organization.members is not a count of accounts")
+
+
+# What a report says of each check it ran (``runner._assemble``), as the report writers read it.
+_CHECK_TEXTS = ("title", "resource_type")
+_CHECK_OPTIONAL_TEXTS = ("rationale", "remediation")
+
+
+def _check_descriptions(path: Path, checks: Any) -> dict[str, dict[str, Any]]:
+    """A shard's ``checks`` (check id -> title, severity, resource type, rationale, remediation and
+    controls) when each has the shape ``audit`` writes; else MergeError naming the first that does not."""
+    if checks is None:
+        return {}
+    if not isinstance(checks, dict):
+        raise MergeError(f"{path}: checks is not an object of check descriptions")
+    for check_id, info in checks.items():
+        where = f"{path}: checks.{check_id}"
+        if not isinstance(info, dict):
+            raise MergeError(f"{where} is not a check description")
+        for key in _CHECK_TEXTS:
+            if not isinstance(info.get(key), str):
+                raise MergeError(f"{where}.{key} is not a text")
+        for key in _CHECK_OPTIONAL_TEXTS:
+            if info.get(key) is not None and not isinstance(info[key], str):
+                raise MergeError(f"{where}.{key} is not a text")
+        if info.get("severity") not in {str(s) for s in Severity}:
+            raise MergeError(f"{where}.severity is not one of {', '.join(str(s) for s in Severity)}")
+        controls = info.get("controls")
+        if not isinstance(controls, list) or not all(isinstance(c, str) for c in controls):
+            raise MergeError(f"{where}.controls is not a list of control ids")
+    return checks
 
 
 def _check_set(documents: Sequence[tuple[Path, Mapping[str, Any]]]) -> int:
@@ -120,15 +169,15 @@ def _metadata(documents: Sequence[Mapping[str, Any]], count: int) -> dict[str, A
     timings: dict[str, float] = {}
     for meta in ordered:
         for check_id, seconds in (meta.get("check_seconds") or {}).items():
-            timings[check_id] = round(timings.get(check_id, 0.0) + float(seconds), 3)
+            timings[check_id] = round(timings.get(check_id, 0.0) + seconds, 3)
     merged.update(
         {
             "account": ",".join(accounts),
             "accounts": accounts,
             "regions": list(dict.fromkeys(r for m in ordered for r in m.get("regions") or [])),
-            "started": min(str(m.get("started", "")) for m in ordered),
-            "finished": max(str(m.get("finished", "")) for m in ordered),
-            "requests": sum(int(m.get("requests") or 0) for m in ordered),
+            "started": min((m["started"] for m in ordered), key=dt.datetime.fromisoformat),
+            "finished": max((m["finished"] for m in ordered), key=dt.datetime.fromisoformat),
+            "requests": sum(m.get("requests", 0) for m in ordered),
             "check_seconds": timings,
             "notes": list(dict.fromkeys(n for m in ordered for n in m.get("notes") or [])),
             "run": {**ordered[0]["run"], "shard": None, "merged_shards": count},
@@ -140,7 +189,7 @@ def _metadata(documents: Sequence[Mapping[str, Any]], count: int) -> dict[str, A
         merged["source"] = source
     organization = [m.get("organization") for m in ordered if m.get("organization")]
     if organization:
-        merged["organization"] = {**organization[0], "members": sum(int(o.get("members", 0)) for o in organization)}
+        merged["organization"] = {**organization[0], "members": sum(o.get("members", 0) for o in organization)}
     return merged
 
 
@@ -162,8 +211,8 @@ def _merged(headers: Sequence[tuple[Path, Mapping[str, Any]]], findings: Finding
     if findings.key != finding_order(controls):
         raise MergeError("the shards audited different controls")  # _check_set's selection check says so first
     checks: dict[str, Any] = {}
-    for body in bodies:
-        checks.update(body.get("checks") or {})
+    for path, body in headers:
+        checks.update(_check_descriptions(path, body.get("checks")))
     return Report(metadata=metadata, findings=findings, controls=controls, checks=checks)
 
 

@@ -15,12 +15,13 @@ from typing import Any, TextIO
 
 from compliance_checks.catalog import REFERENCE_KINDS, Control, load_references
 from compliance_checks.core import Status
+from compliance_checks.reports.scan_model import SEVERITIES
 
 # Worst first: a control's status is the worst of its findings'.
 STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.WAIVED, Status.PASS)
 _RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 # Most severe first; a finding without a severity (a MANUAL control's) sorts last.
-SEVERITY_ORDER = ("critical", "high", "medium", "low")
+SEVERITY_ORDER = SEVERITIES  # worst first; a finding's severity is one of them or None (the report schema's)
 # The frameworks references.yaml lists (catalog.REFERENCE_KINDS), as a reader names them.
 FRAMEWORK_NAMES = {"security_hub": "AWS Security Hub", "soc2": "SOC 2"}
 
@@ -79,21 +80,58 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
-        """The finding ``to_dict`` wrote (a shard's audit.json, an account's partial results)."""
+        """The finding ``to_dict`` wrote (a shard's audit.json, an account's partial results, a
+        baseline). KeyError names a member it lacks (``message`` and everything after ``status`` may
+        be left out); ValueError says which member is not what ``to_dict`` writes there, so that a
+        hand-edited or garbled file is refused here and not half-way through writing a report."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"it is a JSON {type(data).__name__}, not an object")
+        check_id = data["check_id"]
+        if check_id is not None and not isinstance(check_id, str):
+            raise ValueError(f"its check_id is a JSON {_json_kind(check_id)}, neither a text nor null")
+        texts = {name: _member(data, name, str) for name in _FINDING_TEXTS}
+        status = data["status"]
+        if status not in _STATUSES:
+            raise ValueError(f"its status {status!r} is not one of {', '.join(_STATUSES)}")
+        severity = data.get("severity")
+        if severity is not None and severity not in SEVERITY_ORDER:
+            raise ValueError(f"its severity {severity!r} is not one of {', '.join(SEVERITY_ORDER)}")
         return cls(
-            control_id=str(data["control_id"]),
-            check_id=data["check_id"],
-            resource_id=str(data["resource_id"]),
-            resource_type=str(data["resource_type"]),
-            region=str(data["region"]),
-            status=Status(data["status"]),
-            message=str(data["message"]),
-            evidence=dict(data.get("evidence") or {}),
-            severity=data.get("severity"),
-            title=str(data.get("title", "")),
-            account_id=str(data.get("account_id", "unknown")),
-            waiver=data.get("waiver"),
+            check_id=check_id,
+            status=Status(status),
+            message=_member(data, "message", str, default=""),
+            evidence=_member(data, "evidence", Mapping, default={}),
+            severity=severity,
+            title=_member(data, "title", str, default=""),
+            account_id=_member(data, "account_id", str, default="unknown"),
+            waiver=_member(data, "waiver", Mapping, default=None),
+            **texts,
         )
+
+
+_FINDING_TEXTS = ("control_id", "resource_id", "resource_type", "region")
+_STATUSES = tuple(str(status) for status in Status)
+_MISSING = object()
+
+
+def _member(data: Mapping[str, Any], name: str, kind: type, default: Any = _MISSING) -> Any:
+    """``data[name]`` when it is a ``kind``; ``default`` when it is absent or null (KeyError without one)."""
+    value = data.get(name)
+    if value is None:
+        if default is _MISSING:
+            raise KeyError(name)
+        return dict(default) if isinstance(default, dict) else default
+    if not isinstance(value, kind):
+        raise ValueError(
+            f"its {name} is a JSON {_json_kind(value)}, not {'an object' if kind is Mapping else 'a text'}"
+        )
+    return dict(value) if kind is Mapping else value
+
+
+def _json_kind(value: Any) -> str:
+    return {bool: "boolean", int: "number", float: "number", str: "text", list: "array", dict: "object"}.get(
+        type(value), type(value).__name__
+    )
 
 
 @dataclass(frozen=True)

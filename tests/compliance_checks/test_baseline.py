@@ -4,6 +4,7 @@ unchanged or resolved against a previous audit.json, and only what the caller na
 from __future__ import annotations
 
 import json
+import re
 
 import boto3
 import jsonschema
@@ -131,8 +132,17 @@ def test_a_file_that_is_not_an_audit_json_is_refused(tmp_path):
     entry = {"control_id": "LP-DR-1", "check_id": "x", "resource_id": "r", "resource_type": "t", "region": "g"}
     with pytest.raises(baseline.BaselineError, match="finding #0 lacks"):
         baseline.load_baseline(saved(tmp_path, {"findings": [entry]}))
-    with pytest.raises(baseline.BaselineError, match="unknown status"):
+    with pytest.raises(baseline.BaselineError, match="finding #0: its status 'MAYBE' is not one of PASS, FAIL"):
         baseline.load_baseline(saved(tmp_path, {"findings": [{**entry, "status": "MAYBE"}]}))
+    for member, value, message in (
+        ("check_id", ["x"], "its check_id is a JSON array, neither a text nor null"),
+        ("severity", "urgent", "its severity 'urgent' is not one of critical, high, medium, low"),
+        ("evidence", "all good", "its evidence is a JSON text, not an object"),
+        ("region", 7, "its region is a JSON number, not a text"),
+    ):
+        spoiled = {**entry, "status": "FAIL", member: value}
+        with pytest.raises(baseline.BaselineError, match=f"finding #0: {re.escape(message)}"):
+            baseline.load_baseline(saved(tmp_path, {"findings": [spoiled]}))
 
 
 def test_every_format_marks_the_baseline_state(aws, capsys, tmp_path):

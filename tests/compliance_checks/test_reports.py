@@ -18,6 +18,7 @@ from compliance_checks.catalog import Catalog, Control
 from compliance_checks.core import Check, CheckMetadata, Severity, Status, errored, failed, passed
 from compliance_checks.reports import FORMATS, html_report, json_report, junit, markdown, sarif, table
 from compliance_checks.reports.escaping import visible
+from compliance_checks.reports.model import SEVERITY_ORDER
 from compliance_checks.runner import AuditOptions, run_audit, select
 from compliance_checks.waivers import parse_waivers
 from tests.compliance_checks.conftest import REGION
@@ -285,8 +286,17 @@ def test_the_audit_command_line_loads_no_renderer_and_not_rich_until_a_report_ne
     assert json.loads(done.stdout.replace("'", '"')) == [
         "compliance_checks.reports.links",
         "compliance_checks.reports.model",
+        "compliance_checks.reports.scan_model",  # the severities, nothing more (no import of its own)
         "compliance_checks.reports.store",  # the runner's, for an organization's findings
     ]
+
+
+def test_the_report_schema_and_the_finding_reader_allow_the_same_severities():
+    schema = json.loads((SCHEMAS / "audit-report.schema.json").read_text())
+    finding = schema["$defs"]["finding"]["properties"]["severity"]["enum"]
+    assert finding == [*SEVERITY_ORDER, None]
+    check = schema["properties"]["checks"]["additionalProperties"]["properties"]["severity"]["enum"]
+    assert check == list(SEVERITY_ORDER) == [str(s) for s in Severity]
 
 
 def test_status_enum_in_schema_matches_the_code():

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from compliance_checks import cli, merge, shards
+from compliance_checks.reports import FORMATS
 
 ACCOUNTS = [f"{100000000000 + i * 7919:012d}" for i in range(40)]
 
@@ -30,6 +31,9 @@ def test_given_a_malformed_shard_then_it_is_refused(text: str) -> None:
 
 def test_given_a_valid_shard_then_it_parses() -> None:
     assert shards.parse_shard("3/8") == shards.Shard(3, 8)
+
+
+_KMS = "s3_bucket_default_encryption_kms"
 
 
 def _finding(account: str, status: str = "PASS", check: str | None = "s3_bucket_default_encryption_kms") -> dict:
@@ -60,7 +64,16 @@ def _shard(index: int, count: int, accounts: list[str], run_id: str = "run-1") -
             "finished": "2026-01-01T00:01:00+00:00",
             "run": shards.run_identity(run_id, shards.Shard(index, count), {"accounts": [], "checks": ["x"]}),
         },
-        "checks": {"s3_bucket_default_encryption_kms": {"title": "t"}},
+        "checks": {
+            "s3_bucket_default_encryption_kms": {
+                "title": "t",
+                "severity": "high",
+                "resource_type": "AWS::S3::Bucket",
+                "rationale": None,
+                "remediation": "r",
+                "controls": ["LP-DR-1"],
+            }
+        },
         "findings": [_finding(a, "FAIL" if a == ACCOUNTS[0] else "PASS") for a in accounts]
         + [_finding("unknown", "MANUAL", check=None)],
     }
@@ -151,25 +164,50 @@ def test_merge_on_the_command_line_writes_every_format_asked_for(tmp_path: Path)
         (tmp_path / path).mkdir()
         (tmp_path / path / "audit.json").write_text(json.dumps(document))
     dirs = [str(tmp_path / f"shard{i}") for i in (1, 2, 3)]
-    code = cli.main(["merge", *dirs, "--output-dir", str(tmp_path / "o"), "--format", "json,csv,html"])
+    every = list(FORMATS)
+    code = cli.main(["merge", *dirs, "--output-dir", str(tmp_path / "o"), "--format", ",".join(every)])
     assert code == 1
     merged = json.loads((tmp_path / "o" / "audit.json").read_text())
     assert merged["metadata"]["run"]["merged_shards"] == 3
-    assert (tmp_path / "o" / "audit.csv").is_file()
-    assert (tmp_path / "o" / "audit.html").is_file()
+    assert merged["checks"] == _shards()[0][1]["checks"]
+    sarif = json.loads((tmp_path / "o" / "audit.sarif").read_text())
+    [rule] = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert (rule["id"], rule["properties"]["controls"]) == (_KMS, ["LP-DR-1"])
+    assert sorted(path.name for path in (tmp_path / "o").iterdir()) == sorted(FORMATS[name].filename for name in every)
 
 
 @pytest.mark.parametrize(
     ("spoil", "message"),
     [
         (lambda d: d["findings"].append({"control_id": "LP-DR-1"}), "is not a finding (it has no check_id)"),
-        (lambda d: d["findings"].__setitem__(0, {**d["findings"][0], "status": "GREEN"}), "'GREEN' is not a valid"),
+        (
+            lambda d: d["findings"].__setitem__(0, {**d["findings"][0], "status": "GREEN"}),
+            "its status 'GREEN' is not one",
+        ),
         (lambda d: d["findings"].__setitem__(0, "a string"), "finding 0 is not a finding"),
         (lambda d: d.__setitem__("findings", {"not": "a list"}), "has no list of findings"),
+        (
+            lambda d: d["findings"][0].__setitem__("severity", 7),
+            "finding 0 is not a finding (its severity 7 is not one",
+        ),
+        (lambda d: d["findings"][0].__setitem__("waiver", "x"), "(its waiver is a JSON text, not an object)"),
+        (lambda d: d["findings"][0].__setitem__("check_id", {}), "its check_id is a JSON object, neither a text"),
         (lambda d: d["metadata"]["run"]["shard"].__setitem__("index", "1"), "not a shard I/N"),
         (lambda d: d["metadata"].__setitem__("accounts", "123456789012"), "metadata.accounts is not a list"),
         (lambda d: d["metadata"].__setitem__("controls", 7), "metadata.controls is not a list"),
         (lambda d: d["metadata"].__setitem__("check_seconds", []), "metadata.check_seconds is not an object"),
+        (lambda d: d.__setitem__("checks", ["s3_bucket_default_encryption_kms"]), "checks is not an object"),
+        (lambda d: d["metadata"].__setitem__("requests", "many"), "metadata.requests is not a count of requests"),
+        (lambda d: d["metadata"].__setitem__("notes", 7), "metadata.notes is not a list of texts"),
+        (lambda d: d["metadata"].pop("finished"), "metadata.finished is not a timestamp with its time zone"),
+        (lambda d: d["metadata"].__setitem__("started", "2026-01-01T00:00:00"), "metadata.started is not a timestamp"),
+        (lambda d: d["metadata"].__setitem__("check_seconds", {"x": "1"}), "check_seconds.x is not a number"),
+        (lambda d: d["metadata"].__setitem__("organization", {"members": "3"}), "members is not a count"),
+        (lambda d: d["checks"].__setitem__("s3_bucket_default_encryption_kms", "t"), "is not a check description"),
+        (lambda d: d["checks"][_KMS].pop("controls"), f"checks.{_KMS}.controls is not a list of control ids"),
+        (lambda d: d["checks"][_KMS].__setitem__("severity", "urgent"), f"checks.{_KMS}.severity is not one of"),
+        (lambda d: d["checks"][_KMS].__setitem__("title", 7), f"checks.{_KMS}.title is not a text"),
+        (lambda d: d["checks"][_KMS].__setitem__("remediation", ["r"]), f"checks.{_KMS}.remediation is not a text"),
     ],
 )
 def test_given_a_shard_spoiled_inside_then_merge_refuses_in_one_line(tmp_path: Path, capsys, spoil, message) -> None:

@@ -100,7 +100,7 @@ CHECKS = {
     },
     "nothing_to_see": {
         "title": "Nothing",
-        "severity": "info",
+        "severity": "low",
         "resource_type": "AWS::Account",
         "controls": ["TS-NO-1"],
     },
