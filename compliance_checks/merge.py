@@ -104,7 +104,7 @@ def _check_descriptions(path: Path, checks: Any) -> dict[str, dict[str, Any]]:
         for key in _CHECK_OPTIONAL_TEXTS:
             if info.get(key) is not None and not isinstance(info[key], str):
                 raise MergeError(f"{where}.{key} is not a text")
-        if info.get("severity") not in {str(s) for s in Severity}:
+        if info.get("severity") not in tuple(str(s) for s in Severity):
             raise MergeError(f"{where}.severity is not one of {', '.join(str(s) for s in Severity)}")
         controls = info.get("controls")
         if not isinstance(controls, list) or not all(isinstance(c, str) for c in controls):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -223,3 +224,44 @@ def test_given_a_shard_spoiled_inside_then_merge_refuses_in_one_line(tmp_path: P
     assert err.count("\n") == 1
     assert message in err
     assert not (tmp_path / "o").exists()
+
+
+_JSON_KINDS = (None, "x", 7, 1.5, True, [], ["a"], {}, {"a": 1})
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        *(("findings", 0, member) for member in _finding("123456789012")),
+        *(("metadata", key) for key in ("requests", "started", "finished", "notes", "check_seconds", "organization")),
+        ("checks", _KMS, "severity"),
+        ("checks", _KMS, "controls"),
+    ],
+    ids=lambda where: ".".join(map(str, where)),
+)
+def test_a_shard_with_any_member_of_any_kind_is_merged_or_refused_in_one_line(tmp_path: Path, capsys, where) -> None:
+    """Each member a report writer reads, set to every JSON kind in turn: the merge writes every format
+    or exits 2 with one line; never a traceback from half-way through a writer."""
+    for value in _JSON_KINDS:
+        documents = _shards()
+        node: Any = documents[1][1]
+        for key in where[:-1]:
+            node = node[key]
+        node[where[-1]] = value
+        root = tmp_path / str(_JSON_KINDS.index(value))
+        for path, document in documents:
+            (root / path).mkdir(parents=True)
+            (root / path / "audit.json").write_text(json.dumps(document))
+        code = cli.main(
+            [
+                "merge",
+                *(str(root / f"shard{i}") for i in (1, 2, 3)),
+                "--output-dir",
+                str(root / "o"),
+                "--format",
+                "json,sarif,asff,ocsf,html,junit",
+            ]
+        )
+        err = capsys.readouterr().err
+        assert code in (1, 2), (value, err)
+        assert code == 1 or (err.count("\n") == 1 and not (root / "o").exists()), (value, err)
