@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import render_host
+from . import render_host, render_runtime
 from .fake_cloud import FAKE_ACCOUNT_ID as FAKE_ACCOUNT_ID
 from .fake_cloud import FakeCloud
 from .render_runtime import (
@@ -541,8 +541,13 @@ def _run_isolated(
         saved_path = list(sys.path)
         worker = threading.Thread(target=run, name=f"render-{stack}", daemon=True)
         worker.start()
-        worker.join()
+        worker.join(render_runtime.RENDER_TIMEOUT_SECONDS)
         sys.path[:] = saved_path
+        if worker.is_alive():  # left running, a daemon thread: the caller reports the error and ends
+            raise RenderError(
+                f"stack {stack!r}: the program did not finish rendering within "
+                f"{render_runtime.RENDER_TIMEOUT_SECONDS}s (is it waiting on something the offline render cannot give?)"
+            )
     return caught
 
 

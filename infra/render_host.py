@@ -21,12 +21,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from . import render_runtime
 from .render_runtime import RENDER_MODULES, RenderError
 
 HERE = Path(__file__).resolve().parent
 # The injected package's name: one no program uses.
 PACKAGE = "leadping_render"
-TIMEOUT_SECONDS = 900
 # `python -c` puts the working directory (the program's) first on sys.path; the render's directory
 # takes its place, and runpy then adds the program's directory, as Pulumi's language host does.
 BOOTSTRAP = """\
@@ -136,10 +136,17 @@ def run_in_interpreter(python: Path, request: dict[str, Any], *, cwd: Path) -> d
         command = [str(python), "-c", BOOTSTRAP.format(host=str(host), package=PACKAGE), str(request_file)]
         try:
             process = subprocess.run(  # noqa: S603 - the interpreter the user named, no shell
-                command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+                command,
+                cwd=cwd,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=render_runtime.RENDER_TIMEOUT_SECONDS,
+                check=False,
             )
         except subprocess.TimeoutExpired:
-            raise RenderError(f"the program did not finish rendering within {TIMEOUT_SECONDS}s in {python}") from None
+            seconds = render_runtime.RENDER_TIMEOUT_SECONDS
+            raise RenderError(f"the program did not finish rendering within {seconds}s in {python}") from None
         except OSError as exc:
             raise RenderError(f"cannot run the program's interpreter {python}: {exc}") from None
         if not answer_file.exists():

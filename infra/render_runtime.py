@@ -32,6 +32,9 @@ from typing import Any
 from .fake_functions import Unanswerable
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+# How long one render may take, in this process or in the program's interpreter: a program that
+# never finishes (waiting on something the offline render cannot give) is stopped with an error.
+RENDER_TIMEOUT_SECONDS = 900
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PATH_PART = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
 # The render's own modules (all it imports of this project, and what is injected into a program's
@@ -428,7 +431,8 @@ def make_monitor(
             if request.type == "pulumi:pulumi:Stack":
                 return resource_pb2.RegisterResourceResponse(urn=urn)
             ensure_loop()
-            inputs, unknown = split_unknowns(rpc.deserialize_properties(request.object, keep_unknowns=True))
+            properties = _without_resource_references(request.object)
+            inputs, unknown = split_unknowns(rpc.deserialize_properties(properties, keep_unknowns=True))
             if request.custom:
                 resource_id, state = self.mocks.new_resource(_custom_resource_args(request, inputs, unknown))
             else:
@@ -448,6 +452,50 @@ def make_monitor(
             return super().RegisterResourceOutputs(request)
 
     return RecordingMonitor(_Adapter())
+
+
+# Pulumi's wire format: a struct whose SPECIAL_SIGNATURE_KEY member is RESOURCE_REFERENCE stands for a
+# resource (its urn, and its id for a custom one). Protocol constants (sdk/python/lib/pulumi/runtime/rpc.py).
+SPECIAL_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
+RESOURCE_REFERENCE = "5cf8f73096256a8f31e491e813e4eb8e"
+UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def _without_resource_references(struct: Any) -> Any:
+    """A registration's properties (a protobuf Struct) with each resource reference as its id (a
+    custom resource's) or urn, as the SDK reads a reference to a resource it has no class for.
+
+    A remote component receives the program's resources themselves (the SDK sends references to a
+    multi-language component: ``aws-apigateway``'s ``RestAPI`` routes to a Lambda ``Function``).
+    Deserialized as they are, each reference would be rebuilt as a new resource object of the
+    program's SDK, on the monitor's thread: its outputs wait on an event loop that never runs, and the
+    render waited for them for ever. The render records the reference; nothing here needs the object.
+    """
+
+    def rewrite(value: Any, change: bool) -> bool:
+        """Whether ``value`` (a protobuf Value) holds a reference; with ``change``, each becomes text."""
+        kind = value.WhichOneof("kind")
+        if kind == "struct_value":
+            members = value.struct_value.fields
+            if SPECIAL_SIGNATURE_KEY in members and members[SPECIAL_SIGNATURE_KEY].string_value == RESOURCE_REFERENCE:
+                if change:
+                    if "id" in members:
+                        value.string_value = members["id"].string_value or UNKNOWN_VALUE
+                    else:
+                        value.string_value = members["urn"].string_value if "urn" in members else ""
+                return True
+            return any([rewrite(member, change) for member in members.values()])  # every one, not the first
+        if kind == "list_value":
+            return any([rewrite(item, change) for item in value.list_value.values])
+        return False
+
+    if not any([rewrite(value, False) for value in struct.fields.values()]):
+        return struct  # the common case: no reference, the struct as it came
+    copy = type(struct)()
+    copy.CopyFrom(struct)
+    for value in copy.fields.values():
+        rewrite(value, True)
+    return copy
 
 
 def _unanswered(token: str, error: Exception, *, preview: bool, log: RenderLog) -> Any:

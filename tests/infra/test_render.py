@@ -7,7 +7,10 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -467,6 +470,64 @@ def test_a_remote_component_is_recorded_without_children_and_its_outputs_stay_un
     assert group.unknown == ("vpcId",)
     assert group.property_dependencies["vpcId"] == (vpc.urn,)
     assert not group.remote
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["deployment", "preview"])
+def test_a_remote_component_given_the_programs_resources_renders_and_records_their_ids(tmp_path: Path, preview):
+    """Given a remote component whose inputs are resources of the program (pulumi-aws-apigateway's
+    RestAPI takes a Lambda Function as a route's handler; the SDK sends the component references to
+    them), then the render finishes and records each reference as the resource's id, or a component's
+    urn. It waited for ever before: each reference was rebuilt as a new resource on the monitor's
+    thread, whose outputs no event loop resolved (the pulumi/templates serverless-aws-python hung)."""
+    directory = write_program(
+        tmp_path,
+        """\
+        import pulumi
+        import pulumi_aws as aws
+
+        class Group(pulumi.ComponentResource):
+            def __init__(self, name):
+                super().__init__("example:index:Group", name, None, None)
+
+        class RestAPI(pulumi.ComponentResource):
+            def __init__(self, name, props):
+                super().__init__("aws-apigateway:index:RestAPI", name, props, None, remote=True)
+
+        role = aws.iam.Role("role", assume_role_policy="{}")
+        fn = aws.lambda_.Function("fn", role=role.arn, runtime="python3.12", handler="h.h", s3_bucket="code",
+                                  s3_key="fn.zip")
+        api = RestAPI("api", {"routes": [{"path": "/date", "eventHandler": fn}], "group": Group("group"),
+                              "url": None})
+        pulumi.export("url", api.url)
+        """,
+    )
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(render("dev", project_dir=directory, preview=preview)))
+    worker.daemon = True
+    worker.start()
+    worker.join(120)
+    assert done, "the render did not finish in 120 s"
+    (rendering,) = done
+    (api,) = rendering.of_type("aws-apigateway:index:RestAPI")
+    (fn,) = rendering.of_type("aws:lambda/function:Function")
+    (group,) = rendering.of_type("example:index:Group")
+    assert api.remote
+    assert api.inputs["routes"] == [{"path": "/date", "eventHandler": fn.id}]
+    assert fn.id
+    assert api.inputs["group"] == group.urn
+
+
+def test_a_program_that_does_not_finish_is_stopped_with_one_line(tmp_path: Path, monkeypatch):
+    """A program that waits on something the offline render cannot give is stopped after
+    RENDER_TIMEOUT_SECONDS (the injected interpreter's subprocess has the same bound)."""
+    from infra import render_runtime
+
+    monkeypatch.setattr(render_runtime, "RENDER_TIMEOUT_SECONDS", 1)
+    directory = write_program(tmp_path, "import time\nimport pulumi_aws as aws\ntime.sleep(4)\naws.s3.Bucket('b')\n")
+    with pytest.raises(RenderError, match=r"^stack 'dev': the program did not finish rendering within 1s") as caught:
+        render("dev", project_dir=directory)
+    assert "\n" not in str(caught.value)
+    time.sleep(4)  # the stopped program's thread ends before the next test renders
 
 
 def test_another_providers_resource_is_recorded_with_only_its_inputs_known(tmp_path: Path):
