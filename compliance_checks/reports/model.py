@@ -85,7 +85,7 @@ class Finding:
         be left out); ValueError says which member is not what ``to_dict`` writes there, so that a
         hand-edited or garbled file is refused here and not half-way through writing a report."""
         if not isinstance(data, Mapping):
-            raise ValueError(f"it is a JSON {type(data).__name__}, not an object")
+            raise ValueError(f"it is a JSON {_json_kind(data)}, not an object")
         check_id = data["check_id"]
         if check_id is not None and not isinstance(check_id, str):
             raise ValueError(f"its check_id is a JSON {_json_kind(check_id)}, neither a text nor null")

@@ -185,7 +185,7 @@ def test_merge_on_the_command_line_writes_every_format_asked_for(tmp_path: Path)
             lambda d: d["findings"].__setitem__(0, {**d["findings"][0], "status": "GREEN"}),
             "its status 'GREEN' is not one",
         ),
-        (lambda d: d["findings"].__setitem__(0, "a string"), "finding 0 is not a finding"),
+        (lambda d: d["findings"].__setitem__(0, "a string"), "finding 0 is not a finding (it is a JSON text, not an"),
         (lambda d: d.__setitem__("findings", {"not": "a list"}), "has no list of findings"),
         (
             lambda d: d["findings"][0].__setitem__("severity", 7),
