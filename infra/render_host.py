@@ -27,6 +27,10 @@ from .render_runtime import RENDER_MODULES, RenderError
 HERE = Path(__file__).resolve().parent
 # The injected package's name: one no program uses.
 PACKAGE = "leadping_render"
+# The interpreter's process as a whole may take this much longer than the render in it, which stops
+# itself first (render_runtime.RENDER_TIMEOUT_SECONDS, with the stack's name in its error); this bound
+# is for an interpreter that hangs outside the render (its start-up, the program's imports of C code).
+PROCESS_MARGIN_SECONDS = 60
 # `python -c` puts the working directory (the program's) first on sys.path; the render's directory
 # takes its place, and runpy then adds the program's directory, as Pulumi's language host does.
 BOOTSTRAP = """\
@@ -141,11 +145,11 @@ def run_in_interpreter(python: Path, request: dict[str, Any], *, cwd: Path) -> d
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=render_runtime.RENDER_TIMEOUT_SECONDS,
+                timeout=render_runtime.RENDER_TIMEOUT_SECONDS + PROCESS_MARGIN_SECONDS,
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            seconds = render_runtime.RENDER_TIMEOUT_SECONDS
+            seconds = render_runtime.RENDER_TIMEOUT_SECONDS + PROCESS_MARGIN_SECONDS
             raise RenderError(f"the program did not finish rendering within {seconds}s in {python}") from None
         except OSError as exc:
             raise RenderError(f"cannot run the program's interpreter {python}: {exc}") from None

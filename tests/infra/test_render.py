@@ -519,7 +519,7 @@ def test_a_remote_component_given_the_programs_resources_renders_and_records_the
 
 def test_a_program_that_does_not_finish_is_stopped_with_one_line(tmp_path: Path, monkeypatch):
     """A program that waits on something the offline render cannot give is stopped after
-    RENDER_TIMEOUT_SECONDS (the injected interpreter's subprocess has the same bound)."""
+    RENDER_TIMEOUT_SECONDS (in a program's own interpreter the render stops itself the same way)."""
     from infra import render_runtime
 
     monkeypatch.setattr(render_runtime, "RENDER_TIMEOUT_SECONDS", 1)
